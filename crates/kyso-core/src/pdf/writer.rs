@@ -1,0 +1,253 @@
+//! Incremental updates (ISO 32000-2 §7.5.6): new and changed objects appended after the
+//! original bytes, with a cross-reference section in the original's style and a trailer
+//! whose `/Prev` points back. The original file stays a byte-identical prefix.
+
+use super::object::{Dict, ObjRef, Object, PlaceholderOffsets, Serializer};
+use super::reader::XrefKind;
+
+/// What the update needs to know about the file it extends.
+#[derive(Clone, Debug)]
+pub struct Base {
+    /// Length of the original file (the update starts here).
+    pub file_len: u64,
+    /// `startxref` of the original's last revision.
+    pub prev_startxref: u64,
+    /// The original's newest trailer.
+    pub trailer: Dict,
+    /// Cross-reference style to match.
+    pub xref_kind: XrefKind,
+    /// The original's `/Size`.
+    pub size: u32,
+}
+
+/// Objects to append.
+#[derive(Default)]
+pub struct Update {
+    next_num: u32,
+    objects: Vec<(ObjRef, Object)>,
+}
+
+/// The serialised update and where its placeholders are (absolute file offsets).
+pub struct Written {
+    /// Bytes to append to the original.
+    pub bytes: Vec<u8>,
+    /// Absolute offset of the `/ByteRange` placeholder.
+    pub byte_range_at: Option<u64>,
+    /// Absolute offset of the `/Contents` `<` and the reserved byte count.
+    pub contents_at: Option<(u64, usize)>,
+}
+
+impl Update {
+    /// An update for a file whose next free object number is `size`.
+    pub fn new(size: u32) -> Self {
+        Self {
+            next_num: size.max(1),
+            objects: Vec::new(),
+        }
+    }
+
+    /// Reserves a new object number.
+    pub fn alloc(&mut self) -> ObjRef {
+        let r = ObjRef::new(self.next_num, 0);
+        self.next_num += 1;
+        r
+    }
+
+    /// Adds a new object and returns its reference.
+    pub fn add(&mut self, obj: Object) -> ObjRef {
+        let r = self.alloc();
+        self.objects.push((r, obj));
+        r
+    }
+
+    /// Writes `obj` as (a new version of) `r`.
+    pub fn put(&mut self, r: ObjRef, obj: Object) {
+        if let Some(slot) = self.objects.iter_mut().find(|(k, _)| *k == r) {
+            slot.1 = obj;
+        } else {
+            self.objects.push((r, obj));
+        }
+    }
+
+    /// Serialises the update after `base`.
+    pub fn write(&self, base: &Base) -> Written {
+        let mut bytes = Vec::with_capacity(4096);
+        // The original may end without an end-of-line after %%EOF.
+        bytes.push(b'\n');
+        let mut offsets: Vec<(ObjRef, u64)> = Vec::new();
+        let mut ph = PlaceholderOffsets::default();
+        for (r, obj) in &self.objects {
+            offsets.push((*r, base.file_len + bytes.len() as u64));
+            bytes.extend_from_slice(format!("{} {} obj\n", r.num, r.gen).as_bytes());
+            let mut ser = Serializer::new(&mut bytes);
+            ser.write(obj);
+            let p = ser.placeholders;
+            ph.byte_range = ph.byte_range.or(p.byte_range);
+            ph.contents = ph.contents.or(p.contents);
+            bytes.extend_from_slice(b"\nendobj\n");
+        }
+        let size = self.next_num.max(base.size);
+        let xref_at = base.file_len + bytes.len() as u64;
+        let mut trailer = Dict::new();
+        for key in [&b"Root"[..], b"Info", b"Encrypt"] {
+            if let Some(v) = base.trailer.get(key) {
+                trailer.set(key, v.clone());
+            }
+        }
+        trailer.set(b"ID", new_id(&base.trailer, base.file_len));
+        trailer.set(b"Prev", Object::Int(base.prev_startxref as i64));
+        match base.xref_kind {
+            XrefKind::Table => {
+                trailer.set(b"Size", Object::Int(i64::from(size)));
+                bytes.extend_from_slice(b"xref\n");
+                offsets.sort();
+                for run in runs(&offsets) {
+                    let first = run.first().map_or(0, |(r, _)| r.num);
+                    bytes.extend_from_slice(format!("{first} {}\n", run.len()).as_bytes());
+                    for (r, off) in run {
+                        bytes.extend_from_slice(format!("{off:010} {:05} n\r\n", r.gen).as_bytes());
+                    }
+                }
+                bytes.extend_from_slice(b"trailer\n");
+                Serializer::new(&mut bytes).write(&Object::Dict(trailer));
+                bytes.push(b'\n');
+            }
+            XrefKind::Stream => {
+                // The xref stream is an object too and lists itself.
+                let own = ObjRef::new(size, 0);
+                offsets.push((own, xref_at));
+                offsets.sort();
+                let width = offset_width(xref_at);
+                let mut data = Vec::new();
+                let mut index = Vec::new();
+                for run in runs(&offsets) {
+                    index.push(Object::Int(i64::from(run.first().map_or(0, |(r, _)| r.num))));
+                    index.push(Object::Int(run.len() as i64));
+                    for (r, off) in run {
+                        data.push(1u8);
+                        data.extend_from_slice(&off.to_be_bytes()[8 - width..]);
+                        data.extend_from_slice(&r.gen.to_be_bytes());
+                    }
+                }
+                trailer.set(b"Type", Object::name(b"XRef"));
+                trailer.set(b"Size", Object::Int(i64::from(size) + 1));
+                trailer.set(b"Index", Object::Array(index));
+                trailer.set(
+                    b"W",
+                    Object::Array(vec![Object::Int(1), Object::Int(width as i64), Object::Int(2)]),
+                );
+                trailer.set(b"Length", Object::Int(data.len() as i64));
+                bytes.extend_from_slice(format!("{} 0 obj\n", own.num).as_bytes());
+                Serializer::new(&mut bytes).write(&Object::Dict(trailer));
+                bytes.extend_from_slice(b"\nstream\n");
+                bytes.extend_from_slice(&data);
+                bytes.extend_from_slice(b"\nendstream\nendobj\n");
+            }
+        }
+        bytes.extend_from_slice(format!("startxref\n{xref_at}\n%%EOF\n").as_bytes());
+        Written {
+            bytes,
+            byte_range_at: ph.byte_range.map(|p| base.file_len + p as u64),
+            contents_at: ph.contents.map(|(p, n)| (base.file_len + p as u64, n)),
+        }
+    }
+}
+
+/// Groups sorted (ref, offset) pairs into runs of consecutive object numbers.
+fn runs(sorted: &[(ObjRef, u64)]) -> Vec<&[(ObjRef, u64)]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=sorted.len() {
+        let breaks = i == sorted.len()
+            || sorted.get(i).map(|(r, _)| r.num) != sorted.get(i - 1).map(|(r, _)| r.num + 1);
+        if breaks {
+            if let Some(run) = sorted.get(start..i) {
+                out.push(run);
+            }
+            start = i;
+        }
+    }
+    out
+}
+
+fn offset_width(max: u64) -> usize {
+    (1..=8).find(|w| max < 1u64 << (8 * w)).unwrap_or(8)
+}
+
+/// The trailer `/ID`: first element kept (it identifies the document), second new (§14.4).
+fn new_id(trailer: &Dict, file_len: u64) -> Object {
+    use sha2::{Digest, Sha256};
+    let first = trailer
+        .get(b"ID")
+        .and_then(Object::as_array)
+        .and_then(|a| a.first().cloned());
+    let mut h = Sha256::new();
+    h.update(file_len.to_be_bytes());
+    h.update(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+            .to_be_bytes(),
+    );
+    let second = Object::Str(super::object::PdfString {
+        bytes: h.finalize()[..16].to_vec(),
+        hex: true,
+    });
+    Object::Array(vec![first.unwrap_or_else(|| second.clone()), second])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::reader::Pdf;
+
+    fn base_file() -> Vec<u8> {
+        let mut f = b"%PDF-1.4\n".to_vec();
+        let o1 = f.len();
+        f.extend_from_slice(b"1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n");
+        let o2 = f.len();
+        f.extend_from_slice(b"2 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\n");
+        let x = f.len();
+        f.extend_from_slice(format!("xref\n0 3\n0000000000 65535 f \n{o1:010} 00000 n \n{o2:010} 00000 n \ntrailer\n<</Size 3/Root 1 0 R/ID[<01><02>]>>\nstartxref\n{x}\n%%EOF").as_bytes());
+        f
+    }
+
+    fn round_trip(kind: XrefKind) {
+        let orig = base_file();
+        let pdf = Pdf::open(orig.clone()).unwrap_or_else(|e| panic!("{e}"));
+        let base = Base {
+            file_len: orig.len() as u64,
+            prev_startxref: pdf.last_startxref().unwrap_or(0),
+            trailer: pdf.trailer().clone(),
+            xref_kind: kind,
+            size: pdf.size(),
+        };
+        let mut up = Update::new(pdf.size());
+        let mut cat = Dict::new();
+        cat.set(b"Type", Object::name(b"Catalog"));
+        cat.set(b"Pages", Object::Ref(ObjRef::new(2, 0)));
+        let new = up.add(Object::string("hello"));
+        cat.set(b"X", Object::Ref(new));
+        up.put(ObjRef::new(1, 0), Object::Dict(cat));
+        let w = up.write(&base);
+        let mut out = orig.clone();
+        out.extend_from_slice(&w.bytes);
+        let pdf2 = Pdf::open(out).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!pdf2.reconstructed);
+        assert_eq!(pdf2.sections.len(), 2);
+        assert_eq!(pdf2.get(new).ok().and_then(|o| o.as_str_bytes().map(<[u8]>::to_vec)), Some(b"hello".to_vec()));
+        let id = pdf2.trailer().get(b"ID").and_then(Object::as_array).map(|a| a[0].clone());
+        assert_eq!(id.and_then(|o| o.as_str_bytes().map(<[u8]>::to_vec)), Some(vec![1]));
+    }
+
+    #[test]
+    fn classic_update_round_trips() {
+        round_trip(XrefKind::Table);
+    }
+
+    #[test]
+    fn xref_stream_update_round_trips() {
+        round_trip(XrefKind::Stream);
+    }
+}

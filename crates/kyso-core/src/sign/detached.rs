@@ -1,0 +1,79 @@
+//! Detached CAdES-BES signatures (`FILE.p7s`) for files that are not PDFs (Word, Excel, ZIP…).
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use super::{check_output, check_policy, persist, temp_beside};
+use crate::cms::build::{self, AttrParams};
+use crate::crypto::{self, Hasher, Scheme};
+use crate::pdf::byterange::stream_range;
+use crate::pdf::source::{FileSource, Source};
+use crate::signer::{SignRequest, Signer};
+use crate::Error;
+
+/// Result of a detached signature.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DetachedOutcome {
+    /// Output `.p7s`.
+    pub output: std::path::PathBuf,
+    /// Signer identity.
+    pub signer: crate::cert::Identity,
+    /// CMS size.
+    pub cms_len: usize,
+}
+
+/// Signs `input` into a detached CMS at `output` (DER). The signing time goes into the
+/// signing-time attribute, as CAdES-BES expects.
+pub fn sign_detached(input: &Path, output: &Path, signer: &mut dyn Signer, opts: &super::SignOptions) -> Result<DetachedOutcome, Error> {
+    let kind = signer.key_kind();
+    let scheme = opts.scheme.unwrap_or(signer.default_scheme());
+    let cert = signer.certificate().clone();
+    let chain = signer.chain().to_vec();
+    check_policy(&cert, kind, opts.hash, scheme, opts.time)?;
+    check_output(input, output, opts.force)?;
+    let src = FileSource::new(File::open(input)?)?;
+    let mut h = Hasher::new(opts.hash);
+    stream_range(&src, 0, src.len(), &mut |b| h.update(b))?;
+    let digest = h.finish();
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(opts.time).unwrap_or(0));
+    let attrs = build::signed_attributes(&AttrParams {
+        hash: opts.hash,
+        content_digest: &digest,
+        signer: &cert,
+        signing_time: Some(time),
+    })?;
+    let der = build::signed_attributes_der(&attrs)?;
+    let attrs_digest = opts.hash.digest(&der);
+    let value = signer.sign(&SignRequest {
+        message: &der,
+        digest: &attrs_digest,
+        hash: opts.hash,
+        scheme,
+    })?;
+    let alg = scheme_alg(scheme, opts.hash)?;
+    crypto::verify(&cert.tbs_certificate.subject_public_key_info, &alg, Some(opts.hash), &der, &value)
+        .map_err(|_| crate::signer::SignerError::WrongKey)?;
+    let cms = build::assemble(build::Assemble {
+        hash: opts.hash,
+        signed_attrs: attrs,
+        signature_algorithm: alg,
+        signature: &value,
+        signer: &cert,
+        certificates: &chain,
+        unsigned_attrs: None,
+    })?;
+    let mut tmp = temp_beside(output)?;
+    tmp.write_all(&cms)?;
+    tmp.as_file().sync_all()?;
+    persist(tmp, output, opts.force)?;
+    Ok(DetachedOutcome {
+        output: output.to_path_buf(),
+        signer: crate::cert::identity(&cert),
+        cms_len: cms.len(),
+    })
+}
+
+fn scheme_alg(s: Scheme, h: crypto::HashAlg) -> Result<spki::AlgorithmIdentifierOwned, Error> {
+    Ok(s.algorithm_identifier(h)?)
+}

@@ -1,0 +1,143 @@
+//! The signature field: sign into an existing empty field, or add a new invisible one
+//! (field and widget merged, on page 1, in the AcroForm with `/SigFlags 3`).
+
+use crate::pdf::object::text_string;
+use crate::pdf::writer::Update;
+use crate::pdf::{self, Dict, ObjRef, Object, Pdf, Source};
+use crate::Error;
+
+/// Refuses to sign a document certified with "no changes allowed" (DocMDP P=1, ISO 32000-2
+/// §12.8.2.2): a new signature would invalidate the certification.
+pub fn refuse_if_locked<S: Source>(pdf: &Pdf<S>, catalog: &Dict) -> Result<(), Error> {
+    let Some(perms) = pdf.resolve_dict(catalog, b"Perms")? else {
+        return Ok(());
+    };
+    let Some(docmdp) = pdf.resolve_dict(&perms, b"DocMDP")? else {
+        return Ok(());
+    };
+    let refs = pdf.resolve(docmdp.get(b"Reference").unwrap_or(&Object::Null))?;
+    for r in refs.as_array().unwrap_or_default() {
+        let Some(r) = pdf.resolve(r)?.as_dict().cloned() else {
+            continue;
+        };
+        let params = pdf.resolve_dict(&r, b"TransformParams")?.unwrap_or_default();
+        if r.name_is(b"TransformMethod", b"DocMDP") && params.get_int(b"P") == Some(1) {
+            return Err(Error::CertifiedNoChanges);
+        }
+    }
+    Ok(())
+}
+
+/// Puts the signature `sig` into the field named `wanted` (existing, empty) or into a new
+/// field; returns the field's name.
+pub fn attach<S: Source>(
+    pdf: &Pdf<S>,
+    catalog: &Dict,
+    cat_ref: ObjRef,
+    update: &mut Update,
+    sig: ObjRef,
+    wanted: Option<&str>,
+) -> Result<String, Error> {
+    let fields = pdf::fields(pdf, catalog)?;
+    if let Some(name) = wanted {
+        if let Some(f) = fields.iter().find(|f| f.name == name) {
+            if f.field_type.as_deref() != Some(b"Sig") {
+                return Err(Error::FieldNotSignature(name.to_string()));
+            }
+            if f.value.is_some() {
+                return Err(Error::FieldAlreadySigned(name.to_string()));
+            }
+            let r = f.obj.ok_or(Error::FieldNotSignature(name.to_string()))?;
+            let mut d = f.dict.clone();
+            d.set(b"V", Object::Ref(sig));
+            update.put(r, Object::Dict(d));
+            ensure_sig_flags(pdf, catalog, cat_ref, update, None)?;
+            return Ok(name.to_string());
+        }
+    }
+    let name = match wanted {
+        Some(n) => n.to_string(),
+        None => (1..)
+            .map(|i| format!("Signature{i}"))
+            .find(|n| !fields.iter().any(|f| &f.name == n))
+            .unwrap_or_else(|| "Signature".into()),
+    };
+    if name.contains('.') {
+        return Err(Error::Policy("a new field name cannot contain '.'".into()));
+    }
+    let (page_ref, mut page) = pdf::page(pdf, catalog, 0)?;
+    let field_ref = update.alloc();
+    let mut widget = Dict::new();
+    widget.set(b"Type", Object::name(b"Annot"));
+    widget.set(b"Subtype", Object::name(b"Widget"));
+    widget.set(b"FT", Object::name(b"Sig"));
+    widget.set(b"T", text_string(&name));
+    widget.set(b"V", Object::Ref(sig));
+    // Print + Locked; a zero rectangle makes it invisible (ISO 32000-2 §12.7.5.5).
+    widget.set(b"F", Object::Int(132));
+    widget.set(b"Rect", Object::Array(vec![Object::Int(0); 4]));
+    widget.set(b"P", Object::Ref(page_ref));
+    update.put(field_ref, Object::Dict(widget));
+
+    // Page /Annots: direct array, array object, or none.
+    match page.get(b"Annots").cloned() {
+        Some(Object::Ref(arr_ref)) => {
+            let mut arr = pdf.get(arr_ref)?.as_array().map(<[Object]>::to_vec).unwrap_or_default();
+            arr.push(Object::Ref(field_ref));
+            update.put(arr_ref, Object::Array(arr));
+        }
+        Some(Object::Array(mut arr)) => {
+            arr.push(Object::Ref(field_ref));
+            page.set(b"Annots", Object::Array(arr));
+            update.put(page_ref, Object::Dict(page));
+        }
+        _ => {
+            page.set(b"Annots", Object::Array(vec![Object::Ref(field_ref)]));
+            update.put(page_ref, Object::Dict(page));
+        }
+    }
+    ensure_sig_flags(pdf, catalog, cat_ref, update, Some(field_ref))?;
+    Ok(name)
+}
+
+/// Adds `new_field` to `/AcroForm /Fields` (creating the AcroForm if needed) and sets
+/// `/SigFlags 3` (SignaturesExist | AppendOnly).
+fn ensure_sig_flags<S: Source>(
+    pdf: &Pdf<S>,
+    catalog: &Dict,
+    cat_ref: ObjRef,
+    update: &mut Update,
+    new_field: Option<ObjRef>,
+) -> Result<(), Error> {
+    let (form_ref, mut form) = match catalog.get(b"AcroForm") {
+        Some(Object::Ref(r)) => (Some(*r), pdf.get(*r)?.as_dict().cloned().unwrap_or_default()),
+        Some(Object::Dict(d)) => (None, d.clone()),
+        _ => (None, Dict::new()),
+    };
+    if let Some(f) = new_field {
+        match form.get(b"Fields").cloned() {
+            Some(Object::Ref(arr_ref)) => {
+                let mut arr = pdf.get(arr_ref)?.as_array().map(<[Object]>::to_vec).unwrap_or_default();
+                arr.push(Object::Ref(f));
+                update.put(arr_ref, Object::Array(arr));
+            }
+            Some(Object::Array(mut arr)) => {
+                arr.push(Object::Ref(f));
+                form.set(b"Fields", Object::Array(arr));
+            }
+            _ => form.set(b"Fields", Object::Array(vec![Object::Ref(f)])),
+        }
+    }
+    let flags = form.get_int(b"SigFlags").unwrap_or(0) | 3;
+    form.set(b"SigFlags", Object::Int(flags));
+    match form_ref {
+        Some(r) => update.put(r, Object::Dict(form)),
+        None => {
+            let r = update.add(Object::Dict(form));
+            let mut cat = catalog.clone();
+            cat.set(b"AcroForm", Object::Ref(r));
+            update.put(cat_ref, Object::Dict(cat));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,379 @@
+//! Signing a PDF (PAdES B-B, ETSI EN 319 142-1) by incremental update, in two stages so a
+//! signer may take its time between them:
+//!
+//! 1. [`prepare`]: read the structure, add the signature field and dictionary, write the
+//!    output to a temporary file next to the destination, hash the byte ranges, build the
+//!    signed attributes. Nothing is asked of the signer yet: every refusal (encrypted file,
+//!    certified document, expired certificate, existing output) happens before a PIN is used.
+//! 2. [`Prepared::finish`]: check the signature value against the certificate, embed the
+//!    CMS in the reserved `/Contents`, flush, and rename into place atomically.
+//!
+//! The input is only ever read.
+
+pub mod detached;
+mod field;
+
+use std::fs::File;
+use std::io::{Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use der::Encode;
+use x509_cert::Certificate;
+
+use crate::cert;
+use crate::cms::build::{self, AttrParams};
+use crate::crypto::{self, HashAlg, Hasher, Scheme};
+use crate::pdf::byterange::{self, ByteRange};
+use crate::pdf::source::FileSource;
+use crate::pdf::writer::{Base, Update};
+use crate::pdf::{self, Object, Pdf, PdfError};
+use crate::signer::{SignRequest, Signer};
+use crate::Error;
+
+/// How to sign.
+#[derive(Clone, Debug)]
+pub struct SignOptions {
+    /// Field to sign: an existing empty signature field, or the name for a new one.
+    pub field: Option<String>,
+    /// Digest algorithm (SHA-256 by default; SHA-1 is refused).
+    pub hash: HashAlg,
+    /// Signature scheme; the key's default when `None`.
+    pub scheme: Option<Scheme>,
+    /// `/Reason`.
+    pub reason: Option<String>,
+    /// `/Location`.
+    pub location: Option<String>,
+    /// `/ContactInfo`.
+    pub contact_info: Option<String>,
+    /// Claimed signing time (Unix seconds), written to `/M`.
+    pub time: i64,
+    /// Replace an existing output file.
+    pub force: bool,
+}
+
+impl Default for SignOptions {
+    fn default() -> Self {
+        Self {
+            field: None,
+            hash: HashAlg::Sha256,
+            scheme: None,
+            reason: None,
+            location: None,
+            contact_info: None,
+            time: crate::timefmt::now(),
+            force: false,
+        }
+    }
+}
+
+/// What a finished signature looks like, for the caller to show or log.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SignOutcome {
+    /// Output path.
+    pub output: PathBuf,
+    /// Field name signed.
+    pub field: String,
+    /// Signer identity.
+    pub signer: cert::Identity,
+    /// Signer certificate fingerprint.
+    pub certificate_sha256: String,
+    /// The byte range.
+    pub byte_range: ByteRange,
+    /// CMS size / bytes reserved in `/Contents`.
+    pub cms_len: usize,
+    /// Bytes reserved.
+    pub reserved: usize,
+    /// Hash algorithm.
+    pub hash: HashAlg,
+    /// Scheme.
+    pub scheme: Scheme,
+}
+
+/// Checks the policy for a new signature: algorithms, key size, certificate validity at the
+/// signing time, key usage.
+pub fn check_policy(cert: &Certificate, kind: crypto::KeyKind, hash: HashAlg, scheme: Scheme, at: i64) -> Result<(), Error> {
+    if !hash.allowed_for_signing() {
+        return Err(Error::Policy(format!("{} is not allowed for new signatures; use SHA-256 or stronger", hash.name())));
+    }
+    if !kind.allowed_for_signing() {
+        return Err(Error::Policy(format!(
+            "{} keys are not allowed for new signatures (RSA ≥ 2048 or ECDSA P-256/P-384 required)",
+            kind.describe()
+        )));
+    }
+    let fits = matches!(
+        (kind, scheme),
+        (crypto::KeyKind::Rsa { .. }, Scheme::RsaPkcs1 | Scheme::RsaPss) | (crypto::KeyKind::Ec { .. }, Scheme::Ecdsa)
+    );
+    if !fits {
+        return Err(Error::Policy("the signature scheme does not fit the key type".into()));
+    }
+    let (nb, na) = cert::validity(cert);
+    if at > na {
+        return Err(Error::CertificateExpired {
+            not_after: crate::timefmt::rfc3339(na),
+        });
+    }
+    if at < nb {
+        return Err(Error::CertificateNotYetValid {
+            not_before: crate::timefmt::rfc3339(nb),
+        });
+    }
+    if !cert::can_sign_documents(cert) || cert::is_ca(cert) {
+        return Err(Error::Policy("this certificate is not meant for signing documents (key usage)".into()));
+    }
+    Ok(())
+}
+
+/// Refuses an output that would overwrite the input, or an existing file without `force`.
+pub fn check_output(input: &Path, output: &Path, force: bool) -> Result<(), Error> {
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
+        if a == b {
+            return Err(Error::SameFile);
+        }
+    }
+    if output.exists() && !force {
+        return Err(Error::OutputExists(output.display().to_string()));
+    }
+    Ok(())
+}
+
+/// A signature waiting for its value: the output sits in a temporary file.
+pub struct Prepared {
+    tmp: tempfile::NamedTempFile,
+    output: PathBuf,
+    force: bool,
+    contents_at: u64,
+    reserved: usize,
+    byte_range: ByteRange,
+    field: String,
+    hash: HashAlg,
+    scheme: Scheme,
+    signed_attrs: cms::signed_data::SignedAttributes,
+    attrs_der: Vec<u8>,
+    attrs_digest: Vec<u8>,
+    cert: Certificate,
+    chain: Vec<Certificate>,
+}
+
+impl Prepared {
+    /// The request to hand to the signer.
+    pub fn request(&self) -> SignRequest<'_> {
+        SignRequest {
+            message: &self.attrs_der,
+            digest: &self.attrs_digest,
+            hash: self.hash,
+            scheme: self.scheme,
+        }
+    }
+
+    /// Embeds the signature value and moves the file into place. A value that does not verify
+    /// with the certificate is refused and nothing is written.
+    pub fn finish(mut self, signature: &[u8]) -> Result<SignOutcome, Error> {
+        let alg = self.scheme.algorithm_identifier(self.hash)?;
+        let spki = &self.cert.tbs_certificate.subject_public_key_info;
+        crypto::verify(spki, &alg, Some(self.hash), &self.attrs_der, signature)
+            .map_err(|_| crate::signer::SignerError::WrongKey)?;
+        let cms = build::assemble(build::Assemble {
+            hash: self.hash,
+            signed_attrs: self.signed_attrs,
+            signature_algorithm: alg,
+            signature,
+            signer: &self.cert,
+            certificates: &self.chain,
+            unsigned_attrs: None,
+        })?;
+        let hexed = byterange::contents_text(&cms, self.reserved).ok_or(Error::ContentsOverflow {
+            needed: cms.len(),
+            reserved: self.reserved,
+        })?;
+        let f = self.tmp.as_file_mut();
+        f.seek(SeekFrom::Start(self.contents_at + 1))?;
+        f.write_all(&hexed)?;
+        f.sync_all()?;
+        persist(self.tmp, &self.output, self.force)?;
+        Ok(SignOutcome {
+            output: self.output,
+            field: self.field,
+            signer: cert::identity(&self.cert),
+            certificate_sha256: cert::fingerprint(&self.cert),
+            byte_range: self.byte_range,
+            cms_len: cms.len(),
+            reserved: self.reserved,
+            hash: self.hash,
+            scheme: self.scheme,
+        })
+    }
+}
+
+/// Renames a finished temporary file into place (no overwrite unless `force`).
+pub(crate) fn persist(tmp: tempfile::NamedTempFile, output: &Path, force: bool) -> Result<(), Error> {
+    let r = if force { tmp.persist(output) } else { tmp.persist_noclobber(output) };
+    r.map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::OutputExists(output.display().to_string())
+        } else {
+            Error::Io(e.error)
+        }
+    })?;
+    Ok(())
+}
+
+/// A temporary file in the output's folder, so the final rename is atomic.
+pub(crate) fn temp_beside(output: &Path) -> Result<tempfile::NamedTempFile, Error> {
+    let dir = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    Ok(tempfile::Builder::new().prefix(".kyso-").suffix(".part").tempfile_in(dir)?)
+}
+
+/// Stage 1: everything up to the signature value.
+pub fn prepare(input: &Path, output: &Path, cert: &Certificate, chain: &[Certificate], kind: crypto::KeyKind, opts: &SignOptions) -> Result<Prepared, Error> {
+    let scheme = opts.scheme.unwrap_or(match kind {
+        crypto::KeyKind::Rsa { .. } => Scheme::RsaPkcs1,
+        crypto::KeyKind::Ec { .. } => Scheme::Ecdsa,
+    });
+    check_policy(cert, kind, opts.hash, scheme, opts.time)?;
+    check_output(input, output, opts.force)?;
+
+    let file = File::open(input)?;
+    let before = file.metadata()?;
+    let pdf = Pdf::open(FileSource::new(file)?)?;
+    if pdf.reconstructed {
+        return Err(Error::Damaged);
+    }
+    if pdf.trailer().get(b"Encrypt").is_some() {
+        return Err(Error::Encrypted);
+    }
+    let (cat_ref, catalog) = pdf::catalog(&pdf)?;
+    let cat_ref = cat_ref.ok_or(PdfError::Malformed {
+        offset: 0,
+        what: "document catalog is not an indirect object".into(),
+    })?;
+    field::refuse_if_locked(&pdf, &catalog)?;
+
+    // Size /Contents from a CMS built with a maximal dummy signature.
+    let dummy_digest = vec![0u8; opts.hash.len()];
+    let dummy_attrs = build::signed_attributes(&AttrParams {
+        hash: opts.hash,
+        content_digest: &dummy_digest,
+        signer: cert,
+        signing_time: None,
+    })?;
+    let dummy_sig = vec![0xffu8; kind.max_signature_len()];
+    let dummy = build::assemble(build::Assemble {
+        hash: opts.hash,
+        signed_attrs: dummy_attrs,
+        signature_algorithm: scheme.algorithm_identifier(opts.hash)?,
+        signature: &dummy_sig,
+        signer: cert,
+        certificates: chain,
+        unsigned_attrs: None,
+    })?;
+    let reserved = dummy.len() + 256;
+
+    let mut update = Update::new(pdf.size());
+    let mut sig = pdf::Dict::new();
+    sig.set(b"Type", Object::name(b"Sig"));
+    sig.set(b"Filter", Object::name(b"Adobe.PPKLite"));
+    sig.set(b"SubFilter", Object::name(b"ETSI.CAdES.detached"));
+    sig.set(b"ByteRange", Object::Placeholder(pdf::object::Placeholder::ByteRange));
+    sig.set(b"Contents", Object::Placeholder(pdf::object::Placeholder::Contents(reserved)));
+    sig.set(b"M", Object::string(crate::timefmt::pdf_date(opts.time)));
+    for (key, value) in [(&b"Reason"[..], &opts.reason), (b"Location", &opts.location), (b"ContactInfo", &opts.contact_info)] {
+        if let Some(v) = value {
+            sig.set(key, pdf::object::text_string(v));
+        }
+    }
+    if let Some(cn) = cert::identity(cert).common_name {
+        sig.set(b"Name", pdf::object::text_string(&cn));
+    }
+    let sig_ref = update.add(Object::Dict(sig));
+    let field_name = field::attach(&pdf, &catalog, cat_ref, &mut update, sig_ref, opts.field.as_deref())?;
+
+    let base = Base {
+        file_len: pdf.len(),
+        prev_startxref: pdf.last_startxref().unwrap_or(0),
+        trailer: pdf.trailer().clone(),
+        xref_kind: pdf.sections.first().map_or(pdf::reader::XrefKind::Table, |s| s.kind),
+        size: pdf.size(),
+    };
+    let mut written = update.write(&base);
+    let (contents_at, n) = written.contents_at.ok_or(Error::Internal("no /Contents placeholder"))?;
+    let br_at = written.byte_range_at.ok_or(Error::Internal("no /ByteRange placeholder"))?;
+    let total = base.file_len + written.bytes.len() as u64;
+    let hole_end = contents_at + 2 * n as u64 + 2;
+    let byte_range = ByteRange::around(contents_at, hole_end, total);
+    let text = byte_range.placeholder_text().ok_or(Error::Internal("byte range too wide"))?;
+    let rel = usize::try_from(br_at - base.file_len).map_err(|_| Error::Internal("offset"))?;
+    written
+        .bytes
+        .get_mut(rel..rel + text.len())
+        .ok_or(Error::Internal("byte range offset"))?
+        .copy_from_slice(&text);
+
+    // Copy the original into the temp file (kernel copy) while hashing it on this thread.
+    let mut tmp = temp_beside(output)?;
+    let mut copy_dst = tmp.as_file().try_clone()?;
+    let mut copy_src = File::open(input)?;
+    let copier = std::thread::spawn(move || std::io::copy(&mut copy_src, &mut copy_dst));
+    let mut hasher = Hasher::new(opts.hash);
+    byterange::stream_range(pdf.source(), 0, base.file_len, &mut |b| hasher.update(b))?;
+    let hole_start_rel = usize::try_from(contents_at - base.file_len).map_err(|_| Error::Internal("offset"))?;
+    let hole_end_rel = usize::try_from(hole_end - base.file_len).map_err(|_| Error::Internal("offset"))?;
+    hasher.update(written.bytes.get(..hole_start_rel).unwrap_or_default());
+    hasher.update(written.bytes.get(hole_end_rel..).unwrap_or_default());
+    let copied = copier.join().map_err(|_| Error::Internal("copy thread panicked"))??;
+    if copied != base.file_len {
+        return Err(Error::InputChanged);
+    }
+    let f = tmp.as_file_mut();
+    f.seek(SeekFrom::Start(base.file_len))?;
+    f.write_all(&written.bytes)?;
+    // The input must not have changed under us (else the hash and the copy could differ).
+    let after = std::fs::metadata(input)?;
+    if after.len() != before.len() || after.modified().ok() != before.modified().ok() {
+        return Err(Error::InputChanged);
+    }
+    let content_digest = hasher.finish();
+
+    let signed_attrs = build::signed_attributes(&AttrParams {
+        hash: opts.hash,
+        content_digest: &content_digest,
+        signer: cert,
+        signing_time: None,
+    })?;
+    let attrs_der = build::signed_attributes_der(&signed_attrs)?;
+    let attrs_digest = opts.hash.digest(&attrs_der);
+    Ok(Prepared {
+        tmp,
+        output: output.to_path_buf(),
+        force: opts.force,
+        contents_at,
+        reserved: n,
+        byte_range,
+        field: field_name,
+        hash: opts.hash,
+        scheme,
+        signed_attrs,
+        attrs_der,
+        attrs_digest,
+        cert: cert.clone(),
+        chain: chain.to_vec(),
+    })
+}
+
+/// Signs `input` into `output` with `signer` (both stages).
+pub fn sign_pdf(input: &Path, output: &Path, signer: &mut dyn Signer, opts: &SignOptions) -> Result<SignOutcome, Error> {
+    let cert = signer.certificate().clone();
+    let chain = signer.chain().to_vec();
+    let prepared = prepare(input, output, &cert, &chain, signer.key_kind(), opts)?;
+    let value = signer.sign(&prepared.request())?;
+    prepared.finish(&value)
+}
+
+/// DER of a certificate.
+pub fn der_of(c: &Certificate) -> Vec<u8> {
+    c.to_der().unwrap_or_default()
+}

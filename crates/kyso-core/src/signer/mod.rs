@@ -1,0 +1,176 @@
+//! Signers: something that holds (or reaches) a private key and its certificate, and signs.
+//! Backends: PKCS#11 tokens (`pkcs11`), PKCS#12 files (`p12`); remote services plug into the
+//! same trait later.
+
+pub mod discover;
+pub mod p12;
+pub mod pkcs11;
+
+use x509_cert::Certificate;
+use zeroize::Zeroizing;
+
+use crate::crypto::{HashAlg, KeyKind, Scheme};
+
+/// A secret typed by the user (PIN, PKCS#12 password): wiped from memory when dropped, and
+/// redacted in `Debug`.
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: String) -> Self {
+        Self(Zeroizing::new(s))
+    }
+
+    /// The secret text (use only at the point of use).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// What to sign.
+pub struct SignRequest<'a> {
+    /// The message (DER of the signed attributes). Tokens with a hash-and-sign mechanism use it.
+    pub message: &'a [u8],
+    /// Its digest under `hash`. Raw mechanisms and remote services use it.
+    pub digest: &'a [u8],
+    /// Hash algorithm.
+    pub hash: HashAlg,
+    /// Signature scheme.
+    pub scheme: Scheme,
+}
+
+/// The state of a token's user PIN, from its flags (PKCS#11 `CK_TOKEN_INFO.flags`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PinState {
+    /// An incorrect PIN was entered at least once since the last success.
+    pub count_low: bool,
+    /// One more wrong PIN locks the token.
+    pub final_try: bool,
+    /// The PIN is locked.
+    pub locked: bool,
+    /// The PIN must be changed before use.
+    pub to_be_changed: bool,
+}
+
+/// Signer errors. Messages never contain a PIN.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignerError {
+    /// The PKCS#11 library could not be loaded.
+    #[error("cannot load the token driver {path}: {reason}")]
+    ModuleLoad {
+        /// Library path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// No token present.
+    #[error("no token is plugged in (driver {0})")]
+    NoToken(String),
+    /// Several tokens and none chosen.
+    #[error("several tokens are plugged in ({0}); choose one with --token")]
+    AmbiguousToken(String),
+    /// The named token is not present.
+    #[error("token \"{0}\" is not plugged in")]
+    TokenNotFound(String),
+    /// A PIN is needed and none was given.
+    #[error("the token needs a PIN")]
+    PinRequired,
+    /// The PIN was wrong; the token's flags tell how many tries remain.
+    #[error("wrong PIN{}", pin_hint(.0))]
+    PinIncorrect(PinState),
+    /// The PIN is locked.
+    #[error("the token's PIN is locked after too many wrong tries; it must be unlocked by the issuing authority (or with the SO PIN)")]
+    PinLocked,
+    /// The PIN has a length the token refuses.
+    #[error("the PIN has the wrong length for this token")]
+    PinLength,
+    /// No certificate matches the selector.
+    #[error("no certificate matches \"{0}\"")]
+    CertNotFound(String),
+    /// Several usable certificates and none chosen.
+    #[error("several signing certificates are available; choose one with --cert: {0}")]
+    AmbiguousCert(String),
+    /// No usable certificate with a private key.
+    #[error("no signing certificate with a private key was found")]
+    NoSigningCert,
+    /// The key or algorithm is not allowed for new signatures.
+    #[error("refused: {0}")]
+    Policy(String),
+    /// The token cannot do the mechanism needed.
+    #[error("the token does not support {0}")]
+    Mechanism(String),
+    /// The token was removed or failed mid-operation.
+    #[error("token error: {0}")]
+    Token(String),
+    /// PKCS#12 wrong password (the MAC does not verify).
+    #[error("wrong password for the certificate file (or the file is damaged)")]
+    P12Password,
+    /// PKCS#12 unreadable.
+    #[error("cannot read the certificate file: {0}")]
+    P12(String),
+    /// The signature returned does not verify with the certificate: never embedded.
+    #[error("the signature returned by the signer does not match its certificate (wrong key?)")]
+    WrongKey,
+    /// I/O.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn pin_hint(s: &PinState) -> String {
+    if s.locked {
+        "; the PIN is now locked".into()
+    } else if s.final_try {
+        "; ONE try left before the token locks".into()
+    } else if s.count_low {
+        "; the token reports few tries left (it locks after 3 wrong PINs in total)".into()
+    } else {
+        String::new()
+    }
+}
+
+/// A private key with its certificate.
+pub trait Signer {
+    /// The signer's certificate.
+    fn certificate(&self) -> &Certificate;
+    /// Other certificates to embed (intermediates, root) so validators can build the path.
+    fn chain(&self) -> &[Certificate];
+    /// Key type and size.
+    fn key_kind(&self) -> KeyKind;
+    /// Produces the signature value (DER for ECDSA).
+    fn sign(&mut self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError>;
+
+    /// The scheme used when the caller does not choose.
+    fn default_scheme(&self) -> Scheme {
+        match self.key_kind() {
+            KeyKind::Rsa { .. } => Scheme::RsaPkcs1,
+            KeyKind::Ec { .. } => Scheme::Ecdsa,
+        }
+    }
+}
+
+/// Orders `pool` into the issuer chain of `leaf` (by name; the verifier checks signatures).
+pub fn chain_for(leaf: &Certificate, pool: &[Certificate]) -> Vec<Certificate> {
+    let mut out: Vec<Certificate> = Vec::new();
+    let mut cur = leaf.clone();
+    for _ in 0..10 {
+        if cur.tbs_certificate.issuer == cur.tbs_certificate.subject {
+            break;
+        }
+        let Some(next) = pool
+            .iter()
+            .find(|c| c.tbs_certificate.subject == cur.tbs_certificate.issuer && *c != leaf && !out.contains(c))
+        else {
+            break;
+        };
+        out.push(next.clone());
+        cur = next.clone();
+    }
+    out
+}

@@ -1,0 +1,522 @@
+//! PKCS#11 tokens through `cryptoki`: listing tokens and certificates, logging in once, and
+//! signing with the best mechanism the token offers.
+//!
+//! PIN rules: the PIN is used for exactly one `C_Login` and never retried; a wrong PIN is
+//! reported with the token's own tries-left flags (count-low, final-try, locked). Tokens with
+//! a PIN pad (protected authentication path) log in without a PIN from us.
+
+use std::path::{Path, PathBuf};
+
+use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+use cryptoki::error::{Error as CkError, RvError};
+use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsPssParams};
+use cryptoki::mechanism::{Mechanism, MechanismType};
+use cryptoki::object::{Attribute, AttributeType, ObjectClass, ObjectHandle};
+use cryptoki::session::{Session, UserType};
+use cryptoki::slot::{Slot, TokenInfo};
+use der::{Decode, Encode};
+use x509_cert::Certificate;
+
+use super::{chain_for, PinState, Secret, SignRequest, Signer, SignerError};
+use crate::cert;
+use crate::crypto::{self, HashAlg, KeyKind, Scheme};
+
+/// A loaded PKCS#11 library. Finalized when dropped.
+pub struct Module {
+    path: PathBuf,
+    ctx: Pkcs11,
+}
+
+/// A token as listed for the user.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TokenSummary {
+    /// Slot id.
+    pub slot: u64,
+    /// Token label.
+    pub label: String,
+    /// Serial number.
+    pub serial: String,
+    /// Manufacturer.
+    pub manufacturer: String,
+    /// Model.
+    pub model: String,
+    /// User PIN flags.
+    pub pin: PinState,
+    /// PIN pad: log in on the device.
+    pub protected_authentication_path: bool,
+    /// Certificates on the token.
+    pub certificates: Vec<TokenCert>,
+}
+
+/// A certificate on a token.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TokenCert {
+    /// CKA_ID, hex.
+    pub id: String,
+    /// CKA_LABEL.
+    pub label: String,
+    /// Subject.
+    pub subject: String,
+    /// Issuer.
+    pub issuer: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// notBefore (RFC 3339).
+    pub not_before: String,
+    /// notAfter (RFC 3339).
+    pub not_after: String,
+    /// `RSA-2048`, `ECDSA P-256`…
+    pub key: String,
+    /// SHA-256 fingerprint, hex.
+    pub sha256: String,
+    /// Holder identity.
+    pub identity: cert::Identity,
+    /// Whether a private key pairs with it: `None` when the token hides keys until login.
+    pub has_private_key: Option<bool>,
+    /// Key usage allows document signing and it is not a CA certificate.
+    pub signing_certificate: bool,
+}
+
+fn ck_err(e: CkError) -> SignerError {
+    match e {
+        CkError::Pkcs11(RvError::PinIncorrect, _) => SignerError::PinIncorrect(PinState::default()),
+        CkError::Pkcs11(RvError::PinLocked, _) => SignerError::PinLocked,
+        CkError::Pkcs11(RvError::PinLenRange, _) => SignerError::PinLength,
+        CkError::Pkcs11(RvError::TokenNotPresent | RvError::DeviceRemoved | RvError::SessionHandleInvalid, _) => {
+            SignerError::Token("the token was removed".into())
+        }
+        other => SignerError::Token(other.to_string()),
+    }
+}
+
+fn pin_state(info: &TokenInfo) -> PinState {
+    PinState {
+        count_low: info.user_pin_count_low(),
+        final_try: info.user_pin_final_try(),
+        locked: info.user_pin_locked(),
+        to_be_changed: info.user_pin_to_be_changed(),
+    }
+}
+
+/// RFC 3339 text of an X.509 time.
+pub fn time_text(t: &x509_cert::time::Time) -> String {
+    let secs = t.to_unix_duration().as_secs() as i64;
+    crate::timefmt::rfc3339(secs)
+}
+
+struct FoundCert {
+    handle_id: Vec<u8>,
+    label: String,
+    cert: Certificate,
+}
+
+impl Module {
+    /// Loads and initialises a PKCS#11 library. The path must be an existing regular file.
+    pub fn load(path: &Path) -> Result<Self, SignerError> {
+        let shown = path.display().to_string();
+        if !super::discover::is_regular_file(path) {
+            return Err(SignerError::ModuleLoad {
+                path: shown,
+                reason: "file not found (is the token driver installed?)".into(),
+            });
+        }
+        let ctx = Pkcs11::new(path).map_err(|e| SignerError::ModuleLoad {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
+            Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
+            Err(e) => {
+                return Err(SignerError::ModuleLoad {
+                    path: shown,
+                    reason: e.to_string(),
+                })
+            }
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            ctx,
+        })
+    }
+
+    /// The library path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn slots(&self) -> Result<Vec<Slot>, SignerError> {
+        self.ctx.get_slots_with_token().map_err(ck_err)
+    }
+
+    /// Lists tokens and their certificates (without logging in).
+    pub fn list(&self) -> Result<Vec<TokenSummary>, SignerError> {
+        let mut out = Vec::new();
+        for slot in self.slots()? {
+            let info = self.ctx.get_token_info(slot).map_err(ck_err)?;
+            let session = self.ctx.open_ro_session(slot).map_err(ck_err)?;
+            let certs = find_certs(&session)?;
+            let key_ids = find_private_key_ids(&session).unwrap_or_default();
+            let certificates = certs
+                .iter()
+                .map(|c| {
+                    let paired = if key_ids.is_empty() {
+                        None // private keys are hidden until login on most tokens
+                    } else {
+                        Some(key_ids.contains(&c.handle_id))
+                    };
+                    summarize(c, paired)
+                })
+                .collect();
+            out.push(TokenSummary {
+                slot: slot.id(),
+                label: info.label().trim().to_string(),
+                serial: info.serial_number().trim().to_string(),
+                manufacturer: info.manufacturer_id().trim().to_string(),
+                model: info.model().trim().to_string(),
+                pin: pin_state(&info),
+                protected_authentication_path: info.protected_authentication_path(),
+                certificates,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Opens a signer: picks the token and certificate, logs in once, pairs the private key.
+    pub fn open_signer(
+        &self,
+        token: Option<&str>,
+        cert_selector: Option<&str>,
+        pin: Option<&Secret>,
+        extra_chain: &[Certificate],
+    ) -> Result<Pkcs11Signer, SignerError> {
+        let slots = self.slots()?;
+        if slots.is_empty() {
+            return Err(SignerError::NoToken(self.path.display().to_string()));
+        }
+        let mut labelled = Vec::new();
+        for s in &slots {
+            let info = self.ctx.get_token_info(*s).map_err(ck_err)?;
+            labelled.push((*s, info.label().trim().to_string(), info));
+        }
+        let (slot, _, info) = match token {
+            Some(want) => labelled
+                .into_iter()
+                .find(|(_, l, _)| l == want)
+                .ok_or_else(|| SignerError::TokenNotFound(want.to_string()))?,
+            None if labelled.len() == 1 => labelled.remove(0),
+            None => {
+                let names: Vec<String> = labelled.iter().map(|(_, l, _)| format!("\"{l}\"")).collect();
+                return Err(SignerError::AmbiguousToken(names.join(", ")));
+            }
+        };
+        let state = pin_state(&info);
+        if state.locked {
+            return Err(SignerError::PinLocked);
+        }
+        let session = self.ctx.open_ro_session(slot).map_err(ck_err)?;
+        // Pick the certificate before asking the token for a login, so that a wrong
+        // selector never costs a PIN try.
+        let certs = find_certs(&session)?;
+        let chosen = select_cert(&certs, cert_selector)?;
+        let login = if info.protected_authentication_path() {
+            session.login(UserType::User, None)
+        } else {
+            let pin = pin.ok_or(SignerError::PinRequired)?;
+            let auth = cryptoki::types::AuthPin::from(pin.expose().to_owned());
+            session.login(UserType::User, Some(&auth))
+        };
+        match login {
+            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
+            Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
+                // Re-read the flags: they now say how close the token is to locking.
+                let after = self.ctx.get_token_info(slot).map(|i| pin_state(&i)).unwrap_or_default();
+                if after.locked {
+                    return Err(SignerError::PinLocked);
+                }
+                return Err(SignerError::PinIncorrect(after));
+            }
+            Err(e) => return Err(ck_err(e)),
+        }
+        let key = find_private_key(&session, &chosen)?.ok_or(SignerError::NoSigningCert)?;
+        let spki = &chosen.cert.tbs_certificate.subject_public_key_info;
+        let kind = KeyKind::from_spki(spki).ok_or_else(|| SignerError::Policy("unsupported key type".into()))?;
+        let mechanisms = self.ctx.get_mechanism_list(slot).map_err(ck_err)?;
+        let pool: Vec<Certificate> = certs
+            .iter()
+            .map(|c| c.cert.clone())
+            .chain(extra_chain.iter().cloned())
+            .collect();
+        let chain = chain_for(&chosen.cert, &pool);
+        Ok(Pkcs11Signer {
+            session,
+            key,
+            cert: chosen.cert,
+            chain,
+            kind,
+            mechanisms,
+        })
+    }
+}
+
+fn summarize(c: &FoundCert, paired: Option<bool>) -> TokenCert {
+    let tbs = &c.cert.tbs_certificate;
+    TokenCert {
+        id: hex::encode(&c.handle_id),
+        label: c.label.clone(),
+        subject: cert::name_to_string(&tbs.subject),
+        issuer: cert::name_to_string(&tbs.issuer),
+        serial: hex::encode(tbs.serial_number.as_bytes()),
+        not_before: time_text(&tbs.validity.not_before),
+        not_after: time_text(&tbs.validity.not_after),
+        key: KeyKind::from_spki(&tbs.subject_public_key_info).map_or_else(|| "unknown".into(), |k| k.describe()),
+        sha256: cert::fingerprint(&c.cert),
+        identity: cert::identity(&c.cert),
+        has_private_key: paired,
+        signing_certificate: cert::can_sign_documents(&c.cert) && !cert::is_ca(&c.cert),
+    }
+}
+
+fn find_certs(session: &Session) -> Result<Vec<FoundCert>, SignerError> {
+    let handles = session
+        .find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)])
+        .map_err(ck_err)?;
+    let mut out = Vec::new();
+    for h in handles {
+        let attrs = session
+            .get_attributes(h, &[AttributeType::Value, AttributeType::Id, AttributeType::Label])
+            .map_err(ck_err)?;
+        let mut value = None;
+        let mut id = Vec::new();
+        let mut label = String::new();
+        for a in attrs {
+            match a {
+                Attribute::Value(v) => value = Some(v),
+                Attribute::Id(i) => id = i,
+                Attribute::Label(l) => label = String::from_utf8_lossy(&l).into_owned(),
+                _ => {}
+            }
+        }
+        // A certificate the parser rejects is skipped, not fatal: other certs stay usable.
+        if let Some(cert) = value.and_then(|v| Certificate::from_der(&v).ok()) {
+            out.push(FoundCert {
+                handle_id: id,
+                label,
+                cert,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn find_private_key_ids(session: &Session) -> Result<Vec<Vec<u8>>, SignerError> {
+    let handles = session
+        .find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY)])
+        .map_err(ck_err)?;
+    let mut ids = Vec::new();
+    for h in handles {
+        for a in session.get_attributes(h, &[AttributeType::Id]).map_err(ck_err)? {
+            if let Attribute::Id(i) = a {
+                ids.push(i);
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// The private key for a certificate: same CKA_ID, else (RSA) the same modulus.
+fn find_private_key(session: &Session, c: &FoundCert) -> Result<Option<ObjectHandle>, SignerError> {
+    if !c.handle_id.is_empty() {
+        let by_id = session
+            .find_objects(&[
+                Attribute::Class(ObjectClass::PRIVATE_KEY),
+                Attribute::Id(c.handle_id.clone()),
+            ])
+            .map_err(ck_err)?;
+        if let Some(h) = by_id.first() {
+            return Ok(Some(*h));
+        }
+    }
+    let spki = &c.cert.tbs_certificate.subject_public_key_info;
+    if let Ok(pk) = crypto::rsa_public_key(spki) {
+        let modulus = rsa::traits::PublicKeyParts::n(&pk).to_bytes_be();
+        let keys = session
+            .find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY)])
+            .map_err(ck_err)?;
+        for h in keys {
+            for a in session.get_attributes(h, &[AttributeType::Modulus]).map_err(ck_err)? {
+                if let Attribute::Modulus(m) = a {
+                    if strip_zeros(&m) == strip_zeros(&modulus) {
+                        return Ok(Some(h));
+                    }
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn strip_zeros(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|x| *x != 0).unwrap_or(b.len());
+    b.get(start..).unwrap_or_default()
+}
+
+/// Picks a certificate by selector (CKA_ID hex, label, or SHA-256 fingerprint prefix of at
+/// least 8 hex digits), or the only signing certificate when no selector is given.
+fn select_cert(certs: &[FoundCert], selector: Option<&str>) -> Result<FoundCert, SignerError> {
+    let matches: Vec<&FoundCert> = match selector {
+        Some(sel) => {
+            let s = sel.trim().to_ascii_lowercase().replace(':', "");
+            certs
+                .iter()
+                .filter(|c| {
+                    c.label == sel
+                        || hex::encode(&c.handle_id) == s
+                        || (s.len() >= 8 && cert::fingerprint(&c.cert).starts_with(&s))
+                })
+                .collect()
+        }
+        None => certs
+            .iter()
+            .filter(|c| cert::can_sign_documents(&c.cert) && !cert::is_ca(&c.cert) && !c.handle_id.is_empty())
+            .collect(),
+    };
+    match matches.as_slice() {
+        [one] => Ok(FoundCert {
+            handle_id: one.handle_id.clone(),
+            label: one.label.clone(),
+            cert: one.cert.clone(),
+        }),
+        [] => match selector {
+            Some(sel) => Err(SignerError::CertNotFound(sel.to_string())),
+            None => Err(SignerError::NoSigningCert),
+        },
+        many => {
+            let list: Vec<String> = many
+                .iter()
+                .map(|c| {
+                    format!(
+                        "id {} \"{}\" ({})",
+                        hex::encode(&c.handle_id),
+                        c.label,
+                        cert::identity(&c.cert).common_name.unwrap_or_default()
+                    )
+                })
+                .collect();
+            Err(SignerError::AmbiguousCert(list.join("; ")))
+        }
+    }
+}
+
+/// A logged-in token session bound to one key and certificate.
+pub struct Pkcs11Signer {
+    session: Session,
+    key: ObjectHandle,
+    cert: Certificate,
+    chain: Vec<Certificate>,
+    kind: KeyKind,
+    mechanisms: Vec<MechanismType>,
+}
+
+impl Pkcs11Signer {
+    fn has(&self, m: MechanismType) -> bool {
+        self.mechanisms.contains(&m)
+    }
+}
+
+fn pss_params(hash: HashAlg) -> PkcsPssParams {
+    let (hash_alg, mgf) = match hash {
+        HashAlg::Sha1 => (MechanismType::SHA1, PkcsMgfType::MGF1_SHA1),
+        HashAlg::Sha256 => (MechanismType::SHA256, PkcsMgfType::MGF1_SHA256),
+        HashAlg::Sha384 => (MechanismType::SHA384, PkcsMgfType::MGF1_SHA384),
+        HashAlg::Sha512 => (MechanismType::SHA512, PkcsMgfType::MGF1_SHA512),
+    };
+    PkcsPssParams {
+        hash_alg,
+        mgf,
+        s_len: (hash.len() as u64).into(),
+    }
+}
+
+impl Signer for Pkcs11Signer {
+    fn certificate(&self) -> &Certificate {
+        &self.cert
+    }
+
+    fn chain(&self) -> &[Certificate] {
+        &self.chain
+    }
+
+    fn key_kind(&self) -> KeyKind {
+        self.kind
+    }
+
+    fn sign(&mut self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
+        let s = &self.session;
+        match req.scheme {
+            Scheme::RsaPkcs1 => {
+                let combined = match req.hash {
+                    HashAlg::Sha1 => None,
+                    HashAlg::Sha256 => Some((MechanismType::SHA256_RSA_PKCS, Mechanism::Sha256RsaPkcs)),
+                    HashAlg::Sha384 => Some((MechanismType::SHA384_RSA_PKCS, Mechanism::Sha384RsaPkcs)),
+                    HashAlg::Sha512 => Some((MechanismType::SHA512_RSA_PKCS, Mechanism::Sha512RsaPkcs)),
+                };
+                if let Some((t, m)) = combined.filter(|(t, _)| self.has(*t)) {
+                    let _ = t;
+                    return s.sign(&m, self.key, req.message).map_err(ck_err);
+                }
+                if !self.has(MechanismType::RSA_PKCS) {
+                    return Err(SignerError::Mechanism("RSA PKCS#1 v1.5 signing".into()));
+                }
+                // Raw RSA: we supply the DigestInfo the combined mechanism would have built.
+                let mut di = req.hash.digest_info_prefix().to_vec();
+                di.extend_from_slice(req.digest);
+                s.sign(&Mechanism::RsaPkcs, self.key, &di).map_err(ck_err)
+            }
+            Scheme::RsaPss => {
+                let p = pss_params(req.hash);
+                let combined = match req.hash {
+                    HashAlg::Sha256 => Some((MechanismType::SHA256_RSA_PKCS_PSS, Mechanism::Sha256RsaPkcsPss(p))),
+                    HashAlg::Sha384 => Some((MechanismType::SHA384_RSA_PKCS_PSS, Mechanism::Sha384RsaPkcsPss(p))),
+                    HashAlg::Sha512 => Some((MechanismType::SHA512_RSA_PKCS_PSS, Mechanism::Sha512RsaPkcsPss(p))),
+                    HashAlg::Sha1 => None,
+                };
+                if let Some((_, m)) = combined.filter(|(t, _)| self.has(*t)) {
+                    return s.sign(&m, self.key, req.message).map_err(ck_err);
+                }
+                if !self.has(MechanismType::RSA_PKCS_PSS) {
+                    return Err(SignerError::Mechanism("RSA-PSS signing".into()));
+                }
+                s.sign(&Mechanism::RsaPkcsPss(p), self.key, req.digest).map_err(ck_err)
+            }
+            Scheme::Ecdsa => {
+                let combined = match req.hash {
+                    HashAlg::Sha256 => Some((MechanismType::ECDSA_SHA256, Mechanism::EcdsaSha256)),
+                    HashAlg::Sha384 => Some((MechanismType::ECDSA_SHA384, Mechanism::EcdsaSha384)),
+                    HashAlg::Sha512 => Some((MechanismType::ECDSA_SHA512, Mechanism::EcdsaSha512)),
+                    HashAlg::Sha1 => None,
+                };
+                let raw = if let Some((_, m)) = combined.filter(|(t, _)| self.has(*t)) {
+                    s.sign(&m, self.key, req.message).map_err(ck_err)?
+                } else if self.has(MechanismType::ECDSA) {
+                    // SoftHSM2 2.6 and many cards: hash in software, sign the digest.
+                    s.sign(&Mechanism::Ecdsa, self.key, req.digest).map_err(ck_err)?
+                } else {
+                    return Err(SignerError::Mechanism("ECDSA signing".into()));
+                };
+                crypto::ecdsa_raw_to_der(&raw).ok_or_else(|| SignerError::Token("malformed ECDSA signature".into()))
+            }
+        }
+    }
+}
+
+impl Drop for Pkcs11Signer {
+    fn drop(&mut self) {
+        // Log out explicitly so the token does not stay unlocked for other programs.
+        let _ = self.session.logout();
+    }
+}
+
+/// DER of a certificate (helper for callers that hold `TokenCert`s).
+pub fn cert_der(c: &Certificate) -> Vec<u8> {
+    c.to_der().unwrap_or_default()
+}

@@ -1,0 +1,89 @@
+//! Time formats: RFC 3339 for reports, PDF dates (ISO 32000-2 §7.9.4) for `/M`.
+
+use time::{OffsetDateTime, UtcOffset};
+
+/// RFC 3339 in UTC, e.g. `2026-11-24T05:30:00Z`.
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(|| unix.to_string())
+}
+
+/// Vietnam time (UTC+7) for people, e.g. `2026-11-24 12:30:00 (+07:00)`.
+pub fn vietnam(unix: i64) -> String {
+    let offset = UtcOffset::from_hms(7, 0, 0).unwrap_or(UtcOffset::UTC);
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .map(|t| t.to_offset(offset))
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second] (+07:00)"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| unix.to_string())
+}
+
+/// PDF date in UTC: `D:YYYYMMDDHHmmSSZ`.
+pub fn pdf_date(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "D:[year][month][day][hour][minute][second]Z"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Parses a PDF date (`D:YYYYMMDDHHmmSSOHH'mm'`, most parts optional) to Unix seconds.
+pub fn parse_pdf_date(s: &str) -> Option<i64> {
+    let s = s.trim().strip_prefix("D:").unwrap_or(s.trim());
+    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    let num = |from: usize, len: usize, default: u32| -> Option<u32> {
+        match digits.get(from..from + len) {
+            Some(t) => t.parse().ok(),
+            None => Some(default),
+        }
+    };
+    let year = i32::try_from(num(0, 4, 0)?).ok()?;
+    let month = u8::try_from(num(4, 2, 1)?).ok()?;
+    let day = u8::try_from(num(6, 2, 1)?).ok()?;
+    let hour = u8::try_from(num(8, 2, 0)?).ok()?;
+    let minute = u8::try_from(num(10, 2, 0)?).ok()?;
+    let second = u8::try_from(num(12, 2, 0)?).ok()?.min(59);
+    let date = time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()?;
+    let t = time::Time::from_hms(hour, minute, second).ok()?;
+    let rest = s.get(digits.len()..).unwrap_or("");
+    let offset = match rest.chars().next() {
+        Some(sign @ ('+' | '-')) => {
+            let body: String = rest[1..].chars().filter(char::is_ascii_digit).collect();
+            let h: i8 = body.get(0..2).and_then(|x| x.parse().ok()).unwrap_or(0);
+            let m: i8 = body.get(2..4).and_then(|x| x.parse().ok()).unwrap_or(0);
+            let (h, m) = if sign == '-' { (-h, -m) } else { (h, m) };
+            UtcOffset::from_hms(h, m, 0).ok()?
+        }
+        _ => UtcOffset::UTC,
+    };
+    Some(time::PrimitiveDateTime::new(date, t).assume_offset(offset).unix_timestamp())
+}
+
+/// Now, as Unix seconds.
+pub fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_dates_round_trip() {
+        let t = 1_795_500_000;
+        assert_eq!(parse_pdf_date(&pdf_date(t)), Some(t));
+        assert_eq!(parse_pdf_date("D:20261124123000+07'00'"), parse_pdf_date("D:20261124053000Z"));
+        assert!(parse_pdf_date("garbage").is_none());
+    }
+}
