@@ -1,1 +1,316 @@
-fn main(){}
+//! `kyso`: the scriptable face of kyso-core. Parses flags, runs, maps errors to exit codes.
+//!
+//! Exit codes: `sign` 0 = signed, 1 = refused or failed; `verify` 0 = every signature of
+//! every file passed, 1 = some file has a signature that did not pass or no signature,
+//! 2 = could not run; `tokens` 0 / 2.
+
+mod args;
+mod output;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use kyso_core::crypto::{HashAlg, Scheme};
+use kyso_core::sign::{self, SignOptions};
+use kyso_core::signer::p12::P12Signer;
+use kyso_core::signer::pkcs11::Module;
+use kyso_core::signer::{Secret, Signer, SignerError};
+use kyso_core::verify::{self, FileVerdict, VerifyOptions};
+use kyso_core::Error;
+
+use args::{Cli, Command, HashArg, SignArgs, SignerArgs, TokensArgs, VerifyArgs};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Sign(a) => run_sign(a),
+        Command::Verify(a) => run_verify(a),
+        Command::Tokens(a) => run_tokens(a),
+    };
+    ExitCode::from(code)
+}
+
+/// Modules to use: the one given, else `$KYSO_PKCS11_MODULE`, else those discovered.
+fn module_paths(given: Option<&Path>) -> Vec<PathBuf> {
+    if let Some(p) = given {
+        return vec![p.to_path_buf()];
+    }
+    if let Some(p) = std::env::var_os("KYSO_PKCS11_MODULE").filter(|p| !p.is_empty()) {
+        return vec![PathBuf::from(p)];
+    }
+    kyso_core::signer::discover::find_installed()
+}
+
+fn read_secret_line(text: String) -> Secret {
+    let mut text = zeroize::Zeroizing::new(text);
+    let line = text.lines().next().unwrap_or("").to_string();
+    let s = Secret::new(line);
+    use zeroize::Zeroize;
+    text.zeroize();
+    s
+}
+
+/// The PIN from the automation sources, if one was named.
+fn pin_from_flags(a: &SignerArgs) -> Result<Option<Secret>, Error> {
+    if let Some(var) = &a.pin_env {
+        let v = std::env::var(var).map_err(|_| {
+            Error::Signer(SignerError::Token(format!("environment variable {var} is not set")))
+        })?;
+        return Ok(Some(Secret::new(v)));
+    }
+    if let Some(fd) = a.pin_fd {
+        // Reading through /dev/fd keeps the code free of unsafe descriptor handling.
+        let text = std::fs::read_to_string(format!("/dev/fd/{fd}"))?;
+        return Ok(Some(read_secret_line(text)));
+    }
+    if let Some(f) = &a.pin_file {
+        return Ok(Some(read_secret_line(std::fs::read_to_string(f)?)));
+    }
+    Ok(None)
+}
+
+fn prompt_secret(prompt: &str) -> Result<Option<Secret>, Error> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    let s = rpassword::prompt_password(prompt)?;
+    Ok(Some(Secret::new(s)))
+}
+
+fn load_chain(paths: &[PathBuf]) -> Result<Vec<kyso_core::cert::Certificate>, Error> {
+    let mut out = Vec::new();
+    for p in paths {
+        let data = std::fs::read(p)?;
+        let certs = kyso_core::cert::parse_certificates(&data);
+        if certs.is_empty() {
+            return Err(Error::Policy(format!("no certificate found in {}", p.display())));
+        }
+        out.extend(certs);
+    }
+    Ok(out)
+}
+
+fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
+    let extra = load_chain(&a.chain)?;
+    if let Some(p12) = &a.p12 {
+        let data = std::fs::read(p12)?;
+        let password = match &a.p12_password_env {
+            Some(var) => Some(Secret::new(std::env::var(var).map_err(|_| {
+                Error::Signer(SignerError::P12(format!("environment variable {var} is not set")))
+            })?)),
+            None => match pin_from_flags(a)? {
+                Some(s) => Some(s),
+                None => prompt_secret("Mật khẩu tệp chứng thư / certificate file password: ")?,
+            },
+        };
+        let password = password.ok_or(Error::Signer(SignerError::PinRequired))?;
+        let mut s = P12Signer::from_bytes(&data, password.expose())?;
+        s.add_chain(&extra);
+        return Ok(Box::new(s));
+    }
+    let paths = module_paths(a.pkcs11.as_deref());
+    let Some(path) = paths.first() else {
+        return Err(Error::Signer(SignerError::ModuleLoad {
+            path: "(none found)".into(),
+            reason: "no token driver was found; install your token's driver or pass --pkcs11".into(),
+        }));
+    };
+    let module = Module::load(path)?;
+    let mut pin = pin_from_flags(a)?;
+    if pin.is_none() {
+        // Prompt only when the chosen token has no PIN pad.
+        let tokens = module.list()?;
+        let token = tokens
+            .iter()
+            .find(|t| a.token.as_deref().is_none_or(|l| l == t.label));
+        if let Some(t) = token {
+            if !t.protected_authentication_path {
+                pin = prompt_secret(&format!("Mã PIN của thiết bị ký / PIN for token \"{}\": ", t.label))?;
+            }
+        }
+    }
+    let signer = module.open_signer(a.token.as_deref(), a.cert.as_deref(), pin.as_ref(), &extra)?;
+    drop(pin);
+    // The module must outlive the session: keep both together.
+    Ok(Box::new(TokenSigner { _module: module, inner: signer }))
+}
+
+/// A token signer that owns its module (finalized after the session closes).
+struct TokenSigner {
+    inner: kyso_core::signer::pkcs11::Pkcs11Signer,
+    _module: Module,
+}
+
+impl Signer for TokenSigner {
+    fn certificate(&self) -> &kyso_core::cert::Certificate {
+        self.inner.certificate()
+    }
+    fn chain(&self) -> &[kyso_core::cert::Certificate] {
+        self.inner.chain()
+    }
+    fn key_kind(&self) -> kyso_core::crypto::KeyKind {
+        self.inner.key_kind()
+    }
+    fn sign(&mut self, req: &kyso_core::signer::SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
+        self.inner.sign(req)
+    }
+}
+
+fn default_output(input: &Path, detached: bool) -> PathBuf {
+    if detached {
+        let mut s = input.as_os_str().to_owned();
+        s.push(".p7s");
+        return PathBuf::from(s);
+    }
+    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = input.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "pdf".into());
+    input.with_file_name(format!("{stem}-signed.{ext}"))
+}
+
+fn run_sign(a: SignArgs) -> u8 {
+    let json = a.json;
+    match sign_inner(a) {
+        Ok(v) => {
+            output::print_json_or(json, &v, || output::print_sign(&v));
+            0
+        }
+        Err(e) => {
+            output::print_error(json, &e);
+            1
+        }
+    }
+}
+
+fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
+    let output = a.output.clone().unwrap_or_else(|| default_output(&a.input, a.detached));
+    let hash = match a.hash {
+        HashArg::Sha256 => HashAlg::Sha256,
+        HashArg::Sha384 => HashAlg::Sha384,
+        HashArg::Sha512 => HashAlg::Sha512,
+    };
+    if !a.detached && !looks_like_pdf(&a.input)? {
+        return Err(Error::Policy(
+            "the input is not a PDF; use --detached to make a separate .p7s signature for other files".into(),
+        ));
+    }
+    // Refuse early (before a PIN is asked) when the output cannot be written.
+    sign::check_output(&a.input, &output, a.force)?;
+    let mut signer = open_signer(&a.signer)?;
+    let opts = SignOptions {
+        field: a.field,
+        hash,
+        scheme: a.pss.then_some(Scheme::RsaPss),
+        reason: a.reason,
+        location: a.location,
+        contact_info: a.contact,
+        time: kyso_core::timefmt::now(),
+        force: a.force,
+    };
+    if a.detached {
+        let out = sign::detached::sign_detached(&a.input, &output, signer.as_mut(), &opts)?;
+        return Ok(serde_json::to_value(out).unwrap_or_default());
+    }
+    let out = sign::sign_pdf(&a.input, &output, signer.as_mut(), &opts)?;
+    Ok(serde_json::to_value(out).unwrap_or_default())
+}
+
+fn looks_like_pdf(p: &Path) -> Result<bool, Error> {
+    use std::io::Read;
+    let mut head = [0u8; 1024];
+    let mut f = std::fs::File::open(p)?;
+    let n = f.read(&mut head)?;
+    Ok(head[..n].windows(5).any(|w| w == b"%PDF-"))
+}
+
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
+                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            entries.sort();
+            out.extend(entries.into_iter().filter(|e| {
+                e.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("pdf") || x.eq_ignore_ascii_case("p7s"))
+            }));
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn run_verify(a: VerifyArgs) -> u8 {
+    let mut anchors = Vec::new();
+    for t in &a.trust {
+        match std::fs::read(t) {
+            Ok(d) => {
+                let certs = kyso_core::cert::parse_certificates(&d);
+                if certs.is_empty() {
+                    output::print_error(a.json, &Error::Policy(format!("no certificate in {}", t.display())));
+                    return 2;
+                }
+                anchors.extend(certs);
+            }
+            Err(e) => {
+                output::print_error(a.json, &Error::Io(e));
+                return 2;
+            }
+        }
+    }
+    let opts = VerifyOptions {
+        anchors,
+        offline: a.offline,
+        now: None,
+    };
+    let files = expand(&a.paths);
+    let reports: Vec<_> = files
+        .iter()
+        .map(|p| verify::verify_path(p, a.content.as_deref(), &opts))
+        .collect();
+    let all_pass = !reports.is_empty() && reports.iter().all(|r| r.verdict == FileVerdict::TotalPassed);
+    if a.json {
+        let v = serde_json::json!({ "files": reports });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        output::print_reports(&reports, a.english);
+    }
+    if all_pass {
+        0
+    } else {
+        1
+    }
+}
+
+fn run_tokens(a: TokensArgs) -> u8 {
+    let paths = module_paths(a.pkcs11.as_deref());
+    let mut modules = Vec::new();
+    let mut failed = false;
+    for p in &paths {
+        match Module::load(p).and_then(|m| m.list()) {
+            Ok(tokens) => modules.push(serde_json::json!({ "module": p.display().to_string(), "tokens": tokens })),
+            Err(e) => {
+                failed = true;
+                let message = e.to_string();
+                modules.push(serde_json::json!({
+                    "module": p.display().to_string(),
+                    "error": { "code": Error::Signer(e).code(), "message": message }
+                }));
+            }
+        }
+    }
+    let v = serde_json::json!({ "modules": modules });
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        output::print_tokens(&v);
+    }
+    if paths.is_empty() || (failed && modules.len() == 1) {
+        2
+    } else {
+        0
+    }
+}

@@ -6,7 +6,7 @@ use der::{Decode, Encode, Tagged};
 use sha2::{Digest, Sha256};
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages, SubjectKeyIdentifier};
 use x509_cert::name::Name;
-use x509_cert::Certificate;
+pub use x509_cert::Certificate;
 
 use crate::cms::oids;
 

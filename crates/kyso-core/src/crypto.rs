@@ -324,9 +324,39 @@ pub enum VerifyError {
     Mismatch,
 }
 
-/// Verifies `signature` over `message` with the key in `spki`. `sig_alg` is the CMS/X.509
-/// signature algorithm; `digest_hint` is the digest to use when `sig_alg` does not name one
-/// (`rsaEncryption`, bare `id-ecPublicKey`). Returns the hash actually used.
+/// The digest a signature algorithm uses (`hint` where the algorithm does not name one:
+/// `rsaEncryption`, bare `id-ecPublicKey`).
+pub fn signature_hash(sig_alg: &AlgorithmIdentifierOwned, hint: Option<HashAlg>) -> Result<(Scheme, HashAlg), VerifyError> {
+    let unsupported = || VerifyError::Unsupported(sig_alg.oid.to_string());
+    Ok(match sig_alg.oid {
+        oids::RSA_ENCRYPTION => (Scheme::RsaPkcs1, hint.ok_or_else(unsupported)?),
+        oids::SHA1_WITH_RSA => (Scheme::RsaPkcs1, HashAlg::Sha1),
+        oids::SHA256_WITH_RSA => (Scheme::RsaPkcs1, HashAlg::Sha256),
+        oids::SHA384_WITH_RSA => (Scheme::RsaPkcs1, HashAlg::Sha384),
+        oids::SHA512_WITH_RSA => (Scheme::RsaPkcs1, HashAlg::Sha512),
+        oids::RSASSA_PSS => (Scheme::RsaPss, pss_params(sig_alg)?.0),
+        oids::ECDSA_SHA1 => (Scheme::Ecdsa, HashAlg::Sha1),
+        oids::ECDSA_SHA256 => (Scheme::Ecdsa, HashAlg::Sha256),
+        oids::ECDSA_SHA384 => (Scheme::Ecdsa, HashAlg::Sha384),
+        oids::ECDSA_SHA512 => (Scheme::Ecdsa, HashAlg::Sha512),
+        oids::EC_PUBLIC_KEY => (Scheme::Ecdsa, hint.ok_or_else(unsupported)?),
+        _ => return Err(unsupported()),
+    })
+}
+
+fn pss_params(sig_alg: &AlgorithmIdentifierOwned) -> Result<(HashAlg, usize), VerifyError> {
+    let unsupported = || VerifyError::Unsupported("RSASSA-PSS parameters".into());
+    let params_der = sig_alg
+        .parameters
+        .as_ref()
+        .and_then(|p| p.to_der().ok())
+        .ok_or_else(unsupported)?;
+    let params = rsa::pkcs1::RsaPssParams::try_from(params_der.as_slice()).map_err(|_| unsupported())?;
+    let hash = HashAlg::from_oid(&params.hash.oid).ok_or_else(unsupported)?;
+    Ok((hash, usize::from(params.salt_len)))
+}
+
+/// Verifies `signature` over `message` with the key in `spki`; returns the hash used.
 pub fn verify(
     spki: &SubjectPublicKeyInfoOwned,
     sig_alg: &AlgorithmIdentifierOwned,
@@ -334,59 +364,43 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<HashAlg, VerifyError> {
-    let unsupported = || VerifyError::Unsupported(sig_alg.oid.to_string());
-    let (family, hash) = match sig_alg.oid {
-        oids::RSA_ENCRYPTION => (Scheme::RsaPkcs1, digest_hint.ok_or_else(unsupported)?),
-        oids::SHA1_WITH_RSA => (Scheme::RsaPkcs1, HashAlg::Sha1),
-        oids::SHA256_WITH_RSA => (Scheme::RsaPkcs1, HashAlg::Sha256),
-        oids::SHA384_WITH_RSA => (Scheme::RsaPkcs1, HashAlg::Sha384),
-        oids::SHA512_WITH_RSA => (Scheme::RsaPkcs1, HashAlg::Sha512),
-        oids::RSASSA_PSS => (Scheme::RsaPss, HashAlg::Sha256), // hash from params below
-        oids::ECDSA_SHA1 => (Scheme::Ecdsa, HashAlg::Sha1),
-        oids::ECDSA_SHA256 => (Scheme::Ecdsa, HashAlg::Sha256),
-        oids::ECDSA_SHA384 => (Scheme::Ecdsa, HashAlg::Sha384),
-        oids::ECDSA_SHA512 => (Scheme::Ecdsa, HashAlg::Sha512),
-        oids::EC_PUBLIC_KEY => (Scheme::Ecdsa, digest_hint.ok_or_else(unsupported)?),
-        _ => return Err(unsupported()),
-    };
-    match family {
+    let (_, hash) = signature_hash(sig_alg, digest_hint)?;
+    verify_prehashed(spki, sig_alg, digest_hint, &hash.digest(message), signature)?;
+    Ok(hash)
+}
+
+/// Verifies `signature` over a digest computed by the caller with `signature_hash`'s hash.
+pub fn verify_prehashed(
+    spki: &SubjectPublicKeyInfoOwned,
+    sig_alg: &AlgorithmIdentifierOwned,
+    digest_hint: Option<HashAlg>,
+    digest: &[u8],
+    signature: &[u8],
+) -> Result<(), VerifyError> {
+    let (scheme, hash) = signature_hash(sig_alg, digest_hint)?;
+    match scheme {
         Scheme::RsaPkcs1 => {
-            let key = rsa_public_key(spki).map_err(|_| VerifyError::BadKey)?;
-            let digest = hash.digest(message);
-            let scheme = match hash {
+            let key = rsa_public_key(spki)?;
+            let pad = match hash {
                 HashAlg::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
                 HashAlg::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
                 HashAlg::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
                 HashAlg::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
             };
-            key.verify(scheme, &digest, signature).map_err(|_| VerifyError::Mismatch)?;
-            Ok(hash)
+            key.verify(pad, digest, signature).map_err(|_| VerifyError::Mismatch)
         }
         Scheme::RsaPss => {
-            let params_der = sig_alg
-                .parameters
-                .as_ref()
-                .and_then(|p| p.to_der().ok())
-                .ok_or_else(unsupported)?;
-            let params = rsa::pkcs1::RsaPssParams::try_from(params_der.as_slice()).map_err(|_| unsupported())?;
-            let hash = HashAlg::from_oid(&params.hash.oid).ok_or_else(unsupported)?;
-            let salt = usize::from(params.salt_len);
-            let key = rsa_public_key(spki).map_err(|_| VerifyError::BadKey)?;
-            let digest = hash.digest(message);
-            let scheme = match hash {
+            let (_, salt) = pss_params(sig_alg)?;
+            let key = rsa_public_key(spki)?;
+            let pad = match hash {
                 HashAlg::Sha1 => rsa::Pss::new_with_salt::<sha1::Sha1>(salt),
                 HashAlg::Sha256 => rsa::Pss::new_with_salt::<sha2::Sha256>(salt),
                 HashAlg::Sha384 => rsa::Pss::new_with_salt::<sha2::Sha384>(salt),
                 HashAlg::Sha512 => rsa::Pss::new_with_salt::<sha2::Sha512>(salt),
             };
-            key.verify(scheme, &digest, signature).map_err(|_| VerifyError::Mismatch)?;
-            Ok(hash)
+            key.verify(pad, digest, signature).map_err(|_| VerifyError::Mismatch)
         }
-        Scheme::Ecdsa => {
-            let digest = hash.digest(message);
-            verify_ecdsa(spki, &digest, signature)?;
-            Ok(hash)
-        }
+        Scheme::Ecdsa => verify_ecdsa(spki, digest, signature),
     }
 }
 

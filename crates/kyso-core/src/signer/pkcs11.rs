@@ -145,7 +145,7 @@ impl Module {
     }
 
     fn slots(&self) -> Result<Vec<Slot>, SignerError> {
-        self.ctx.get_slots_with_token().map_err(ck_err)
+        self.ctx.get_slots_with_initialized_token().map_err(ck_err)
     }
 
     /// Lists tokens and their certificates (without logging in).

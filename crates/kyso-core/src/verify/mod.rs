@@ -1,1 +1,764 @@
-//! placeholder
+//! Verification: document → revisions and signatures → checks → report.
+//!
+//! A failed check is a finding in the report, never an `Err`; a file that cannot be read at
+//! all gets a file-level error. Hostile input never panics: every structure is read through
+//! the bounded PDF and CMS readers.
+
+pub mod chain;
+pub mod report;
+pub mod timestamp;
+
+use std::fs::File;
+use std::path::Path;
+
+use x509_cert::Certificate;
+
+use crate::cert;
+use crate::cms::{oids, parse};
+use crate::crypto::{self, HashAlg, Hasher, KeyKind};
+use crate::pdf::byterange::stream_range;
+use crate::pdf::object::decode_text;
+use crate::pdf::source::{FileSource, Source};
+use crate::pdf::{self, Object, Pdf};
+use crate::timefmt;
+pub use report::*;
+
+/// What to trust and when.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyOptions {
+    /// Trust anchors.
+    pub anchors: Vec<Certificate>,
+    /// Never use the network (this version never does).
+    pub offline: bool,
+    /// "Now" for validity checks (Unix seconds); the current time when `None`.
+    pub now: Option<i64>,
+}
+
+/// Verifies one path: a PDF, or a detached `.p7s` with its content file.
+pub fn verify_path(path: &Path, content: Option<&Path>, opts: &VerifyOptions) -> FileReport {
+    let shown = path.display().to_string();
+    let is_p7s = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("p7s") || e.eq_ignore_ascii_case("p7m"));
+    if is_p7s {
+        let inferred = path.with_extension("");
+        let content = content.map(Path::to_path_buf).or_else(|| inferred.exists().then_some(inferred));
+        return match content {
+            Some(c) => verify_detached(path, &c, opts),
+            None => FileReport::failed(
+                shown,
+                "CONTENT_MISSING",
+                Message::new(
+                    "Không tìm thấy tệp gốc đã ký; hãy chỉ ra tệp bằng --content.",
+                    "The signed file was not found; name it with --content.",
+                ),
+            ),
+        };
+    }
+    verify_pdf(path, opts)
+}
+
+fn io_failure(path: String, e: &dyn std::fmt::Display) -> FileReport {
+    FileReport::failed(
+        path,
+        "IO",
+        Message::new(format!("Không đọc được tệp: {e}"), format!("The file cannot be read: {e}")),
+    )
+}
+
+/// Verifies every signature in a PDF.
+pub fn verify_pdf(path: &Path, opts: &VerifyOptions) -> FileReport {
+    let shown = path.display().to_string();
+    let file = match File::open(path).and_then(FileSource::new) {
+        Ok(f) => f,
+        Err(e) => return io_failure(shown, &e),
+    };
+    let pdf = match Pdf::open(file) {
+        Ok(p) => p,
+        Err(pdf::PdfError::NotPdf) => {
+            return FileReport::failed(
+                shown,
+                "NOT_PDF",
+                Message::new("Tệp không phải là PDF.", "The file is not a PDF."),
+            )
+        }
+        Err(e) => {
+            return FileReport::failed(
+                shown,
+                "DAMAGED_PDF",
+                Message::new(format!("Tệp PDF bị hỏng: {e}"), format!("The PDF is damaged: {e}")),
+            )
+        }
+    };
+    let signatures = match pdf_signatures(&pdf, opts) {
+        Ok(s) => s,
+        Err(e) => {
+            return FileReport::failed(
+                shown,
+                "DAMAGED_PDF",
+                Message::new(format!("Tệp PDF bị hỏng: {e}"), format!("The PDF is damaged: {e}")),
+            )
+        }
+    };
+    FileReport::conclude(shown, pdf.sections.len().max(1), signatures)
+}
+
+fn pdf_signatures<S: Source>(pdf: &Pdf<S>, opts: &VerifyOptions) -> Result<Vec<SignatureReport>, pdf::PdfError> {
+    let (_, catalog) = pdf::catalog(pdf)?;
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for f in pdf::fields(pdf, &catalog)? {
+        if f.field_type.as_deref() != Some(b"Sig") {
+            continue;
+        }
+        let Some(v) = &f.value else { continue };
+        if let Some(r) = v.as_ref() {
+            if seen.contains(&r) {
+                continue; // one signature dictionary referenced by several fields: check once
+            }
+            seen.push(r);
+        }
+        let Some(sig) = pdf.resolve(v)?.as_dict().cloned() else {
+            continue;
+        };
+        out.push(check_pdf_signature(pdf, &f.name, &sig, opts));
+    }
+    Ok(out)
+}
+
+struct Eval {
+    report: SignatureReport,
+}
+
+impl Eval {
+    fn new(field: &str, kind: &str, sub_filter: Option<String>) -> Self {
+        Self {
+            report: SignatureReport {
+                field: field.to_string(),
+                sub_filter,
+                kind: kind.to_string(),
+                indication: Indication::TotalPassed,
+                sub_indication: None,
+                message: Message::new("", ""),
+                findings: Vec::new(),
+                signer: None,
+                certificate_sha256: None,
+                certificate_not_before: None,
+                certificate_not_after: None,
+                claimed_time: None,
+                claimed_time_source: None,
+                claimed_time_vietnam: None,
+                has_timestamp: false,
+                reason: None,
+                location: None,
+                integrity: Integrity::default(),
+                coverage: Coverage::WholeFile,
+                byte_range: None,
+                signed_revision: None,
+                later_revisions: 0,
+                chain: ChainReport::default(),
+                certificate_valid_at_time: None,
+                revocation: "NOT_CHECKED".into(),
+            },
+        }
+    }
+
+    fn note(&mut self, vi: impl Into<String>, en: impl Into<String>) {
+        self.report.findings.push(Message::new(vi, en));
+    }
+
+    /// Records a problem; the worst indication wins, and the first sub-indication at that level.
+    fn flag(&mut self, ind: Indication, sub: SubIndication, vi: impl Into<String>, en: impl Into<String>) {
+        self.note(vi, en);
+        if ind > self.report.indication {
+            self.report.indication = ind;
+            self.report.sub_indication = Some(sub);
+        }
+    }
+
+    fn finish(mut self) -> SignatureReport {
+        let r = &mut self.report;
+        r.message = match (r.indication, r.sub_indication) {
+            (Indication::TotalPassed, _) => Message::new(
+                "Chữ ký hợp lệ: tài liệu không bị thay đổi sau khi ký và chứng thư số của người ký được tin cậy.",
+                "Valid signature: the document is unchanged since signing and the signer's certificate is trusted.",
+            ),
+            (Indication::TotalFailed, Some(SubIndication::HashFailure)) => Message::new(
+                "Chữ ký KHÔNG hợp lệ: nội dung tài liệu đã bị thay đổi sau khi ký. Không sử dụng văn bản này; đề nghị nơi gửi gửi lại.",
+                "INVALID signature: the document was changed after it was signed. Do not rely on it; ask the sender to send it again.",
+            ),
+            (Indication::TotalFailed, Some(SubIndication::SigCryptoFailure)) => Message::new(
+                "Chữ ký KHÔNG hợp lệ: giá trị chữ ký không khớp với chứng thư số của người ký.",
+                "INVALID signature: the signature value does not match the signer's certificate.",
+            ),
+            (Indication::TotalFailed, _) => Message::new(
+                "Chữ ký KHÔNG hợp lệ: cấu trúc chữ ký hoặc tài liệu không đúng quy định (có thể đã bị can thiệp).",
+                "INVALID signature: the signature or document structure is not as required (possible tampering).",
+            ),
+            (Indication::Indeterminate, Some(SubIndication::NoCertificateChainFound)) => Message::new(
+                "Chưa xác định: tài liệu không bị thay đổi, nhưng chứng thư số của người ký không dẫn tới một tổ chức chứng thực được tin cậy.",
+                "Undecided: the document is unchanged, but the signer's certificate does not chain to a trusted authority.",
+            ),
+            (Indication::Indeterminate, Some(SubIndication::OutOfBoundsNoPoe)) => Message::new(
+                "Chưa xác định: thời điểm ký nằm ngoài thời hạn của chứng thư số và không có dấu thời gian chứng minh đã ký khi chứng thư còn hiệu lực.",
+                "Undecided: the signing time is outside the certificate's validity and no timestamp proves it was signed while valid.",
+            ),
+            (Indication::Indeterminate, Some(SubIndication::CryptoConstraintsFailureNoPoe)) => Message::new(
+                "Chưa xác định: chữ ký dùng thuật toán hoặc khoá quá yếu (SHA-1, RSA dưới 2048 bit).",
+                "Undecided: the signature uses an algorithm or key that is too weak (SHA-1, RSA under 2048 bits).",
+            ),
+            (Indication::Indeterminate, _) => Message::new(
+                "Chưa xác định: không đủ thông tin để kết luận chữ ký hợp lệ; xem các phát hiện chi tiết.",
+                "Undecided: not enough evidence to call the signature valid; see the findings.",
+            ),
+        };
+        self.report
+    }
+}
+
+fn text_of(d: &pdf::Dict, key: &[u8]) -> Option<String> {
+    d.get(key).and_then(Object::as_str_bytes).map(decode_text)
+}
+
+fn check_pdf_signature<S: Source>(pdf: &Pdf<S>, field: &str, sig: &pdf::Dict, opts: &VerifyOptions) -> SignatureReport {
+    let sub_filter = sig.get_name(b"SubFilter").map(|n| String::from_utf8_lossy(n).into_owned());
+    let is_doc_ts = sig.name_is(b"Type", b"DocTimeStamp") || sub_filter.as_deref() == Some("ETSI.RFC3161");
+    let mut ev = Eval::new(field, if is_doc_ts { "document-timestamp" } else { "signature" }, sub_filter.clone());
+    ev.report.reason = text_of(sig, b"Reason");
+    ev.report.location = text_of(sig, b"Location");
+
+    let br: Option<Vec<u64>> = sig.get(b"ByteRange").and_then(Object::as_array).and_then(|a| {
+        a.iter()
+            .map(|o| o.as_int().and_then(|i| u64::try_from(i).ok()))
+            .collect::<Option<Vec<u64>>>()
+    });
+    let contents = sig.get(b"Contents").and_then(Object::as_str_bytes).map(<[u8]>::to_vec);
+    let (Some(br), Some(contents)) = (br, contents) else {
+        ev.flag(
+            Indication::TotalFailed,
+            SubIndication::FormatFailure,
+            "Từ điển chữ ký thiếu /ByteRange hoặc /Contents hợp lệ.",
+            "The signature dictionary lacks a valid /ByteRange or /Contents.",
+        );
+        return ev.finish();
+    };
+    ev.report.byte_range = Some(br.clone());
+    let len = pdf.len();
+    let [b0, b1, b2, b3] = br.as_slice() else {
+        ev.flag(
+            Indication::TotalFailed,
+            SubIndication::FormatFailure,
+            "/ByteRange phải có đúng 4 số.",
+            "/ByteRange must hold exactly four numbers.",
+        );
+        return ev.finish();
+    };
+    let (a, hole_end) = (*b1, *b2);
+    let end = b2.checked_add(*b3);
+    let sane = *b0 == 0 && a < hole_end && end.is_some_and(|e| e <= len);
+    let hole_ok = sane && hole_is_contents(pdf.source(), a, hole_end, &contents);
+    if !sane || !hole_ok {
+        ev.report.coverage = Coverage::Invalid;
+        ev.flag(
+            Indication::TotalFailed,
+            SubIndication::FormatFailure,
+            "Vùng ký (/ByteRange) không loại trừ đúng và chỉ phần chữ ký: dấu hiệu giả mạo chữ ký.",
+            "The signed byte range does not exclude exactly the signature value: a sign of signature forgery.",
+        );
+        return ev.finish();
+    }
+    let end = end.unwrap_or(len);
+    // Which revision does it cover?
+    let revision_index = pdf.sections.iter().position(|s| s.eof_end == Some(end));
+    if end == len {
+        ev.report.coverage = Coverage::WholeFile;
+        ev.report.signed_revision = Some(pdf.sections.len().max(1));
+    } else if let Some(i) = revision_index {
+        ev.report.coverage = Coverage::EarlierRevision;
+        ev.report.signed_revision = Some(pdf.sections.len() - i);
+        ev.report.later_revisions = i;
+        ev.note(
+            format!("Có {i} lần cập nhật được thêm vào sau khi ký (ví dụ: chữ ký khác); phần đã ký vẫn nguyên vẹn."),
+            format!("{i} update(s) were appended after signing (for example other signatures); the signed part is intact."),
+        );
+    } else {
+        ev.report.coverage = Coverage::Invalid;
+        ev.flag(
+            Indication::TotalFailed,
+            SubIndication::FormatFailure,
+            "Chữ ký không bao trùm trọn vẹn một phiên bản của tài liệu.",
+            "The signature does not cover a complete version of the document.",
+        );
+        return ev.finish();
+    }
+    let claimed = sig
+        .get(b"M")
+        .and_then(Object::as_str_bytes)
+        .and_then(|m| timefmt::parse_pdf_date(&decode_text(m)));
+    let src = pdf.source();
+    let mut digest_of = |h: HashAlg| -> std::io::Result<Vec<u8>> {
+        let mut hasher = Hasher::new(h);
+        stream_range(src, 0, a, &mut |b| hasher.update(b))?;
+        stream_range(src, hole_end, end, &mut |b| hasher.update(b))?;
+        Ok(hasher.finish())
+    };
+    if is_doc_ts {
+        check_document_timestamp(&mut ev, &contents, &mut digest_of);
+        return ev.finish();
+    }
+    let pades = sub_filter.as_deref() == Some("ETSI.CAdES.detached");
+    let sha1_subfilter = sub_filter.as_deref() == Some("adbe.pkcs7.sha1");
+    check_cms(&mut ev, &contents, &mut digest_of, claimed.map(|t| (t, "/M")), pades, sha1_subfilter, opts);
+    ev.finish()
+}
+
+/// The hole `[a, b)` must be exactly `<hex>` and decode to the parsed `/Contents` (Universal
+/// Signature Forgery places a different string there).
+fn hole_is_contents<S: Source + ?Sized>(src: &S, a: u64, b: u64, contents: &[u8]) -> bool {
+    let Ok(n) = usize::try_from(b - a) else { return false };
+    if n > 64 << 20 {
+        return false;
+    }
+    let Ok(hole) = src.window(a, n) else { return false };
+    if hole.len() != n || hole.first() != Some(&b'<') || hole.last() != Some(&b'>') {
+        return false;
+    }
+    let inner: Vec<u8> = hole[1..n - 1].iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
+    let padded = if inner.len() % 2 == 1 {
+        let mut v = inner.clone();
+        v.push(b'0');
+        v
+    } else {
+        inner
+    };
+    hex::decode(&padded).is_ok_and(|d| d == contents)
+}
+
+fn check_document_timestamp(ev: &mut Eval, token: &[u8], digest_of: &mut dyn FnMut(HashAlg) -> std::io::Result<Vec<u8>>) {
+    match timestamp::check_with(token, &mut |h| digest_of(h).ok()) {
+        Ok(info) => {
+            ev.report.integrity.digest_matches = Some(true);
+            ev.report.integrity.signature_valid = Some(true);
+            ev.report.claimed_time = Some(timefmt::rfc3339(info.time));
+            ev.report.claimed_time_vietnam = Some(timefmt::vietnam(info.time));
+            ev.report.claimed_time_source = Some("timestamp".into());
+            ev.report.has_timestamp = true;
+            let tsa = info.tsa.unwrap_or_default();
+            ev.note(
+                format!("Dấu thời gian tài liệu hợp lệ, do {tsa} cấp."),
+                format!("Valid document timestamp from {tsa}."),
+            );
+            ev.flag(
+                Indication::Indeterminate,
+                SubIndication::NoCertificateChainFound,
+                "Chưa kiểm tra chuỗi chứng thư của đơn vị cấp dấu thời gian.",
+                "The timestamp authority's certificate chain is not checked in this version.",
+            );
+        }
+        Err(msg) => {
+            let sub = if msg.contains("imprint") { SubIndication::HashFailure } else { SubIndication::FormatFailure };
+            ev.flag(
+                Indication::TotalFailed,
+                sub,
+                format!("Dấu thời gian tài liệu không hợp lệ: {msg}"),
+                format!("Invalid document timestamp: {msg}"),
+            )
+        }
+    }
+}
+
+/// CMS-level checks shared by PDF and detached signatures.
+fn check_cms(
+    ev: &mut Eval,
+    cms_der: &[u8],
+    digest_of: &mut dyn FnMut(HashAlg) -> std::io::Result<Vec<u8>>,
+    claimed: Option<(i64, &str)>,
+    pades: bool,
+    sha1_subfilter: bool,
+    opts: &VerifyOptions,
+) {
+    let sd = match parse::parse(cms_der) {
+        Ok(sd) => sd,
+        Err(e) => {
+            ev.flag(
+                Indication::TotalFailed,
+                SubIndication::FormatFailure,
+                format!("Không đọc được dữ liệu chữ ký (CMS): {e}"),
+                format!("The signature data (CMS) cannot be read: {e}"),
+            );
+            return;
+        }
+    };
+    let si = match sd.signer_infos.as_slice() {
+        [one] => one,
+        [] => {
+            ev.flag(Indication::TotalFailed, SubIndication::FormatFailure, "Dữ liệu chữ ký không có người ký.", "The signature data has no signer.");
+            return;
+        }
+        _ => {
+            ev.flag(
+                Indication::TotalFailed,
+                SubIndication::FormatFailure,
+                "Dữ liệu chữ ký có nhiều hơn một người ký (PAdES chỉ cho phép một).",
+                "The signature data has more than one signer (PAdES allows exactly one).",
+            );
+            return;
+        }
+    };
+    let Some(hash) = HashAlg::from_oid(&si.digest_alg.oid) else {
+        ev.flag(
+            Indication::Indeterminate,
+            SubIndication::SignatureAlgorithmUnsupported,
+            format!("Thuật toán băm {} chưa được hỗ trợ.", si.digest_alg.oid),
+            format!("Digest algorithm {} is not supported.", si.digest_alg.oid),
+        );
+        return;
+    };
+    ev.report.integrity.digest_algorithm = Some(hash.name().into());
+    ev.report.integrity.signature_algorithm = Some(si.signature_alg.oid.to_string());
+
+    // Signer certificate.
+    let signer = sd.certificates.iter().find(|c| parse::sid_matches(&si.sid, c));
+    if let Some(c) = signer {
+        ev.report.signer = Some(cert::identity(c));
+        ev.report.certificate_sha256 = Some(cert::fingerprint(c));
+        let (nb, na) = cert::validity(c);
+        ev.report.certificate_not_before = Some(timefmt::rfc3339(nb));
+        ev.report.certificate_not_after = Some(timefmt::rfc3339(na));
+    }
+
+    // Integrity: the digest of the covered bytes.
+    let content_digest = match digest_of(hash) {
+        Ok(d) => d,
+        Err(e) => {
+            ev.flag(Indication::Indeterminate, SubIndication::FormatFailure, format!("Lỗi đọc tệp: {e}"), format!("Read error: {e}"));
+            return;
+        }
+    };
+    // adbe.pkcs7.sha1: the signed content is the SHA-1 of the byte ranges, encapsulated.
+    let signed_content_digest = if sha1_subfilter || sd.econtent.is_some() {
+        let Some(econtent) = sd.econtent.as_deref() else {
+            ev.flag(Indication::TotalFailed, SubIndication::FormatFailure, "Thiếu nội dung đóng gói (adbe.pkcs7.sha1).", "Missing encapsulated content (adbe.pkcs7.sha1).");
+            return;
+        };
+        let sha1 = digest_of(HashAlg::Sha1).unwrap_or_default();
+        if econtent != sha1.as_slice() {
+            ev.report.integrity.digest_matches = Some(false);
+            ev.flag(Indication::TotalFailed, SubIndication::HashFailure, "Nội dung tài liệu đã bị thay đổi sau khi ký.", "The document content changed after signing.");
+            return;
+        }
+        hash.digest(econtent)
+    } else {
+        content_digest
+    };
+    let verified = if let Some(attrs_der) = &si.signed_attrs_der {
+        if si.signed_attr_count(oids::ATTR_MESSAGE_DIGEST) != 1 || si.signed_attr_count(oids::ATTR_CONTENT_TYPE) != 1 {
+            ev.flag(
+                Indication::TotalFailed,
+                SubIndication::FormatFailure,
+                "Thuộc tính message-digest/content-type thiếu hoặc bị lặp.",
+                "The message-digest / content-type attribute is missing or repeated.",
+            );
+            return;
+        }
+        let md_ok = si.message_digest().as_deref() == Some(signed_content_digest.as_slice());
+        ev.report.integrity.digest_matches = Some(md_ok);
+        if !md_ok {
+            ev.flag(
+                Indication::TotalFailed,
+                SubIndication::HashFailure,
+                "Nội dung tài liệu đã bị thay đổi sau khi ký (mã băm không khớp).",
+                "The document content changed after signing (digest mismatch).",
+            );
+            return;
+        }
+        signer.map(|c| {
+            crypto::verify(&c.tbs_certificate.subject_public_key_info, &si.signature_alg, Some(hash), attrs_der, &si.signature)
+        })
+    } else {
+        ev.report.integrity.digest_matches = None;
+        signer.map(|c| {
+            crypto::verify_prehashed(
+                &c.tbs_certificate.subject_public_key_info,
+                &si.signature_alg,
+                Some(hash),
+                &signed_content_digest,
+                &si.signature,
+            )
+            .map(|_| hash)
+        })
+    };
+    let Some(signer) = signer else {
+        ev.flag(
+            Indication::Indeterminate,
+            SubIndication::NoSigningCertificateFound,
+            "Không tìm thấy chứng thư số của người ký trong chữ ký.",
+            "The signer's certificate is not included in the signature.",
+        );
+        return;
+    };
+    match verified {
+        Some(Ok(sig_hash)) => {
+            ev.report.integrity.signature_valid = Some(true);
+            if !sig_hash.allowed_for_signing() || !hash.allowed_for_signing() {
+                ev.flag(
+                    Indication::Indeterminate,
+                    SubIndication::CryptoConstraintsFailureNoPoe,
+                    "Chữ ký dùng SHA-1, thuật toán không còn an toàn.",
+                    "The signature uses SHA-1, which is no longer secure.",
+                );
+            }
+        }
+        Some(Err(crypto::VerifyError::Unsupported(a))) => {
+            ev.flag(
+                Indication::Indeterminate,
+                SubIndication::SignatureAlgorithmUnsupported,
+                format!("Thuật toán chữ ký {a} chưa được hỗ trợ."),
+                format!("Signature algorithm {a} is not supported."),
+            );
+            return;
+        }
+        Some(Err(_)) | None => {
+            ev.report.integrity.signature_valid = Some(false);
+            ev.flag(
+                Indication::TotalFailed,
+                SubIndication::SigCryptoFailure,
+                "Giá trị chữ ký không khớp với chứng thư số của người ký.",
+                "The signature value does not match the signer's certificate.",
+            );
+            return;
+        }
+    }
+    if let Some(KeyKind::Rsa { bits }) = KeyKind::from_spki(&signer.tbs_certificate.subject_public_key_info) {
+        if bits < 2048 {
+            ev.flag(
+                Indication::Indeterminate,
+                SubIndication::CryptoConstraintsFailureNoPoe,
+                format!("Khoá RSA {bits} bit quá ngắn (tối thiểu 2048)."),
+                format!("The RSA key of {bits} bits is too short (2048 minimum)."),
+            );
+        }
+    }
+    check_signing_certificate_attr(ev, si, signer, pades);
+
+    // Time: claimed, and proven by a signature timestamp when present.
+    let mut claimed = claimed.map(|(t, s)| (t, s.to_string()));
+    if let Some(raw) = si.signed_attr(oids::ATTR_SIGNING_TIME) {
+        if let Ok(t) = x509_cert::time::Time::from_der_lenient(raw) {
+            if pades {
+                ev.note(
+                    "Chữ ký PAdES có thuộc tính signing-time (quy định đặt thời gian ở /M).",
+                    "The PAdES signature carries a signing-time attribute (the standard puts the time in /M).",
+                );
+            }
+            claimed = claimed.or(Some((t, "signing-time attribute".into())));
+        }
+    }
+    let mut poe = None;
+    for attr in si.unsigned_attrs.iter().filter(|a| a.oid == oids::ATTR_TIMESTAMP_TOKEN) {
+        ev.report.has_timestamp = true;
+        for token in &attr.values {
+            match timestamp::check(token, &si.signature) {
+                Ok(info) => {
+                    ev.note(
+                        format!("Dấu thời gian hợp lệ: đã ký trước {} ({}).", timefmt::vietnam(info.time), info.tsa.clone().unwrap_or_default()),
+                        format!("Valid signature timestamp: signed before {} ({}).", timefmt::rfc3339(info.time), info.tsa.clone().unwrap_or_default()),
+                    );
+                    poe = Some(info.time);
+                }
+                Err(m) => ev.flag(
+                    Indication::TotalFailed,
+                    SubIndication::FormatFailure,
+                    format!("Dấu thời gian không hợp lệ: {m}"),
+                    format!("Invalid signature timestamp: {m}"),
+                ),
+            }
+        }
+    }
+    if let Some((t, src)) = &claimed {
+        ev.report.claimed_time = Some(timefmt::rfc3339(*t));
+        ev.report.claimed_time_vietnam = Some(timefmt::vietnam(*t));
+        ev.report.claimed_time_source = Some(src.clone());
+        if let Some(p) = poe {
+            // Tools that write Vietnam time as if it were UTC are 7 hours off.
+            let skew = *t - p;
+            if (skew - 7 * 3600).abs() < 600 {
+                ev.note(
+                    "Thời gian ký khai báo lệch đúng +7 giờ so với dấu thời gian: phần mềm ký đã ghi giờ Việt Nam như giờ UTC.",
+                    "The claimed signing time is +7 h from the timestamp: the signing software wrote Vietnam time as UTC.",
+                );
+            }
+        }
+    }
+
+    // Chain to a trusted anchor.
+    let outcome = chain::build(signer, &sd.certificates, &opts.anchors);
+    ev.report.chain = ChainReport {
+        trusted: outcome.trusted,
+        path: outcome.path.iter().map(|c| cert::name_to_string(&c.tbs_certificate.subject)).collect(),
+        anchor: outcome
+            .trusted
+            .then(|| outcome.path.last().map(|c| cert::name_to_string(&c.tbs_certificate.subject)))
+            .flatten(),
+    };
+    if !outcome.trusted {
+        let (vi, en) = if opts.anchors.is_empty() {
+            (
+                "Chưa có chứng thư gốc tin cậy nào được cấu hình (dùng --trust).",
+                "No trust anchors are configured (use --trust).",
+            )
+        } else {
+            (
+                "Không xây dựng được chuỗi chứng thư tới một chứng thư gốc tin cậy.",
+                "No certificate chain to a trusted root could be built.",
+            )
+        };
+        ev.flag(Indication::Indeterminate, SubIndication::NoCertificateChainFound, vi, en);
+    }
+
+    // Certificate validity at the best time we have.
+    let now = opts.now.unwrap_or_else(timefmt::now);
+    let (nb, na) = cert::validity(signer);
+    let at = poe.or(claimed.as_ref().map(|(t, _)| *t)).unwrap_or(now);
+    let valid_at = nb <= at && at <= na;
+    ev.report.certificate_valid_at_time = Some(valid_at);
+    if at < nb {
+        ev.flag(
+            Indication::Indeterminate,
+            SubIndication::NotYetValid,
+            "Chứng thư số chưa có hiệu lực tại thời điểm ký.",
+            "The certificate was not yet valid at the signing time.",
+        );
+    } else if at > na || (poe.is_none() && now > na) {
+        ev.flag(
+            Indication::Indeterminate,
+            SubIndication::OutOfBoundsNoPoe,
+            format!("Chứng thư số hết hạn ngày {}; không có dấu thời gian chứng minh chữ ký được tạo trước đó.", timefmt::vietnam(na)),
+            format!("The certificate expired on {}; no timestamp proves the signature was made before that.", timefmt::rfc3339(na)),
+        );
+    }
+    for c in outcome.path.iter().skip(1) {
+        let (cnb, cna) = cert::validity(c);
+        if at < cnb || at > cna {
+            ev.flag(
+                Indication::Indeterminate,
+                SubIndication::OutOfBoundsNoPoe,
+                "Một chứng thư trong chuỗi không còn hiệu lực tại thời điểm ký.",
+                "A certificate in the chain was not valid at the signing time.",
+            );
+        }
+    }
+}
+
+/// ESS signing-certificate(-v2): the signed attributes must name the signer's certificate.
+fn check_signing_certificate_attr(ev: &mut Eval, si: &parse::SignerInfo, signer: &Certificate, pades: bool) {
+    use crate::cms::ess::{SigningCertificateV1, SigningCertificateV2};
+    use der::{Decode, Encode};
+    let cert_der = signer.to_der().unwrap_or_default();
+    if let Some(raw) = si.signed_attr(oids::ATTR_SIGNING_CERT_V2) {
+        let ok = SigningCertificateV2::from_der(raw).ok().and_then(|v| v.certs.into_iter().next()).is_some_and(|id| {
+            let h = id
+                .hash_algorithm
+                .as_ref()
+                .map_or(Some(HashAlg::Sha256), |a| HashAlg::from_oid(&a.oid));
+            h.is_some_and(|h| h.digest(&cert_der) == id.cert_hash.as_bytes())
+        });
+        if !ok {
+            ev.flag(
+                Indication::Indeterminate,
+                SubIndication::NoSigningCertificateFound,
+                "Thuộc tính signing-certificate-v2 không khớp với chứng thư số của người ký.",
+                "The signing-certificate-v2 attribute does not match the signer's certificate.",
+            );
+        }
+    } else if let Some(raw) = si.signed_attr(oids::ATTR_SIGNING_CERT) {
+        let ok = SigningCertificateV1::from_der(raw)
+            .ok()
+            .and_then(|v| v.certs.into_iter().next())
+            .is_some_and(|id| HashAlg::Sha1.digest(&cert_der) == id.cert_hash.as_bytes());
+        if !ok {
+            ev.flag(
+                Indication::Indeterminate,
+                SubIndication::NoSigningCertificateFound,
+                "Thuộc tính signing-certificate không khớp với chứng thư số của người ký.",
+                "The signing-certificate attribute does not match the signer's certificate.",
+            );
+        }
+    } else if pades {
+        ev.note(
+            "Chữ ký PAdES thiếu thuộc tính signing-certificate-v2.",
+            "The PAdES signature lacks the signing-certificate-v2 attribute.",
+        );
+    }
+}
+
+/// Verifies a detached CMS signature over `content`.
+pub fn verify_detached(p7s: &Path, content: &Path, opts: &VerifyOptions) -> FileReport {
+    let shown = p7s.display().to_string();
+    let cms = match std::fs::metadata(p7s) {
+        Ok(m) if m.len() > 64 << 20 => {
+            return FileReport::failed(shown, "TOO_LARGE", Message::new("Tệp chữ ký quá lớn.", "The signature file is too large."))
+        }
+        Ok(_) => match std::fs::read(p7s) {
+            Ok(b) => b,
+            Err(e) => return io_failure(shown, &e),
+        },
+        Err(e) => return io_failure(shown, &e),
+    };
+    // PEM-armoured .p7s files exist too.
+    let cms = pem_or_der(&cms);
+    let src = match File::open(content).and_then(FileSource::new) {
+        Ok(s) => s,
+        Err(e) => return io_failure(content.display().to_string(), &e),
+    };
+    let mut digest_of = |h: HashAlg| -> std::io::Result<Vec<u8>> {
+        let mut hasher = Hasher::new(h);
+        stream_range(&src, 0, src.len(), &mut |b| hasher.update(b))?;
+        Ok(hasher.finish())
+    };
+    let name = content.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut ev = Eval::new(&name, "signature", Some("CAdES".into()));
+    check_cms(&mut ev, &cms, &mut digest_of, None, false, false, opts);
+    FileReport::conclude(shown, 1, vec![ev.finish()])
+}
+
+fn pem_or_der(data: &[u8]) -> Vec<u8> {
+    use base64ct::Encoding;
+    let text = String::from_utf8_lossy(data);
+    if let Some(start) = text.find("-----BEGIN") {
+        let body: String = text[start..]
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with("-----END"))
+            .collect();
+        if let Ok(d) = base64ct::Base64::decode_vec(body.trim()) {
+            return d;
+        }
+    }
+    data.to_vec()
+}
+
+/// Trait to read a `Time` even when it is not minimal DER (some signers).
+trait LenientTime {
+    fn from_der_lenient(raw: &[u8]) -> Result<i64, ()>;
+}
+
+impl LenientTime for x509_cert::time::Time {
+    fn from_der_lenient(raw: &[u8]) -> Result<i64, ()> {
+        use der::Decode;
+        if let Ok(t) = x509_cert::time::Time::from_der(raw) {
+            return Ok(t.to_unix_duration().as_secs() as i64);
+        }
+        // GeneralizedTime with fractions, or other near-misses.
+        let value = raw.get(2..).ok_or(())?;
+        let text = std::str::from_utf8(value).map_err(|_| ())?;
+        let full = if raw.first() == Some(&0x17) {
+            // UTCTime YYMMDDHHMMSSZ
+            let yy: i32 = text.get(0..2).and_then(|y| y.parse().ok()).ok_or(())?;
+            format!("{}{}", if yy >= 50 { 19 } else { 20 }, text)
+        } else {
+            text.to_string()
+        };
+        timestamp::generalized_time(full.as_bytes()).ok_or(())
+    }
+}

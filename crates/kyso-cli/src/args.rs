@@ -1,0 +1,142 @@
+//! Command-line flags. The contract (flags, exit codes, JSON keys) is relied on by scripts
+//! outside the project: extend it, never break it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Kyso: sign and check PDF documents with Vietnamese digital certificates.
+#[derive(Parser, Debug)]
+#[command(name = "kyso", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Sign a PDF (PAdES, incremental update) or, with --detached, any file (CAdES .p7s).
+    Sign(SignArgs),
+    /// Check the signatures of PDFs or detached .p7s files.
+    Verify(VerifyArgs),
+    /// List token drivers, tokens and their certificates.
+    Tokens(TokensArgs),
+}
+
+/// Where the key is.
+#[derive(Args, Debug, Clone)]
+pub struct SignerArgs {
+    /// PKCS#11 driver library of the USB token (else $KYSO_PKCS11_MODULE, else auto-discovery).
+    #[arg(long, value_name = "MODULE")]
+    pub pkcs11: Option<PathBuf>,
+    /// Token label, when several tokens are plugged in.
+    #[arg(long, value_name = "LABEL")]
+    pub token: Option<String>,
+    /// Certificate: CKA_ID (hex), label, or SHA-256 fingerprint prefix (≥ 8 hex digits).
+    #[arg(long, value_name = "SELECTOR")]
+    pub cert: Option<String>,
+    /// Name of an environment variable holding the PIN (the PIN itself never goes in argv).
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["pin_fd", "pin_file"])]
+    pub pin_env: Option<String>,
+    /// Read the PIN from this file descriptor (first line).
+    #[arg(long, value_name = "N", conflicts_with = "pin_file")]
+    pub pin_fd: Option<u32>,
+    /// Read the PIN from this file (first line).
+    #[arg(long, value_name = "FILE")]
+    pub pin_file: Option<PathBuf>,
+    /// PKCS#12 file (.p12/.pfx) instead of a token.
+    #[arg(long, value_name = "FILE", conflicts_with = "pkcs11")]
+    pub p12: Option<PathBuf>,
+    /// Name of an environment variable holding the PKCS#12 password.
+    #[arg(long, value_name = "VAR")]
+    pub p12_password_env: Option<String>,
+    /// Extra certificates (PEM/DER) to complete the chain embedded in the signature.
+    #[arg(long, value_name = "PEM")]
+    pub chain: Vec<PathBuf>,
+}
+
+/// Digest algorithms offered for new signatures (SHA-1 is not offered).
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum HashArg {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+/// `kyso sign`.
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    /// File to sign (never modified).
+    pub input: PathBuf,
+    /// Output file (default: INPUT with `-signed` before the extension, or INPUT.p7s).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Make a detached CAdES signature (FILE.p7s) instead of signing inside a PDF.
+    #[arg(long)]
+    pub detached: bool,
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    /// Signature field: an existing empty one, or the name of a new one.
+    #[arg(long)]
+    pub field: Option<String>,
+    /// Reason for signing.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Location of signing.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Contact information.
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// Digest algorithm.
+    #[arg(long, value_enum, default_value = "sha256")]
+    pub hash: HashArg,
+    /// Use RSA-PSS instead of PKCS#1 v1.5 for RSA keys.
+    #[arg(long)]
+    pub pss: bool,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `kyso verify`.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// PDFs or .p7s files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Trust anchor certificates (PEM or DER); repeatable.
+    #[arg(long, value_name = "PEM")]
+    pub trust: Vec<PathBuf>,
+    /// The signed file for a detached .p7s (default: the .p7s name without its extension).
+    #[arg(long)]
+    pub content: Option<PathBuf>,
+    /// Never use the network.
+    #[arg(long)]
+    pub offline: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Messages in English instead of Vietnamese.
+    #[arg(long)]
+    pub english: bool,
+}
+
+/// `kyso tokens`.
+#[derive(Args, Debug)]
+pub struct TokensArgs {
+    /// PKCS#11 driver library (else $KYSO_PKCS11_MODULE and auto-discovery).
+    #[arg(long, value_name = "MODULE")]
+    pub pkcs11: Option<PathBuf>,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,105 @@
+//! Human and JSON rendering. Errors print their stable code and message; never a PIN.
+
+use kyso_core::verify::{FileReport, FileVerdict, Indication};
+use kyso_core::Error;
+
+/// Prints `v` as JSON, or runs `human`.
+pub fn print_json_or(json: bool, v: &serde_json::Value, human: impl FnOnce()) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    } else {
+        human();
+    }
+}
+
+/// An error, as JSON on stdout (with --json) or as text on stderr.
+pub fn print_error(json: bool, e: &Error) {
+    if json {
+        let v = serde_json::json!({ "error": { "code": e.code(), "message": e.to_string() } });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        eprintln!("kyso: error [{}]: {e}", e.code());
+    }
+}
+
+/// A signing result.
+pub fn print_sign(v: &serde_json::Value) {
+    let out = v.get("output").and_then(|o| o.as_str()).unwrap_or("");
+    let who = v
+        .pointer("/signer/common_name")
+        .and_then(|o| o.as_str())
+        .unwrap_or("?");
+    println!("Signed by {who}: {out}");
+}
+
+fn verdict_text(v: FileVerdict, english: bool) -> &'static str {
+    match (v, english) {
+        (FileVerdict::TotalPassed, false) => "HỢP LỆ",
+        (FileVerdict::TotalPassed, true) => "VALID",
+        (FileVerdict::Indeterminate, false) => "CHƯA XÁC ĐỊNH",
+        (FileVerdict::Indeterminate, true) => "UNDECIDED",
+        (FileVerdict::TotalFailed, false) => "KHÔNG HỢP LỆ",
+        (FileVerdict::TotalFailed, true) => "INVALID",
+        (FileVerdict::NoSignature, false) => "KHÔNG CÓ CHỮ KÝ",
+        (FileVerdict::NoSignature, true) => "NO SIGNATURE",
+    }
+}
+
+/// Verification reports as a readable listing.
+pub fn print_reports(reports: &[FileReport], english: bool) {
+    for r in reports {
+        println!("{}  {}", verdict_text(r.verdict, english), r.path);
+        if let Some(e) = &r.error {
+            println!("    [{}] {}", e.code, if english { &e.message.en } else { &e.message.vi });
+        }
+        for s in &r.signatures {
+            let mark = match s.indication {
+                Indication::TotalPassed => "✔",
+                Indication::Indeterminate => "?",
+                Indication::TotalFailed => "✘",
+            };
+            let who = s.signer.as_ref().and_then(|i| i.common_name.clone()).unwrap_or_default();
+            let sub = s.sub_indication.map(|x| format!(" / {x:?}")).unwrap_or_default();
+            println!("  {mark} {} — {who} — {:?}{sub}", s.field, s.indication);
+            if let Some(t) = &s.claimed_time_vietnam {
+                println!("      {}: {t} ({})", if english { "time" } else { "thời gian" }, s.claimed_time_source.clone().unwrap_or_default());
+            }
+            println!("      {}", if english { &s.message.en } else { &s.message.vi });
+            for f in &s.findings {
+                println!("      - {}", if english { &f.en } else { &f.vi });
+            }
+        }
+    }
+}
+
+/// Tokens listing.
+pub fn print_tokens(v: &serde_json::Value) {
+    let modules = v.get("modules").and_then(|m| m.as_array()).cloned().unwrap_or_default();
+    if modules.is_empty() {
+        println!("No token driver found. Install your token's driver, or pass --pkcs11 /path/to/driver.");
+    }
+    for m in modules {
+        println!("Driver: {}", m.get("module").and_then(|x| x.as_str()).unwrap_or(""));
+        if let Some(e) = m.get("error") {
+            println!("  error: {}", e.get("message").and_then(|x| x.as_str()).unwrap_or(""));
+        }
+        for t in m.get("tokens").and_then(|x| x.as_array()).cloned().unwrap_or_default() {
+            let s = |k: &str| t.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+            println!("  Token \"{}\" serial {} ({} {})", s("label"), s("serial"), s("manufacturer"), s("model"));
+            if let Some(pin) = t.get("pin") {
+                let flag = |k: &str| pin.get(k).and_then(|x| x.as_bool()).unwrap_or(false);
+                if flag("locked") {
+                    println!("    PIN LOCKED");
+                } else if flag("final_try") {
+                    println!("    WARNING: one PIN try left");
+                } else if flag("count_low") {
+                    println!("    warning: a wrong PIN was entered recently");
+                }
+            }
+            for c in t.get("certificates").and_then(|x| x.as_array()).cloned().unwrap_or_default() {
+                let g = |k: &str| c.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+                println!("    [{}] {} — {} — until {} — {}", g("id"), g("subject"), g("key"), g("not_after"), &g("sha256")[..16.min(g("sha256").len())]);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Certificate path building to a trust anchor (RFC 5280 §6, the parts a first cut needs):
+//! issuer found by name, each certificate's signature verified with its issuer's key, issuers
+//! must be CAs allowed to sign certificates. Loops and depth are bounded.
+
+use der::Encode;
+use x509_cert::Certificate;
+
+use crate::cert;
+use crate::crypto;
+
+/// Longest path considered.
+const MAX_DEPTH: usize = 12;
+
+/// Result of path building.
+#[derive(Clone, Debug, Default)]
+pub struct PathOutcome {
+    /// A path to an anchor was found and every link verified.
+    pub trusted: bool,
+    /// Certificates from the leaf up (the anchor last when trusted).
+    pub path: Vec<Certificate>,
+}
+
+fn same_cert(a: &Certificate, b: &Certificate) -> bool {
+    a == b
+        || (a.tbs_certificate.subject == b.tbs_certificate.subject
+            && a.tbs_certificate.subject_public_key_info == b.tbs_certificate.subject_public_key_info)
+}
+
+/// Whether `issuer`'s key verifies `child`'s signature.
+pub fn signed_by(child: &Certificate, issuer: &Certificate) -> bool {
+    let Ok(tbs) = child.tbs_certificate.to_der() else {
+        return false;
+    };
+    let Some(sig) = child.signature.as_bytes() else {
+        return false;
+    };
+    crypto::verify(
+        &issuer.tbs_certificate.subject_public_key_info,
+        &child.signature_algorithm,
+        None,
+        &tbs,
+        sig,
+    )
+    .is_ok()
+}
+
+/// Builds a path from `leaf` to one of `anchors`, using `pool` for intermediates.
+pub fn build(leaf: &Certificate, pool: &[Certificate], anchors: &[Certificate]) -> PathOutcome {
+    let mut best = PathOutcome {
+        trusted: false,
+        path: vec![leaf.clone()],
+    };
+    let mut path = vec![leaf.clone()];
+    if search(&mut path, pool, anchors, &mut best) {
+        return best;
+    }
+    best
+}
+
+fn search(path: &mut Vec<Certificate>, pool: &[Certificate], anchors: &[Certificate], best: &mut PathOutcome) -> bool {
+    let Some(cur) = path.last().cloned() else {
+        return false;
+    };
+    if anchors.iter().any(|a| same_cert(a, &cur)) {
+        *best = PathOutcome {
+            trusted: true,
+            path: path.clone(),
+        };
+        return true;
+    }
+    if path.len() > best.path.len() {
+        best.path = path.clone();
+    }
+    if path.len() >= MAX_DEPTH {
+        return false;
+    }
+    let candidates: Vec<&Certificate> = anchors
+        .iter()
+        .chain(pool.iter())
+        .filter(|c| c.tbs_certificate.subject == cur.tbs_certificate.issuer && !path.iter().any(|p| same_cert(p, c)))
+        .collect();
+    for c in candidates {
+        if !(cert::is_ca(c) || anchors.iter().any(|a| same_cert(a, c))) || !cert::can_sign_certs(c) {
+            continue;
+        }
+        if !signed_by(&cur, c) {
+            continue;
+        }
+        path.push(c.clone());
+        if search(path, pool, anchors, best) {
+            return true;
+        }
+        path.pop();
+    }
+    false
+}

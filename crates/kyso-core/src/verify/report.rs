@@ -1,0 +1,227 @@
+//! The verification report: one verdict per signature in the EU DSS vocabulary (ETSI EN 319
+//! 102-1 §5.1.3), the evidence behind it, and a plain sentence in Vietnamese and English.
+//! The JSON shape is a contract: fields are added, never renamed or removed.
+
+use serde::Serialize;
+
+use crate::cert::Identity;
+
+/// Main indication.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Indication {
+    /// Every check passed.
+    TotalPassed,
+    /// Could not be decided (missing chain, missing proof of time…).
+    Indeterminate,
+    /// Proven invalid (digest, signature, structure, revoked…).
+    TotalFailed,
+}
+
+/// Sub-indication explaining a non-passed result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum SubIndication {
+    /// The signed bytes changed (digest mismatch).
+    HashFailure,
+    /// The signature value does not verify with the certificate's key.
+    SigCryptoFailure,
+    /// Structure is not as the format requires (ByteRange, CMS, dictionary).
+    FormatFailure,
+    /// No path to a trusted anchor.
+    NoCertificateChainFound,
+    /// Signer certificate not found or not matching the signing-certificate attribute.
+    NoSigningCertificateFound,
+    /// The signing time is outside the certificate's validity and nothing proves an earlier time.
+    OutOfBoundsNoPoe,
+    /// Algorithm or key too weak.
+    CryptoConstraintsFailureNoPoe,
+    /// The certificate was not yet valid at signing time.
+    NotYetValid,
+    /// Changes after signing that are not allowed.
+    ChangesNotAllowed,
+    /// Algorithm not supported by Kyso.
+    SignatureAlgorithmUnsupported,
+}
+
+/// What part of the file a signature covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Coverage {
+    /// The whole file as it is now.
+    WholeFile,
+    /// A complete earlier revision; later revisions were appended after signing.
+    EarlierRevision,
+    /// A byte range that is not a complete revision (tampering or a broken signer).
+    Invalid,
+}
+
+/// A message for people, in both languages.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Message {
+    /// Tiếng Việt.
+    pub vi: String,
+    /// English.
+    pub en: String,
+}
+
+impl Message {
+    /// A message.
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self { vi: vi.into(), en: en.into() }
+    }
+}
+
+/// Integrity evidence.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Integrity {
+    /// Digest of the covered bytes equals the signed message-digest.
+    pub digest_matches: Option<bool>,
+    /// The signature value verifies with the signer's key.
+    pub signature_valid: Option<bool>,
+    /// Digest algorithm.
+    pub digest_algorithm: Option<String>,
+    /// Signature algorithm OID.
+    pub signature_algorithm: Option<String>,
+}
+
+/// Certificate path evidence.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ChainReport {
+    /// Reached a trust anchor with every signature in the path valid.
+    pub trusted: bool,
+    /// Subjects from the signer up.
+    pub path: Vec<String>,
+    /// The anchor reached.
+    pub anchor: Option<String>,
+}
+
+/// One signature's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct SignatureReport {
+    /// Field name.
+    pub field: String,
+    /// `/SubFilter`.
+    pub sub_filter: Option<String>,
+    /// `signature` or `document-timestamp`.
+    pub kind: String,
+    /// Verdict.
+    pub indication: Indication,
+    /// Why, when not passed.
+    pub sub_indication: Option<SubIndication>,
+    /// Plain-language verdict.
+    pub message: Message,
+    /// Individual findings, in the order checked.
+    pub findings: Vec<Message>,
+    /// Signer.
+    pub signer: Option<Identity>,
+    /// Signer certificate SHA-256.
+    pub certificate_sha256: Option<String>,
+    /// Signer certificate validity (RFC 3339).
+    pub certificate_not_before: Option<String>,
+    /// Signer certificate validity end (RFC 3339).
+    pub certificate_not_after: Option<String>,
+    /// Claimed signing time (RFC 3339) and where it comes from.
+    pub claimed_time: Option<String>,
+    /// `/M`, `signing-time attribute`…
+    pub claimed_time_source: Option<String>,
+    /// Claimed time in Vietnam time.
+    pub claimed_time_vietnam: Option<String>,
+    /// Signature has a timestamp token (unsigned attribute).
+    pub has_timestamp: bool,
+    /// `/Reason`.
+    pub reason: Option<String>,
+    /// `/Location`.
+    pub location: Option<String>,
+    /// Integrity.
+    pub integrity: Integrity,
+    /// Coverage.
+    pub coverage: Coverage,
+    /// `/ByteRange`.
+    pub byte_range: Option<Vec<u64>>,
+    /// Revision signed (1 = the original file).
+    pub signed_revision: Option<usize>,
+    /// Revisions appended after the signed one.
+    pub later_revisions: usize,
+    /// Certificate path.
+    pub chain: ChainReport,
+    /// Certificate valid at the claimed time.
+    pub certificate_valid_at_time: Option<bool>,
+    /// Revocation status: `NOT_CHECKED` in this version.
+    pub revocation: String,
+}
+
+/// A file's verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FileVerdict {
+    /// Every signature passed.
+    TotalPassed,
+    /// None failed, some undecided.
+    Indeterminate,
+    /// At least one failed, or the file could not be read.
+    TotalFailed,
+    /// No signature.
+    NoSignature,
+}
+
+/// An error that stopped the file's verification.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileError {
+    /// Stable code.
+    pub code: String,
+    /// Message.
+    pub message: Message,
+}
+
+/// One file's report.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileReport {
+    /// Path as given.
+    pub path: String,
+    /// Verdict.
+    pub verdict: FileVerdict,
+    /// Number of revisions (incremental updates + 1).
+    pub revisions: usize,
+    /// Per-signature results.
+    pub signatures: Vec<SignatureReport>,
+    /// Why the file could not be checked.
+    pub error: Option<FileError>,
+}
+
+impl FileReport {
+    /// Computes the file verdict from its signatures.
+    pub fn conclude(path: String, revisions: usize, signatures: Vec<SignatureReport>) -> Self {
+        let verdict = if signatures.is_empty() {
+            FileVerdict::NoSignature
+        } else {
+            match signatures.iter().map(|s| s.indication).max() {
+                Some(Indication::TotalFailed) => FileVerdict::TotalFailed,
+                Some(Indication::Indeterminate) => FileVerdict::Indeterminate,
+                _ => FileVerdict::TotalPassed,
+            }
+        };
+        Self {
+            path,
+            verdict,
+            revisions,
+            signatures,
+            error: None,
+        }
+    }
+
+    /// A file that could not be checked.
+    pub fn failed(path: String, code: &str, message: Message) -> Self {
+        Self {
+            path,
+            verdict: FileVerdict::TotalFailed,
+            revisions: 0,
+            signatures: Vec::new(),
+            error: Some(FileError {
+                code: code.to_string(),
+                message,
+            }),
+        }
+    }
+}
