@@ -1,1 +1,11 @@
+//! End-to-end tests: the `kyso` binary against a real SoftHSM2 token, real PKCS#12 files,
+//! and independent validators (poppler pdfsig, pyHanko, qpdf, openssl cms).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod corpus;
+mod refusals;
+mod sign;
+mod support;
+mod tokens;
+mod verify;

@@ -63,7 +63,7 @@ pub fn sign_detached(input: &Path, output: &Path, signer: &mut dyn Signer, opts:
         certificates: &chain,
         unsigned_attrs: None,
     })?;
-    let mut tmp = temp_beside(output)?;
+    let mut tmp = temp_beside(output, input)?;
     tmp.write_all(&cms)?;
     tmp.as_file().sync_all()?;
     persist(tmp, output, opts.force)?;

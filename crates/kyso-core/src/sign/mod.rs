@@ -219,13 +219,23 @@ pub(crate) fn persist(tmp: tempfile::NamedTempFile, output: &Path, force: bool) 
     Ok(())
 }
 
-/// A temporary file in the output's folder, so the final rename is atomic.
-pub(crate) fn temp_beside(output: &Path) -> Result<tempfile::NamedTempFile, Error> {
+/// A temporary file in the output's folder, so the final rename is atomic. It takes the
+/// input's permissions (plus owner write) rather than the temp file's private 0600.
+pub(crate) fn temp_beside(output: &Path, like: &Path) -> Result<tempfile::NamedTempFile, Error> {
     let dir = output
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    Ok(tempfile::Builder::new().prefix(".kyso-").suffix(".part").tempfile_in(dir)?)
+    let tmp = tempfile::Builder::new().prefix(".kyso-").suffix(".part").tempfile_in(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(like)?.permissions().mode() | 0o200;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode & 0o7777))?;
+    }
+    #[cfg(not(unix))]
+    let _ = like;
+    Ok(tmp)
 }
 
 /// Stage 1: everything up to the signature value.
@@ -314,7 +324,7 @@ pub fn prepare(input: &Path, output: &Path, cert: &Certificate, chain: &[Certifi
         .copy_from_slice(&text);
 
     // Copy the original into the temp file (kernel copy) while hashing it on this thread.
-    let mut tmp = temp_beside(output)?;
+    let mut tmp = temp_beside(output, input)?;
     let mut copy_dst = tmp.as_file().try_clone()?;
     let mut copy_src = File::open(input)?;
     let copier = std::thread::spawn(move || std::io::copy(&mut copy_src, &mut copy_dst));

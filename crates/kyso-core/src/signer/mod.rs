@@ -129,7 +129,7 @@ fn pin_hint(s: &PinState) -> String {
     } else if s.final_try {
         "; ONE try left before the token locks".into()
     } else if s.count_low {
-        "; the token reports few tries left (it locks after 3 wrong PINs in total)".into()
+        "; the token is counting failed tries (most tokens lock after 3 wrong PINs in a row)".into()
     } else {
         String::new()
     }

@@ -270,7 +270,26 @@ fn check_pdf_signature<S: Source>(pdf: &Pdf<S>, field: &str, sig: &pdf::Dict, op
     let end = end.unwrap_or(len);
     // Which revision does it cover?
     let revision_index = pdf.sections.iter().position(|s| s.eof_end == Some(end));
-    if end == len {
+    let tail_is_blank = || {
+        usize::try_from(len - end)
+            .ok()
+            .filter(|n| *n <= 4096)
+            .and_then(|n| pdf.source().window(end, n).ok())
+            .is_some_and(|t| t.iter().all(|b| b.is_ascii_whitespace() || *b == 0))
+    };
+    if revision_index == Some(0) && end < len && !tail_is_blank() {
+        // Bytes after the signed (and last) revision that no cross-reference section explains:
+        // some readers would still show them.
+        ev.report.coverage = Coverage::Invalid;
+        ev.flag(
+            Indication::TotalFailed,
+            SubIndication::FormatFailure,
+            "Có dữ liệu được nối thêm sau chữ ký mà không phải là một bản cập nhật hợp lệ.",
+            "Data was appended after the signature that is not a proper document update.",
+        );
+        return ev.finish();
+    }
+    if end == len || revision_index == Some(0) {
         ev.report.coverage = Coverage::WholeFile;
         ev.report.signed_revision = Some(pdf.sections.len().max(1));
     } else if let Some(i) = revision_index {

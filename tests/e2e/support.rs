@@ -1,0 +1,283 @@
+//! Shared set-up for the end-to-end tests: a test PKI and SoftHSM2 token generated once per
+//! run, fixture PDFs, and the independent validators (pdfsig, pyHanko, qpdf, openssl).
+//! Every helper reads real tool output; nothing here decides a verdict by itself.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub const PIN: &str = "123456";
+pub const P12_PASS: &str = "kyso-test";
+
+pub struct Fixtures {
+    pub pki: PathBuf,
+    pub pdfs: PathBuf,
+    pub module: PathBuf,
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn run_ok(cmd: &mut Command) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The fixtures, generated fresh for this run.
+pub fn fixtures() -> &'static Fixtures {
+    static F: OnceLock<Fixtures> = OnceLock::new();
+    F.get_or_init(|| {
+        let root = repo_root();
+        let base = root.join("target/e2e-fixtures");
+        let _ = std::fs::remove_dir_all(&base);
+        let pki = base.join("pki");
+        let pdfs = base.join("pdfs");
+        run_ok(Command::new("bash").arg(root.join("tests/fixtures/make-pki.sh")).arg(&pki));
+        run_ok(Command::new("python3").arg(root.join("tests/fixtures/make_pdfs.py")).arg(&pdfs));
+        run_ok(
+            Command::new("qpdf")
+                .args(["--encrypt", "user", "owner", "256", "--"])
+                .arg(pdfs.join("v17-classic.pdf"))
+                .arg(pdfs.join("encrypted.pdf")),
+        );
+        let module = std::env::var_os("KYSO_TEST_MODULE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/usr/lib/softhsm/libsofthsm2.so"));
+        Fixtures { pki, pdfs, module }
+    })
+}
+
+impl Fixtures {
+    pub fn softhsm_conf(&self) -> PathBuf {
+        self.pki.join("softhsm/softhsm2.conf")
+    }
+
+    pub fn pdf(&self, name: &str) -> PathBuf {
+        self.pdfs.join(name)
+    }
+
+    pub fn root_pem(&self) -> PathBuf {
+        self.pki.join("root.cert.pem")
+    }
+
+    /// A copy of the token store, for tests that change token state (wrong PINs).
+    pub fn private_token(&self, dir: &Path) -> PathBuf {
+        let tokens = dir.join("tokens");
+        std::fs::create_dir_all(&tokens).unwrap();
+        run_ok(Command::new("cp").arg("-r").arg(self.pki.join("softhsm/tokens/.")).arg(&tokens));
+        let conf = dir.join("softhsm2.conf");
+        std::fs::write(
+            &conf,
+            format!("directories.tokendir = {}/\nobjectstore.backend = file\nlog.level = ERROR\n", tokens.display()),
+        )
+        .unwrap();
+        conf
+    }
+}
+
+/// Runs `kyso` with the test token configured and `KYSO_PIN` available.
+pub fn kyso(args: &[&str]) -> Output {
+    kyso_env(args, &[])
+}
+
+pub fn kyso_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let f = fixtures();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kyso"));
+    cmd.args(args)
+        .env("SOFTHSM2_CONF", f.softhsm_conf())
+        .env("KYSO_PIN", PIN)
+        .env("KYSO_P12_PASS", P12_PASS)
+        .env_remove("KYSO_PKCS11_MODULE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), String::from_utf8_lossy(&o.stderr)))
+}
+
+/// Signs `input` into `output` with token key `cert_id`; panics with the tool output on failure.
+pub fn sign_token(input: &Path, output: &Path, cert_id: &str, extra: &[&str]) -> serde_json::Value {
+    let f = fixtures();
+    let mut args = vec![
+        "sign",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+        "--pkcs11",
+        f.module.to_str().unwrap(),
+        "--cert",
+        cert_id,
+        "--pin-env",
+        "KYSO_PIN",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = kyso(&args);
+    assert!(o.status.success(), "sign failed: {}\n{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    json(&o)
+}
+
+/// pdfsig's view of each signature: (signature valid, certificate trusted, total document signed).
+pub fn pdfsig(file: &Path) -> Vec<(bool, bool, bool)> {
+    let f = fixtures();
+    let out = Command::new("pdfsig")
+        .arg("-nssdir")
+        .arg(format!("sql:{}", f.pki.join("nssdb").display()))
+        .arg(file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut sigs = Vec::new();
+    for block in text.split("Signature #").skip(1) {
+        sigs.push((
+            block.contains("Signature Validation: Signature is Valid."),
+            block.contains("Certificate Validation: Certificate is Trusted."),
+            block.contains("Total document signed"),
+        ));
+    }
+    sigs
+}
+
+fn pyhanko_bin() -> PathBuf {
+    std::env::var_os("KYSO_PYHANKO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/test-venv/bin/pyhanko"))
+}
+
+/// pyHanko's executive summary lines (`field:fingerprint:VERDICT`), trusting the test root.
+pub fn pyhanko_validate(file: &Path, hybrid: bool) -> Vec<String> {
+    let f = fixtures();
+    let mut cmd = Command::new(pyhanko_bin());
+    cmd.args(["sign", "validate", "--executive-summary", "--no-revocation-check", "--trust"])
+        .arg(f.root_pem())
+        .arg("--trust-replace");
+    if hybrid {
+        // pyHanko refuses hybrid-reference files unless told otherwise (its own policy).
+        cmd.arg("--no-strict-syntax");
+    }
+    let out = cmd.arg(file).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.matches(':').count() >= 2)
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn pyhanko(args: &[&str]) -> Output {
+    Command::new(pyhanko_bin()).args(args).output().unwrap()
+}
+
+/// `qpdf --check` passes with no warnings.
+pub fn qpdf_ok(file: &Path) -> bool {
+    let out = Command::new("qpdf").arg("--check").arg(file).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_lowercase() + &String::from_utf8_lossy(&out.stderr).to_lowercase();
+    out.status.success() && !text.contains("warning")
+}
+
+/// Finds each `/ByteRange [a b c d]` by a plain text scan (independent of Kyso's parser).
+pub fn byte_ranges(data: &[u8]) -> Vec<[usize; 4]> {
+    let mut out = Vec::new();
+    let key = b"/ByteRange";
+    let mut i = 0;
+    while let Some(p) = data[i..].windows(key.len()).position(|w| w == key) {
+        let start = i + p + key.len();
+        let end = start + data[start..].iter().position(|&b| b == b']').unwrap();
+        let text = String::from_utf8_lossy(&data[start..end]).replace('[', " ");
+        let nums: Vec<usize> = text.split_whitespace().filter_map(|t| t.parse().ok()).collect();
+        if nums.len() == 4 {
+            out.push([nums[0], nums[1], nums[2], nums[3]]);
+        }
+        i = end;
+    }
+    out
+}
+
+/// DER length of the TLV at the start of `d`.
+fn der_len(d: &[u8]) -> usize {
+    let l = d[1] as usize;
+    if l < 0x80 {
+        return 2 + l;
+    }
+    let n = l & 0x7f;
+    let mut len = 0usize;
+    for b in &d[2..2 + n] {
+        len = len << 8 | *b as usize;
+    }
+    2 + n + len
+}
+
+/// `openssl cms -verify` of the `index`-th signature, with the signed bytes as content.
+pub fn openssl_cms_verify(file: &Path, index: usize, dir: &Path) -> bool {
+    let data = std::fs::read(file).unwrap();
+    let br = byte_ranges(&data)[index];
+    let hexed: Vec<u8> = data[br[1] + 1..br[2] - 1].to_vec();
+    let der = hex_decode(&hexed);
+    let der = &der[..der_len(&der)];
+    let mut signed = data[br[0]..br[0] + br[1]].to_vec();
+    signed.extend_from_slice(&data[br[2]..br[2] + br[3]]);
+    let sig_path = dir.join(format!("sig{index}.der"));
+    let content_path = dir.join(format!("content{index}.bin"));
+    std::fs::write(&sig_path, der).unwrap();
+    std::fs::write(&content_path, signed).unwrap();
+    cms_verify(&sig_path, &content_path)
+}
+
+/// `openssl cms -verify` of a detached DER signature over `content`.
+pub fn cms_verify(sig: &Path, content: &Path) -> bool {
+    Command::new("openssl")
+        .args(["cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any", "-out", "/dev/null", "-in"])
+        .arg(sig)
+        .arg("-content")
+        .arg(content)
+        .arg("-CAfile")
+        .arg(fixtures().root_pem())
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+pub fn hex_decode(h: &[u8]) -> Vec<u8> {
+    let digits: Vec<u8> = h.iter().copied().filter(u8::is_ascii_hexdigit).collect();
+    digits
+        .chunks(2)
+        .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
+        .collect()
+}
+
+/// `kyso verify --json` with the test root as anchor.
+pub fn kyso_verify(paths: &[&Path]) -> (i32, serde_json::Value) {
+    let f = fixtures();
+    let root = f.root_pem();
+    let mut args = vec!["verify", "--json", "--trust", root.to_str().unwrap()];
+    for p in paths {
+        args.push(p.to_str().unwrap());
+    }
+    let o = kyso(&args);
+    (o.status.code().unwrap_or(-1), json(&o))
+}
+
+/// Indications of the first file's signatures.
+pub fn indications(v: &serde_json::Value) -> Vec<String> {
+    v["files"][0]["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["indication"].as_str().unwrap().to_string())
+        .collect()
+}

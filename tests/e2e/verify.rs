@@ -1,0 +1,70 @@
+//! `kyso verify`: exit codes and the JSON contract.
+
+use crate::support::*;
+
+#[test]
+fn exit_codes_and_json_contract() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let signed = dir.path().join("s.pdf");
+    sign_token(&f.pdf("v17-classic.pdf"), &signed, "01", &[]);
+    let unsigned = f.pdf("v13-classic.pdf");
+
+    let (code, v) = kyso_verify(&[&signed]);
+    assert_eq!(code, 0);
+    let file = &v["files"][0];
+    assert_eq!(file["path"], signed.to_str().unwrap());
+    assert_eq!(file["verdict"], "TOTAL_PASSED");
+    let s = &file["signatures"][0];
+    assert_eq!(s["indication"], "TOTAL_PASSED");
+    assert_eq!(s["integrity"]["digest_matches"], true);
+    assert_eq!(s["integrity"]["signature_valid"], true);
+    assert_eq!(s["coverage"], "WHOLE_FILE");
+    assert_eq!(s["chain"]["trusted"], true);
+    assert_eq!(s["chain"]["path"].as_array().unwrap().len(), 3, "signer, issuing CA, root");
+    assert_eq!(s["claimed_time_source"], "/M");
+    assert!(s["message"]["vi"].as_str().unwrap().contains("hợp lệ"));
+    assert!(!s["message"]["en"].as_str().unwrap().is_empty());
+
+    // One signed file and one unsigned: exit 1, per-file verdicts.
+    let (code, v) = kyso_verify(&[&signed, &unsigned]);
+    assert_eq!(code, 1);
+    assert_eq!(v["files"][1]["verdict"], "NO_SIGNATURE");
+
+    // Without trust anchors: intact but undecided.
+    let o = kyso(&["verify", "--json", signed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["files"][0]["signatures"][0]["indication"], "INDETERMINATE");
+    assert_eq!(v["files"][0]["signatures"][0]["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND");
+
+    // A trust file that cannot be read: cannot run.
+    let o = kyso(&["verify", "--json", "--trust", "/nonexistent.pem", signed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+
+    // Not a PDF: a file-level error, not a crash.
+    let junk = dir.path().join("junk.pdf");
+    std::fs::write(&junk, b"this is not a pdf").unwrap();
+    let (code, v) = kyso_verify(&[&junk]);
+    assert_eq!(code, 1);
+    assert_eq!(v["files"][0]["verdict"], "TOTAL_FAILED");
+    assert_eq!(v["files"][0]["error"]["code"], "NOT_PDF");
+}
+
+#[test]
+fn a_forged_byte_range_is_caught() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let signed = dir.path().join("s.pdf");
+    sign_token(&f.pdf("v17-classic.pdf"), &signed, "01", &[]);
+    let data = std::fs::read(&signed).unwrap();
+    // Append content after the signed range: the signature no longer covers the whole file
+    // and the tail is not a proper revision.
+    let mut appended = data.clone();
+    appended.extend_from_slice(b"\n% injected content\n");
+    let p = dir.path().join("appended.pdf");
+    std::fs::write(&p, &appended).unwrap();
+    let (code, v) = kyso_verify(&[&p]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["files"][0]["signatures"][0]["coverage"], "INVALID");
+}
