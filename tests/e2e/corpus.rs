@@ -32,18 +32,31 @@ fn check_corpus(sub: &str) -> usize {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = kyso(&refs);
         let code = o.status.code();
-        assert!(matches!(code, Some(0) | Some(1)), "kyso crashed or could not run ({code:?}): {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            matches!(code, Some(0) | Some(1)),
+            "kyso crashed or could not run ({code:?}): {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let v = json(&o);
         let reports = v["files"].as_array().unwrap();
         assert_eq!(reports.len(), chunk.len());
         for r in reports {
             let verdict = r["verdict"].as_str().unwrap();
-            assert!(["TOTAL_PASSED", "INDETERMINATE", "TOTAL_FAILED", "NO_SIGNATURE"].contains(&verdict), "{r}");
+            assert!(
+                ["TOTAL_PASSED", "INDETERMINATE", "TOTAL_FAILED", "NO_SIGNATURE"].contains(&verdict),
+                "{r}"
+            );
             for s in r["signatures"].as_array().unwrap() {
                 let i = s["indication"].as_str().unwrap();
-                assert!(["TOTAL_PASSED", "INDETERMINATE", "TOTAL_FAILED"].contains(&i), "{s}");
+                assert!(
+                    ["TOTAL_PASSED", "INDETERMINATE", "TOTAL_FAILED"].contains(&i),
+                    "{s}"
+                );
                 if i != "TOTAL_PASSED" {
-                    assert!(s["sub_indication"].is_string(), "a specific reason is required: {s}");
+                    assert!(
+                        s["sub_indication"].is_string(),
+                        "a specific reason is required: {s}"
+                    );
                 }
             }
         }

@@ -5,7 +5,17 @@ use std::path::Path;
 use crate::support::*;
 
 fn sign_args<'a>(input: &'a str, output: &'a str, module: &'a str) -> Vec<&'a str> {
-    vec!["sign", input, "-o", output, "--json", "--pkcs11", module, "--pin-env", "KYSO_PIN"]
+    vec![
+        "sign",
+        input,
+        "-o",
+        output,
+        "--json",
+        "--pkcs11",
+        module,
+        "--pin-env",
+        "KYSO_PIN",
+    ]
 }
 
 fn error_code(o: &std::process::Output) -> String {
@@ -29,13 +39,28 @@ fn wrong_pin_reports_the_token_state_and_is_not_retried() {
     let input = f.pdf("v17-classic.pdf");
     let output = dir.path().join("out.pdf");
     let m = f.module.to_str().unwrap();
-    let args = ["sign", input.to_str().unwrap(), "-o", output.to_str().unwrap(), "--json", "--pkcs11", m, "--cert", "01", "--pin-env", "BAD_PIN"];
+    let args = [
+        "sign",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+        "--json",
+        "--pkcs11",
+        m,
+        "--cert",
+        "01",
+        "--pin-env",
+        "BAD_PIN",
+    ];
     let o = kyso_env(&args, &[("SOFTHSM2_CONF", conf), ("BAD_PIN", "999999")]);
     assert_eq!(o.status.code(), Some(1));
     let v = json(&o);
     assert_eq!(v["error"]["code"], "PIN_INCORRECT");
     let msg = v["error"]["message"].as_str().unwrap();
-    assert!(msg.contains("counting failed tries"), "tries-left state from the token flags: {msg}");
+    assert!(
+        msg.contains("counting failed tries"),
+        "tries-left state from the token flags: {msg}"
+    );
     assert!(!msg.contains("999999"), "the PIN must never be echoed");
     assert!(!stdout(&o).contains("999999") && !String::from_utf8_lossy(&o.stderr).contains("999999"));
     assert!(!output.exists());
@@ -43,7 +68,19 @@ fn wrong_pin_reports_the_token_state_and_is_not_retried() {
     let t = kyso_env(&["tokens", "--json", "--pkcs11", m], &[("SOFTHSM2_CONF", conf)]);
     assert_eq!(json(&t)["modules"][0]["tokens"][0]["pin"]["count_low"], true);
     // One more call with the right PIN works (a single C_Login per run, no automatic retry).
-    let good = ["sign", input.to_str().unwrap(), "-o", output.to_str().unwrap(), "--json", "--pkcs11", m, "--cert", "01", "--pin-env", "KYSO_PIN"];
+    let good = [
+        "sign",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+        "--json",
+        "--pkcs11",
+        m,
+        "--cert",
+        "01",
+        "--pin-env",
+        "KYSO_PIN",
+    ];
     let o = kyso_env(&good, &[("SOFTHSM2_CONF", conf)]);
     assert!(o.status.success(), "{}", stdout(&o));
 }
@@ -54,7 +91,17 @@ fn no_pin_without_a_terminal_is_an_error_not_a_hang() {
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("o.pdf");
     let input = f.pdf("v17-classic.pdf");
-    let args = ["sign", input.to_str().unwrap(), "-o", output.to_str().unwrap(), "--json", "--pkcs11", f.module.to_str().unwrap(), "--cert", "01"];
+    let args = [
+        "sign",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+        "--json",
+        "--pkcs11",
+        f.module.to_str().unwrap(),
+        "--cert",
+        "01",
+    ];
     expect_refusal(&args, "PIN_REQUIRED", &output);
 }
 
@@ -63,10 +110,17 @@ fn certificate_and_token_selection_errors() {
     let f = fixtures();
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("o.pdf");
-    let (i, o, m) = (f.pdf("v17-classic.pdf"), output.to_str().unwrap().to_string(), f.module.to_str().unwrap().to_string());
+    let (i, o, m) = (
+        f.pdf("v17-classic.pdf"),
+        output.to_str().unwrap().to_string(),
+        f.module.to_str().unwrap().to_string(),
+    );
     let base = sign_args(i.to_str().unwrap(), &o, &m);
     let v = expect_refusal(&base, "CERT_AMBIGUOUS", &output);
-    assert!(v["error"]["message"].as_str().unwrap().contains("Nguyễn Văn An"), "the choices are listed: {v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("Nguyễn Văn An"),
+        "the choices are listed: {v}"
+    );
     let mut a = base.clone();
     a.extend(["--cert", "nobody"]);
     expect_refusal(&a, "CERT_NOT_FOUND", &output);
@@ -96,7 +150,10 @@ fn documents_that_cannot_be_signed_are_refused() {
     let f = fixtures();
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("o.pdf");
-    let (o, m) = (output.to_str().unwrap().to_string(), f.module.to_str().unwrap().to_string());
+    let (o, m) = (
+        output.to_str().unwrap().to_string(),
+        f.module.to_str().unwrap().to_string(),
+    );
 
     let enc = f.pdf("encrypted.pdf");
     let mut a = sign_args(enc.to_str().unwrap(), &o, &m);
@@ -119,7 +176,12 @@ fn documents_that_cannot_be_signed_are_refused() {
 
     // A field that is already signed.
     let signed = dir.path().join("signed.pdf");
-    sign_token(&f.pdf("empty-field.pdf"), &signed, "01", &["--field", "ChuKyLanhDao"]);
+    sign_token(
+        &f.pdf("empty-field.pdf"),
+        &signed,
+        "01",
+        &["--field", "ChuKyLanhDao"],
+    );
     let mut a = sign_args(signed.to_str().unwrap(), &o, &m);
     a.extend(["--cert", "01", "--field", "ChuKyLanhDao"]);
     expect_refusal(&a, "FIELD_SIGNED", &output);
@@ -160,7 +222,17 @@ fn weak_expired_and_locked_keys_are_refused() {
     let p12 = |name: &str| f.pki.join(name).to_str().unwrap().to_string();
     let run = |file: String, pass_var: &str| -> std::process::Output {
         kyso_env(
-            &["sign", input.to_str().unwrap(), "-o", output.to_str().unwrap(), "--json", "--p12", &file, "--p12-password-env", pass_var],
+            &[
+                "sign",
+                input.to_str().unwrap(),
+                "-o",
+                output.to_str().unwrap(),
+                "--json",
+                "--p12",
+                &file,
+                "--p12-password-env",
+                pass_var,
+            ],
             &[("WRONG", "not-the-password")],
         )
     };

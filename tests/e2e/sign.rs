@@ -6,19 +6,38 @@ use crate::support::*;
 fn assert_accepted_everywhere(input: &Path, signed: &Path, hybrid: bool, dir: &Path) {
     let orig = std::fs::read(input).unwrap();
     let out = std::fs::read(signed).unwrap();
-    assert!(out.starts_with(&orig), "{}: the input must be a byte-identical prefix", signed.display());
+    assert!(
+        out.starts_with(&orig),
+        "{}: the input must be a byte-identical prefix",
+        signed.display()
+    );
     let sigs = pdfsig(signed);
-    let last = sigs.last().copied().unwrap_or_else(|| panic!("pdfsig found no signature in {}", signed.display()));
-    assert_eq!(last, (true, true, true), "pdfsig on {}: {sigs:?}", signed.display());
+    let last = sigs
+        .last()
+        .copied()
+        .unwrap_or_else(|| panic!("pdfsig found no signature in {}", signed.display()));
+    assert_eq!(
+        last,
+        (true, true, true),
+        "pdfsig on {}: {sigs:?}",
+        signed.display()
+    );
     let summary = pyhanko_validate(signed, hybrid);
     assert!(
-        !summary.is_empty() && summary.iter().all(|l| l.ends_with(":VALID") || l.contains(":INTACT:TRUSTED")),
+        !summary.is_empty()
+            && summary
+                .iter()
+                .all(|l| l.ends_with(":VALID") || l.contains(":INTACT:TRUSTED")),
         "pyHanko on {}: {summary:?}",
         signed.display()
     );
     assert!(qpdf_ok(signed), "qpdf --check {}", signed.display());
     let n = byte_ranges(&out).len();
-    assert!(openssl_cms_verify(signed, n - 1, dir), "openssl cms -verify {}", signed.display());
+    assert!(
+        openssl_cms_verify(signed, n - 1, dir),
+        "openssl cms -verify {}",
+        signed.display()
+    );
     let (code, v) = kyso_verify(&[signed]);
     assert_eq!(code, 0, "kyso verify {}: {v}", signed.display());
     assert!(indications(&v).iter().all(|i| i == "TOTAL_PASSED"), "{v}");
@@ -78,10 +97,18 @@ fn a_second_signature_leaves_the_first_valid() {
     let sigs = pdfsig(&two);
     assert_eq!(sigs.len(), 2);
     assert!(sigs.iter().all(|s| s.0 && s.1), "{sigs:?}");
-    assert!(!sigs[0].2 && sigs[1].2, "only the second covers the whole file: {sigs:?}");
+    assert!(
+        !sigs[0].2 && sigs[1].2,
+        "only the second covers the whole file: {sigs:?}"
+    );
     let summary = pyhanko_validate(&two, false);
     assert_eq!(summary.len(), 2, "{summary:?}");
-    assert!(summary.iter().all(|l| l.contains(":INTACT:TRUSTED") || l.ends_with(":VALID")), "{summary:?}");
+    assert!(
+        summary
+            .iter()
+            .all(|l| l.contains(":INTACT:TRUSTED") || l.ends_with(":VALID")),
+        "{summary:?}"
+    );
     assert!(openssl_cms_verify(&two, 0, dir.path()));
     assert!(openssl_cms_verify(&two, 1, dir.path()));
     let (code, v) = kyso_verify(&[&two]);
@@ -107,7 +134,12 @@ fn one_flipped_byte_fails_in_every_validator() {
     let sigs = pdfsig(&tampered);
     assert!(!sigs[0].0, "pdfsig must not call it valid: {sigs:?}");
     let summary = pyhanko_validate(&tampered, false);
-    assert!(summary.iter().all(|l| !l.ends_with(":VALID") && !l.contains(":INTACT")), "{summary:?}");
+    assert!(
+        summary
+            .iter()
+            .all(|l| !l.ends_with(":VALID") && !l.contains(":INTACT")),
+        "{summary:?}"
+    );
     assert!(!openssl_cms_verify(&tampered, 0, dir.path()));
     let (code, v) = kyso_verify(&[&tampered]);
     assert_eq!(code, 1);
@@ -121,7 +153,19 @@ fn signs_into_an_existing_empty_field() {
     let dir = tempfile::tempdir().unwrap();
     let input = f.pdf("empty-field.pdf");
     let output = dir.path().join("field.pdf");
-    let v = sign_token(&input, &output, "01", &["--field", "ChuKyLanhDao", "--reason", "Phê duyệt", "--location", "Bắc Giang"]);
+    let v = sign_token(
+        &input,
+        &output,
+        "01",
+        &[
+            "--field",
+            "ChuKyLanhDao",
+            "--reason",
+            "Phê duyệt",
+            "--location",
+            "Bắc Giang",
+        ],
+    );
     assert_eq!(v["field"], "ChuKyLanhDao");
     assert_accepted_everywhere(&input, &output, false, dir.path());
     let (_, r) = kyso_verify(&[&output]);
@@ -129,7 +173,11 @@ fn signs_into_an_existing_empty_field() {
     assert_eq!(s["field"], "ChuKyLanhDao");
     assert_eq!(s["reason"], "Phê duyệt");
     assert_eq!(s["location"], "Bắc Giang");
-    assert_eq!(r["files"][0]["signatures"].as_array().unwrap().len(), 1, "no second field was added");
+    assert_eq!(
+        r["files"][0]["signatures"].as_array().unwrap().len(),
+        1,
+        "no second field was added"
+    );
 }
 
 #[test]
@@ -149,7 +197,11 @@ fn pkcs12_files_in_both_encodings_sign() {
             "--p12-password-env",
             "KYSO_P12_PASS",
         ]);
-        assert!(o.status.success(), "{p12}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{p12}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert_accepted_everywhere(&input, &output, false, dir.path());
     }
 }
@@ -177,14 +229,28 @@ fn detached_signature_of_any_file() {
     assert!(cms_verify(&p7s, &doc), "openssl cms -verify must accept the .p7s");
     let (code, v) = kyso_verify(&[&p7s]);
     assert_eq!(code, 0, "{v}");
-    assert_eq!(v["files"][0]["signatures"][0]["claimed_time_source"], "signing-time attribute");
+    assert_eq!(
+        v["files"][0]["signatures"][0]["claimed_time_source"],
+        "signing-time attribute"
+    );
     // Changing the content breaks it.
     std::fs::write(&doc, b"PK\x03\x04 pretend this is a Word file, edited").unwrap();
     assert!(!cms_verify(&p7s, &doc));
     let root = f.root_pem();
-    let o = kyso(&["verify", "--json", "--trust", root.to_str().unwrap(), p7s.to_str().unwrap(), "--content", doc.to_str().unwrap()]);
+    let o = kyso(&[
+        "verify",
+        "--json",
+        "--trust",
+        root.to_str().unwrap(),
+        p7s.to_str().unwrap(),
+        "--content",
+        doc.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(json(&o)["files"][0]["signatures"][0]["sub_indication"], "HASH_FAILURE");
+    assert_eq!(
+        json(&o)["files"][0]["signatures"][0]["sub_indication"],
+        "HASH_FAILURE"
+    );
 }
 
 #[test]
@@ -210,7 +276,10 @@ fn kyso_verify_accepts_what_pyhanko_signs() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (code, v) = kyso_verify(&[&out]);
     assert_eq!(code, 0, "{v}");
-    assert_eq!(v["files"][0]["signatures"][0]["signer"]["common_name"], "Trần Thị Bình");
+    assert_eq!(
+        v["files"][0]["signatures"][0]["signer"]["common_name"],
+        "Trần Thị Bình"
+    );
 }
 
 #[test]

@@ -18,7 +18,10 @@ pub struct Fixtures {
 }
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn run_ok(cmd: &mut Command) {
@@ -40,8 +43,16 @@ pub fn fixtures() -> &'static Fixtures {
         let _ = std::fs::remove_dir_all(&base);
         let pki = base.join("pki");
         let pdfs = base.join("pdfs");
-        run_ok(Command::new("bash").arg(root.join("tests/fixtures/make-pki.sh")).arg(&pki));
-        run_ok(Command::new("python3").arg(root.join("tests/fixtures/make_pdfs.py")).arg(&pdfs));
+        run_ok(
+            Command::new("bash")
+                .arg(root.join("tests/fixtures/make-pki.sh"))
+                .arg(&pki),
+        );
+        run_ok(
+            Command::new("python3")
+                .arg(root.join("tests/fixtures/make_pdfs.py"))
+                .arg(&pdfs),
+        );
         run_ok(
             Command::new("qpdf")
                 .args(["--encrypt", "user", "owner", "256", "--"])
@@ -72,11 +83,19 @@ impl Fixtures {
     pub fn private_token(&self, dir: &Path) -> PathBuf {
         let tokens = dir.join("tokens");
         std::fs::create_dir_all(&tokens).unwrap();
-        run_ok(Command::new("cp").arg("-r").arg(self.pki.join("softhsm/tokens/.")).arg(&tokens));
+        run_ok(
+            Command::new("cp")
+                .arg("-r")
+                .arg(self.pki.join("softhsm/tokens/."))
+                .arg(&tokens),
+        );
         let conf = dir.join("softhsm2.conf");
         std::fs::write(
             &conf,
-            format!("directories.tokendir = {}/\nobjectstore.backend = file\nlog.level = ERROR\n", tokens.display()),
+            format!(
+                "directories.tokendir = {}/\nobjectstore.backend = file\nlog.level = ERROR\n",
+                tokens.display()
+            ),
         )
         .unwrap();
         conf
@@ -107,7 +126,13 @@ pub fn stdout(o: &Output) -> String {
 }
 
 pub fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), String::from_utf8_lossy(&o.stderr)))
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            stdout(o),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
 }
 
 /// Signs `input` into `output` with token key `cert_id`; panics with the tool output on failure.
@@ -128,7 +153,12 @@ pub fn sign_token(input: &Path, output: &Path, cert_id: &str, extra: &[&str]) ->
     ];
     args.extend_from_slice(extra);
     let o = kyso(&args);
-    assert!(o.status.success(), "sign failed: {}\n{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "sign failed: {}\n{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
     json(&o)
 }
 
@@ -163,9 +193,15 @@ fn pyhanko_bin() -> PathBuf {
 pub fn pyhanko_validate(file: &Path, hybrid: bool) -> Vec<String> {
     let f = fixtures();
     let mut cmd = Command::new(pyhanko_bin());
-    cmd.args(["sign", "validate", "--executive-summary", "--no-revocation-check", "--trust"])
-        .arg(f.root_pem())
-        .arg("--trust-replace");
+    cmd.args([
+        "sign",
+        "validate",
+        "--executive-summary",
+        "--no-revocation-check",
+        "--trust",
+    ])
+    .arg(f.root_pem())
+    .arg("--trust-replace");
     if hybrid {
         // pyHanko refuses hybrid-reference files unless told otherwise (its own policy).
         cmd.arg("--no-strict-syntax");
@@ -185,7 +221,8 @@ pub fn pyhanko(args: &[&str]) -> Output {
 /// `qpdf --check` passes with no warnings.
 pub fn qpdf_ok(file: &Path) -> bool {
     let out = Command::new("qpdf").arg("--check").arg(file).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_lowercase() + &String::from_utf8_lossy(&out.stderr).to_lowercase();
+    let text = String::from_utf8_lossy(&out.stdout).to_lowercase()
+        + &String::from_utf8_lossy(&out.stderr).to_lowercase();
     out.status.success() && !text.contains("warning")
 }
 
@@ -240,7 +277,18 @@ pub fn openssl_cms_verify(file: &Path, index: usize, dir: &Path) -> bool {
 /// `openssl cms -verify` of a detached DER signature over `content`.
 pub fn cms_verify(sig: &Path, content: &Path) -> bool {
     Command::new("openssl")
-        .args(["cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any", "-out", "/dev/null", "-in"])
+        .args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+            "-in",
+        ])
         .arg(sig)
         .arg("-content")
         .arg(content)

@@ -7,7 +7,11 @@ fn lists_the_token_with_pin_flags_and_every_certificate() {
     assert!(o.status.success(), "{}", stdout(&o));
     let v = json(&o);
     let tokens = v["modules"][0]["tokens"].as_array().unwrap();
-    assert_eq!(tokens.len(), 1, "SoftHSM's empty extra slot must not be listed: {v}");
+    assert_eq!(
+        tokens.len(),
+        1,
+        "SoftHSM's empty extra slot must not be listed: {v}"
+    );
     let t = &tokens[0];
     assert_eq!(t["label"], "KYSO-TEST");
     assert_eq!(t["pin"]["locked"], false);
@@ -21,7 +25,11 @@ fn lists_the_token_with_pin_flags_and_every_certificate() {
     assert_eq!(by_id("01")["identity"]["common_name"], "Nguyễn Văn An");
     assert_eq!(by_id("01")["identity"]["uid"], "CCCD:024090000001");
     assert_eq!(by_id("01")["signing_certificate"], true);
-    assert_eq!(by_id("a2")["signing_certificate"], false, "the root is a CA certificate");
+    assert_eq!(
+        by_id("a2")["signing_certificate"],
+        false,
+        "the root is a CA certificate"
+    );
     assert_eq!(by_id("01")["sha256"].as_str().unwrap().len(), 64);
 }
 

@@ -21,7 +21,11 @@ fn exit_codes_and_json_contract() {
     assert_eq!(s["integrity"]["signature_valid"], true);
     assert_eq!(s["coverage"], "WHOLE_FILE");
     assert_eq!(s["chain"]["trusted"], true);
-    assert_eq!(s["chain"]["path"].as_array().unwrap().len(), 3, "signer, issuing CA, root");
+    assert_eq!(
+        s["chain"]["path"].as_array().unwrap().len(),
+        3,
+        "signer, issuing CA, root"
+    );
     assert_eq!(s["claimed_time_source"], "/M");
     assert!(s["message"]["vi"].as_str().unwrap().contains("hợp lệ"));
     assert!(!s["message"]["en"].as_str().unwrap().is_empty());
@@ -36,10 +40,19 @@ fn exit_codes_and_json_contract() {
     assert_eq!(o.status.code(), Some(1));
     let v = json(&o);
     assert_eq!(v["files"][0]["signatures"][0]["indication"], "INDETERMINATE");
-    assert_eq!(v["files"][0]["signatures"][0]["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND");
+    assert_eq!(
+        v["files"][0]["signatures"][0]["sub_indication"],
+        "NO_CERTIFICATE_CHAIN_FOUND"
+    );
 
     // A trust file that cannot be read: cannot run.
-    let o = kyso(&["verify", "--json", "--trust", "/nonexistent.pem", signed.to_str().unwrap()]);
+    let o = kyso(&[
+        "verify",
+        "--json",
+        "--trust",
+        "/nonexistent.pem",
+        signed.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
 
     // Not a PDF: a file-level error, not a crash.

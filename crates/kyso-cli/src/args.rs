@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Sign a PDF (PAdES, incremental update) or, with --detached, any file (CAdES .p7s).
-    Sign(SignArgs),
+    Sign(Box<SignArgs>),
     /// Check the signatures of PDFs or detached .p7s files.
     Verify(VerifyArgs),
     /// List token drivers, tokens and their certificates.

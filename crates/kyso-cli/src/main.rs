@@ -25,7 +25,7 @@ use args::{Cli, Command, HashArg, SignArgs, SignerArgs, TokensArgs, VerifyArgs};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Sign(a) => run_sign(a),
+        Command::Sign(a) => run_sign(*a),
         Command::Verify(a) => run_verify(a),
         Command::Tokens(a) => run_tokens(a),
     };
@@ -56,7 +56,9 @@ fn read_secret_line(text: String) -> Secret {
 fn pin_from_flags(a: &SignerArgs) -> Result<Option<Secret>, Error> {
     if let Some(var) = &a.pin_env {
         let v = std::env::var(var).map_err(|_| {
-            Error::Signer(SignerError::Token(format!("environment variable {var} is not set")))
+            Error::Signer(SignerError::Token(format!(
+                "environment variable {var} is not set"
+            )))
         })?;
         return Ok(Some(Secret::new(v)));
     }
@@ -127,14 +129,20 @@ fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
             .find(|t| a.token.as_deref().is_none_or(|l| l == t.label));
         if let Some(t) = token {
             if !t.protected_authentication_path {
-                pin = prompt_secret(&format!("Mã PIN của thiết bị ký / PIN for token \"{}\": ", t.label))?;
+                pin = prompt_secret(&format!(
+                    "Mã PIN của thiết bị ký / PIN for token \"{}\": ",
+                    t.label
+                ))?;
             }
         }
     }
     let signer = module.open_signer(a.token.as_deref(), a.cert.as_deref(), pin.as_ref(), &extra)?;
     drop(pin);
     // The module must outlive the session: keep both together.
-    Ok(Box::new(TokenSigner { _module: module, inner: signer }))
+    Ok(Box::new(TokenSigner {
+        _module: module,
+        inner: signer,
+    }))
 }
 
 /// A token signer that owns its module (finalized after the session closes).
@@ -164,8 +172,14 @@ fn default_output(input: &Path, detached: bool) -> PathBuf {
         s.push(".p7s");
         return PathBuf::from(s);
     }
-    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let ext = input.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "pdf".into());
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = input
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "pdf".into());
     input.with_file_name(format!("{stem}-signed.{ext}"))
 }
 
@@ -184,7 +198,10 @@ fn run_sign(a: SignArgs) -> u8 {
 }
 
 fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
-    let output = a.output.clone().unwrap_or_else(|| default_output(&a.input, a.detached));
+    let output = a
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&a.input, a.detached));
     let hash = match a.hash {
         HashArg::Sha256 => HashAlg::Sha256,
         HashArg::Sha384 => HashAlg::Sha384,
@@ -250,7 +267,10 @@ fn run_verify(a: VerifyArgs) -> u8 {
             Ok(d) => {
                 let certs = kyso_core::cert::parse_certificates(&d);
                 if certs.is_empty() {
-                    output::print_error(a.json, &Error::Policy(format!("no certificate in {}", t.display())));
+                    output::print_error(
+                        a.json,
+                        &Error::Policy(format!("no certificate in {}", t.display())),
+                    );
                     return 2;
                 }
                 anchors.extend(certs);
@@ -291,7 +311,9 @@ fn run_tokens(a: TokensArgs) -> u8 {
     let mut failed = false;
     for p in &paths {
         match Module::load(p).and_then(|m| m.list()) {
-            Ok(tokens) => modules.push(serde_json::json!({ "module": p.display().to_string(), "tokens": tokens })),
+            Ok(tokens) => {
+                modules.push(serde_json::json!({ "module": p.display().to_string(), "tokens": tokens }))
+            }
             Err(e) => {
                 failed = true;
                 let message = e.to_string();

@@ -50,7 +50,11 @@ pub fn print_reports(reports: &[FileReport], english: bool) {
     for r in reports {
         println!("{}  {}", verdict_text(r.verdict, english), r.path);
         if let Some(e) = &r.error {
-            println!("    [{}] {}", e.code, if english { &e.message.en } else { &e.message.vi });
+            println!(
+                "    [{}] {}",
+                e.code,
+                if english { &e.message.en } else { &e.message.vi }
+            );
         }
         for s in &r.signatures {
             let mark = match s.indication {
@@ -58,11 +62,19 @@ pub fn print_reports(reports: &[FileReport], english: bool) {
                 Indication::Indeterminate => "?",
                 Indication::TotalFailed => "✘",
             };
-            let who = s.signer.as_ref().and_then(|i| i.common_name.clone()).unwrap_or_default();
+            let who = s
+                .signer
+                .as_ref()
+                .and_then(|i| i.common_name.clone())
+                .unwrap_or_default();
             let sub = s.sub_indication.map(|x| format!(" / {x:?}")).unwrap_or_default();
             println!("  {mark} {} — {who} — {:?}{sub}", s.field, s.indication);
             if let Some(t) = &s.claimed_time_vietnam {
-                println!("      {}: {t} ({})", if english { "time" } else { "thời gian" }, s.claimed_time_source.clone().unwrap_or_default());
+                println!(
+                    "      {}: {t} ({})",
+                    if english { "time" } else { "thời gian" },
+                    s.claimed_time_source.clone().unwrap_or_default()
+                );
             }
             println!("      {}", if english { &s.message.en } else { &s.message.vi });
             for f in &s.findings {
@@ -74,18 +86,39 @@ pub fn print_reports(reports: &[FileReport], english: bool) {
 
 /// Tokens listing.
 pub fn print_tokens(v: &serde_json::Value) {
-    let modules = v.get("modules").and_then(|m| m.as_array()).cloned().unwrap_or_default();
+    let modules = v
+        .get("modules")
+        .and_then(|m| m.as_array())
+        .cloned()
+        .unwrap_or_default();
     if modules.is_empty() {
         println!("No token driver found. Install your token's driver, or pass --pkcs11 /path/to/driver.");
     }
     for m in modules {
-        println!("Driver: {}", m.get("module").and_then(|x| x.as_str()).unwrap_or(""));
+        println!(
+            "Driver: {}",
+            m.get("module").and_then(|x| x.as_str()).unwrap_or("")
+        );
         if let Some(e) = m.get("error") {
-            println!("  error: {}", e.get("message").and_then(|x| x.as_str()).unwrap_or(""));
+            println!(
+                "  error: {}",
+                e.get("message").and_then(|x| x.as_str()).unwrap_or("")
+            );
         }
-        for t in m.get("tokens").and_then(|x| x.as_array()).cloned().unwrap_or_default() {
+        for t in m
+            .get("tokens")
+            .and_then(|x| x.as_array())
+            .cloned()
+            .unwrap_or_default()
+        {
             let s = |k: &str| t.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-            println!("  Token \"{}\" serial {} ({} {})", s("label"), s("serial"), s("manufacturer"), s("model"));
+            println!(
+                "  Token \"{}\" serial {} ({} {})",
+                s("label"),
+                s("serial"),
+                s("manufacturer"),
+                s("model")
+            );
             if let Some(pin) = t.get("pin") {
                 let flag = |k: &str| pin.get(k).and_then(|x| x.as_bool()).unwrap_or(false);
                 if flag("locked") {
@@ -96,9 +129,21 @@ pub fn print_tokens(v: &serde_json::Value) {
                     println!("    warning: a wrong PIN was entered recently");
                 }
             }
-            for c in t.get("certificates").and_then(|x| x.as_array()).cloned().unwrap_or_default() {
+            for c in t
+                .get("certificates")
+                .and_then(|x| x.as_array())
+                .cloned()
+                .unwrap_or_default()
+            {
                 let g = |k: &str| c.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-                println!("    [{}] {} — {} — until {} — {}", g("id"), g("subject"), g("key"), g("not_after"), &g("sha256")[..16.min(g("sha256").len())]);
+                println!(
+                    "    [{}] {} — {} — until {} — {}",
+                    g("id"),
+                    g("subject"),
+                    g("key"),
+                    g("not_after"),
+                    &g("sha256")[..16.min(g("sha256").len())]
+                );
             }
         }
     }

@@ -35,7 +35,10 @@ fn any_to_string(v: &der::Any) -> Option<String> {
             Some(String::from_utf8_lossy(bytes).into_owned())
         }
         Tag::BmpString => {
-            let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
             Some(String::from_utf16_lossy(&units))
         }
         _ => None,
@@ -60,7 +63,8 @@ pub fn name_to_string(name: &Name) -> String {
                 oids::SERIAL_NUMBER => "SERIALNUMBER".into(),
                 other => other.to_string(),
             };
-            let value = any_to_string(&atv.value).unwrap_or_else(|| "#".to_string() + &hex::encode(atv.value.value()));
+            let value = any_to_string(&atv.value)
+                .unwrap_or_else(|| "#".to_string() + &hex::encode(atv.value.value()));
             parts.push(format!("{key}={value}"));
         }
     }

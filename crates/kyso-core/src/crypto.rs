@@ -64,7 +64,7 @@ impl HashAlg {
     }
 
     /// Output length in bytes.
-    pub fn len(self) -> usize {
+    pub fn output_len(self) -> usize {
         match self {
             Self::Sha1 => 20,
             Self::Sha256 => 32,
@@ -98,18 +98,20 @@ impl HashAlg {
     /// DER DigestInfo prefix for PKCS#1 v1.5 (RFC 8017 §9.2 note 1).
     pub fn digest_info_prefix(self) -> &'static [u8] {
         match self {
-            Self::Sha1 => &[0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14],
+            Self::Sha1 => &[
+                0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14,
+            ],
             Self::Sha256 => &[
-                0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00,
-                0x04, 0x20,
+                0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+                0x05, 0x00, 0x04, 0x20,
             ],
             Self::Sha384 => &[
-                0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00,
-                0x04, 0x30,
+                0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02,
+                0x05, 0x00, 0x04, 0x30,
             ],
             Self::Sha512 => &[
-                0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00,
-                0x04, 0x40,
+                0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03,
+                0x05, 0x00, 0x04, 0x40,
             ],
         }
     }
@@ -326,7 +328,10 @@ pub enum VerifyError {
 
 /// The digest a signature algorithm uses (`hint` where the algorithm does not name one:
 /// `rsaEncryption`, bare `id-ecPublicKey`).
-pub fn signature_hash(sig_alg: &AlgorithmIdentifierOwned, hint: Option<HashAlg>) -> Result<(Scheme, HashAlg), VerifyError> {
+pub fn signature_hash(
+    sig_alg: &AlgorithmIdentifierOwned,
+    hint: Option<HashAlg>,
+) -> Result<(Scheme, HashAlg), VerifyError> {
     let unsupported = || VerifyError::Unsupported(sig_alg.oid.to_string());
     Ok(match sig_alg.oid {
         oids::RSA_ENCRYPTION => (Scheme::RsaPkcs1, hint.ok_or_else(unsupported)?),
@@ -387,7 +392,8 @@ pub fn verify_prehashed(
                 HashAlg::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
                 HashAlg::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
             };
-            key.verify(pad, digest, signature).map_err(|_| VerifyError::Mismatch)
+            key.verify(pad, digest, signature)
+                .map_err(|_| VerifyError::Mismatch)
         }
         Scheme::RsaPss => {
             let (_, salt) = pss_params(sig_alg)?;
@@ -398,26 +404,33 @@ pub fn verify_prehashed(
                 HashAlg::Sha384 => rsa::Pss::new_with_salt::<sha2::Sha384>(salt),
                 HashAlg::Sha512 => rsa::Pss::new_with_salt::<sha2::Sha512>(salt),
             };
-            key.verify(pad, digest, signature).map_err(|_| VerifyError::Mismatch)
+            key.verify(pad, digest, signature)
+                .map_err(|_| VerifyError::Mismatch)
         }
         Scheme::Ecdsa => verify_ecdsa(spki, digest, signature),
     }
 }
 
 /// ECDSA over a precomputed digest (P-256 / P-384), signature in DER.
-pub fn verify_ecdsa(spki: &SubjectPublicKeyInfoOwned, digest: &[u8], sig_der: &[u8]) -> Result<(), VerifyError> {
+pub fn verify_ecdsa(
+    spki: &SubjectPublicKeyInfoOwned,
+    digest: &[u8],
+    sig_der: &[u8],
+) -> Result<(), VerifyError> {
     use signature::hazmat::PrehashVerifier;
     let spki_der = spki.to_der().map_err(|_| VerifyError::BadKey)?;
     match KeyKind::from_spki(spki) {
         Some(KeyKind::Ec { curve: Curve::P256 }) => {
             use p256::pkcs8::DecodePublicKey;
-            let vk = p256::ecdsa::VerifyingKey::from_public_key_der(&spki_der).map_err(|_| VerifyError::BadKey)?;
+            let vk =
+                p256::ecdsa::VerifyingKey::from_public_key_der(&spki_der).map_err(|_| VerifyError::BadKey)?;
             let sig = p256::ecdsa::Signature::from_der(sig_der).map_err(|_| VerifyError::Mismatch)?;
             vk.verify_prehash(digest, &sig).map_err(|_| VerifyError::Mismatch)
         }
         Some(KeyKind::Ec { curve: Curve::P384 }) => {
             use p384::pkcs8::DecodePublicKey;
-            let vk = p384::ecdsa::VerifyingKey::from_public_key_der(&spki_der).map_err(|_| VerifyError::BadKey)?;
+            let vk =
+                p384::ecdsa::VerifyingKey::from_public_key_der(&spki_der).map_err(|_| VerifyError::BadKey)?;
             let sig = p384::ecdsa::Signature::from_der(sig_der).map_err(|_| VerifyError::Mismatch)?;
             vk.verify_prehash(digest, &sig).map_err(|_| VerifyError::Mismatch)
         }
@@ -428,8 +441,12 @@ pub fn verify_ecdsa(spki: &SubjectPublicKeyInfoOwned, digest: &[u8], sig_der: &[
 /// Converts a raw `r || s` ECDSA signature (PKCS#11 output) to DER.
 pub fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
     match raw.len() {
-        64 => p256::ecdsa::Signature::from_slice(raw).ok().map(|s| s.to_der().as_bytes().to_vec()),
-        96 => p384::ecdsa::Signature::from_slice(raw).ok().map(|s| s.to_der().as_bytes().to_vec()),
+        64 => p256::ecdsa::Signature::from_slice(raw)
+            .ok()
+            .map(|s| s.to_der().as_bytes().to_vec()),
+        96 => p384::ecdsa::Signature::from_slice(raw)
+            .ok()
+            .map(|s| s.to_der().as_bytes().to_vec()),
         _ => None,
     }
 }
@@ -442,7 +459,7 @@ mod tests {
     fn digest_info_prefixes_match_der() {
         for h in [HashAlg::Sha1, HashAlg::Sha256, HashAlg::Sha384, HashAlg::Sha512] {
             let p = h.digest_info_prefix();
-            assert_eq!(p.len() + h.len(), usize::from(p[1]) + 2);
+            assert_eq!(p.len() + h.output_len(), usize::from(p[1]) + 2);
         }
     }
 

@@ -42,6 +42,9 @@ pub fn pdf_date(unix: i64) -> String {
 pub fn parse_pdf_date(s: &str) -> Option<i64> {
     let s = s.trim().strip_prefix("D:").unwrap_or(s.trim());
     let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() < 4 {
+        return None;
+    }
     let num = |from: usize, len: usize, default: u32| -> Option<u32> {
         match digits.get(from..from + len) {
             Some(t) => t.parse().ok(),
@@ -67,7 +70,11 @@ pub fn parse_pdf_date(s: &str) -> Option<i64> {
         }
         _ => UtcOffset::UTC,
     };
-    Some(time::PrimitiveDateTime::new(date, t).assume_offset(offset).unix_timestamp())
+    Some(
+        time::PrimitiveDateTime::new(date, t)
+            .assume_offset(offset)
+            .unix_timestamp(),
+    )
 }
 
 /// Now, as Unix seconds.
@@ -83,7 +90,10 @@ mod tests {
     fn pdf_dates_round_trip() {
         let t = 1_795_500_000;
         assert_eq!(parse_pdf_date(&pdf_date(t)), Some(t));
-        assert_eq!(parse_pdf_date("D:20261124123000+07'00'"), parse_pdf_date("D:20261124053000Z"));
+        assert_eq!(
+            parse_pdf_date("D:20261124123000+07'00'"),
+            parse_pdf_date("D:20261124053000Z")
+        );
         assert!(parse_pdf_date("garbage").is_none());
     }
 }

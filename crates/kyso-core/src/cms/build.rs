@@ -45,11 +45,18 @@ pub fn signed_attributes(p: &AttrParams<'_>) -> Result<SignedAttributes, CmsErro
     let mut attrs = Vec::new();
     attrs.push(attribute(oids::ATTR_CONTENT_TYPE, &oids::ID_DATA)?);
     if let Some(t) = p.signing_time {
-        let since = t.duration_since(std::time::UNIX_EPOCH).map_err(|_| CmsError::Time)?;
-        let time = x509_cert::time::Time::UtcTime(der::asn1::UtcTime::from_unix_duration(since).map_err(|_| CmsError::Time)?);
+        let since = t
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| CmsError::Time)?;
+        let time = x509_cert::time::Time::UtcTime(
+            der::asn1::UtcTime::from_unix_duration(since).map_err(|_| CmsError::Time)?,
+        );
         attrs.push(attribute(oids::ATTR_SIGNING_TIME, &time)?);
     }
-    attrs.push(attribute(oids::ATTR_MESSAGE_DIGEST, &OctetString::new(p.content_digest)?)?);
+    attrs.push(attribute(
+        oids::ATTR_MESSAGE_DIGEST,
+        &OctetString::new(p.content_digest)?,
+    )?);
     let cert_der = p.signer.to_der()?;
     let ess = SigningCertificateV2 {
         certs: vec![EssCertIdV2 {

@@ -74,7 +74,9 @@ impl SignerInfo {
     /// The message-digest attribute's value.
     pub fn message_digest(&self) -> Option<Vec<u8>> {
         let raw = self.signed_attr(oids::ATTR_MESSAGE_DIGEST)?;
-        der::asn1::OctetString::from_der(raw).ok().map(|o| o.as_bytes().to_vec())
+        der::asn1::OctetString::from_der(raw)
+            .ok()
+            .map(|o| o.as_bytes().to_vec())
     }
 }
 

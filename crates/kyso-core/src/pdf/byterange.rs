@@ -59,7 +59,10 @@ pub fn stream_range<S: Source + ?Sized>(
         let want = usize::try_from((to - pos).min(buf.len() as u64)).unwrap_or(buf.len());
         let n = src.read_at(pos, &mut buf[..want])?;
         if n == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "file shorter than its byte range"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "file shorter than its byte range",
+            ));
         }
         sink(&buf[..n]);
         pos += n as u64;
@@ -73,7 +76,9 @@ mod tests {
 
     #[test]
     fn placeholder_text_is_fixed_width() {
-        let t = ByteRange([0, 100, 200, 50]).placeholder_text().unwrap_or_default();
+        let t = ByteRange([0, 100, 200, 50])
+            .placeholder_text()
+            .unwrap_or_default();
         assert_eq!(t.len(), BYTE_RANGE_WIDTH);
         assert!(t.starts_with(b"[0 100 200 50 "));
         let big = ByteRange([0, u64::MAX, u64::MAX, u64::MAX]).placeholder_text();

@@ -272,9 +272,7 @@ impl<'a> Serializer<'a> {
     pub fn write(&mut self, obj: &Object) {
         match obj {
             Object::Null => self.out.extend_from_slice(b"null"),
-            Object::Bool(b) => self
-                .out
-                .extend_from_slice(if *b { b"true" } else { b"false" }),
+            Object::Bool(b) => self.out.extend_from_slice(if *b { b"true" } else { b"false" }),
             Object::Int(i) => self.out.extend_from_slice(i.to_string().as_bytes()),
             Object::Real(r) => self.out.extend_from_slice(r),
             Object::Name(n) => write_name(self.out, n),
@@ -302,8 +300,7 @@ impl<'a> Serializer<'a> {
             Object::Placeholder(Placeholder::ByteRange) => {
                 self.placeholders.byte_range = Some(self.out.len());
                 self.out.push(b'[');
-                self.out
-                    .extend(std::iter::repeat_n(b' ', BYTE_RANGE_WIDTH - 2));
+                self.out.extend(std::iter::repeat_n(b' ', BYTE_RANGE_WIDTH - 2));
                 self.out.push(b']');
             }
             Object::Placeholder(Placeholder::Contents(n)) => {
@@ -372,7 +369,10 @@ mod tests {
 
     #[test]
     fn text_strings_round_trip() {
-        assert_eq!(decode_text(text_string("Ký số").as_str_bytes().unwrap_or(b"")), "Ký số");
+        assert_eq!(
+            decode_text(text_string("Ký số").as_str_bytes().unwrap_or(b"")),
+            "Ký số"
+        );
         assert_eq!(text_string("Sig1"), Object::string("Sig1"));
     }
 

@@ -260,10 +260,7 @@ impl<S: Source> Pdf<S> {
         }
     }
 
-    fn read_xref_stream(
-        &self,
-        off: u64,
-    ) -> Result<(BTreeMap<u32, XrefEntry>, Dict, u64), PdfError> {
+    fn read_xref_stream(&self, off: u64) -> Result<(BTreeMap<u32, XrefEntry>, Dict, u64), PdfError> {
         let (_, obj, end) = self.parse_indirect_at(off)?;
         let Object::Stream(stream) = obj else {
             return Err(PdfError::Malformed {
@@ -300,12 +297,7 @@ impl<S: Source> Pdf<S> {
         }
     }
 
-    fn parse_indirect_in(
-        &self,
-        w: &[u8],
-        off: u64,
-        whole: bool,
-    ) -> Result<(ObjRef, Object, u64), LexError> {
+    fn parse_indirect_in(&self, w: &[u8], off: u64, whole: bool) -> Result<(ObjRef, Object, u64), LexError> {
         let mut lx = Lexer::new(w, 0);
         let r = lx.object_header()?;
         let obj = lx.object()?;
@@ -394,9 +386,7 @@ impl<S: Source> Pdf<S> {
             }
             pos += chunk as u64;
         }
-        declared
-            .unwrap_or(0)
-            .min(file_len.saturating_sub(data_start))
+        declared.unwrap_or(0).min(file_len.saturating_sub(data_start))
     }
 
     /// Fetches an object (streams come back as `Object::Stream` with data left in the file).
@@ -462,7 +452,11 @@ impl<S: Source> Pdf<S> {
         let Object::Stream(s) = obj else {
             return Err(bad("not a stream"));
         };
-        let n = s.dict.get_int(b"N").and_then(|n| usize::try_from(n).ok()).ok_or_else(|| bad("no /N"))?;
+        let n = s
+            .dict
+            .get_int(b"N")
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| bad("no /N"))?;
         let first = s
             .dict
             .get_int(b"First")
@@ -668,7 +662,11 @@ fn header_before(data: &[u8], obj_at: usize) -> Option<(u32, u16, usize)> {
     let gen = digits_back(&mut p)?;
     skip_ws_back(&mut p);
     let num = digits_back(&mut p)?;
-    if p > 0 && !data.get(p - 1).is_some_and(|b| super::lexer::is_whitespace(*b) || super::lexer::is_delimiter(*b)) {
+    if p > 0
+        && !data
+            .get(p - 1)
+            .is_some_and(|b| super::lexer::is_whitespace(*b) || super::lexer::is_delimiter(*b))
+    {
         return None;
     }
     Some((u32::try_from(num).ok()?, u16::try_from(gen).ok()?, p))
@@ -777,11 +775,10 @@ fn inflate_bounded(data: &[u8], limit: usize) -> Result<Vec<u8>, PdfError> {
             // Some writers emit raw deflate without the zlib header.
             out.clear();
             let mut raw = flate2::read::DeflateDecoder::new(data).take(limit as u64 + 1);
-            raw.read_to_end(&mut out)
-                .map_err(|_| PdfError::Malformed {
-                    offset: 0,
-                    what: "corrupt compressed stream".into(),
-                })?;
+            raw.read_to_end(&mut out).map_err(|_| PdfError::Malformed {
+                offset: 0,
+                what: "corrupt compressed stream".into(),
+            })?;
         }
     }
     if out.len() > limit {
@@ -825,7 +822,11 @@ fn png_unpredict(data: &[u8], columns: usize) -> Result<Vec<u8>, PdfError> {
 
 fn paeth(a: u8, b: u8, c: u8) -> u8 {
     let p = i16::from(a) + i16::from(b) - i16::from(c);
-    let (pa, pb, pc) = ((p - i16::from(a)).abs(), (p - i16::from(b)).abs(), (p - i16::from(c)).abs());
+    let (pa, pb, pc) = (
+        (p - i16::from(a)).abs(),
+        (p - i16::from(b)).abs(),
+        (p - i16::from(c)).abs(),
+    );
     if pa <= pb && pa <= pc {
         a
     } else if pb <= pc {
@@ -869,7 +870,9 @@ mod tests {
         assert!(!pdf.reconstructed);
         assert_eq!(pdf.sections.len(), 1);
         assert_eq!(pdf.sections[0].eof_end, Some(classic().len() as u64));
-        let root = pdf.resolve(pdf.trailer().get(b"Root").unwrap_or(&Object::Null)).unwrap_or(Object::Null);
+        let root = pdf
+            .resolve(pdf.trailer().get(b"Root").unwrap_or(&Object::Null))
+            .unwrap_or(Object::Null);
         assert!(root.as_dict().is_some_and(|d| d.name_is(b"Type", b"Catalog")));
     }
 
@@ -903,8 +906,14 @@ mod tests {
         let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
         std::io::Write::write_all(&mut enc, &zeros).unwrap_or(());
         let packed = enc.finish().unwrap_or_default();
-        assert!(matches!(inflate_bounded(&packed, 1 << 20), Err(PdfError::TooLarge(_))));
-        assert_eq!(inflate_bounded(&packed, 8 << 20).map(|v| v.len()).unwrap_or(0), 4 << 20);
+        assert!(matches!(
+            inflate_bounded(&packed, 1 << 20),
+            Err(PdfError::TooLarge(_))
+        ));
+        assert_eq!(
+            inflate_bounded(&packed, 8 << 20).map(|v| v.len()).unwrap_or(0),
+            4 << 20
+        );
     }
 
     #[test]

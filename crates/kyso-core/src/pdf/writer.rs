@@ -236,9 +236,21 @@ mod tests {
         let pdf2 = Pdf::open(out).unwrap_or_else(|e| panic!("{e}"));
         assert!(!pdf2.reconstructed);
         assert_eq!(pdf2.sections.len(), 2);
-        assert_eq!(pdf2.get(new).ok().and_then(|o| o.as_str_bytes().map(<[u8]>::to_vec)), Some(b"hello".to_vec()));
-        let id = pdf2.trailer().get(b"ID").and_then(Object::as_array).map(|a| a[0].clone());
-        assert_eq!(id.and_then(|o| o.as_str_bytes().map(<[u8]>::to_vec)), Some(vec![1]));
+        assert_eq!(
+            pdf2.get(new)
+                .ok()
+                .and_then(|o| o.as_str_bytes().map(<[u8]>::to_vec)),
+            Some(b"hello".to_vec())
+        );
+        let id = pdf2
+            .trailer()
+            .get(b"ID")
+            .and_then(Object::as_array)
+            .map(|a| a[0].clone());
+        assert_eq!(
+            id.and_then(|o| o.as_str_bytes().map(<[u8]>::to_vec)),
+            Some(vec![1])
+        );
     }
 
     #[test]

@@ -25,7 +25,12 @@ pub struct DetachedOutcome {
 
 /// Signs `input` into a detached CMS at `output` (DER). The signing time goes into the
 /// signing-time attribute, as CAdES-BES expects.
-pub fn sign_detached(input: &Path, output: &Path, signer: &mut dyn Signer, opts: &super::SignOptions) -> Result<DetachedOutcome, Error> {
+pub fn sign_detached(
+    input: &Path,
+    output: &Path,
+    signer: &mut dyn Signer,
+    opts: &super::SignOptions,
+) -> Result<DetachedOutcome, Error> {
     let kind = signer.key_kind();
     let scheme = opts.scheme.unwrap_or(signer.default_scheme());
     let cert = signer.certificate().clone();
@@ -52,8 +57,14 @@ pub fn sign_detached(input: &Path, output: &Path, signer: &mut dyn Signer, opts:
         scheme,
     })?;
     let alg = scheme_alg(scheme, opts.hash)?;
-    crypto::verify(&cert.tbs_certificate.subject_public_key_info, &alg, Some(opts.hash), &der, &value)
-        .map_err(|_| crate::signer::SignerError::WrongKey)?;
+    crypto::verify(
+        &cert.tbs_certificate.subject_public_key_info,
+        &alg,
+        Some(opts.hash),
+        &der,
+        &value,
+    )
+    .map_err(|_| crate::signer::SignerError::WrongKey)?;
     let cms = build::assemble(build::Assemble {
         hash: opts.hash,
         signed_attrs: attrs,

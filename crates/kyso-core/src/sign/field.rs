@@ -82,7 +82,11 @@ pub fn attach<S: Source>(
     // Page /Annots: direct array, array object, or none.
     match page.get(b"Annots").cloned() {
         Some(Object::Ref(arr_ref)) => {
-            let mut arr = pdf.get(arr_ref)?.as_array().map(<[Object]>::to_vec).unwrap_or_default();
+            let mut arr = pdf
+                .get(arr_ref)?
+                .as_array()
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
             arr.push(Object::Ref(field_ref));
             update.put(arr_ref, Object::Array(arr));
         }
@@ -117,7 +121,11 @@ fn ensure_sig_flags<S: Source>(
     if let Some(f) = new_field {
         match form.get(b"Fields").cloned() {
             Some(Object::Ref(arr_ref)) => {
-                let mut arr = pdf.get(arr_ref)?.as_array().map(<[Object]>::to_vec).unwrap_or_default();
+                let mut arr = pdf
+                    .get(arr_ref)?
+                    .as_array()
+                    .map(<[Object]>::to_vec)
+                    .unwrap_or_default();
                 arr.push(Object::Ref(f));
                 update.put(arr_ref, Object::Array(arr));
             }

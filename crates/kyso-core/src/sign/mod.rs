@@ -91,9 +91,18 @@ pub struct SignOutcome {
 
 /// Checks the policy for a new signature: algorithms, key size, certificate validity at the
 /// signing time, key usage.
-pub fn check_policy(cert: &Certificate, kind: crypto::KeyKind, hash: HashAlg, scheme: Scheme, at: i64) -> Result<(), Error> {
+pub fn check_policy(
+    cert: &Certificate,
+    kind: crypto::KeyKind,
+    hash: HashAlg,
+    scheme: Scheme,
+    at: i64,
+) -> Result<(), Error> {
     if !hash.allowed_for_signing() {
-        return Err(Error::Policy(format!("{} is not allowed for new signatures; use SHA-256 or stronger", hash.name())));
+        return Err(Error::Policy(format!(
+            "{} is not allowed for new signatures; use SHA-256 or stronger",
+            hash.name()
+        )));
     }
     if !kind.allowed_for_signing() {
         return Err(Error::Policy(format!(
@@ -103,10 +112,13 @@ pub fn check_policy(cert: &Certificate, kind: crypto::KeyKind, hash: HashAlg, sc
     }
     let fits = matches!(
         (kind, scheme),
-        (crypto::KeyKind::Rsa { .. }, Scheme::RsaPkcs1 | Scheme::RsaPss) | (crypto::KeyKind::Ec { .. }, Scheme::Ecdsa)
+        (crypto::KeyKind::Rsa { .. }, Scheme::RsaPkcs1 | Scheme::RsaPss)
+            | (crypto::KeyKind::Ec { .. }, Scheme::Ecdsa)
     );
     if !fits {
-        return Err(Error::Policy("the signature scheme does not fit the key type".into()));
+        return Err(Error::Policy(
+            "the signature scheme does not fit the key type".into(),
+        ));
     }
     let (nb, na) = cert::validity(cert);
     if at > na {
@@ -120,7 +132,9 @@ pub fn check_policy(cert: &Certificate, kind: crypto::KeyKind, hash: HashAlg, sc
         });
     }
     if !cert::can_sign_documents(cert) || cert::is_ca(cert) {
-        return Err(Error::Policy("this certificate is not meant for signing documents (key usage)".into()));
+        return Err(Error::Policy(
+            "this certificate is not meant for signing documents (key usage)".into(),
+        ));
     }
     Ok(())
 }
@@ -208,7 +222,11 @@ impl Prepared {
 
 /// Renames a finished temporary file into place (no overwrite unless `force`).
 pub(crate) fn persist(tmp: tempfile::NamedTempFile, output: &Path, force: bool) -> Result<(), Error> {
-    let r = if force { tmp.persist(output) } else { tmp.persist_noclobber(output) };
+    let r = if force {
+        tmp.persist(output)
+    } else {
+        tmp.persist_noclobber(output)
+    };
     r.map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
             Error::OutputExists(output.display().to_string())
@@ -226,7 +244,10 @@ pub(crate) fn temp_beside(output: &Path, like: &Path) -> Result<tempfile::NamedT
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let tmp = tempfile::Builder::new().prefix(".kyso-").suffix(".part").tempfile_in(dir)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".kyso-")
+        .suffix(".part")
+        .tempfile_in(dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -239,7 +260,14 @@ pub(crate) fn temp_beside(output: &Path, like: &Path) -> Result<tempfile::NamedT
 }
 
 /// Stage 1: everything up to the signature value.
-pub fn prepare(input: &Path, output: &Path, cert: &Certificate, chain: &[Certificate], kind: crypto::KeyKind, opts: &SignOptions) -> Result<Prepared, Error> {
+pub fn prepare(
+    input: &Path,
+    output: &Path,
+    cert: &Certificate,
+    chain: &[Certificate],
+    kind: crypto::KeyKind,
+    opts: &SignOptions,
+) -> Result<Prepared, Error> {
     let scheme = opts.scheme.unwrap_or(match kind {
         crypto::KeyKind::Rsa { .. } => Scheme::RsaPkcs1,
         crypto::KeyKind::Ec { .. } => Scheme::Ecdsa,
@@ -264,7 +292,7 @@ pub fn prepare(input: &Path, output: &Path, cert: &Certificate, chain: &[Certifi
     field::refuse_if_locked(&pdf, &catalog)?;
 
     // Size /Contents from a CMS built with a maximal dummy signature.
-    let dummy_digest = vec![0u8; opts.hash.len()];
+    let dummy_digest = vec![0u8; opts.hash.output_len()];
     let dummy_attrs = build::signed_attributes(&AttrParams {
         hash: opts.hash,
         content_digest: &dummy_digest,
@@ -288,10 +316,20 @@ pub fn prepare(input: &Path, output: &Path, cert: &Certificate, chain: &[Certifi
     sig.set(b"Type", Object::name(b"Sig"));
     sig.set(b"Filter", Object::name(b"Adobe.PPKLite"));
     sig.set(b"SubFilter", Object::name(b"ETSI.CAdES.detached"));
-    sig.set(b"ByteRange", Object::Placeholder(pdf::object::Placeholder::ByteRange));
-    sig.set(b"Contents", Object::Placeholder(pdf::object::Placeholder::Contents(reserved)));
+    sig.set(
+        b"ByteRange",
+        Object::Placeholder(pdf::object::Placeholder::ByteRange),
+    );
+    sig.set(
+        b"Contents",
+        Object::Placeholder(pdf::object::Placeholder::Contents(reserved)),
+    );
     sig.set(b"M", Object::string(crate::timefmt::pdf_date(opts.time)));
-    for (key, value) in [(&b"Reason"[..], &opts.reason), (b"Location", &opts.location), (b"ContactInfo", &opts.contact_info)] {
+    for (key, value) in [
+        (&b"Reason"[..], &opts.reason),
+        (b"Location", &opts.location),
+        (b"ContactInfo", &opts.contact_info),
+    ] {
         if let Some(v) = value {
             sig.set(key, pdf::object::text_string(v));
         }
@@ -300,22 +338,38 @@ pub fn prepare(input: &Path, output: &Path, cert: &Certificate, chain: &[Certifi
         sig.set(b"Name", pdf::object::text_string(&cn));
     }
     let sig_ref = update.add(Object::Dict(sig));
-    let field_name = field::attach(&pdf, &catalog, cat_ref, &mut update, sig_ref, opts.field.as_deref())?;
+    let field_name = field::attach(
+        &pdf,
+        &catalog,
+        cat_ref,
+        &mut update,
+        sig_ref,
+        opts.field.as_deref(),
+    )?;
 
     let base = Base {
         file_len: pdf.len(),
         prev_startxref: pdf.last_startxref().unwrap_or(0),
         trailer: pdf.trailer().clone(),
-        xref_kind: pdf.sections.first().map_or(pdf::reader::XrefKind::Table, |s| s.kind),
+        xref_kind: pdf
+            .sections
+            .first()
+            .map_or(pdf::reader::XrefKind::Table, |s| s.kind),
         size: pdf.size(),
     };
     let mut written = update.write(&base);
-    let (contents_at, n) = written.contents_at.ok_or(Error::Internal("no /Contents placeholder"))?;
-    let br_at = written.byte_range_at.ok_or(Error::Internal("no /ByteRange placeholder"))?;
+    let (contents_at, n) = written
+        .contents_at
+        .ok_or(Error::Internal("no /Contents placeholder"))?;
+    let br_at = written
+        .byte_range_at
+        .ok_or(Error::Internal("no /ByteRange placeholder"))?;
     let total = base.file_len + written.bytes.len() as u64;
     let hole_end = contents_at + 2 * n as u64 + 2;
     let byte_range = ByteRange::around(contents_at, hole_end, total);
-    let text = byte_range.placeholder_text().ok_or(Error::Internal("byte range too wide"))?;
+    let text = byte_range
+        .placeholder_text()
+        .ok_or(Error::Internal("byte range too wide"))?;
     let rel = usize::try_from(br_at - base.file_len).map_err(|_| Error::Internal("offset"))?;
     written
         .bytes
@@ -330,11 +384,14 @@ pub fn prepare(input: &Path, output: &Path, cert: &Certificate, chain: &[Certifi
     let copier = std::thread::spawn(move || std::io::copy(&mut copy_src, &mut copy_dst));
     let mut hasher = Hasher::new(opts.hash);
     byterange::stream_range(pdf.source(), 0, base.file_len, &mut |b| hasher.update(b))?;
-    let hole_start_rel = usize::try_from(contents_at - base.file_len).map_err(|_| Error::Internal("offset"))?;
+    let hole_start_rel =
+        usize::try_from(contents_at - base.file_len).map_err(|_| Error::Internal("offset"))?;
     let hole_end_rel = usize::try_from(hole_end - base.file_len).map_err(|_| Error::Internal("offset"))?;
     hasher.update(written.bytes.get(..hole_start_rel).unwrap_or_default());
     hasher.update(written.bytes.get(hole_end_rel..).unwrap_or_default());
-    let copied = copier.join().map_err(|_| Error::Internal("copy thread panicked"))??;
+    let copied = copier
+        .join()
+        .map_err(|_| Error::Internal("copy thread panicked"))??;
     if copied != base.file_len {
         return Err(Error::InputChanged);
     }
@@ -375,7 +432,12 @@ pub fn prepare(input: &Path, output: &Path, cert: &Certificate, chain: &[Certifi
 }
 
 /// Signs `input` into `output` with `signer` (both stages).
-pub fn sign_pdf(input: &Path, output: &Path, signer: &mut dyn Signer, opts: &SignOptions) -> Result<SignOutcome, Error> {
+pub fn sign_pdf(
+    input: &Path,
+    output: &Path,
+    signer: &mut dyn Signer,
+    opts: &SignOptions,
+) -> Result<SignOutcome, Error> {
     let cert = signer.certificate().clone();
     let chain = signer.chain().to_vec();
     let prepared = prepare(input, output, &cert, &chain, signer.key_kind(), opts)?;

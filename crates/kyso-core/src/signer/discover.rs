@@ -65,7 +65,11 @@ pub fn search_dirs() -> Vec<PathBuf> {
         let root = std::env::var_os("SystemRoot").map_or_else(|| PathBuf::from(r"C:\Windows"), PathBuf::from);
         vec![root.join("System32"), root.join("SysWOW64")]
     } else if cfg!(target_os = "macos") {
-        vec!["/usr/local/lib".into(), "/Library/Frameworks".into(), "/usr/lib".into()]
+        vec![
+            "/usr/local/lib".into(),
+            "/Library/Frameworks".into(),
+            "/usr/lib".into(),
+        ]
     } else {
         vec![
             "/usr/lib".into(),
@@ -123,7 +127,11 @@ mod tests {
     #[test]
     fn finds_middleware_by_name_only() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let name = if cfg!(windows) { "bit4xpki.dll" } else { "libbit4xpki.so" };
+        let name = if cfg!(windows) {
+            "bit4xpki.dll"
+        } else {
+            "libbit4xpki.so"
+        };
         std::fs::write(dir.path().join(name), b"").unwrap_or(());
         std::fs::write(dir.path().join("libunrelated.so"), b"").unwrap_or(());
         let found = find_in(&[dir.path().to_path_buf()]);

@@ -163,10 +163,9 @@ pub fn chain_for(leaf: &Certificate, pool: &[Certificate]) -> Vec<Certificate> {
         if cur.tbs_certificate.issuer == cur.tbs_certificate.subject {
             break;
         }
-        let Some(next) = pool
-            .iter()
-            .find(|c| c.tbs_certificate.subject == cur.tbs_certificate.issuer && *c != leaf && !out.contains(c))
-        else {
+        let Some(next) = pool.iter().find(|c| {
+            c.tbs_certificate.subject == cur.tbs_certificate.issuer && *c != leaf && !out.contains(c)
+        }) else {
             break;
         };
         out.push(next.clone());

@@ -25,11 +25,12 @@ pub struct P12Signer {
 impl P12Signer {
     /// Reads a PKCS#12 file's bytes with its password.
     pub fn from_bytes(data: &[u8], password: &str) -> Result<Self, SignerError> {
-        let store = p12_keystore::KeyStore::from_pkcs12(data, password, p12_keystore::Pkcs12ImportPolicy::Relaxed)
-            .map_err(|e| match e {
-                p12_keystore::error::Error::MacError(_) => SignerError::P12Password,
-                other => SignerError::P12(other.to_string()),
-            })?;
+        let store =
+            p12_keystore::KeyStore::from_pkcs12(data, password, p12_keystore::Pkcs12ImportPolicy::Relaxed)
+                .map_err(|e| match e {
+                    p12_keystore::error::Error::MacError(_) => SignerError::P12Password,
+                    other => SignerError::P12(other.to_string()),
+                })?;
         let (_, chain) = store
             .private_key_chain()
             .ok_or_else(|| SignerError::P12("no private key in the file".into()))?;
@@ -137,7 +138,9 @@ impl Signer for P12Signer {
                 let sig: p384::ecdsa::Signature = k.sign_prehash(req.digest).map_err(|e| bad(&e))?;
                 Ok(sig.to_der().as_bytes().to_vec())
             }
-            _ => Err(SignerError::Policy("signature scheme does not fit the key type".into())),
+            _ => Err(SignerError::Policy(
+                "signature scheme does not fit the key type".into(),
+            )),
         }
     }
 }

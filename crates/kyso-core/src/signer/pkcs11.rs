@@ -82,9 +82,10 @@ fn ck_err(e: CkError) -> SignerError {
         CkError::Pkcs11(RvError::PinIncorrect, _) => SignerError::PinIncorrect(PinState::default()),
         CkError::Pkcs11(RvError::PinLocked, _) => SignerError::PinLocked,
         CkError::Pkcs11(RvError::PinLenRange, _) => SignerError::PinLength,
-        CkError::Pkcs11(RvError::TokenNotPresent | RvError::DeviceRemoved | RvError::SessionHandleInvalid, _) => {
-            SignerError::Token("the token was removed".into())
-        }
+        CkError::Pkcs11(
+            RvError::TokenNotPresent | RvError::DeviceRemoved | RvError::SessionHandleInvalid,
+            _,
+        ) => SignerError::Token("the token was removed".into()),
         other => SignerError::Token(other.to_string()),
     }
 }
@@ -229,7 +230,11 @@ impl Module {
             Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
             Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
                 // Re-read the flags: they now say how close the token is to locking.
-                let after = self.ctx.get_token_info(slot).map(|i| pin_state(&i)).unwrap_or_default();
+                let after = self
+                    .ctx
+                    .get_token_info(slot)
+                    .map(|i| pin_state(&i))
+                    .unwrap_or_default();
                 if after.locked {
                     return Err(SignerError::PinLocked);
                 }
@@ -239,7 +244,8 @@ impl Module {
         }
         let key = find_private_key(&session, &chosen)?.ok_or(SignerError::NoSigningCert)?;
         let spki = &chosen.cert.tbs_certificate.subject_public_key_info;
-        let kind = KeyKind::from_spki(spki).ok_or_else(|| SignerError::Policy("unsupported key type".into()))?;
+        let kind =
+            KeyKind::from_spki(spki).ok_or_else(|| SignerError::Policy("unsupported key type".into()))?;
         let mechanisms = self.ctx.get_mechanism_list(slot).map_err(ck_err)?;
         let pool: Vec<Certificate> = certs
             .iter()
@@ -268,7 +274,8 @@ fn summarize(c: &FoundCert, paired: Option<bool>) -> TokenCert {
         serial: hex::encode(tbs.serial_number.as_bytes()),
         not_before: time_text(&tbs.validity.not_before),
         not_after: time_text(&tbs.validity.not_after),
-        key: KeyKind::from_spki(&tbs.subject_public_key_info).map_or_else(|| "unknown".into(), |k| k.describe()),
+        key: KeyKind::from_spki(&tbs.subject_public_key_info)
+            .map_or_else(|| "unknown".into(), |k| k.describe()),
         sha256: cert::fingerprint(&c.cert),
         identity: cert::identity(&c.cert),
         has_private_key: paired,
@@ -283,7 +290,10 @@ fn find_certs(session: &Session) -> Result<Vec<FoundCert>, SignerError> {
     let mut out = Vec::new();
     for h in handles {
         let attrs = session
-            .get_attributes(h, &[AttributeType::Value, AttributeType::Id, AttributeType::Label])
+            .get_attributes(
+                h,
+                &[AttributeType::Value, AttributeType::Id, AttributeType::Label],
+            )
             .map_err(ck_err)?;
         let mut value = None;
         let mut id = Vec::new();
@@ -343,7 +353,10 @@ fn find_private_key(session: &Session, c: &FoundCert) -> Result<Option<ObjectHan
             .find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY)])
             .map_err(ck_err)?;
         for h in keys {
-            for a in session.get_attributes(h, &[AttributeType::Modulus]).map_err(ck_err)? {
+            for a in session
+                .get_attributes(h, &[AttributeType::Modulus])
+                .map_err(ck_err)?
+            {
                 if let Attribute::Modulus(m) = a {
                     if strip_zeros(&m) == strip_zeros(&modulus) {
                         return Ok(Some(h));
@@ -433,7 +446,7 @@ fn pss_params(hash: HashAlg) -> PkcsPssParams {
     PkcsPssParams {
         hash_alg,
         mgf,
-        s_len: (hash.len() as u64).into(),
+        s_len: (hash.output_len() as u64).into(),
     }
 }
 
@@ -475,9 +488,15 @@ impl Signer for Pkcs11Signer {
             Scheme::RsaPss => {
                 let p = pss_params(req.hash);
                 let combined = match req.hash {
-                    HashAlg::Sha256 => Some((MechanismType::SHA256_RSA_PKCS_PSS, Mechanism::Sha256RsaPkcsPss(p))),
-                    HashAlg::Sha384 => Some((MechanismType::SHA384_RSA_PKCS_PSS, Mechanism::Sha384RsaPkcsPss(p))),
-                    HashAlg::Sha512 => Some((MechanismType::SHA512_RSA_PKCS_PSS, Mechanism::Sha512RsaPkcsPss(p))),
+                    HashAlg::Sha256 => {
+                        Some((MechanismType::SHA256_RSA_PKCS_PSS, Mechanism::Sha256RsaPkcsPss(p)))
+                    }
+                    HashAlg::Sha384 => {
+                        Some((MechanismType::SHA384_RSA_PKCS_PSS, Mechanism::Sha384RsaPkcsPss(p)))
+                    }
+                    HashAlg::Sha512 => {
+                        Some((MechanismType::SHA512_RSA_PKCS_PSS, Mechanism::Sha512RsaPkcsPss(p)))
+                    }
                     HashAlg::Sha1 => None,
                 };
                 if let Some((_, m)) = combined.filter(|(t, _)| self.has(*t)) {
@@ -486,7 +505,8 @@ impl Signer for Pkcs11Signer {
                 if !self.has(MechanismType::RSA_PKCS_PSS) {
                     return Err(SignerError::Mechanism("RSA-PSS signing".into()));
                 }
-                s.sign(&Mechanism::RsaPkcsPss(p), self.key, req.digest).map_err(ck_err)
+                s.sign(&Mechanism::RsaPkcsPss(p), self.key, req.digest)
+                    .map_err(ck_err)
             }
             Scheme::Ecdsa => {
                 let combined = match req.hash {
@@ -503,7 +523,8 @@ impl Signer for Pkcs11Signer {
                 } else {
                     return Err(SignerError::Mechanism("ECDSA signing".into()));
                 };
-                crypto::ecdsa_raw_to_der(&raw).ok_or_else(|| SignerError::Token("malformed ECDSA signature".into()))
+                crypto::ecdsa_raw_to_der(&raw)
+                    .ok_or_else(|| SignerError::Token("malformed ECDSA signature".into()))
             }
         }
     }

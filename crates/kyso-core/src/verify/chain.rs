@@ -57,7 +57,12 @@ pub fn build(leaf: &Certificate, pool: &[Certificate], anchors: &[Certificate]) 
     best
 }
 
-fn search(path: &mut Vec<Certificate>, pool: &[Certificate], anchors: &[Certificate], best: &mut PathOutcome) -> bool {
+fn search(
+    path: &mut Vec<Certificate>,
+    pool: &[Certificate],
+    anchors: &[Certificate],
+    best: &mut PathOutcome,
+) -> bool {
     let Some(cur) = path.last().cloned() else {
         return false;
     };
@@ -77,7 +82,9 @@ fn search(path: &mut Vec<Certificate>, pool: &[Certificate], anchors: &[Certific
     let candidates: Vec<&Certificate> = anchors
         .iter()
         .chain(pool.iter())
-        .filter(|c| c.tbs_certificate.subject == cur.tbs_certificate.issuer && !path.iter().any(|p| same_cert(p, c)))
+        .filter(|c| {
+            c.tbs_certificate.subject == cur.tbs_certificate.issuer && !path.iter().any(|p| same_cert(p, c))
+        })
         .collect();
     for c in candidates {
         if !(cert::is_ca(c) || anchors.iter().any(|a| same_cert(a, c))) || !cert::can_sign_certs(c) {

@@ -42,7 +42,9 @@ pub fn verify_path(path: &Path, content: Option<&Path>, opts: &VerifyOptions) ->
         .is_some_and(|e| e.eq_ignore_ascii_case("p7s") || e.eq_ignore_ascii_case("p7m"));
     if is_p7s {
         let inferred = path.with_extension("");
-        let content = content.map(Path::to_path_buf).or_else(|| inferred.exists().then_some(inferred));
+        let content = content
+            .map(Path::to_path_buf)
+            .or_else(|| inferred.exists().then_some(inferred));
         return match content {
             Some(c) => verify_detached(path, &c, opts),
             None => FileReport::failed(
@@ -62,7 +64,10 @@ fn io_failure(path: String, e: &dyn std::fmt::Display) -> FileReport {
     FileReport::failed(
         path,
         "IO",
-        Message::new(format!("Không đọc được tệp: {e}"), format!("The file cannot be read: {e}")),
+        Message::new(
+            format!("Không đọc được tệp: {e}"),
+            format!("The file cannot be read: {e}"),
+        ),
     )
 }
 
@@ -86,7 +91,10 @@ pub fn verify_pdf(path: &Path, opts: &VerifyOptions) -> FileReport {
             return FileReport::failed(
                 shown,
                 "DAMAGED_PDF",
-                Message::new(format!("Tệp PDF bị hỏng: {e}"), format!("The PDF is damaged: {e}")),
+                Message::new(
+                    format!("Tệp PDF bị hỏng: {e}"),
+                    format!("The PDF is damaged: {e}"),
+                ),
             )
         }
     };
@@ -96,14 +104,20 @@ pub fn verify_pdf(path: &Path, opts: &VerifyOptions) -> FileReport {
             return FileReport::failed(
                 shown,
                 "DAMAGED_PDF",
-                Message::new(format!("Tệp PDF bị hỏng: {e}"), format!("The PDF is damaged: {e}")),
+                Message::new(
+                    format!("Tệp PDF bị hỏng: {e}"),
+                    format!("The PDF is damaged: {e}"),
+                ),
             )
         }
     };
     FileReport::conclude(shown, pdf.sections.len().max(1), signatures)
 }
 
-fn pdf_signatures<S: Source>(pdf: &Pdf<S>, opts: &VerifyOptions) -> Result<Vec<SignatureReport>, pdf::PdfError> {
+fn pdf_signatures<S: Source>(
+    pdf: &Pdf<S>,
+    opts: &VerifyOptions,
+) -> Result<Vec<SignatureReport>, pdf::PdfError> {
     let (_, catalog) = pdf::catalog(pdf)?;
     let mut seen = Vec::new();
     let mut out = Vec::new();
@@ -220,10 +234,25 @@ fn text_of(d: &pdf::Dict, key: &[u8]) -> Option<String> {
     d.get(key).and_then(Object::as_str_bytes).map(decode_text)
 }
 
-fn check_pdf_signature<S: Source>(pdf: &Pdf<S>, field: &str, sig: &pdf::Dict, opts: &VerifyOptions) -> SignatureReport {
-    let sub_filter = sig.get_name(b"SubFilter").map(|n| String::from_utf8_lossy(n).into_owned());
+fn check_pdf_signature<S: Source>(
+    pdf: &Pdf<S>,
+    field: &str,
+    sig: &pdf::Dict,
+    opts: &VerifyOptions,
+) -> SignatureReport {
+    let sub_filter = sig
+        .get_name(b"SubFilter")
+        .map(|n| String::from_utf8_lossy(n).into_owned());
     let is_doc_ts = sig.name_is(b"Type", b"DocTimeStamp") || sub_filter.as_deref() == Some("ETSI.RFC3161");
-    let mut ev = Eval::new(field, if is_doc_ts { "document-timestamp" } else { "signature" }, sub_filter.clone());
+    let mut ev = Eval::new(
+        field,
+        if is_doc_ts {
+            "document-timestamp"
+        } else {
+            "signature"
+        },
+        sub_filter.clone(),
+    );
     ev.report.reason = text_of(sig, b"Reason");
     ev.report.location = text_of(sig, b"Location");
 
@@ -232,7 +261,10 @@ fn check_pdf_signature<S: Source>(pdf: &Pdf<S>, field: &str, sig: &pdf::Dict, op
             .map(|o| o.as_int().and_then(|i| u64::try_from(i).ok()))
             .collect::<Option<Vec<u64>>>()
     });
-    let contents = sig.get(b"Contents").and_then(Object::as_str_bytes).map(<[u8]>::to_vec);
+    let contents = sig
+        .get(b"Contents")
+        .and_then(Object::as_str_bytes)
+        .map(<[u8]>::to_vec);
     let (Some(br), Some(contents)) = (br, contents) else {
         ev.flag(
             Indication::TotalFailed,
@@ -327,14 +359,24 @@ fn check_pdf_signature<S: Source>(pdf: &Pdf<S>, field: &str, sig: &pdf::Dict, op
     }
     let pades = sub_filter.as_deref() == Some("ETSI.CAdES.detached");
     let sha1_subfilter = sub_filter.as_deref() == Some("adbe.pkcs7.sha1");
-    check_cms(&mut ev, &contents, &mut digest_of, claimed.map(|t| (t, "/M")), pades, sha1_subfilter, opts);
+    check_cms(
+        &mut ev,
+        &contents,
+        &mut digest_of,
+        claimed.map(|t| (t, "/M")),
+        pades,
+        sha1_subfilter,
+        opts,
+    );
     ev.finish()
 }
 
 /// The hole `[a, b)` must be exactly `<hex>` and decode to the parsed `/Contents` (Universal
 /// Signature Forgery places a different string there).
 fn hole_is_contents<S: Source + ?Sized>(src: &S, a: u64, b: u64, contents: &[u8]) -> bool {
-    let Ok(n) = usize::try_from(b - a) else { return false };
+    let Ok(n) = usize::try_from(b - a) else {
+        return false;
+    };
     if n > 64 << 20 {
         return false;
     }
@@ -342,7 +384,11 @@ fn hole_is_contents<S: Source + ?Sized>(src: &S, a: u64, b: u64, contents: &[u8]
     if hole.len() != n || hole.first() != Some(&b'<') || hole.last() != Some(&b'>') {
         return false;
     }
-    let inner: Vec<u8> = hole[1..n - 1].iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
+    let inner: Vec<u8> = hole[1..n - 1]
+        .iter()
+        .copied()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
     let padded = if inner.len() % 2 == 1 {
         let mut v = inner.clone();
         v.push(b'0');
@@ -353,7 +399,11 @@ fn hole_is_contents<S: Source + ?Sized>(src: &S, a: u64, b: u64, contents: &[u8]
     hex::decode(&padded).is_ok_and(|d| d == contents)
 }
 
-fn check_document_timestamp(ev: &mut Eval, token: &[u8], digest_of: &mut dyn FnMut(HashAlg) -> std::io::Result<Vec<u8>>) {
+fn check_document_timestamp(
+    ev: &mut Eval,
+    token: &[u8],
+    digest_of: &mut dyn FnMut(HashAlg) -> std::io::Result<Vec<u8>>,
+) {
     match timestamp::check_with(token, &mut |h| digest_of(h).ok()) {
         Ok(info) => {
             ev.report.integrity.digest_matches = Some(true);
@@ -375,7 +425,11 @@ fn check_document_timestamp(ev: &mut Eval, token: &[u8], digest_of: &mut dyn FnM
             );
         }
         Err(msg) => {
-            let sub = if msg.contains("imprint") { SubIndication::HashFailure } else { SubIndication::FormatFailure };
+            let sub = if msg.contains("imprint") {
+                SubIndication::HashFailure
+            } else {
+                SubIndication::FormatFailure
+            };
             ev.flag(
                 Indication::TotalFailed,
                 sub,
@@ -411,7 +465,12 @@ fn check_cms(
     let si = match sd.signer_infos.as_slice() {
         [one] => one,
         [] => {
-            ev.flag(Indication::TotalFailed, SubIndication::FormatFailure, "Dữ liệu chữ ký không có người ký.", "The signature data has no signer.");
+            ev.flag(
+                Indication::TotalFailed,
+                SubIndication::FormatFailure,
+                "Dữ liệu chữ ký không có người ký.",
+                "The signature data has no signer.",
+            );
             return;
         }
         _ => {
@@ -450,20 +509,35 @@ fn check_cms(
     let content_digest = match digest_of(hash) {
         Ok(d) => d,
         Err(e) => {
-            ev.flag(Indication::Indeterminate, SubIndication::FormatFailure, format!("Lỗi đọc tệp: {e}"), format!("Read error: {e}"));
+            ev.flag(
+                Indication::Indeterminate,
+                SubIndication::FormatFailure,
+                format!("Lỗi đọc tệp: {e}"),
+                format!("Read error: {e}"),
+            );
             return;
         }
     };
     // adbe.pkcs7.sha1: the signed content is the SHA-1 of the byte ranges, encapsulated.
     let signed_content_digest = if sha1_subfilter || sd.econtent.is_some() {
         let Some(econtent) = sd.econtent.as_deref() else {
-            ev.flag(Indication::TotalFailed, SubIndication::FormatFailure, "Thiếu nội dung đóng gói (adbe.pkcs7.sha1).", "Missing encapsulated content (adbe.pkcs7.sha1).");
+            ev.flag(
+                Indication::TotalFailed,
+                SubIndication::FormatFailure,
+                "Thiếu nội dung đóng gói (adbe.pkcs7.sha1).",
+                "Missing encapsulated content (adbe.pkcs7.sha1).",
+            );
             return;
         };
         let sha1 = digest_of(HashAlg::Sha1).unwrap_or_default();
         if econtent != sha1.as_slice() {
             ev.report.integrity.digest_matches = Some(false);
-            ev.flag(Indication::TotalFailed, SubIndication::HashFailure, "Nội dung tài liệu đã bị thay đổi sau khi ký.", "The document content changed after signing.");
+            ev.flag(
+                Indication::TotalFailed,
+                SubIndication::HashFailure,
+                "Nội dung tài liệu đã bị thay đổi sau khi ký.",
+                "The document content changed after signing.",
+            );
             return;
         }
         hash.digest(econtent)
@@ -471,7 +545,9 @@ fn check_cms(
         content_digest
     };
     let verified = if let Some(attrs_der) = &si.signed_attrs_der {
-        if si.signed_attr_count(oids::ATTR_MESSAGE_DIGEST) != 1 || si.signed_attr_count(oids::ATTR_CONTENT_TYPE) != 1 {
+        if si.signed_attr_count(oids::ATTR_MESSAGE_DIGEST) != 1
+            || si.signed_attr_count(oids::ATTR_CONTENT_TYPE) != 1
+        {
             ev.flag(
                 Indication::TotalFailed,
                 SubIndication::FormatFailure,
@@ -492,7 +568,13 @@ fn check_cms(
             return;
         }
         signer.map(|c| {
-            crypto::verify(&c.tbs_certificate.subject_public_key_info, &si.signature_alg, Some(hash), attrs_der, &si.signature)
+            crypto::verify(
+                &c.tbs_certificate.subject_public_key_info,
+                &si.signature_alg,
+                Some(hash),
+                attrs_der,
+                &si.signature,
+            )
         })
     } else {
         ev.report.integrity.digest_matches = None;
@@ -574,14 +656,26 @@ fn check_cms(
         }
     }
     let mut poe = None;
-    for attr in si.unsigned_attrs.iter().filter(|a| a.oid == oids::ATTR_TIMESTAMP_TOKEN) {
+    for attr in si
+        .unsigned_attrs
+        .iter()
+        .filter(|a| a.oid == oids::ATTR_TIMESTAMP_TOKEN)
+    {
         ev.report.has_timestamp = true;
         for token in &attr.values {
             match timestamp::check(token, &si.signature) {
                 Ok(info) => {
                     ev.note(
-                        format!("Dấu thời gian hợp lệ: đã ký trước {} ({}).", timefmt::vietnam(info.time), info.tsa.clone().unwrap_or_default()),
-                        format!("Valid signature timestamp: signed before {} ({}).", timefmt::rfc3339(info.time), info.tsa.clone().unwrap_or_default()),
+                        format!(
+                            "Dấu thời gian hợp lệ: đã ký trước {} ({}).",
+                            timefmt::vietnam(info.time),
+                            info.tsa.clone().unwrap_or_default()
+                        ),
+                        format!(
+                            "Valid signature timestamp: signed before {} ({}).",
+                            timefmt::rfc3339(info.time),
+                            info.tsa.clone().unwrap_or_default()
+                        ),
                     );
                     poe = Some(info.time);
                 }
@@ -614,10 +708,19 @@ fn check_cms(
     let outcome = chain::build(signer, &sd.certificates, &opts.anchors);
     ev.report.chain = ChainReport {
         trusted: outcome.trusted,
-        path: outcome.path.iter().map(|c| cert::name_to_string(&c.tbs_certificate.subject)).collect(),
+        path: outcome
+            .path
+            .iter()
+            .map(|c| cert::name_to_string(&c.tbs_certificate.subject))
+            .collect(),
         anchor: outcome
             .trusted
-            .then(|| outcome.path.last().map(|c| cert::name_to_string(&c.tbs_certificate.subject)))
+            .then(|| {
+                outcome
+                    .path
+                    .last()
+                    .map(|c| cert::name_to_string(&c.tbs_certificate.subject))
+            })
             .flatten(),
     };
     if !outcome.trusted {
@@ -632,7 +735,12 @@ fn check_cms(
                 "No certificate chain to a trusted root could be built.",
             )
         };
-        ev.flag(Indication::Indeterminate, SubIndication::NoCertificateChainFound, vi, en);
+        ev.flag(
+            Indication::Indeterminate,
+            SubIndication::NoCertificateChainFound,
+            vi,
+            en,
+        );
     }
 
     // Certificate validity at the best time we have.
@@ -652,8 +760,14 @@ fn check_cms(
         ev.flag(
             Indication::Indeterminate,
             SubIndication::OutOfBoundsNoPoe,
-            format!("Chứng thư số hết hạn ngày {}; không có dấu thời gian chứng minh chữ ký được tạo trước đó.", timefmt::vietnam(na)),
-            format!("The certificate expired on {}; no timestamp proves the signature was made before that.", timefmt::rfc3339(na)),
+            format!(
+                "Chứng thư số hết hạn ngày {}; không có dấu thời gian chứng minh chữ ký được tạo trước đó.",
+                timefmt::vietnam(na)
+            ),
+            format!(
+                "The certificate expired on {}; no timestamp proves the signature was made before that.",
+                timefmt::rfc3339(na)
+            ),
         );
     }
     for c in outcome.path.iter().skip(1) {
@@ -675,13 +789,16 @@ fn check_signing_certificate_attr(ev: &mut Eval, si: &parse::SignerInfo, signer:
     use der::{Decode, Encode};
     let cert_der = signer.to_der().unwrap_or_default();
     if let Some(raw) = si.signed_attr(oids::ATTR_SIGNING_CERT_V2) {
-        let ok = SigningCertificateV2::from_der(raw).ok().and_then(|v| v.certs.into_iter().next()).is_some_and(|id| {
-            let h = id
-                .hash_algorithm
-                .as_ref()
-                .map_or(Some(HashAlg::Sha256), |a| HashAlg::from_oid(&a.oid));
-            h.is_some_and(|h| h.digest(&cert_der) == id.cert_hash.as_bytes())
-        });
+        let ok = SigningCertificateV2::from_der(raw)
+            .ok()
+            .and_then(|v| v.certs.into_iter().next())
+            .is_some_and(|id| {
+                let h = id
+                    .hash_algorithm
+                    .as_ref()
+                    .map_or(Some(HashAlg::Sha256), |a| HashAlg::from_oid(&a.oid));
+                h.is_some_and(|h| h.digest(&cert_der) == id.cert_hash.as_bytes())
+            });
         if !ok {
             ev.flag(
                 Indication::Indeterminate,
@@ -716,7 +833,11 @@ pub fn verify_detached(p7s: &Path, content: &Path, opts: &VerifyOptions) -> File
     let shown = p7s.display().to_string();
     let cms = match std::fs::metadata(p7s) {
         Ok(m) if m.len() > 64 << 20 => {
-            return FileReport::failed(shown, "TOO_LARGE", Message::new("Tệp chữ ký quá lớn.", "The signature file is too large."))
+            return FileReport::failed(
+                shown,
+                "TOO_LARGE",
+                Message::new("Tệp chữ ký quá lớn.", "The signature file is too large."),
+            )
         }
         Ok(_) => match std::fs::read(p7s) {
             Ok(b) => b,
@@ -735,7 +856,10 @@ pub fn verify_detached(p7s: &Path, content: &Path, opts: &VerifyOptions) -> File
         stream_range(&src, 0, src.len(), &mut |b| hasher.update(b))?;
         Ok(hasher.finish())
     };
-    let name = content.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = content
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut ev = Eval::new(&name, "signature", Some("CAdES".into()));
     check_cms(&mut ev, &cms, &mut digest_of, None, false, false, opts);
     FileReport::conclude(shown, 1, vec![ev.finish()])

@@ -69,7 +69,10 @@ pub struct Message {
 impl Message {
     /// A message.
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { vi: vi.into(), en: en.into() }
+        Self {
+            vi: vi.into(),
+            en: en.into(),
+        }
     }
 }
 

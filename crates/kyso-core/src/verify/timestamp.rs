@@ -34,7 +34,10 @@ pub fn check(token: &[u8], data: &[u8]) -> Result<TimestampInfo, String> {
 
 /// Checks a token whose data is hashed by the caller (`digest_of` gets the imprint's hash
 /// algorithm; a document timestamp hashes its byte ranges).
-pub fn check_with(token: &[u8], digest_of: &mut dyn FnMut(HashAlg) -> Option<Vec<u8>>) -> Result<TimestampInfo, String> {
+pub fn check_with(
+    token: &[u8],
+    digest_of: &mut dyn FnMut(HashAlg) -> Option<Vec<u8>>,
+) -> Result<TimestampInfo, String> {
     let sd = parse::parse(token).map_err(|e| format!("unreadable timestamp token: {e}"))?;
     if sd.econtent_type != oids::ID_CT_TST_INFO {
         return Err("the timestamp token does not hold a TSTInfo".into());
@@ -54,12 +57,21 @@ pub fn check_with(token: &[u8], digest_of: &mut dyn FnMut(HashAlg) -> Option<Vec
         .find(|c| parse::sid_matches(&si.sid, c))
         .ok_or("the timestamp token does not include the TSA certificate")?;
     let dh = HashAlg::from_oid(&si.digest_alg.oid).ok_or("unsupported digest in timestamp")?;
-    let attrs = si.signed_attrs_der.as_deref().ok_or("timestamp token without signed attributes")?;
+    let attrs = si
+        .signed_attrs_der
+        .as_deref()
+        .ok_or("timestamp token without signed attributes")?;
     if si.message_digest().as_deref() != Some(dh.digest(tst).as_slice()) {
         return Err("the timestamp token's content does not match its signature".into());
     }
-    crypto::verify(&cert.tbs_certificate.subject_public_key_info, &si.signature_alg, Some(dh), attrs, &si.signature)
-        .map_err(|_| "the timestamp token's signature is invalid".to_string())?;
+    crypto::verify(
+        &cert.tbs_certificate.subject_public_key_info,
+        &si.signature_alg,
+        Some(dh),
+        attrs,
+        &si.signature,
+    )
+    .map_err(|_| "the timestamp token's signature is invalid".to_string())?;
     Ok(TimestampInfo {
         time,
         tsa: crate::cert::identity(cert).common_name,
