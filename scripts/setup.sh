@@ -24,10 +24,11 @@ fi
 
 if [ $want_test = 1 ]; then
   venv=${KYSO_TEST_VENV:-$PWD/target/test-venv}
-  if [ ! -x "$venv/bin/pyhanko" ]; then
-    echo "setup: creating $venv with pyHanko (independent validator)"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check \
-      'pyhanko==0.38.0' 'pyhanko-cli==0.6.0' 'pyhanko-certvalidator==0.33.0'
+  want=$(sha256sum tests/requirements.txt | cut -d' ' -f1)
+  if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$want" ]; then
+    echo "setup: installing pyHanko into $venv (independent validator and peer)"
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
+    echo "$want" > "$venv/.requirements"
   fi
 fi

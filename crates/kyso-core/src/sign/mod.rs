@@ -381,7 +381,13 @@ pub fn prepare(
     let mut tmp = temp_beside(output, input)?;
     let mut copy_dst = tmp.as_file().try_clone()?;
     let mut copy_src = File::open(input)?;
-    let copier = std::thread::spawn(move || std::io::copy(&mut copy_src, &mut copy_dst));
+    // The copy is flushed to disk here, overlapping the hashing, so the final fsync only
+    // has the small appended part left to write.
+    let copier = std::thread::spawn(move || {
+        let n = std::io::copy(&mut copy_src, &mut copy_dst)?;
+        copy_dst.sync_data()?;
+        Ok::<u64, std::io::Error>(n)
+    });
     let mut hasher = Hasher::new(opts.hash);
     byterange::stream_range(pdf.source(), 0, base.file_len, &mut |b| hasher.update(b))?;
     let hole_start_rel =
