@@ -10,7 +10,7 @@ want_test=0
 
 pkgs="build-essential pkg-config openssl"
 if [ $want_test = 1 ]; then
-  pkgs="$pkgs softhsm2 opensc poppler-utils qpdf libnss3-tools time python3-venv"
+  pkgs="$pkgs softhsm2 opensc poppler-utils qpdf libnss3-tools time python3-venv gcc-mingw-w64-x86-64"
 fi
 missing=""
 for p in $pkgs; do

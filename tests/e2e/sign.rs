@@ -77,6 +77,9 @@ fn every_key_type_and_hash_signs() {
         ("01", &["--pss"][..], "rsa-pss"),
         ("01", &["--hash", "sha384"][..], "rsa-pkcs1"),
         ("03", &["--hash", "sha512"][..], "ecdsa"),
+        // Raw mechanisms: CKM_RSA_PKCS over a DigestInfo we build, CKM_RSA_PKCS_PSS over the hash.
+        ("01", &["--raw-mechanism"][..], "rsa-pkcs1"),
+        ("02", &["--raw-mechanism", "--pss", "--hash", "sha384"][..], "rsa-pss"),
     ] {
         let output = dir.path().join(format!("k{id}-{}.pdf", extra.join("")));
         let v = sign_token(&input, &output, id, extra);
@@ -315,4 +318,26 @@ fn a_large_signed_file_verifies_and_reserves_enough() {
     let v = sign_token(&big, &out, "02", &["--hash", "sha512"]);
     assert!(v["cms_len"].as_u64().unwrap() <= v["reserved"].as_u64().unwrap());
     assert_accepted_everywhere(&big, &out, false, dir.path());
+}
+
+#[test]
+fn the_pin_can_come_from_a_file_descriptor() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fd.pdf");
+    let script = format!(
+        "exec \"$0\" sign \"$1\" -o \"$2\" --pkcs11 \"$3\" --cert 01 --pin-fd 3 3<<< {PIN}"
+    );
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_kyso"))
+        .arg(f.pdf("v17-classic.pdf"))
+        .arg(&out)
+        .arg(&f.module)
+        .env("SOFTHSM2_CONF", f.softhsm_conf())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(pdfsig(&out), vec![(true, true, true)]);
 }

@@ -55,6 +55,10 @@ pub struct SignerArgs {
     /// Extra certificates (PEM/DER) to complete the chain embedded in the signature.
     #[arg(long, value_name = "PEM")]
     pub chain: Vec<PathBuf>,
+    /// Hash in software and use the token's raw mechanisms only (for tokens whose
+    /// hash-and-sign mechanisms misbehave).
+    #[arg(long)]
+    pub raw_mechanism: bool,
 }
 
 /// Digest algorithms offered for new signatures (SHA-1 is not offered).
@@ -136,6 +140,9 @@ pub struct TokensArgs {
     /// PKCS#11 driver library (else $KYSO_PKCS11_MODULE and auto-discovery).
     #[arg(long, value_name = "MODULE")]
     pub pkcs11: Option<PathBuf>,
+    /// Log in with the PIN in this environment variable to pair certificates with keys.
+    #[arg(long, value_name = "VAR")]
+    pub pin_env: Option<String>,
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,

@@ -123,7 +123,7 @@ fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
     let mut pin = pin_from_flags(a)?;
     if pin.is_none() {
         // Prompt only when the chosen token has no PIN pad.
-        let tokens = module.list()?;
+        let tokens = module.list(None)?;
         let token = tokens
             .iter()
             .find(|t| a.token.as_deref().is_none_or(|l| l == t.label));
@@ -136,8 +136,11 @@ fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
             }
         }
     }
-    let signer = module.open_signer(a.token.as_deref(), a.cert.as_deref(), pin.as_ref(), &extra)?;
+    let mut signer = module.open_signer(a.token.as_deref(), a.cert.as_deref(), pin.as_ref(), &extra)?;
     drop(pin);
+    if a.raw_mechanism {
+        signer.use_raw_mechanisms();
+    }
     // The module must outlive the session: keep both together.
     Ok(Box::new(TokenSigner {
         _module: module,
@@ -307,10 +310,23 @@ fn run_verify(a: VerifyArgs) -> u8 {
 
 fn run_tokens(a: TokensArgs) -> u8 {
     let paths = module_paths(a.pkcs11.as_deref());
+    let pin = match &a.pin_env {
+        Some(var) => match std::env::var(var) {
+            Ok(v) => Some(Secret::new(v)),
+            Err(_) => {
+                output::print_error(
+                    a.json,
+                    &Error::Signer(SignerError::Token(format!("environment variable {var} is not set"))),
+                );
+                return 2;
+            }
+        },
+        None => None,
+    };
     let mut modules = Vec::new();
     let mut failed = false;
     for p in &paths {
-        match Module::load(p).and_then(|m| m.list()) {
+        match Module::load(p).and_then(|m| m.list(pin.as_ref())) {
             Ok(tokens) => {
                 modules.push(serde_json::json!({ "module": p.display().to_string(), "tokens": tokens }))
             }

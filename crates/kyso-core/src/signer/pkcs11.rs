@@ -149,25 +149,44 @@ impl Module {
         self.ctx.get_slots_with_initialized_token().map_err(ck_err)
     }
 
-    /// Lists tokens and their certificates (without logging in).
-    pub fn list(&self) -> Result<Vec<TokenSummary>, SignerError> {
+    /// Lists tokens and their certificates. Without a PIN, tokens that hide private keys
+    /// until login report `has_private_key: null`; with one, each certificate is paired with
+    /// its key (CKA_ID, else the public key). One login per token, never retried.
+    pub fn list(&self, pin: Option<&Secret>) -> Result<Vec<TokenSummary>, SignerError> {
         let mut out = Vec::new();
         for slot in self.slots()? {
             let info = self.ctx.get_token_info(slot).map_err(ck_err)?;
             let session = self.ctx.open_ro_session(slot).map_err(ck_err)?;
+            let logged_in = match pin {
+                Some(p) if !pin_state(&info).locked && !info.protected_authentication_path() => {
+                    let auth = cryptoki::types::AuthPin::from(p.expose().to_owned());
+                    match session.login(UserType::User, Some(&auth)) {
+                        Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => true,
+                        Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
+                            let after = self.ctx.get_token_info(slot).map(|i| pin_state(&i)).unwrap_or_default();
+                            return Err(SignerError::PinIncorrect(after));
+                        }
+                        Err(e) => return Err(ck_err(e)),
+                    }
+                }
+                _ => false,
+            };
             let certs = find_certs(&session)?;
             let key_ids = find_private_key_ids(&session).unwrap_or_default();
-            let certificates = certs
-                .iter()
-                .map(|c| {
-                    let paired = if key_ids.is_empty() {
-                        None // private keys are hidden until login on most tokens
-                    } else {
-                        Some(key_ids.contains(&c.handle_id))
-                    };
-                    summarize(c, paired)
-                })
-                .collect();
+            let mut certificates = Vec::new();
+            for c in &certs {
+                let paired = if logged_in {
+                    Some(find_private_key(&session, c)?.is_some())
+                } else if key_ids.is_empty() {
+                    None // private keys are hidden until login on most tokens
+                } else {
+                    Some(key_ids.contains(&c.handle_id))
+                };
+                certificates.push(summarize(c, paired));
+            }
+            if logged_in {
+                let _ = session.logout();
+            }
             out.push(TokenSummary {
                 slot: slot.id(),
                 label: info.label().trim().to_string(),
@@ -434,6 +453,15 @@ impl Pkcs11Signer {
     fn has(&self, m: MechanismType) -> bool {
         self.mechanisms.contains(&m)
     }
+
+    /// Hash in software and use only the raw mechanisms (CKM_RSA_PKCS over a DigestInfo,
+    /// CKM_RSA_PKCS_PSS, CKM_ECDSA). For tokens that advertise a hash-and-sign mechanism but
+    /// implement it badly; the signature is the same either way.
+    pub fn use_raw_mechanisms(&mut self) {
+        self.mechanisms.retain(|m| {
+            [MechanismType::RSA_PKCS, MechanismType::RSA_PKCS_PSS, MechanismType::ECDSA].contains(m)
+        });
+    }
 }
 
 fn pss_params(hash: HashAlg) -> PkcsPssParams {
@@ -446,7 +474,8 @@ fn pss_params(hash: HashAlg) -> PkcsPssParams {
     PkcsPssParams {
         hash_alg,
         mgf,
-        s_len: (hash.output_len() as u64).into(),
+        // CK_ULONG is 32 bits on Windows, 64 on Linux: convert through the platform type.
+        s_len: cryptoki::types::Ulong::from(hash.output_len() as std::ffi::c_ulong),
     }
 }
 

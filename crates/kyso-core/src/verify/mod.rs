@@ -71,14 +71,18 @@ fn io_failure(path: String, e: &dyn std::fmt::Display) -> FileReport {
     )
 }
 
-/// Verifies every signature in a PDF.
+/// Verifies every signature in a PDF file.
 pub fn verify_pdf(path: &Path, opts: &VerifyOptions) -> FileReport {
     let shown = path.display().to_string();
-    let file = match File::open(path).and_then(FileSource::new) {
-        Ok(f) => f,
-        Err(e) => return io_failure(shown, &e),
-    };
-    let pdf = match Pdf::open(file) {
+    match File::open(path).and_then(FileSource::new) {
+        Ok(f) => verify_source(f, shown, opts),
+        Err(e) => io_failure(shown, &e),
+    }
+}
+
+/// Verifies every signature in a PDF held by any source (file or bytes in memory).
+pub fn verify_source<S: Source>(src: S, shown: String, opts: &VerifyOptions) -> FileReport {
+    let pdf = match Pdf::open(src) {
         Ok(p) => p,
         Err(pdf::PdfError::NotPdf) => {
             return FileReport::failed(
@@ -87,31 +91,20 @@ pub fn verify_pdf(path: &Path, opts: &VerifyOptions) -> FileReport {
                 Message::new("Tệp không phải là PDF.", "The file is not a PDF."),
             )
         }
-        Err(e) => {
-            return FileReport::failed(
-                shown,
-                "DAMAGED_PDF",
-                Message::new(
-                    format!("Tệp PDF bị hỏng: {e}"),
-                    format!("The PDF is damaged: {e}"),
-                ),
-            )
-        }
+        Err(e) => return damaged(shown, &e),
     };
-    let signatures = match pdf_signatures(&pdf, opts) {
-        Ok(s) => s,
-        Err(e) => {
-            return FileReport::failed(
-                shown,
-                "DAMAGED_PDF",
-                Message::new(
-                    format!("Tệp PDF bị hỏng: {e}"),
-                    format!("The PDF is damaged: {e}"),
-                ),
-            )
-        }
-    };
-    FileReport::conclude(shown, pdf.sections.len().max(1), signatures)
+    match pdf_signatures(&pdf, opts) {
+        Ok(signatures) => FileReport::conclude(shown, pdf.sections.len().max(1), signatures),
+        Err(e) => damaged(shown, &e),
+    }
+}
+
+fn damaged(shown: String, e: &pdf::PdfError) -> FileReport {
+    FileReport::failed(
+        shown,
+        "DAMAGED_PDF",
+        Message::new(format!("Tệp PDF bị hỏng: {e}"), format!("The PDF is damaged: {e}")),
+    )
 }
 
 fn pdf_signatures<S: Source>(
