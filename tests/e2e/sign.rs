@@ -79,7 +79,11 @@ fn every_key_type_and_hash_signs() {
         ("03", &["--hash", "sha512"][..], "ecdsa"),
         // Raw mechanisms: CKM_RSA_PKCS over a DigestInfo we build, CKM_RSA_PKCS_PSS over the hash.
         ("01", &["--raw-mechanism"][..], "rsa-pkcs1"),
-        ("02", &["--raw-mechanism", "--pss", "--hash", "sha384"][..], "rsa-pss"),
+        (
+            "02",
+            &["--raw-mechanism", "--pss", "--hash", "sha384"][..],
+            "rsa-pss",
+        ),
     ] {
         let output = dir.path().join(format!("k{id}-{}.pdf", extra.join("")));
         let v = sign_token(&input, &output, id, extra);
@@ -325,9 +329,7 @@ fn the_pin_can_come_from_a_file_descriptor() {
     let f = fixtures();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("fd.pdf");
-    let script = format!(
-        "exec \"$0\" sign \"$1\" -o \"$2\" --pkcs11 \"$3\" --cert 01 --pin-fd 3 3<<< {PIN}"
-    );
+    let script = format!("exec \"$0\" sign \"$1\" -o \"$2\" --pkcs11 \"$3\" --cert 01 --pin-fd 3 3<<< {PIN}");
     let o = std::process::Command::new("bash")
         .arg("-c")
         .arg(script)

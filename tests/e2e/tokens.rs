@@ -44,10 +44,20 @@ fn a_missing_driver_is_a_clear_error() {
 #[test]
 fn with_a_pin_each_certificate_is_paired_with_its_key() {
     let f = fixtures();
-    let o = kyso(&["tokens", "--json", "--pkcs11", f.module.to_str().unwrap(), "--pin-env", "KYSO_PIN"]);
+    let o = kyso(&[
+        "tokens",
+        "--json",
+        "--pkcs11",
+        f.module.to_str().unwrap(),
+        "--pin-env",
+        "KYSO_PIN",
+    ]);
     assert!(o.status.success(), "{}", stdout(&o));
     let v = json(&o);
-    let certs = v["modules"][0]["tokens"][0]["certificates"].as_array().unwrap().clone();
+    let certs = v["modules"][0]["tokens"][0]["certificates"]
+        .as_array()
+        .unwrap()
+        .clone();
     for c in &certs {
         let expect = ["01", "02", "03"].contains(&c["id"].as_str().unwrap());
         assert_eq!(c["has_private_key"], expect, "{c}");

@@ -316,7 +316,9 @@ fn run_tokens(a: TokensArgs) -> u8 {
             Err(_) => {
                 output::print_error(
                     a.json,
-                    &Error::Signer(SignerError::Token(format!("environment variable {var} is not set"))),
+                    &Error::Signer(SignerError::Token(format!(
+                        "environment variable {var} is not set"
+                    ))),
                 );
                 return 2;
             }

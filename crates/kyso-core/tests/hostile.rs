@@ -12,7 +12,10 @@ use kyso_core::verify::{verify_source, FileVerdict, VerifyOptions};
 fn check(bytes: Vec<u8>) {
     let t = Instant::now();
     let r = verify_source(bytes, "input".into(), &VerifyOptions::default());
-    assert!(t.elapsed() < Duration::from_secs(10), "too slow on a hostile input");
+    assert!(
+        t.elapsed() < Duration::from_secs(10),
+        "too slow on a hostile input"
+    );
     // A verdict is always produced.
     let _ = r.verdict;
     let _ = kyso_core::cms::parse::parse(&[0x30, 0x80, 0x00, 0x00]);
@@ -33,12 +36,20 @@ fn classic(body: &str) -> Vec<u8> {
 #[test]
 fn crafted_hostile_structures() {
     // Deep nesting.
-    check(classic(&format!("<</Type/Catalog/Pages {}{}>>", "[".repeat(100_000), "]".repeat(100_000))));
+    check(classic(&format!(
+        "<</Type/Catalog/Pages {}{}>>",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    )));
     // Reference loops: Pages -> itself; Root -> Root.
-    check(classic("<</Type/Catalog/Pages 1 0 R/AcroForm<</Fields[1 0 R]>>>>"));
+    check(classic(
+        "<</Type/Catalog/Pages 1 0 R/AcroForm<</Fields[1 0 R]>>>>",
+    ));
     check(classic("1 0 R"));
     // Huge numbers and offsets.
-    check(classic("<</Type/Catalog/Pages 99999999999 0 R/Size 184467440737095516150>>"));
+    check(classic(
+        "<</Type/Catalog/Pages 99999999999 0 R/Size 184467440737095516150>>",
+    ));
     let mut f = classic("<</Type/Catalog/Pages 2 0 R>>");
     let p = f.windows(9).rposition(|w| w == b"startxref").unwrap();
     f.truncate(p);
@@ -60,13 +71,28 @@ fn crafted_hostile_structures() {
     let bomb = enc.finish().unwrap();
     let mut f = b"%PDF-1.7\n".to_vec();
     let o = f.len();
-    f.extend_from_slice(format!("2 0 obj\n<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length {}>>stream\n", bomb.len()).as_bytes());
+    f.extend_from_slice(
+        format!(
+            "2 0 obj\n<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length {}>>stream\n",
+            bomb.len()
+        )
+        .as_bytes(),
+    );
     f.extend_from_slice(&bomb);
     f.extend_from_slice(b"\nendstream\nendobj\n");
     let x = f.len();
-    let rows: Vec<u8> = [[0u8, 0, 0, 0, 0, 0xff, 0xff], [1, 0, 0, 0, o as u8, 0, 0], [2, 0, 0, 0, 2, 0, 0]].concat();
+    let rows: Vec<u8> = [
+        [0u8, 0, 0, 0, 0, 0xff, 0xff],
+        [1, 0, 0, 0, o as u8, 0, 0],
+        [2, 0, 0, 0, 2, 0, 0],
+    ]
+    .concat();
     f.extend_from_slice(
-        format!("3 0 obj\n<</Type/XRef/Size 4/W[1 4 2]/Index[0 1 2 2]/Root 1 0 R/Length {}>>stream\n", rows.len()).as_bytes(),
+        format!(
+            "3 0 obj\n<</Type/XRef/Size 4/W[1 4 2]/Index[0 1 2 2]/Root 1 0 R/Length {}>>stream\n",
+            rows.len()
+        )
+        .as_bytes(),
     );
     f.extend_from_slice(&rows);
     f.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{x}\n%%EOF\n").as_bytes());
@@ -93,7 +119,9 @@ fn corpus_files() -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "pdf") && p.metadata().is_ok_and(|m| m.len() < 300_000) {
+            } else if p.extension().is_some_and(|x| x == "pdf")
+                && p.metadata().is_ok_and(|m| m.len() < 300_000)
+            {
                 out.push(p);
             }
         }
@@ -136,6 +164,9 @@ fn mutated_real_signed_files_never_panic() {
 #[test]
 fn unsigned_garbage_is_reported_not_crashed() {
     let r = verify_source(b"%PDF-1.4\n%%EOF".to_vec(), "x".into(), &VerifyOptions::default());
-    assert!(matches!(r.verdict, FileVerdict::TotalFailed | FileVerdict::NoSignature));
+    assert!(matches!(
+        r.verdict,
+        FileVerdict::TotalFailed | FileVerdict::NoSignature
+    ));
     assert!(r.error.is_some() || r.signatures.is_empty());
 }

@@ -163,7 +163,11 @@ impl Module {
                     match session.login(UserType::User, Some(&auth)) {
                         Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => true,
                         Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
-                            let after = self.ctx.get_token_info(slot).map(|i| pin_state(&i)).unwrap_or_default();
+                            let after = self
+                                .ctx
+                                .get_token_info(slot)
+                                .map(|i| pin_state(&i))
+                                .unwrap_or_default();
                             return Err(SignerError::PinIncorrect(after));
                         }
                         Err(e) => return Err(ck_err(e)),
@@ -459,7 +463,12 @@ impl Pkcs11Signer {
     /// implement it badly; the signature is the same either way.
     pub fn use_raw_mechanisms(&mut self) {
         self.mechanisms.retain(|m| {
-            [MechanismType::RSA_PKCS, MechanismType::RSA_PKCS_PSS, MechanismType::ECDSA].contains(m)
+            [
+                MechanismType::RSA_PKCS,
+                MechanismType::RSA_PKCS_PSS,
+                MechanismType::ECDSA,
+            ]
+            .contains(m)
         });
     }
 }

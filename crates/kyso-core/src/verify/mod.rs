@@ -103,7 +103,10 @@ fn damaged(shown: String, e: &pdf::PdfError) -> FileReport {
     FileReport::failed(
         shown,
         "DAMAGED_PDF",
-        Message::new(format!("Tệp PDF bị hỏng: {e}"), format!("The PDF is damaged: {e}")),
+        Message::new(
+            format!("Tệp PDF bị hỏng: {e}"),
+            format!("The PDF is damaged: {e}"),
+        ),
     )
 }
 
