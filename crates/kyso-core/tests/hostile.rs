@@ -150,7 +150,7 @@ fn mutated_real_signed_files_never_panic() {
                 m[i] = (rng.next() & 0xff) as u8;
             }
             // Sometimes cut the tail or duplicate a slice.
-            if rng.next() % 4 == 0 {
+            if rng.next().is_multiple_of(4) {
                 let cut = (rng.next() % m.len() as u64) as usize;
                 m.truncate(cut);
             }
