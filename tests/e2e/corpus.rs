@@ -75,3 +75,51 @@ fn attack_corpus_never_crashes_the_verifier() {
     let n = check_corpus("attacks");
     eprintln!("checked {n} attack corpus files");
 }
+
+/// Shadow-attack exploits (`4_*signed-manipulated` and the other EXPLOIT rows of the corpus
+/// manifest) must never pass, and must fail for a reason; the signed originals must pass
+/// their integrity checks.
+#[test]
+fn shadow_attacks_fail_and_their_originals_are_intact() {
+    let base = repo_root().join("../shared/corpus/attacks");
+    let Ok(manifest) = std::fs::read_to_string(base.join("MANIFEST.tsv")) else {
+        eprintln!("skipping: attack corpus absent");
+        return;
+    };
+    let mut exploits = 0;
+    let mut originals = 0;
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (path, role) = (cols[0], cols[3]);
+        let is_exploit = role.starts_with("EXPLOIT");
+        let is_original = role.starts_with("signed(pre-manipulation)") && cols[2].starts_with("shadow");
+        if !is_exploit && !is_original {
+            continue;
+        }
+        let p = base.join(path);
+        let (_, v) = kyso_verify(&[&p]);
+        let file = &v["files"][0];
+        let sigs = file["signatures"].as_array().unwrap();
+        if is_exploit {
+            exploits += 1;
+            assert_ne!(file["verdict"], "TOTAL_PASSED", "{path}");
+            assert!(
+                sigs.iter().any(|s| s["indication"] == "TOTAL_FAILED"
+                    && ["CHANGES_NOT_ALLOWED", "FORMAT_FAILURE", "HASH_FAILURE"]
+                        .contains(&s["sub_indication"].as_str().unwrap_or(""))),
+                "{path}: {file}"
+            );
+        } else {
+            originals += 1;
+            for s in sigs {
+                assert_eq!(s["integrity"]["digest_matches"], true, "{path}: {s}");
+                assert_eq!(s["integrity"]["signature_valid"], true, "{path}: {s}");
+                assert_eq!(s["coverage"], "WHOLE_FILE", "{path}");
+            }
+        }
+    }
+    assert!(
+        exploits >= 20 && originals >= 15,
+        "{exploits} exploits, {originals} originals"
+    );
+}

@@ -1,5 +1,6 @@
 //! CMS SignedData for PAdES and CAdES: building (`build`) and reading (`parse`).
 
+pub mod ber;
 pub mod build;
 pub mod ess;
 pub mod oids;

@@ -122,7 +122,18 @@ fn ctx(n: u8, constructed: bool) -> Tag {
 }
 
 /// Parses a CMS ContentInfo holding SignedData. Bytes after the ContentInfo are ignored.
+/// BER input (indefinite lengths, constructed strings) is converted to DER first.
 pub fn parse(data: &[u8]) -> Result<SignedData, CmsError> {
+    match parse_der(data) {
+        Err(CmsError::Der(e)) => match super::ber::to_der(data) {
+            Some(der) => parse_der(&der),
+            None => Err(CmsError::Der(e)),
+        },
+        other => other,
+    }
+}
+
+fn parse_der(data: &[u8]) -> Result<SignedData, CmsError> {
     let mut r = SliceReader::new(data)?;
     let ci = read_tlv(&mut r, data)?;
     let der_len = ci.whole.len();

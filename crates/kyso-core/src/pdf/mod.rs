@@ -111,6 +111,46 @@ fn find_page<S: Source>(
     Ok(None)
 }
 
+/// References of all pages in document order (bounded, loop-safe).
+pub fn page_refs<S: Source>(pdf: &Pdf<S>, cat: &Dict, limit: usize) -> Vec<ObjRef> {
+    fn walk<S: Source>(
+        pdf: &Pdf<S>,
+        node: &Object,
+        depth: usize,
+        seen: &mut HashSet<ObjRef>,
+        out: &mut Vec<ObjRef>,
+        limit: usize,
+    ) {
+        let Some(r) = node.as_ref() else { return };
+        if depth > MAX_TREE_DEPTH || out.len() >= limit || !seen.insert(r) {
+            return;
+        }
+        let Ok(obj) = pdf.get(r) else { return };
+        let Some(d) = obj.as_dict() else { return };
+        if d.get(b"Kids").is_some() && !d.name_is(b"Type", b"Page") {
+            let kids = pdf
+                .resolve(d.get(b"Kids").unwrap_or(&Object::Null))
+                .unwrap_or(Object::Null);
+            for k in kids.as_array().unwrap_or_default() {
+                walk(pdf, k, depth + 1, seen, out, limit);
+            }
+        } else {
+            out.push(r);
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    walk(
+        pdf,
+        cat.get(b"Pages").unwrap_or(&Object::Null),
+        0,
+        &mut seen,
+        &mut out,
+        limit,
+    );
+    out
+}
+
 /// Number of pages per the root `/Pages /Count`.
 pub fn page_count<S: Source>(pdf: &Pdf<S>, cat: &Dict) -> Result<usize, PdfError> {
     let pages = pdf.resolve_dict(cat, b"Pages")?.unwrap_or_default();

@@ -407,6 +407,24 @@ impl<S: Source> Pdf<S> {
         }
     }
 
+    /// Fetches object `num` from a specific cross-reference entry (an older revision's).
+    pub fn get_entry(&self, num: u32, entry: XrefEntry) -> Result<Object, PdfError> {
+        match entry {
+            XrefEntry::Free => Ok(Object::Null),
+            XrefEntry::Offset(off, _) => {
+                let (found, obj, _) = self.parse_indirect_at(off)?;
+                if found.num != num {
+                    return Err(PdfError::Malformed {
+                        offset: off,
+                        what: format!("xref points to object {} instead of {num}", found.num),
+                    });
+                }
+                Ok(obj)
+            }
+            XrefEntry::InStream { stream, index } => self.get_from_objstm(num, stream, index),
+        }
+    }
+
     /// Like `get`, for places where a stream would be an error (`/Length` values).
     fn get_no_stream(&self, r: ObjRef) -> Result<Object, PdfError> {
         match self.index.get(&r.num).copied() {

@@ -5,6 +5,7 @@
 //! the bounded PDF and CMS readers.
 
 pub mod chain;
+pub mod diff;
 pub mod report;
 pub mod timestamp;
 
@@ -166,6 +167,7 @@ impl Eval {
                 byte_range: None,
                 signed_revision: None,
                 later_revisions: 0,
+                changes: Vec::new(),
                 chain: ChainReport::default(),
                 certificate_valid_at_time: None,
                 revocation: "NOT_CHECKED".into(),
@@ -200,6 +202,10 @@ impl Eval {
             (Indication::TotalFailed, Some(SubIndication::SigCryptoFailure)) => Message::new(
                 "Chữ ký KHÔNG hợp lệ: giá trị chữ ký không khớp với chứng thư số của người ký.",
                 "INVALID signature: the signature value does not match the signer's certificate.",
+            ),
+            (Indication::TotalFailed, Some(SubIndication::ChangesNotAllowed)) => Message::new(
+                "Chữ ký KHÔNG còn giá trị cho nội dung hiện tại: tài liệu đã bị sửa đổi sau khi ký. Không sử dụng văn bản này; đề nghị nơi gửi gửi lại.",
+                "The signature does NOT cover what is shown now: the document was modified after signing. Do not rely on it; ask the sender to send it again.",
             ),
             (Indication::TotalFailed, _) => Message::new(
                 "Chữ ký KHÔNG hợp lệ: cấu trúc chữ ký hoặc tài liệu không đúng quy định (có thể đã bị can thiệp).",
@@ -324,10 +330,7 @@ fn check_pdf_signature<S: Source>(
         ev.report.coverage = Coverage::EarlierRevision;
         ev.report.signed_revision = Some(pdf.sections.len() - i);
         ev.report.later_revisions = i;
-        ev.note(
-            format!("Có {i} lần cập nhật được thêm vào sau khi ký (ví dụ: chữ ký khác); phần đã ký vẫn nguyên vẹn."),
-            format!("{i} update(s) were appended after signing (for example other signatures); the signed part is intact."),
-        );
+        check_later_changes(&mut ev, pdf, i);
     } else {
         ev.report.coverage = Coverage::Invalid;
         ev.flag(
@@ -365,6 +368,62 @@ fn check_pdf_signature<S: Source>(
         opts,
     );
     ev.finish()
+}
+
+/// Judges the revisions appended after the signed one (section index `i`).
+fn check_later_changes<S: Source>(ev: &mut Eval, pdf: &Pdf<S>, i: usize) {
+    match diff::analyse(pdf, i) {
+        Err(e) => ev.flag(
+            Indication::Indeterminate,
+            SubIndication::FormatFailure,
+            format!("Không phân tích được các thay đổi sau khi ký: {e}"),
+            format!("The changes made after signing could not be analysed: {e}"),
+        ),
+        Ok(d) if d.changes.is_empty() => ev.note(
+            format!("Có {i} lần cập nhật sau khi ký, chỉ gồm chữ ký hoặc dữ liệu kiểm tra mới; phần đã ký vẫn nguyên vẹn."),
+            format!("{i} update(s) after signing, adding only signatures or validation data; the signed part is intact."),
+        ),
+        Ok(d) => {
+            for c in &d.changes {
+                ev.report.changes.push(ChangeReport {
+                    object: c.object,
+                    page: c.page,
+                    what: c.what.clone(),
+                    severity: match c.severity {
+                        diff::Severity::Forbidden => "FORBIDDEN".into(),
+                        diff::Severity::Suspicious => "SUSPICIOUS".into(),
+                    },
+                });
+            }
+            let forbidden: Vec<&diff::Change> = d.changes.iter().filter(|c| c.severity == diff::Severity::Forbidden).collect();
+            let list = |cs: &[&diff::Change]| {
+                cs.iter()
+                    .take(5)
+                    .map(|c| match c.page {
+                        Some(p) => format!("{} (page {p}, object {})", c.what, c.object),
+                        None => format!("{} (object {})", c.what, c.object),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            if forbidden.is_empty() {
+                let all: Vec<&diff::Change> = d.changes.iter().collect();
+                ev.flag(
+                    Indication::Indeterminate,
+                    SubIndication::ChangesNotAllowed,
+                    format!("Sau khi ký đã có chú thích được thêm vào; hãy kiểm tra chúng không che nội dung: {}", list(&all)),
+                    format!("Annotations were added after signing; check they do not cover content: {}", list(&all)),
+                );
+            } else {
+                ev.flag(
+                    Indication::TotalFailed,
+                    SubIndication::ChangesNotAllowed,
+                    format!("Tài liệu đã bị sửa sau khi ký (nội dung hiển thị có thể khác bản đã ký): {}", list(&forbidden)),
+                    format!("The document was changed after signing (what is shown may differ from what was signed): {}", list(&forbidden)),
+                );
+            }
+        }
+    }
 }
 
 /// The hole `[a, b)` must be exactly `<hex>` and decode to the parsed `/Contents` (Universal

@@ -89,6 +89,19 @@ pub struct Integrity {
     pub signature_algorithm: Option<String>,
 }
 
+/// A change after signing.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChangeReport {
+    /// Object number.
+    pub object: u32,
+    /// Page (1-based) when the object is a page.
+    pub page: Option<usize>,
+    /// What changed (English; the message carries both languages).
+    pub what: String,
+    /// `FORBIDDEN` or `SUSPICIOUS`.
+    pub severity: String,
+}
+
 /// Certificate path evidence.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ChainReport {
@@ -147,6 +160,8 @@ pub struct SignatureReport {
     pub signed_revision: Option<usize>,
     /// Revisions appended after the signed one.
     pub later_revisions: usize,
+    /// Changes made after signing that are not new signatures or validation data.
+    pub changes: Vec<ChangeReport>,
     /// Certificate path.
     pub chain: ChainReport,
     /// Certificate valid at the claimed time.

@@ -1,0 +1,310 @@
+//! What changed after a signature: every object written by a later revision is compared with
+//! its version in the signed revision and judged against a whitelist (as pyHanko's diff
+//! policy and EU DSS do). Allowed: new signatures (signature dictionaries, signature fields
+//! and their widgets and appearances), the DSS, and the bookkeeping those need (AcroForm
+//! `/Fields` and `/SigFlags`, page `/Annots` gaining entries, the catalog gaining `/AcroForm`,
+//! `/DSS`, `/Extensions`). Anything else — page content, resources, fonts, images, the page
+//! tree, a different `/Root`, deleted objects, an object number re-pointed at other content —
+//! is reported with the objects and pages concerned. This is what exposes shadow attacks:
+//! the signed bytes stay intact, but the document the reader shows has changed.
+
+use std::collections::{BTreeSet, HashSet};
+
+use crate::pdf::reader::XrefEntry;
+use crate::pdf::{Dict, ObjRef, Object, Pdf, PdfError, Source};
+
+/// How serious a change is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Not allowed: the displayed document may differ from what was signed.
+    Forbidden,
+    /// Suspicious but common (an annotation added): the clerk should look.
+    Suspicious,
+}
+
+/// One change found.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// Object number.
+    pub object: u32,
+    /// Page number (1-based) the object belongs to, when it is a page.
+    pub page: Option<usize>,
+    /// What changed.
+    pub what: String,
+    /// Severity.
+    pub severity: Severity,
+}
+
+/// Result of the comparison.
+#[derive(Clone, Debug, Default)]
+pub struct DiffOutcome {
+    /// Changes that are not plain new signatures/DSS.
+    pub changes: Vec<Change>,
+    /// Number of objects examined.
+    pub examined: usize,
+}
+
+/// The object `num` as it was in section `idx` (sections are newest first): the first
+/// entry found from `idx` onwards.
+fn entry_as_of<S: Source>(pdf: &Pdf<S>, num: u32, idx: usize) -> Option<XrefEntry> {
+    pdf.sections
+        .get(idx..)?
+        .iter()
+        .find_map(|s| s.entries.get(&num).copied())
+}
+
+fn is_signature_related(d: &Dict) -> bool {
+    d.name_is(b"Type", b"Sig")
+        || d.name_is(b"Type", b"DocTimeStamp")
+        || d.name_is(b"FT", b"Sig")
+        || d.name_is(b"Type", b"XRef")
+        || d.name_is(b"Type", b"ObjStm")
+}
+
+/// Keys whose value may change on the catalog when signatures or a DSS are added.
+const CATALOG_ALLOWED: &[&[u8]] = &[b"AcroForm", b"DSS", b"Extensions"];
+/// Keys an AcroForm may change.
+const ACROFORM_ALLOWED: &[&[u8]] = &[b"Fields", b"SigFlags"];
+/// Keys a signature field may change (signing an empty field, its appearance).
+const SIGFIELD_ALLOWED: &[&[u8]] = &[b"V", b"AP", b"AS", b"F"];
+
+/// Keys that differ between two dictionaries.
+fn changed_keys(old: &Dict, new: &Dict) -> Vec<Vec<u8>> {
+    let mut keys: BTreeSet<Vec<u8>> = old.0.iter().map(|(k, _)| k.clone()).collect();
+    keys.extend(new.0.iter().map(|(k, _)| k.clone()));
+    keys.into_iter().filter(|k| old.get(k) != new.get(k)).collect()
+}
+
+/// `new` keeps every element of `old` (entries were only added).
+fn is_superset(old: Option<&[Object]>, new: Option<&[Object]>) -> bool {
+    let old = old.unwrap_or_default();
+    let new = new.unwrap_or_default();
+    old.iter().all(|o| new.contains(o))
+}
+
+fn name_list(keys: &[Vec<u8>]) -> String {
+    keys.iter()
+        .map(|k| format!("/{}", String::from_utf8_lossy(k)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Compares everything written after the revision in section `signed_idx`.
+pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome, PdfError> {
+    let mut out = DiffOutcome::default();
+    if signed_idx == 0 {
+        return Ok(out);
+    }
+    let later = pdf.sections.get(..signed_idx).unwrap_or_default();
+    let nums: BTreeSet<u32> = later.iter().flat_map(|s| s.entries.keys().copied()).collect();
+    let signed_trailer = pdf
+        .sections
+        .get(signed_idx)
+        .map(|s| s.trailer.clone())
+        .unwrap_or_default();
+    if signed_trailer.get(b"Root") != pdf.trailer().get(b"Root") {
+        out.changes.push(Change {
+            object: 0,
+            page: None,
+            what: "the document catalog (/Root) was replaced".into(),
+            severity: Severity::Forbidden,
+        });
+    }
+    // Pages as of the signed revision, to name pages in findings.
+    let pages = page_numbers(pdf);
+    let catalog_num = signed_trailer
+        .get(b"Root")
+        .and_then(Object::as_ref)
+        .map(|r| r.num);
+    let acroform_num = catalog_num
+        .and_then(|c| get_at(pdf, c, signed_idx).ok())
+        .and_then(|o| {
+            o.as_dict()
+                .and_then(|d| d.get(b"AcroForm"))
+                .and_then(Object::as_ref)
+        })
+        .map(|r| r.num);
+    // Arrays referenced as /Annots of pages or /Fields of the AcroForm may grow.
+    let mut growable: HashSet<u32> = HashSet::new();
+    for (pnum, _) in &pages {
+        if let Ok(Some(d)) = get_at(pdf, *pnum, signed_idx).map(|o| o.as_dict().cloned()) {
+            if let Some(r) = d.get(b"Annots").and_then(Object::as_ref) {
+                growable.insert(r.num);
+            }
+        }
+    }
+    if let Some(Ok(Some(d))) = acroform_num.map(|n| get_at(pdf, n, signed_idx).map(|o| o.as_dict().cloned()))
+    {
+        if let Some(r) = d.get(b"Fields").and_then(Object::as_ref) {
+            growable.insert(r.num);
+        }
+    }
+    for num in nums {
+        out.examined += 1;
+        let old_entry = entry_as_of(pdf, num, signed_idx);
+        let page = pages.iter().find(|(n, _)| *n == num).map(|(_, p)| *p);
+        let new_obj = match pdf.get(ObjRef::new(num, 0)) {
+            Ok(o) => o,
+            Err(e) => {
+                // A later cross-reference entry that points an object number at other data
+                // is itself a manipulation (a known shadow-attack technique).
+                out.changes.push(Change {
+                    object: num,
+                    page,
+                    what: format!("a later cross-reference entry points at unreadable or foreign data ({e})"),
+                    severity: Severity::Forbidden,
+                });
+                continue;
+            }
+        };
+        let existed = matches!(
+            old_entry,
+            Some(XrefEntry::Offset(..) | XrefEntry::InStream { .. })
+        );
+        if !existed {
+            // New objects matter only through the existing objects that point at them,
+            // which are judged below; annotations are worth a note.
+            if let Some(d) = new_obj.as_dict() {
+                if d.name_is(b"Type", b"Annot")
+                    && !d.name_is(b"FT", b"Sig")
+                    && !d.name_is(b"Subtype", b"Widget")
+                {
+                    out.changes.push(Change {
+                        object: num,
+                        page: None,
+                        what: format!(
+                            "an annotation (/{}) was added after signing",
+                            String::from_utf8_lossy(d.get_name(b"Subtype").unwrap_or(b"?"))
+                        ),
+                        severity: Severity::Suspicious,
+                    });
+                }
+            }
+            continue;
+        }
+        let Ok(old_obj) = get_at(pdf, num, signed_idx) else {
+            continue; // unreadable in the signed revision: nothing signed to compare with
+        };
+        if old_obj == new_obj {
+            continue;
+        }
+        if matches!(new_obj, Object::Null) {
+            out.changes.push(Change {
+                object: num,
+                page,
+                what: "an object of the signed document was deleted".into(),
+                severity: Severity::Forbidden,
+            });
+            continue;
+        }
+        let forbidden = |what: String| Change {
+            object: num,
+            page,
+            what,
+            severity: Severity::Forbidden,
+        };
+        match (old_obj.as_dict(), new_obj.as_dict(), &old_obj, &new_obj) {
+            (_, _, Object::Array(a), Object::Array(b)) if growable.contains(&num) => {
+                if !is_superset(Some(a), Some(b)) {
+                    out.changes.push(forbidden(
+                        "entries were removed from an annotation or field list".into(),
+                    ));
+                }
+            }
+            (Some(o), Some(n), Object::Dict(_), Object::Dict(_)) => {
+                let keys = changed_keys(o, n);
+                let allowed: &[&[u8]] = if Some(num) == catalog_num {
+                    CATALOG_ALLOWED
+                } else if Some(num) == acroform_num {
+                    ACROFORM_ALLOWED
+                } else if page.is_some() {
+                    &[b"Annots"]
+                } else if o.name_is(b"FT", b"Sig") && o.get(b"V").is_none() {
+                    SIGFIELD_ALLOWED
+                } else {
+                    &[]
+                };
+                let bad: Vec<Vec<u8>> = keys
+                    .iter()
+                    .filter(|k| !allowed.contains(&k.as_slice()))
+                    .cloned()
+                    .collect();
+                if !bad.is_empty() {
+                    let kind = if page.is_some() {
+                        "page".to_string()
+                    } else if Some(num) == catalog_num {
+                        "document catalog".into()
+                    } else {
+                        describe(o)
+                    };
+                    out.changes
+                        .push(forbidden(format!("{kind} changed: {}", name_list(&bad))));
+                    continue;
+                }
+                // Lists that may only grow.
+                for list in [&b"Annots"[..], b"Fields"] {
+                    if keys.iter().any(|k| k == list) {
+                        let (a, b) = (o.get(list), n.get(list));
+                        let direct =
+                            matches!((a, b), (Some(Object::Array(_)) | None, Some(Object::Array(_))));
+                        if direct && !is_superset(a.and_then(Object::as_array), b.and_then(Object::as_array))
+                        {
+                            out.changes.push(forbidden(format!(
+                                "entries were removed from /{}",
+                                String::from_utf8_lossy(list)
+                            )));
+                        }
+                    }
+                }
+            }
+            _ => {
+                let what = match old_obj.as_dict() {
+                    Some(d) if is_signature_related(d) => continue,
+                    Some(d) => format!("{} changed", describe(d)),
+                    None => "an object of the signed document changed".into(),
+                };
+                out.changes.push(forbidden(what));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn describe(d: &Dict) -> String {
+    let t = d
+        .get_name(b"Type")
+        .map(|t| String::from_utf8_lossy(t).into_owned());
+    let s = d
+        .get_name(b"Subtype")
+        .map(|t| String::from_utf8_lossy(t).into_owned());
+    match (t, s) {
+        (_, Some(s)) if s == "Image" => "an image".into(),
+        (_, Some(s)) if s == "Form" => "a form XObject (drawn content)".into(),
+        (Some(t), _) if t == "Font" => "a font".into(),
+        (Some(t), Some(s)) => format!("a /{t} /{s} object"),
+        (Some(t), None) => format!("a /{t} object"),
+        (None, Some(s)) => format!("a /{s} object"),
+        (None, None) if d.get(b"Length").is_some() => "a content stream".into(),
+        (None, None) => "a dictionary".into(),
+    }
+}
+
+/// Fetches object `num` as of section `idx`.
+fn get_at<S: Source>(pdf: &Pdf<S>, num: u32, idx: usize) -> Result<Object, PdfError> {
+    match entry_as_of(pdf, num, idx) {
+        Some(e) => pdf.get_entry(num, e),
+        None => Ok(Object::Null),
+    }
+}
+
+/// (object number, 1-based page number) for every page of the current page tree.
+fn page_numbers<S: Source>(pdf: &Pdf<S>) -> Vec<(u32, usize)> {
+    let Ok((_, cat)) = crate::pdf::catalog(pdf) else {
+        return Vec::new();
+    };
+    crate::pdf::page_refs(pdf, &cat, 100_000)
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (r.num, i + 1))
+        .collect()
+}
