@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian 12 machine (as root), builds Kyso and runs the CLI.
-#   bash scripts/run.sh                       -> lists tokens and certificates
-#   bash scripts/run.sh sign FILE.pdf ...     -> any kyso command (see README)
+# Sets up a fresh Debian 12 machine (as root), builds Kyso and runs it.
+#   bash scripts/run.sh                       -> the desktop app (needs a display)
+#   bash scripts/run.sh sign FILE.pdf ...     -> the CLI (any kyso command; see README)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bash "$here/scripts/setup.sh"
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo build --release -p kyso-cli --manifest-path "$here/Cargo.toml" >&2
-if [ $# -eq 0 ]; then set -- tokens; fi
-exec "$here/target/release/kyso" "$@"
+cd "$here"
+if [ $# -eq 0 ]; then
+  if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "No display: listing tokens with the CLI instead (run 'bash scripts/run.sh --help' for commands)." >&2
+    cargo build --release -p kyso-cli >&2
+    exec target/release/kyso tokens
+  fi
+  cargo build --release -p kyso-app >&2
+  exec target/release/kyso-app
+fi
+cargo build --release -p kyso-cli >&2
+exec target/release/kyso "$@"

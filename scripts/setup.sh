@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian 12 machine (run as root).
-#   scripts/setup.sh          -> what the CLI needs to build and run (Rust is assumed present)
+#   scripts/setup.sh          -> what Kyso needs to build and run: compilers, the WebKitGTK
+#                                libraries of the desktop app, and the built web UI
 #   scripts/setup.sh --test   -> plus the real components the tests drive: SoftHSM2, OpenSC,
-#                                poppler (pdfsig), qpdf, NSS tools, and a Python venv with pyHanko
+#                                poppler (pdfsig), qpdf, NSS tools, mingw (Windows build),
+#                                Xvfb + WebKitWebDriver + tauri-driver, and a Python venv with
+#                                pyHanko and selenium
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-pkgs="build-essential pkg-config openssl"
+pkgs="build-essential pkg-config openssl libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev \
+  librsvg2-dev libayatana-appindicator3-dev"
 if [ $want_test = 1 ]; then
-  pkgs="$pkgs softhsm2 opensc poppler-utils qpdf libnss3-tools time python3-venv gcc-mingw-w64-x86-64"
+  pkgs="$pkgs softhsm2 opensc poppler-utils qpdf libnss3-tools time python3-venv gcc-mingw-w64-x86-64 \
+    xvfb xauth webkit2gtk-driver"
 fi
 missing=""
 for p in $pkgs; do
@@ -22,13 +28,26 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
+# Web UI (npm registry only; the built files are embedded in the app).
+lock_sum=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+if [ "$(cat ui/node_modules/.kyso-lock 2>/dev/null)" != "$lock_sum" ]; then
+  echo "setup: installing the UI's npm packages"
+  (cd ui && npm ci --no-audit --no-fund >/dev/null 2>&1)
+  echo "$lock_sum" > ui/node_modules/.kyso-lock
+fi
+(cd ui && npm run build >/dev/null)
+
 if [ $want_test = 1 ]; then
   venv=${KYSO_TEST_VENV:-$PWD/target/test-venv}
   want=$(sha256sum tests/requirements.txt | cut -d' ' -f1)
   if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$want" ]; then
-    echo "setup: installing pyHanko into $venv (independent validator and peer)"
+    echo "setup: installing pyHanko and selenium into $venv"
     [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
     echo "$want" > "$venv/.requirements"
+  fi
+  if ! command -v tauri-driver >/dev/null 2>&1; then
+    echo "setup: installing tauri-driver"
+    cargo install tauri-driver --locked --quiet
   fi
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian 12 machine (as root) and runs every check and test:
-# formatting, lints, unit tests, end-to-end tests against a real SoftHSM2 token and the
-# independent validators, and the Windows cross-build of the core and CLI.
+# Sets up a fresh Debian 12 machine (as root) and runs every check and test: formatting,
+# lints, unit tests, end-to-end tests against a real SoftHSM2 token and the independent
+# validators, the UI's unit tests, the desktop app in a real WebKit window, and the Windows
+# cross-build of the core and CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -13,6 +14,11 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --workspace
+echo "== UI unit tests (vitest, mocked IPC)"
+(cd ui && npx vitest run)
+echo "== desktop app end-to-end (Xvfb + tauri-driver + WebKitWebDriver)"
+cargo build -p kyso-cli -p kyso-app --features kyso-app/e2e
+target/test-venv/bin/python -m pytest -q tests/app
 echo "== Windows build of core and CLI"
 if rustup target add x86_64-pc-windows-gnu >/dev/null 2>&1; then
   cargo build --target x86_64-pc-windows-gnu -p kyso-cli

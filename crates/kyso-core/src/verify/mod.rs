@@ -6,6 +6,7 @@
 
 pub mod chain;
 pub mod diff;
+pub mod html;
 pub mod report;
 pub mod timestamp;
 
@@ -505,6 +506,11 @@ fn check_cms(
     sha1_subfilter: bool,
     opts: &VerifyOptions,
 ) {
+    if let Some((t, src)) = claimed {
+        ev.report.claimed_time = Some(timefmt::rfc3339(t));
+        ev.report.claimed_time_vietnam = Some(timefmt::vietnam(t));
+        ev.report.claimed_time_source = Some(src.to_string());
+    }
     let sd = match parse::parse(cms_der) {
         Ok(sd) => sd,
         Err(e) => {

@@ -1,0 +1,126 @@
+//! A printable validation report (HTML) a clerk can file with the document.
+
+use super::report::{FileReport, FileVerdict, Indication};
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn verdict(v: FileVerdict, vi: bool) -> (&'static str, &'static str) {
+    match (v, vi) {
+        (FileVerdict::TotalPassed, true) => ("ok", "Hợp lệ"),
+        (FileVerdict::TotalPassed, false) => ("ok", "Valid"),
+        (FileVerdict::Indeterminate, true) => ("warn", "Chưa xác định"),
+        (FileVerdict::Indeterminate, false) => ("warn", "Undecided"),
+        (FileVerdict::TotalFailed, true) => ("bad", "Không hợp lệ"),
+        (FileVerdict::TotalFailed, false) => ("bad", "Invalid"),
+        (FileVerdict::NoSignature, true) => ("warn", "Không có chữ ký"),
+        (FileVerdict::NoSignature, false) => ("warn", "No signature"),
+    }
+}
+
+/// Renders reports in `lang` (`vi` or `en`).
+pub fn render(reports: &[FileReport], lang: &str) -> String {
+    let vi = lang != "en";
+    let t = |a: &'static str, b: &'static str| if vi { a } else { b };
+    let mut h = String::new();
+    h.push_str("<!doctype html><html><head><meta charset=\"utf-8\"><title>");
+    h.push_str(t("Báo cáo kiểm tra chữ ký số", "Signature validation report"));
+    h.push_str("</title><style>body{font-family:'Times New Roman',serif;margin:2em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}.ok{color:#166534}.warn{color:#a16207}.bad{color:#b91c1c}h2{margin-top:1.5em}</style></head><body>");
+    h.push_str(&format!(
+        "<h1>{}</h1><p>{}: {}</p>",
+        t("Báo cáo kiểm tra chữ ký số", "Signature validation report"),
+        t("Thời điểm kiểm tra", "Checked at"),
+        esc(&crate::timefmt::vietnam(crate::timefmt::now()))
+    ));
+    for r in reports {
+        let (class, text) = verdict(r.verdict, vi);
+        h.push_str(&format!(
+            "<h2>{}</h2><p class=\"{class}\"><b>{text}</b></p>",
+            esc(&r.path)
+        ));
+        if let Some(e) = &r.error {
+            h.push_str(&format!(
+                "<p class=\"bad\">{}</p>",
+                esc(if vi { &e.message.vi } else { &e.message.en })
+            ));
+        }
+        for s in &r.signatures {
+            let class = match s.indication {
+                Indication::TotalPassed => "ok",
+                Indication::Indeterminate => "warn",
+                Indication::TotalFailed => "bad",
+            };
+            let signer = s.signer.as_ref();
+            let rows = [
+                (t("Trường chữ ký", "Field"), s.field.clone()),
+                (
+                    t("Người ký", "Signer"),
+                    signer.and_then(|i| i.common_name.clone()).unwrap_or_default(),
+                ),
+                (
+                    t("Cơ quan", "Organization"),
+                    signer.and_then(|i| i.organization.clone()).unwrap_or_default(),
+                ),
+                (
+                    t("Định danh", "Identifier"),
+                    signer.and_then(|i| i.uid.clone()).unwrap_or_default(),
+                ),
+                (
+                    t("Thời gian ký", "Signing time"),
+                    format!(
+                        "{} ({})",
+                        s.claimed_time_vietnam.clone().unwrap_or_default(),
+                        s.claimed_time_source.clone().unwrap_or_default()
+                    ),
+                ),
+                (
+                    t("Kết luận", "Result"),
+                    format!(
+                        "{:?} {}",
+                        s.indication,
+                        s.sub_indication.map(|x| format!("/ {x:?}")).unwrap_or_default()
+                    ),
+                ),
+                (
+                    t("Giải thích", "Explanation"),
+                    if vi {
+                        s.message.vi.clone()
+                    } else {
+                        s.message.en.clone()
+                    },
+                ),
+                (
+                    t("Chuỗi chứng thư", "Certificate chain"),
+                    s.chain.path.join(" → "),
+                ),
+                (
+                    t("SHA-256 chứng thư", "Certificate SHA-256"),
+                    s.certificate_sha256.clone().unwrap_or_default(),
+                ),
+            ];
+            h.push_str(&format!("<table class=\"{class}\">"));
+            for (k, v) in rows {
+                h.push_str(&format!("<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v)));
+            }
+            if !s.findings.is_empty() {
+                let items: Vec<String> = s
+                    .findings
+                    .iter()
+                    .map(|f| format!("<li>{}</li>", esc(if vi { &f.vi } else { &f.en })))
+                    .collect();
+                h.push_str(&format!(
+                    "<tr><th>{}</th><td><ul>{}</ul></td></tr>",
+                    t("Chi tiết", "Details"),
+                    items.join("")
+                ));
+            }
+            h.push_str("</table>");
+        }
+    }
+    h.push_str("</body></html>");
+    h
+}

@@ -1,0 +1,22 @@
+// Tauri build step. App commands are listed so that each needs an explicit permission in a
+// capability: a command not granted in capabilities/main.json cannot be called from the UI.
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "get_settings",
+        "save_settings",
+        "list_certificates",
+        "pick_files",
+        "pick_folder",
+        "pick_p12",
+        "sign_documents",
+        "cancel_signing",
+        "verify_documents",
+        "reveal_output",
+        "read_preview",
+        "export_report",
+    ]);
+    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        eprintln!("tauri-build failed: {e:#}");
+        std::process::exit(1);
+    }
+}

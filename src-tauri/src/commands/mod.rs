@@ -1,0 +1,7 @@
+//! Tauri commands, one file per screen. Each is a few lines over kyso-core.
+
+pub mod certs;
+pub mod files;
+pub mod settings;
+pub mod sign;
+pub mod verify;

@@ -1,0 +1,238 @@
+//! Signing a batch: one login for the whole batch, per-file results, progress events,
+//! cancel between files. The PIN arrives once, zeroizing, and is dropped after login.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use kyso_core::sign::{self, SignOptions};
+use kyso_core::signer::p12::P12Signer;
+use kyso_core::signer::{Secret, Signer};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use crate::error::{CmdResult, CommandError};
+use crate::state::AppState;
+
+/// The PIN (or .p12 password) as received over IPC: zeroized on drop, never printed.
+pub struct Pin(zeroize::Zeroizing<String>);
+
+impl<'de> Deserialize<'de> for Pin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Pin(zeroize::Zeroizing::new(String::deserialize(d)?)))
+    }
+}
+
+impl std::fmt::Debug for Pin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pin(***)")
+    }
+}
+
+/// What the user asked to sign.
+#[derive(Debug, Deserialize)]
+pub struct SignRequest {
+    /// Chosen files.
+    pub files: Vec<String>,
+    /// Certificate key from `list_certificates`, or empty with `p12`.
+    pub certificate: String,
+    /// A chosen .p12 file instead of a token.
+    pub p12: Option<String>,
+    /// PIN or .p12 password (absent for PIN-pad tokens).
+    pub pin: Option<Pin>,
+    /// Reason.
+    pub reason: Option<String>,
+    /// Location.
+    pub location: Option<String>,
+}
+
+/// One file's outcome.
+#[derive(Serialize, Clone)]
+pub struct FileResult {
+    /// Input.
+    pub file: String,
+    /// Output when signed.
+    pub output: Option<String>,
+    /// `signed`, `failed` or `cancelled`.
+    pub status: String,
+    /// Error when failed.
+    pub error: Option<CommandError>,
+}
+
+#[derive(Serialize, Clone)]
+struct Progress {
+    index: usize,
+    total: usize,
+    file: String,
+}
+
+/// Stops the running batch after the current file.
+#[tauri::command]
+pub fn cancel_signing(state: State<'_, AppState>) {
+    state.cancel.store(true, Ordering::SeqCst);
+}
+
+/// Signs the chosen files with the chosen certificate.
+#[tauri::command]
+pub async fn sign_documents(app: AppHandle, request: SignRequest) -> CmdResult<Vec<FileResult>> {
+    tauri::async_runtime::spawn_blocking(move || sign_blocking(&app, request))
+        .await
+        .map_err(|e| CommandError::new("INTERNAL", e.to_string()))?
+}
+
+fn open_signer(state: &AppState, request: &SignRequest, pin: Option<&Secret>) -> CmdResult<Box<dyn Signer>> {
+    if let Some(p12) = &request.p12 {
+        let path = state.chosen(p12)?;
+        let data = std::fs::read(path)?;
+        let password = pin.ok_or_else(|| CommandError::new("PIN_REQUIRED", "password required"))?;
+        return Ok(Box::new(P12Signer::from_bytes(&data, password.expose())?));
+    }
+    let mut parts = request.certificate.split('\n');
+    let (Some(module_path), Some(serial), Some(cert_id)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(CommandError::new("CERT_NOT_FOUND", "no certificate chosen"));
+    };
+    let module_path = PathBuf::from(module_path);
+    // Only drivers Kyso itself offered can be used.
+    if !super::certs::module_paths(state).contains(&module_path) {
+        return Err(CommandError::new("DRIVER_MISSING", "unknown driver"));
+    }
+    let module = super::certs::module(state, &module_path)?;
+    let tokens = module.list(None)?;
+    let token = tokens
+        .iter()
+        .find(|t| t.serial == serial)
+        .ok_or_else(|| CommandError::new("TOKEN_MISSING", "the token was removed"))?;
+    let signer = module.open_signer(Some(&token.label), Some(cert_id), pin, &[])?;
+    Ok(Box::new(TokenSigner {
+        _module: module,
+        inner: signer,
+    }))
+}
+
+struct TokenSigner {
+    inner: kyso_core::signer::pkcs11::Pkcs11Signer,
+    _module: std::sync::Arc<kyso_core::signer::pkcs11::Module>,
+}
+
+impl Signer for TokenSigner {
+    fn certificate(&self) -> &kyso_core::cert::Certificate {
+        self.inner.certificate()
+    }
+    fn chain(&self) -> &[kyso_core::cert::Certificate] {
+        self.inner.chain()
+    }
+    fn key_kind(&self) -> kyso_core::crypto::KeyKind {
+        self.inner.key_kind()
+    }
+    fn sign(
+        &mut self,
+        req: &kyso_core::signer::SignRequest<'_>,
+    ) -> Result<Vec<u8>, kyso_core::signer::SignerError> {
+        self.inner.sign(req)
+    }
+}
+
+/// A name next to `input` that does not exist yet: `X-signed.pdf`, `X-signed (2).pdf`, …
+fn free_output(input: &Path, pdf: bool) -> PathBuf {
+    let dir = input.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = input
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for i in 1..1000 {
+        let suffix = if i == 1 { String::new() } else { format!(" ({i})") };
+        let candidate = if pdf {
+            dir.join(format!("{stem}-signed{suffix}.pdf"))
+        } else {
+            dir.join(format!("{name}{suffix}.p7s"))
+        };
+        if !candidate.exists() {
+            return candidate;
+        }
+    }
+    dir.join(format!("{stem}-signed-{}.pdf", kyso_core::timefmt::now()))
+}
+
+fn is_pdf(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 1024];
+    std::fs::File::open(p)
+        .and_then(|mut f| f.read(&mut head))
+        .map(|n| head[..n].windows(5).any(|w| w == b"%PDF-"))
+        .unwrap_or(false)
+}
+
+fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<FileResult>> {
+    let state = app.state::<AppState>();
+    let mut inputs = Vec::new();
+    for f in &request.files {
+        inputs.push(state.chosen(f)?);
+    }
+    let pin = request.pin.take().map(|p| Secret::new(p.0.to_string()));
+    let mut signer = open_signer(&state, &request, pin.as_ref())?;
+    drop(pin);
+    state.cancel.store(false, Ordering::SeqCst);
+    let opts = SignOptions {
+        reason: request.reason.clone().filter(|s| !s.trim().is_empty()),
+        location: request.location.clone().filter(|s| !s.trim().is_empty()),
+        ..SignOptions::default()
+    };
+    let total = inputs.len();
+    let mut results = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        let shown = input.display().to_string();
+        if state.cancel.load(Ordering::SeqCst) {
+            results.push(FileResult {
+                file: shown,
+                output: None,
+                status: "cancelled".into(),
+                error: None,
+            });
+            continue;
+        }
+        let _ = app.emit(
+            "sign-progress",
+            Progress {
+                index,
+                total,
+                file: shown.clone(),
+            },
+        );
+        let pdf = is_pdf(input);
+        let output = free_output(input, pdf);
+        let outcome = if pdf {
+            sign::sign_pdf(input, &output, signer.as_mut(), &opts).map(|_| ())
+        } else {
+            sign::detached::sign_detached(input, &output, signer.as_mut(), &opts).map(|_| ())
+        };
+        match outcome {
+            Ok(()) => {
+                state.add_produced(&output);
+                results.push(FileResult {
+                    file: shown,
+                    output: Some(output.display().to_string()),
+                    status: "signed".into(),
+                    error: None,
+                });
+            }
+            Err(e) => results.push(FileResult {
+                file: shown,
+                output: None,
+                status: "failed".into(),
+                error: Some(e.into()),
+            }),
+        }
+    }
+    let _ = app.emit(
+        "sign-progress",
+        Progress {
+            index: total,
+            total,
+            file: String::new(),
+        },
+    );
+    Ok(results)
+}

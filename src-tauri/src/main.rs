@@ -1,0 +1,57 @@
+//! Kyso desktop app: a thin Tauri shell. Commands validate their input and call kyso-core;
+//! the UI never sees a key, and the PIN crosses IPC once per signing request, is wrapped in a
+//! zeroizing type on arrival and dropped after the single login.
+//!
+//! Files: the UI cannot name arbitrary paths. Only files the user chose in a native dialog or
+//! dropped on the window are registered in `AppState`, and commands refuse anything else.
+
+// Hide the console window on Windows release builds.
+#![cfg_attr(
+    all(not(debug_assertions), target_os = "windows"),
+    windows_subsystem = "windows"
+)]
+
+mod commands;
+mod error;
+mod settings;
+mod state;
+
+use tauri::{Emitter, Manager};
+
+fn main() {
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            let state = state::AppState::load()?;
+            app.manage(state);
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                // A drop is a choice the user made: register the files so commands accept them.
+                let state = window.state::<state::AppState>();
+                let files = state.register_dropped(paths);
+                let _ = window.emit("files-dropped", files);
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::settings::get_settings,
+            commands::settings::save_settings,
+            commands::certs::list_certificates,
+            commands::files::pick_files,
+            commands::files::pick_folder,
+            commands::files::pick_p12,
+            commands::files::reveal_output,
+            commands::files::read_preview,
+            commands::files::export_report,
+            commands::sign::sign_documents,
+            commands::sign::cancel_signing,
+            commands::verify::verify_documents,
+        ])
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => eprintln!("Kyso could not start: {e}"),
+    }
+}

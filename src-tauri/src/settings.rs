@@ -1,0 +1,84 @@
+//! User settings, stored as JSON in the user's config folder (`directories`). The folder can
+//! be moved with `KYSO_CONFIG_DIR` (tests, portable installs); it holds no secrets.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Settings the user manages.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Extra PKCS#11 driver libraries (besides the ones found automatically).
+    pub module_paths: Vec<String>,
+    /// Timestamp servers (used from the long-term signature work on).
+    pub tsa_urls: Vec<String>,
+    /// Trust anchor certificate files (PEM/DER).
+    pub trust_anchor_files: Vec<String>,
+    /// `vi` (default) or `en`.
+    pub language: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            module_paths: Vec::new(),
+            tsa_urls: Vec::new(),
+            trust_anchor_files: Vec::new(),
+            language: "vi".into(),
+        }
+    }
+}
+
+/// The config folder.
+pub fn config_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("KYSO_CONFIG_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    directories::ProjectDirs::from("vn", "Kyso", "Kyso")
+        .map(|p| p.config_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".kyso"))
+}
+
+impl Settings {
+    /// Loads settings (defaults when absent or unreadable).
+    pub fn load(dir: &Path) -> Self {
+        std::fs::read(dir.join("settings.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Saves atomically (temp file + rename).
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join("settings.json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(self).unwrap_or_default())?;
+        std::fs::rename(tmp, dir.join("settings.json"))
+    }
+
+    /// Checks values before saving: driver paths must be existing regular files, anchors
+    /// must contain certificates, the language must be known.
+    pub fn validate(&self) -> Result<(), String> {
+        if !["vi", "en"].contains(&self.language.as_str()) {
+            return Err(format!("unknown language {}", self.language));
+        }
+        for m in &self.module_paths {
+            if !kyso_core::signer::discover::is_regular_file(Path::new(m)) {
+                return Err(format!("driver not found: {m}"));
+            }
+        }
+        for a in &self.trust_anchor_files {
+            let data = std::fs::read(a).map_err(|e| format!("{a}: {e}"))?;
+            if kyso_core::cert::parse_certificates(&data).is_empty() {
+                return Err(format!("no certificate in {a}"));
+            }
+        }
+        for u in &self.tsa_urls {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(format!("not an http(s) URL: {u}"));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,198 @@
+"""End-to-end tests of the desktop app in a real WebKit window.
+
+Xvfb + tauri-driver + WebKitWebDriver drive the debug build of `kyso-app` (built with the
+`e2e` feature, whose only difference is that file dialogs read their answer from the file
+named by KYSO_E2E_PICK_FILE). The app talks to a real SoftHSM2 token; outputs are checked
+with `kyso verify` and poppler's pdfsig. Screenshots go to target/app-e2e/screens/.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WORK = os.path.join(ROOT, "target/app-e2e")
+APP = os.path.join(ROOT, "target/debug/kyso-app")
+KYSO = os.path.join(ROOT, "target/debug/kyso")
+MODULE = os.environ.get("KYSO_TEST_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+SHADOW = os.path.join(ROOT, "../shared/corpus/attacks/RUB-NDS_pdf-attacker/shadow-demo-exploits/replace/variant-1_replace-via-overlay/4_original-document-shadowed-signed-manipulated.pdf")
+PIN = "123456"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+@pytest.fixture(scope="session")
+def env():
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(os.path.join(WORK, "screens"))
+    pki = os.path.join(WORK, "pki")
+    pdfs = os.path.join(WORK, "pdfs")
+    subprocess.run(["bash", os.path.join(ROOT, "tests/fixtures/make-pki.sh"), pki], check=True)
+    subprocess.run(["python3", os.path.join(ROOT, "tests/fixtures/make_pdfs.py"), pdfs], check=True)
+    config = os.path.join(WORK, "config")
+    os.makedirs(config)
+    with open(os.path.join(config, "settings.json"), "w") as f:
+        f.write('{"trust_anchor_files": ["%s"], "language": "vi"}' % os.path.join(pki, "root.cert.pem"))
+    pick = os.path.join(WORK, "pick.txt")
+    open(pick, "w").close()
+    e = dict(os.environ, SOFTHSM2_CONF=os.path.join(pki, "softhsm/softhsm2.conf"), KYSO_PKCS11_MODULE=MODULE,
+             KYSO_CONFIG_DIR=config, KYSO_E2E_PICK_FILE=pick, NO_AT_BRIDGE="1")
+    display = ":%d" % (90 + os.getpid() % 9)
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    e["DISPLAY"] = display
+    port = free_port()
+    native = free_port()
+    while native == port:
+        native = free_port()
+    driver_log = open(os.path.join(WORK, "tauri-driver.log"), "w")
+    td = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native),
+                           "--native-driver", shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"],
+                          env=e, stdout=driver_log, stderr=subprocess.STDOUT)
+    # Both tauri-driver and the WebKitWebDriver it starts must be listening.
+    for p in (port, native):
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", p), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+    yield {"pki": pki, "pdfs": pdfs, "pick": pick, "env": e, "port": port}
+    td.terminate()
+    xvfb.terminate()
+
+
+@pytest.fixture
+def app(env):
+    opts = ArgOptions()
+    opts.set_capability("browserName", "wry")
+    opts.set_capability("tauri:options", {"application": APP})
+    d = webdriver.Remote(command_executor="http://127.0.0.1:%d" % env["port"], options=opts)
+    d.set_window_size(1366, 768)
+    yield d
+    d.quit()
+
+
+def pick(env, *paths):
+    with open(env["pick"], "w") as f:
+        f.write("\n".join(paths))
+
+
+def wait(d, css, timeout=30):
+    return WebDriverWait(d, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def click(d, css, timeout=30):
+    el = WebDriverWait(d, timeout).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
+    el.click()
+    return el
+
+
+def shot(d, name):
+    d.save_screenshot(os.path.join(WORK, "screens", name + ".png"))
+
+
+def kyso_verify(env, path):
+    return subprocess.run([KYSO, "verify", "--trust", os.path.join(env["pki"], "root.cert.pem"), path],
+                          capture_output=True, env=env["env"]).returncode
+
+
+def pdfsig_valid(env, path):
+    out = subprocess.run(["pdfsig", "-nssdir", "sql:" + os.path.join(env["pki"], "nssdb"), path],
+                         capture_output=True, text=True).stdout
+    return "Signature is Valid." in out and "Certificate is Trusted." in out
+
+
+def test_sign_a_pdf_with_the_token(env, app):
+    doc = os.path.join(WORK, "Quyet dinh 01.pdf")
+    shutil.copy(os.path.join(env["pdfs"], "vietnamese.pdf"), doc)
+    pick(env, doc)
+    wait(app, "#sign-screen")
+    assert "Ký văn bản" in app.find_element(By.ID, "nav-sign").text
+    click(app, "#pick-files")
+    wait(app, "#file-list li")
+    click(app, '#cert-list .cert[data-id="01"]')
+    card = wait(app, '#cert-list .cert.selected[data-id="01"]')
+    assert "Nguyễn Văn An" in card.text and "UBND tỉnh Bắc Giang" in card.text
+    click(app, "#reason")
+    app.find_element(By.ID, "reason").send_keys("Phê duyệt")
+    click(app, "#sign-btn")
+    pin = wait(app, "#pin-input")
+    assert pin.get_attribute("value") == "", "the PIN field is never pre-filled"
+    shot(app, "sign-pin-dialog")
+    pin.send_keys(PIN)
+    click(app, "#pin-ok")
+    result = wait(app, '#results .result[data-status="signed"]', timeout=60)
+    assert "Đã ký" in result.text
+    shot(app, "sign-done")
+    out = os.path.join(WORK, "Quyet dinh 01-signed.pdf")
+    assert os.path.exists(out)
+    assert kyso_verify(env, out) == 0
+    assert pdfsig_valid(env, out)
+
+
+def test_a_wrong_pin_shows_the_token_warning_and_signs_nothing(env, app):
+    doc = os.path.join(WORK, "Cong van 02.pdf")
+    shutil.copy(os.path.join(env["pdfs"], "v17-classic.pdf"), doc)
+    pick(env, doc)
+    click(app, "#pick-files")
+    wait(app, "#file-list li")
+    click(app, '#cert-list .cert[data-id="01"]')
+    wait(app, '#cert-list .cert.selected[data-id="01"]')
+    click(app, "#sign-btn")
+    wait(app, "#pin-input").send_keys("000000")
+    click(app, "#pin-ok")
+    err = wait(app, "#sign-error", timeout=60)
+    assert "Mã PIN không đúng" in err.text
+    assert "đã có lần nhập sai" in err.text, err.text  # tries-left flag from the token
+    shot(app, "sign-wrong-pin")
+    assert not os.path.exists(os.path.join(WORK, "Cong van 02-signed.pdf"))
+    assert not app.find_elements(By.CSS_SELECTOR, '#results .result[data-status="signed"]')
+
+
+def test_check_a_folder_with_valid_tampered_and_shadow_attacked_files(env, app):
+    folder = os.path.join(WORK, "inbox")
+    os.makedirs(folder, exist_ok=True)
+    valid = os.path.join(folder, "1-hop-le.pdf")
+    subprocess.run([KYSO, "sign", os.path.join(env["pdfs"], "v17-classic.pdf"), "-o", valid, "--pkcs11", MODULE,
+                    "--cert", "01", "--pin-env", "E2E_PIN"], check=True, env=dict(env["env"], E2E_PIN=PIN))
+    data = bytearray(open(valid, "rb").read())
+    i = data.find(b"Quyet dinh")
+    data[i] ^= 1
+    open(os.path.join(folder, "2-bi-sua.pdf"), "wb").write(bytes(data))
+    expected = {"1-hop-le.pdf": "TOTAL_PASSED", "2-bi-sua.pdf": "TOTAL_FAILED"}
+    if os.path.exists(SHADOW):
+        shutil.copy(SHADOW, os.path.join(folder, "3-shadow.pdf"))
+        expected["3-shadow.pdf"] = "TOTAL_FAILED"
+    pick(env, folder)
+    click(app, "#nav-check")
+    click(app, "#check-pick-folder")
+    WebDriverWait(app, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#check-results li.file")) == len(expected))
+    for name, verdict in expected.items():
+        li = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="%s"]' % name)
+        assert li.get_attribute("data-verdict") == verdict, (name, li.text)
+    green = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="1-hop-le.pdf"]')
+    assert "ok" in green.get_attribute("class").split()
+    red = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="2-bi-sua.pdf"]')
+    assert "bad" in red.get_attribute("class").split()
+    red.find_element(By.TAG_NAME, "summary").click()
+    assert "bị thay đổi sau khi ký" in red.text
+    if "3-shadow.pdf" in expected:
+        shadow = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="3-shadow.pdf"]')
+        shadow.find_element(By.TAG_NAME, "summary").click()
+        assert "sửa đổi sau khi ký" in shadow.text, shadow.text
+    shot(app, "check-folder")

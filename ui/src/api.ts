@@ -1,0 +1,54 @@
+// Typed wrappers over the Tauri commands. The PIN goes in exactly one call (signDocuments).
+import { invoke } from "@tauri-apps/api/core";
+
+export interface PinState { count_low: boolean; final_try: boolean; locked: boolean; to_be_changed: boolean }
+export interface CommandError { code: string; detail: string; pin: PinState | null }
+
+export interface CertEntry {
+  key: string; module: string; token_label: string; token_serial: string; cert_id: string;
+  holder: string; organization: string | null; title: string | null; uid: string | null;
+  issuer: string; not_after: string; days_left: number; expired: boolean; expiring_soon: boolean;
+  pin: PinState; protected_authentication_path: boolean; key_type: string;
+}
+export interface ModuleEntry { path: string; error: CommandError | null; tokens: number }
+export interface CertList { modules: ModuleEntry[]; certificates: CertEntry[] }
+
+export interface Settings { module_paths: string[]; tsa_urls: string[]; trust_anchor_files: string[]; language: "vi" | "en" }
+
+export interface FileResult { file: string; output: string | null; status: "signed" | "failed" | "cancelled"; error: CommandError | null }
+
+export interface Msg { vi: string; en: string }
+export interface SignatureReport {
+  field: string; kind: string; indication: "TOTAL_PASSED" | "INDETERMINATE" | "TOTAL_FAILED";
+  sub_indication: string | null; message: Msg; findings: Msg[];
+  signer: { common_name: string | null; organization: string | null; title: string | null; uid: string | null; subject: string } | null;
+  claimed_time_vietnam: string | null; claimed_time_source: string | null; has_timestamp: boolean;
+  coverage: string; later_revisions: number; chain: { trusted: boolean; path: string[]; anchor: string | null };
+  changes: { object: number; page: number | null; what: string; severity: string }[];
+  certificate_not_after: string | null; reason: string | null; location: string | null;
+}
+export interface FileReport {
+  path: string; verdict: "TOTAL_PASSED" | "INDETERMINATE" | "TOTAL_FAILED" | "NO_SIGNATURE";
+  revisions: number; signatures: SignatureReport[]; error: { code: string; message: Msg } | null;
+}
+
+export const api = {
+  getSettings: () => invoke<Settings>("get_settings"),
+  saveSettings: (settings: Settings) => invoke<Settings>("save_settings", { settings }),
+  listCertificates: () => invoke<CertList>("list_certificates"),
+  pickFiles: (purpose: "sign" | "check") => invoke<string[]>("pick_files", { purpose }),
+  pickFolder: () => invoke<string[]>("pick_folder"),
+  pickP12: () => invoke<string | null>("pick_p12"),
+  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; reason: string | null; location: string | null }) =>
+    invoke<FileResult[]>("sign_documents", { request }),
+  cancelSigning: () => invoke<void>("cancel_signing"),
+  verifyDocuments: (files: string[]) => invoke<FileReport[]>("verify_documents", { files }),
+  revealOutput: (path: string) => invoke<void>("reveal_output", { path }),
+  readPreview: (path: string) => invoke<ArrayBuffer>("read_preview", { path }),
+  exportReport: (files: string[], language: string) => invoke<string | null>("export_report", { files, language }),
+};
+
+export function asError(e: unknown): CommandError {
+  if (e && typeof e === "object" && "code" in e) return e as CommandError;
+  return { code: "INTERNAL", detail: String(e), pin: null };
+}

@@ -1,0 +1,127 @@
+// Every string the user reads, in Vietnamese (default) and English. Error messages say what
+// happened and what to do next.
+import type { CommandError, PinState } from "./api";
+
+export type Lang = "vi" | "en";
+let lang: Lang = "vi";
+export const setLang = (l: Lang) => {
+  lang = l;
+  document.documentElement.lang = l;
+};
+export const getLang = () => lang;
+
+const S = {
+  nav_sign: ["Ký văn bản", "Sign"],
+  nav_check: ["Kiểm tra", "Check"],
+  nav_tokens: ["Thiết bị & chứng thư", "Tokens & certificates"],
+  nav_settings: ["Cài đặt", "Settings"],
+  sign_title: ["Ký văn bản", "Sign documents"],
+  sign_hint: ["Kéo thả tệp vào cửa sổ hoặc bấm “Chọn tệp”. Tệp PDF được ký trong tệp; tệp khác được ký tách rời (.p7s).", "Drop files on the window or press “Choose files”. PDFs are signed inside; other files get a separate .p7s signature."],
+  pick_files: ["Chọn tệp…", "Choose files…"],
+  no_files: ["Chưa chọn tệp nào.", "No file chosen yet."],
+  certificates: ["Chứng thư số", "Certificate"],
+  no_certs: ["Không tìm thấy chứng thư số. Hãy cắm thiết bị ký (USB token) hoặc chọn tệp .p12.", "No certificate found. Plug in your USB token or choose a .p12 file."],
+  use_p12: ["Dùng tệp chứng thư (.p12)…", "Use a certificate file (.p12)…"],
+  holder: ["Người sở hữu", "Holder"],
+  org: ["Cơ quan", "Organization"],
+  issuer: ["Nơi cấp", "Issuer"],
+  expires: ["Hết hạn", "Expires"],
+  expired: ["Đã hết hạn — không thể ký. Hãy liên hệ tổ chức cấp chứng thư để gia hạn.", "Expired — cannot sign. Contact the issuing authority to renew it."],
+  expiring: ["Sắp hết hạn (còn {n} ngày)", "Expires soon ({n} days left)"],
+  reason: ["Lý do ký", "Reason"],
+  location: ["Nơi ký", "Location"],
+  sign_btn: ["Ký", "Sign"],
+  cancel: ["Huỷ", "Cancel"],
+  ok: ["Đồng ý", "OK"],
+  pin_title: ["Nhập mã PIN", "Enter PIN"],
+  pin_label: ["Mã PIN của thiết bị ký", "Token PIN"],
+  password_title: ["Nhập mật khẩu tệp chứng thư", "Enter the certificate file password"],
+  password_label: ["Mật khẩu", "Password"],
+  pin_count_low: ["Lưu ý: đã có lần nhập sai mã PIN. Thiết bị sẽ bị khoá nếu nhập sai nhiều lần.", "Note: a wrong PIN was entered before. The token locks after several wrong tries."],
+  pin_final_try: ["CẢNH BÁO: chỉ còn MỘT lần thử. Nhập sai nữa thiết bị sẽ bị khoá.", "WARNING: ONE try left. Another wrong PIN locks the token."],
+  pin_locked: ["Mã PIN đã bị khoá. Hãy liên hệ tổ chức cấp chứng thư để mở khoá.", "The PIN is locked. Contact the issuing authority to unlock it."],
+  signing: ["Đang ký {i}/{n}: {f}", "Signing {i}/{n}: {f}"],
+  signed_ok: ["Đã ký", "Signed"],
+  failed: ["Không ký được", "Failed"],
+  cancelled: ["Đã huỷ", "Cancelled"],
+  open_folder: ["Mở thư mục", "Open folder"],
+  check_title: ["Kiểm tra văn bản đến", "Check received documents"],
+  check_hint: ["Chọn tệp hoặc cả thư mục. Mỗi chữ ký được kiểm tra: còn nguyên vẹn, chứng thư tin cậy, có bị sửa sau khi ký.", "Choose files or a whole folder. Each signature is checked: intact, trusted certificate, changed after signing."],
+  check_folder: ["Chọn thư mục…", "Choose a folder…"],
+  export: ["Xuất báo cáo…", "Export report…"],
+  exported: ["Đã lưu báo cáo: {p}", "Report saved: {p}"],
+  v_TOTAL_PASSED: ["Hợp lệ", "Valid"],
+  v_INDETERMINATE: ["Chưa xác định", "Undecided"],
+  v_TOTAL_FAILED: ["Không hợp lệ", "Invalid"],
+  v_NO_SIGNATURE: ["Không có chữ ký", "No signature"],
+  signer: ["Người ký", "Signer"],
+  time: ["Thời gian ký", "Signing time"],
+  chain: ["Chuỗi chứng thư", "Certificate chain"],
+  changes: ["Thay đổi sau khi ký", "Changed after signing"],
+  page: ["trang", "page"],
+  details: ["Chi tiết", "Details"],
+  tokens_title: ["Thiết bị ký và chứng thư số", "Tokens and certificates"],
+  drivers: ["Trình điều khiển (driver) tìm thấy", "Drivers found"],
+  no_drivers: ["Chưa tìm thấy trình điều khiển thiết bị ký. Hãy cài phần mềm đi kèm USB token, hoặc khai báo đường dẫn trong Cài đặt.", "No token driver found. Install the software that came with your USB token, or add its path in Settings."],
+  tokens_n: ["{n} thiết bị", "{n} token(s)"],
+  refresh: ["Làm mới", "Refresh"],
+  settings_title: ["Cài đặt", "Settings"],
+  modules: ["Đường dẫn trình điều khiển PKCS#11 (mỗi dòng một đường dẫn)", "PKCS#11 driver paths (one per line)"],
+  tsa: ["Máy chủ dấu thời gian (TSA), mỗi dòng một URL", "Timestamp servers (TSA), one URL per line"],
+  anchors: ["Tệp chứng thư gốc tin cậy (PEM), mỗi dòng một tệp", "Trusted root certificate files (PEM), one per line"],
+  language: ["Ngôn ngữ", "Language"],
+  save: ["Lưu", "Save"],
+  saved: ["Đã lưu cài đặt.", "Settings saved."],
+  preview_none: ["Không xem trước được tệp này.", "No preview for this file."],
+} as const;
+
+export type Key = keyof typeof S;
+
+export function t(key: Key, vars: Record<string, string | number> = {}): string {
+  let s: string = S[key][lang === "vi" ? 0 : 1];
+  for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, String(v));
+  return s;
+}
+
+const E: Record<string, [string, string]> = {
+  DRIVER_MISSING: ["Không tải được trình điều khiển thiết bị ký. Hãy cài lại phần mềm của USB token.", "The token driver could not be loaded. Reinstall your USB token's software."],
+  TOKEN_MISSING: ["Chưa cắm thiết bị ký (hoặc đã bị rút ra). Hãy cắm USB token rồi thử lại.", "The token is not plugged in (or was removed). Plug in your USB token and try again."],
+  TOKEN_AMBIGUOUS: ["Có nhiều thiết bị ký; hãy chọn một chứng thư cụ thể.", "Several tokens are plugged in; choose one certificate."],
+  PIN_REQUIRED: ["Cần nhập mã PIN.", "A PIN is required."],
+  PIN_INCORRECT: ["Mã PIN không đúng. Chưa ký tệp nào.", "Wrong PIN. Nothing was signed."],
+  PIN_LOCKED: ["Mã PIN đã bị khoá. Hãy liên hệ tổ chức cấp chứng thư để mở khoá.", "The PIN is locked. Contact the issuing authority to unlock it."],
+  PIN_LENGTH: ["Mã PIN không đúng độ dài thiết bị yêu cầu.", "The PIN has the wrong length for this token."],
+  CERT_NOT_FOUND: ["Không tìm thấy chứng thư số đã chọn trên thiết bị.", "The chosen certificate was not found on the token."],
+  CERT_EXPIRED: ["Chứng thư số đã hết hạn. Hãy liên hệ tổ chức cấp chứng thư để gia hạn.", "The certificate has expired. Contact the issuing authority to renew it."],
+  CERT_NOT_YET_VALID: ["Chứng thư số chưa có hiệu lực. Hãy kiểm tra đồng hồ máy tính.", "The certificate is not valid yet. Check the computer's clock."],
+  P12_PASSWORD: ["Mật khẩu tệp chứng thư không đúng.", "Wrong password for the certificate file."],
+  P12_UNREADABLE: ["Không đọc được tệp chứng thư (.p12).", "The certificate file (.p12) cannot be read."],
+  ENCRYPTED_PDF: ["Tệp PDF có mật khẩu bảo vệ; hãy bỏ bảo vệ trong phần mềm đã tạo ra tệp rồi ký lại.", "The PDF is password-protected; remove the protection in the program that made it, then sign."],
+  DAMAGED_PDF: ["Tệp PDF bị hỏng; hãy lưu lại tệp từ phần mềm đã tạo ra nó rồi thử lại.", "The PDF is damaged; save it again from the program that made it and retry."],
+  NOT_PDF: ["Tệp không phải là PDF.", "The file is not a PDF."],
+  CERTIFIED_NO_CHANGES: ["Văn bản đã được chứng thực “không cho phép thay đổi”; ký thêm sẽ làm mất hiệu lực chứng thực.", "The document is certified “no changes allowed”; another signature would break it."],
+  FIELD_SIGNED: ["Ô chữ ký này đã được ký.", "This signature field is already signed."],
+  OUTPUT_EXISTS: ["Tệp kết quả đã tồn tại.", "The output file already exists."],
+  POLICY: ["Chứng thư hoặc thuật toán không được phép dùng để ký.", "This certificate or algorithm is not allowed for signing."],
+  WRONG_KEY: ["Chữ ký trả về không khớp với chứng thư; không ghi tệp nào.", "The returned signature does not match the certificate; nothing was written."],
+  IO: ["Không đọc/ghi được tệp. Kiểm tra quyền truy cập và dung lượng ổ đĩa.", "A file could not be read or written. Check permissions and free disk space."],
+  NOT_CHOSEN: ["Tệp này chưa được chọn qua hộp thoại.", "This file was not chosen in the dialog."],
+  SETTINGS_INVALID: ["Cài đặt không hợp lệ", "Invalid settings"],
+  TRUST_UNREADABLE: ["Không đọc được tệp chứng thư gốc trong Cài đặt.", "A trusted root file in Settings cannot be read."],
+  INTERNAL: ["Lỗi không mong đợi.", "Unexpected error."],
+};
+
+export function errorText(e: CommandError): string {
+  const pair = E[e.code] ?? E.INTERNAL;
+  let s = pair[lang === "vi" ? 0 : 1];
+  if (e.code === "PIN_INCORRECT" && e.pin) s += " " + pinWarning(e.pin);
+  if (e.code === "SETTINGS_INVALID" || !E[e.code]) s += `: ${e.detail}`;
+  return s.trim();
+}
+
+export function pinWarning(p: PinState): string {
+  if (p.locked) return t("pin_locked");
+  if (p.final_try) return t("pin_final_try");
+  if (p.count_low) return t("pin_count_low");
+  return "";
+}

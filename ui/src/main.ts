@@ -1,0 +1,51 @@
+import "./style.css";
+import { listen } from "@tauri-apps/api/event";
+import { api } from "./api";
+import { setLang, t, type Lang } from "./i18n";
+import { renderSign, addFiles } from "./sign";
+import { renderCheck } from "./check";
+import { renderTokens } from "./tokens";
+import { renderSettings } from "./settings";
+
+type View = "sign" | "check" | "tokens" | "settings";
+let current: View = "sign";
+
+export function labelNav() {
+  const names: Record<View, Parameters<typeof t>[0]> = { sign: "nav_sign", check: "nav_check", tokens: "nav_tokens", settings: "nav_settings" };
+  for (const v of Object.keys(names) as View[]) {
+    const b = document.getElementById(`nav-${v}`)!;
+    b.textContent = t(names[v]);
+    b.setAttribute("aria-current", v === current ? "page" : "false");
+  }
+}
+
+export async function show(view: View) {
+  current = view;
+  labelNav();
+  const main = document.getElementById("view")!;
+  if (view === "sign") await renderSign(main);
+  if (view === "check") await renderCheck(main);
+  if (view === "tokens") await renderTokens(main);
+  if (view === "settings") await renderSettings(main, (l: Lang) => { setLang(l); void show("settings"); });
+  main.focus();
+}
+
+async function start() {
+  try {
+    const s = await api.getSettings();
+    setLang(s.language === "en" ? "en" : "vi");
+  } catch {
+    setLang("vi");
+  }
+  for (const b of document.querySelectorAll<HTMLButtonElement>(".nav-item")) {
+    b.addEventListener("click", () => void show(b.dataset.view as View));
+  }
+  // Files dropped on the window were registered by the app; they go to the open screen.
+  await listen<string[]>("files-dropped", (e) => {
+    if (current === "check") void renderCheck(document.getElementById("view")!, e.payload);
+    else addFiles(e.payload);
+  });
+  await show("sign");
+}
+
+void start();

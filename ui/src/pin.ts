@@ -1,0 +1,43 @@
+// The PIN dialog: a native <dialog>, empty every time, closed with Escape; it returns the
+// typed secret once and clears the field. Nothing here stores or logs the value.
+import { t } from "./i18n";
+
+export interface SecretPrompt { title: string; label: string; token: string; warning: string }
+
+export function askSecret(p: SecretPrompt): Promise<string | null> {
+  const dlg = document.getElementById("pin-dialog") as HTMLDialogElement;
+  const input = document.getElementById("pin-input") as HTMLInputElement;
+  const form = document.getElementById("pin-form") as HTMLFormElement;
+  const cancel = document.getElementById("pin-cancel") as HTMLButtonElement;
+  document.getElementById("pin-title")!.textContent = p.title;
+  document.getElementById("pin-label")!.textContent = p.label;
+  document.getElementById("pin-token")!.textContent = p.token;
+  const warn = document.getElementById("pin-warning")!;
+  warn.textContent = p.warning;
+  warn.hidden = !p.warning;
+  document.getElementById("pin-error")!.hidden = true;
+  (document.getElementById("pin-ok") as HTMLButtonElement).textContent = t("ok");
+  cancel.textContent = t("cancel");
+  input.value = "";
+  return new Promise((resolve) => {
+    const done = (v: string | null) => {
+      form.removeEventListener("submit", onSubmit);
+      cancel.removeEventListener("click", onCancel);
+      dlg.removeEventListener("cancel", onCancel);
+      input.value = "";
+      if (dlg.open) dlg.close();
+      resolve(v);
+    };
+    const onSubmit = (e: Event) => {
+      e.preventDefault();
+      if (!input.value) return;
+      done(input.value);
+    };
+    const onCancel = (e: Event) => { e.preventDefault(); done(null); };
+    form.addEventListener("submit", onSubmit);
+    cancel.addEventListener("click", onCancel);
+    dlg.addEventListener("cancel", onCancel);
+    dlg.showModal();
+    input.focus();
+  });
+}

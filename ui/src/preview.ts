@@ -1,0 +1,25 @@
+// First-page preview with pdf.js (bundled from npm; no network). Failure just says so.
+import * as pdfjs from "pdfjs-dist";
+import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
+import { api } from "./api";
+import { clear, h } from "./dom";
+import { t } from "./i18n";
+
+pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
+
+export async function renderPreview(box: HTMLElement, path: string) {
+  try {
+    const bytes = await api.readPreview(path);
+    const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false }).promise;
+    const page = await doc.getPage(1);
+    const base = page.getViewport({ scale: 1 });
+    const viewport = page.getViewport({ scale: Math.min(1.5, 520 / base.width) });
+    const canvas = h("canvas", { width: Math.floor(viewport.width), height: Math.floor(viewport.height), "aria-label": "preview" }) as HTMLCanvasElement;
+    clear(box);
+    box.append(canvas);
+    await page.render({ canvas, canvasContext: canvas.getContext("2d")!, viewport }).promise;
+  } catch {
+    clear(box);
+    box.append(h("p", { class: "muted" }, t("preview_none")));
+  }
+}

@@ -1,0 +1,44 @@
+// Settings: driver paths, TSA URLs, trust anchors, language.
+import { api, asError, type Settings } from "./api";
+import { clear, h } from "./dom";
+import { errorText, t, type Lang } from "./i18n";
+
+const lines = (s: string) => s.split("\n").map((x) => x.trim()).filter(Boolean);
+
+export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) => void) {
+  clear(main);
+  let s: Settings;
+  try {
+    s = await api.getSettings();
+  } catch (e) {
+    main.append(h("p", { class: "bad" }, errorText(asError(e))));
+    return;
+  }
+  const modules = h("textarea", { id: "set-modules", rows: 3 }) as HTMLTextAreaElement;
+  modules.value = s.module_paths.join("\n");
+  const tsa = h("textarea", { id: "set-tsa", rows: 2 }) as HTMLTextAreaElement;
+  tsa.value = s.tsa_urls.join("\n");
+  const anchors = h("textarea", { id: "set-anchors", rows: 3 }) as HTMLTextAreaElement;
+  anchors.value = s.trust_anchor_files.join("\n");
+  const lang = h("select", { id: "set-language" }, h("option", { value: "vi" }, "Tiếng Việt"), h("option", { value: "en" }, "English")) as HTMLSelectElement;
+  lang.value = s.language;
+  const status = h("p", { id: "settings-status", role: "status" });
+  main.append(h("section", { id: "settings-screen", class: "screen single" },
+    h("h1", {}, t("settings_title")),
+    h("label", { for: "set-modules" }, t("modules")), modules,
+    h("label", { for: "set-tsa" }, t("tsa")), tsa,
+    h("label", { for: "set-anchors" }, t("anchors")), anchors,
+    h("label", { for: "set-language" }, t("language")), lang,
+    h("div", { class: "row" }, h("button", { class: "primary", id: "save-settings", onclick: async () => {
+      try {
+        const saved = await api.saveSettings({ module_paths: lines(modules.value), tsa_urls: lines(tsa.value), trust_anchor_files: lines(anchors.value), language: lang.value as Lang });
+        status.className = "ok";
+        status.textContent = t("saved");
+        if (saved.language !== s.language) onLanguage(saved.language);
+      } catch (e) {
+        status.className = "bad";
+        status.textContent = errorText(asError(e));
+      }
+    } }, t("save"))),
+    status));
+}

@@ -1,0 +1,176 @@
+// The Sign screen: files, one certificate list across sources, PIN dialog, batch results.
+import { listen } from "@tauri-apps/api/event";
+import { api, asError, type CertEntry, type FileResult } from "./api";
+import { baseName, clear, h } from "./dom";
+import { errorText, pinWarning, t } from "./i18n";
+import { askSecret } from "./pin";
+import { renderPreview } from "./preview";
+
+interface SignState {
+  files: string[];
+  certs: CertEntry[];
+  certError: string | null;
+  selected: string | null; // certificate key, or "p12:<path>"
+  p12: string | null;
+  results: FileResult[];
+  progress: string;
+  busy: boolean;
+  error: string | null;
+  reason: string;
+  location: string;
+}
+
+const st: SignState = { files: [], certs: [], certError: null, selected: null, p12: null, results: [], progress: "", busy: false, error: null, reason: "", location: "" };
+let root: HTMLElement | null = null;
+let poll: number | undefined;
+
+export function addFiles(files: string[]) {
+  for (const f of files) if (!st.files.includes(f)) st.files.push(f);
+  if (root) draw();
+}
+
+export async function refreshCerts() {
+  const before = JSON.stringify([st.certs, st.certError, st.selected]);
+  try {
+    const list = await api.listCertificates();
+    st.certs = list.certificates;
+    st.certError = list.certificates.length === 0 ? t("no_certs") : null;
+    if (st.selected && !st.selected.startsWith("p12:") && !st.certs.some((c) => c.key === st.selected)) st.selected = null;
+    // One usable certificate: choose it.
+    const usable = st.certs.filter((c) => !c.expired);
+    if (!st.selected && usable.length === 1 && !st.p12) st.selected = usable[0].key;
+  } catch (e) {
+    st.certError = errorText(asError(e));
+  }
+  // Redraw only when something changed, so polling never disturbs typing or focus.
+  if (root && JSON.stringify([st.certs, st.certError, st.selected]) !== before) draw();
+}
+
+export async function renderSign(main: HTMLElement) {
+  root = main;
+  draw();
+  await refreshCerts();
+  window.clearInterval(poll);
+  // Tokens are plugged in and out: refresh the list while this screen is open.
+  poll = window.setInterval(() => {
+    if (root && document.body.contains(root.querySelector("#sign-screen")) && !st.busy) void refreshCerts();
+  }, 3000);
+}
+
+function certCard(c: CertEntry): HTMLElement {
+  const selected = st.selected === c.key;
+  const status = c.expired ? h("p", { class: "bad" }, t("expired")) : c.expiring_soon ? h("p", { class: "warn" }, t("expiring", { n: c.days_left })) : null;
+  return h(
+    "button",
+    {
+      class: `cert${selected ? " selected" : ""}${c.expired ? " disabled" : ""}`,
+      "data-id": c.cert_id,
+      "aria-pressed": selected ? "true" : "false",
+      disabled: c.expired,
+      onclick: () => { st.selected = c.key; st.p12 = null; draw(); },
+    },
+    h("strong", {}, c.holder),
+    c.title ? h("span", {}, ` — ${c.title}`) : null,
+    h("div", { class: "muted" }, `${t("org")}: ${c.organization ?? "—"}`),
+    c.uid ? h("div", { class: "muted" }, c.uid) : null,
+    h("div", { class: "muted" }, `${t("issuer")}: ${c.issuer} · ${c.key_type} · ${c.token_label}`),
+    h("div", { class: "muted" }, `${t("expires")}: ${c.not_after.slice(0, 10)}`),
+    status,
+  );
+}
+
+function draw() {
+  if (!root) return;
+  clear(root);
+  const fileList = h("ul", { id: "file-list" }, ...st.files.map((f) => h("li", { title: f }, baseName(f),
+    h("button", { class: "link", "aria-label": `remove ${baseName(f)}`, onclick: () => { st.files = st.files.filter((x) => x !== f); draw(); } }, "✕"))));
+  const certs = h("div", { id: "cert-list", role: "list" }, ...st.certs.map(certCard));
+  if (st.p12) {
+    certs.append(h("button", { class: `cert${st.selected === "p12:" + st.p12 ? " selected" : ""}`, "data-id": "p12", onclick: () => { st.selected = "p12:" + st.p12; draw(); } },
+      h("strong", {}, baseName(st.p12)), h("div", { class: "muted" }, ".p12")));
+  }
+  const reason = h("input", { id: "reason", type: "text", placeholder: t("reason"), "aria-label": t("reason"), oninput: (e: Event) => { st.reason = (e.target as HTMLInputElement).value; } }) as HTMLInputElement;
+  reason.value = st.reason;
+  const location = h("input", { id: "location", type: "text", placeholder: t("location"), "aria-label": t("location"), oninput: (e: Event) => { st.location = (e.target as HTMLInputElement).value; } }) as HTMLInputElement;
+  location.value = st.location;
+  const canSign = st.files.length > 0 && !!st.selected && !st.busy;
+  const preview = h("div", { id: "preview", class: "preview" });
+  root.append(
+    h("section", { id: "sign-screen", class: "screen" },
+      h("div", { class: "col" },
+        h("h1", {}, t("sign_title")),
+        h("p", { class: "muted" }, t("sign_hint")),
+        h("button", { id: "pick-files", onclick: async () => addFiles(await api.pickFiles("sign")) }, t("pick_files")),
+        st.files.length ? fileList : h("p", { class: "muted" }, t("no_files")),
+        h("h2", {}, t("certificates")),
+        st.certError ? h("p", { class: "warn", id: "cert-error" }, st.certError) : null,
+        certs,
+        h("button", { id: "use-p12", class: "link", onclick: async () => { const p = await api.pickP12(); if (p) { st.p12 = p; st.selected = "p12:" + p; draw(); } } }, t("use_p12")),
+        h("div", { class: "row" }, reason, location),
+        h("div", { class: "row" },
+          h("button", { id: "sign-btn", class: "primary", disabled: !canSign, onclick: () => void doSign(st.reason, st.location) }, t("sign_btn")),
+          st.busy ? h("button", { id: "cancel-btn", onclick: () => void api.cancelSigning() }, t("cancel")) : null),
+        st.progress ? h("div", { id: "progress", role: "status" }, st.progress, h("progress", {})) : null,
+        st.error ? h("p", { id: "sign-error", class: "bad", role: "alert" }, st.error) : null,
+        h("ul", { id: "results" }, ...st.results.map(resultItem)),
+      ),
+      h("div", { class: "col preview-col" }, preview),
+    ),
+  );
+  const first = st.files.find((f) => f.toLowerCase().endsWith(".pdf"));
+  if (first) void renderPreview(preview, first);
+}
+
+function resultItem(r: FileResult): HTMLElement {
+  const label = r.status === "signed" ? t("signed_ok") : r.status === "failed" ? t("failed") : t("cancelled");
+  return h("li", { class: `result ${r.status}`, "data-status": r.status },
+    h("strong", {}, `${label}: `), baseName(r.file),
+    r.output ? h("span", { class: "muted" }, ` → ${baseName(r.output)} `) : null,
+    r.output ? h("button", { class: "link", onclick: () => void api.revealOutput(r.output!) }, t("open_folder")) : null,
+    r.error ? h("div", { class: "bad" }, errorText(r.error)) : null);
+}
+
+async function doSign(reason: string, location: string) {
+  const cert = st.certs.find((c) => c.key === st.selected);
+  const isP12 = st.selected?.startsWith("p12:") ?? false;
+  let pin: string | null = null;
+  if (isP12 || (cert && !cert.protected_authentication_path)) {
+    // The PIN is asked fresh every time, never pre-filled, never retried automatically.
+    pin = await askSecret({
+      title: isP12 ? t("password_title") : t("pin_title"),
+      label: isP12 ? t("password_label") : t("pin_label"),
+      token: cert ? `${cert.token_label} — ${cert.holder}` : baseName(st.p12 ?? ""),
+      warning: cert ? pinWarning(cert.pin) : "",
+    });
+    if (pin === null) return;
+  }
+  st.busy = true;
+  st.results = [];
+  st.progress = "";
+  st.error = null;
+  draw();
+  const un = await listen<{ index: number; total: number; file: string }>("sign-progress", (e) => {
+    st.progress = e.payload.index < e.payload.total ? t("signing", { i: e.payload.index + 1, n: e.payload.total, f: baseName(e.payload.file) }) : "";
+    draw();
+  });
+  try {
+    st.results = await api.signDocuments({
+      files: [...st.files], certificate: isP12 ? "" : st.selected ?? "", p12: isP12 ? st.p12 : null, pin,
+      reason: reason || null, location: location || null,
+    });
+  } catch (e) {
+    st.error = errorText(asError(e));
+    st.results = [];
+    st.progress = "";
+    st.busy = false;
+    draw();
+    void refreshCerts();
+    return;
+  } finally {
+    pin = null;
+    un();
+  }
+  st.busy = false;
+  st.progress = "";
+  draw();
+}
