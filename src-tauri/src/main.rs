@@ -19,6 +19,7 @@ mod state;
 use tauri::{Emitter, Manager};
 
 fn main() {
+    let started = std::time::Instant::now();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
@@ -26,6 +27,15 @@ fn main() {
             let state = state::AppState::load()?;
             app.manage(state);
             Ok(())
+        })
+        .on_page_load(move |_, payload| {
+            // Diagnostic for the start-up benchmark (scripts/bench-app.py): prints the time to
+            // the UI's first load. Reads no secrets and changes no behaviour.
+            if payload.event() == tauri::webview::PageLoadEvent::Finished
+                && std::env::var_os("KYSO_STARTUP_PROBE").is_some()
+            {
+                eprintln!("kyso-startup-ms {}", started.elapsed().as_millis());
+            }
         })
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {

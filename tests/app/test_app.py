@@ -196,3 +196,10 @@ def test_check_a_folder_with_valid_tampered_and_shadow_attacked_files(env, app):
         shadow.find_element(By.TAG_NAME, "summary").click()
         assert "sửa đổi sau khi ký" in shadow.text, shadow.text
     shot(app, "check-folder")
+    # Export the report: the (scripted) save dialog answers with a path.
+    report = os.path.join(WORK, "bao-cao.html")
+    pick(env, report)
+    click(app, "#export-report")
+    WebDriverWait(app, 30).until(lambda d: os.path.exists(report))
+    html = open(report, encoding="utf-8").read()
+    assert "Báo cáo kiểm tra chữ ký số" in html and "1-hop-le.pdf" in html and "Không hợp lệ" in html
