@@ -30,14 +30,9 @@ impl Default for Settings {
     }
 }
 
-/// The config folder.
+/// The config folder (shared with the CLI, so both see the same trust store).
 pub fn config_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("KYSO_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    directories::ProjectDirs::from("vn", "Kyso", "Kyso")
-        .map(|p| p.config_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".kyso"))
+    kyso_core::trust::config_dir()
 }
 
 impl Settings {

@@ -8,4 +8,5 @@ mod refusals;
 mod sign;
 mod support;
 mod tokens;
+mod trust;
 mod verify;

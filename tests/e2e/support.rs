@@ -114,6 +114,8 @@ pub fn kyso_env(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env("SOFTHSM2_CONF", f.softhsm_conf())
         .env("KYSO_PIN", PIN)
         .env("KYSO_P12_PASS", P12_PASS)
+        // Hermetic: an empty config folder (no trust store) unless a test names its own.
+        .env("KYSO_CONFIG_DIR", f.pki.join("../config"))
         .env_remove("KYSO_PKCS11_MODULE");
     for (k, v) in env {
         cmd.env(k, v);

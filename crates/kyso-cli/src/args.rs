@@ -23,6 +23,33 @@ pub enum Command {
     Verify(VerifyArgs),
     /// List token drivers, tokens and their certificates.
     Tokens(TokensArgs),
+    /// Manage trust anchors (pinned Vietnamese roots and intermediates, custom anchors).
+    #[command(subcommand)]
+    Trust(TrustCommand),
+}
+
+/// `kyso trust …`.
+#[derive(Subcommand, Debug)]
+pub enum TrustCommand {
+    /// Import certificates (PEM/DER): accepted if they match a pinned Vietnamese authority,
+    /// or with --custom as your own anchor.
+    Import {
+        /// Certificate files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Accept a CA certificate that matches no pin, as a custom trust anchor.
+        #[arg(long)]
+        custom: bool,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List stored anchors and intermediates, and the pins Kyso knows.
+    List {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Where the key is.
@@ -132,6 +159,12 @@ pub struct VerifyArgs {
     /// Messages in English instead of Vietnamese.
     #[arg(long)]
     pub english: bool,
+    /// Check folders recursively.
+    #[arg(short, long)]
+    pub recursive: bool,
+    /// Also write a printable HTML report to this file.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
 }
 
 /// `kyso tokens`.

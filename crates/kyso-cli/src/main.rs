@@ -20,7 +20,7 @@ use kyso_core::signer::{Secret, Signer, SignerError};
 use kyso_core::verify::{self, FileVerdict, VerifyOptions};
 use kyso_core::Error;
 
-use args::{Cli, Command, HashArg, SignArgs, SignerArgs, TokensArgs, VerifyArgs};
+use args::{Cli, Command, HashArg, SignArgs, SignerArgs, TokensArgs, TrustCommand, VerifyArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Sign(a) => run_sign(*a),
         Command::Verify(a) => run_verify(a),
         Command::Tokens(a) => run_tokens(a),
+        Command::Trust(c) => run_trust(c),
     };
     ExitCode::from(code)
 }
@@ -244,23 +245,92 @@ fn looks_like_pdf(p: &Path) -> Result<bool, Error> {
     Ok(head[..n].windows(5).any(|w| w == b"%PDF-"))
 }
 
-fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+/// Files to check: files as given; folders expand to their PDFs and .p7s files (recursively
+/// with `-r`, bounded depth).
+fn expand(paths: &[PathBuf], recursive: bool) -> Vec<PathBuf> {
+    fn walk(dir: &Path, recursive: bool, depth: usize, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        entries.sort();
+        for e in entries {
+            if e.is_dir() {
+                if recursive && depth < 32 {
+                    walk(&e, recursive, depth + 1, out);
+                }
+            } else if e
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("pdf") || x.eq_ignore_ascii_case("p7s"))
+            {
+                out.push(e);
+            }
+        }
+    }
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
-                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-                .unwrap_or_default();
-            entries.sort();
-            out.extend(entries.into_iter().filter(|e| {
-                e.extension()
-                    .is_some_and(|x| x.eq_ignore_ascii_case("pdf") || x.eq_ignore_ascii_case("p7s"))
-            }));
+            walk(p, recursive, 0, &mut out);
         } else {
             out.push(p.clone());
         }
     }
     out
+}
+
+fn run_trust(c: TrustCommand) -> u8 {
+    let mut store = kyso_core::trust::TrustStore::open(&kyso_core::trust::config_dir());
+    match c {
+        TrustCommand::Import { files, custom, json } => {
+            let mut imported = Vec::new();
+            for f in &files {
+                let data = match std::fs::read(f) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        output::print_error(json, &Error::Io(e));
+                        return 1;
+                    }
+                };
+                match store.import(&data, custom) {
+                    Ok(entries) => imported.extend(entries),
+                    Err(e) => {
+                        output::print_error(json, &Error::Policy(e.to_string()));
+                        return 1;
+                    }
+                }
+            }
+            let v = serde_json::json!({ "imported": imported });
+            output::print_json_or(json, &v, || {
+                for e in &imported {
+                    println!(
+                        "imported {:?}: {} ({})",
+                        e.role,
+                        e.subject,
+                        e.pinned_as.unwrap_or("custom anchor")
+                    );
+                }
+            });
+            0
+        }
+        TrustCommand::List { json } => {
+            let v = serde_json::json!({ "stored": store.list(), "pins": kyso_core::trust::PINS });
+            output::print_json_or(json, &v, || {
+                for e in store.list() {
+                    println!(
+                        "{:?}  {}  {}  {}",
+                        e.role,
+                        &e.sha256[..16],
+                        e.subject,
+                        e.pinned_as.unwrap_or("custom anchor")
+                    );
+                }
+                println!("Pinned authorities (import their certificates with `kyso trust import FILE`):");
+                for p in kyso_core::trust::PINS {
+                    println!("  {:?}  {}  {}  {}", p.role, &p.sha256[..16], p.name, p.url);
+                }
+            });
+            0
+        }
+    }
 }
 
 fn run_verify(a: VerifyArgs) -> u8 {
@@ -284,16 +354,37 @@ fn run_verify(a: VerifyArgs) -> u8 {
             }
         }
     }
+    // The user's trust store (imported pinned authorities and custom anchors) adds to --trust.
+    let store = kyso_core::trust::TrustStore::open(&kyso_core::trust::config_dir());
+    anchors.extend(store.anchors.iter().cloned());
     let opts = VerifyOptions {
         anchors,
+        intermediates: store.intermediates.clone(),
         offline: a.offline,
         now: None,
     };
-    let files = expand(&a.paths);
+    let files = expand(&a.paths, a.recursive);
+    let show_progress = !a.json && files.len() > 1 && std::io::stderr().is_terminal();
     let reports: Vec<_> = files
         .iter()
-        .map(|p| verify::verify_path(p, a.content.as_deref(), &opts))
+        .enumerate()
+        .map(|(i, p)| {
+            if show_progress {
+                eprint!("\r[{}/{}] {}", i + 1, files.len(), p.display());
+            }
+            verify::verify_path(p, a.content.as_deref(), &opts)
+        })
         .collect();
+    if show_progress {
+        eprintln!();
+    }
+    if let Some(path) = &a.report {
+        let html = verify::html::render(&reports, if a.english { "en" } else { "vi" });
+        if let Err(e) = std::fs::write(path, html) {
+            output::print_error(a.json, &Error::Io(e));
+            return 2;
+        }
+    }
     let all_pass = !reports.is_empty() && reports.iter().all(|r| r.verdict == FileVerdict::TotalPassed);
     if a.json {
         let v = serde_json::json!({ "files": reports });

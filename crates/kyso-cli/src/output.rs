@@ -45,8 +45,27 @@ fn verdict_text(v: FileVerdict, english: bool) -> &'static str {
     }
 }
 
-/// Verification reports as a readable listing.
+/// Verification reports as a readable listing, with a summary line.
 pub fn print_reports(reports: &[FileReport], english: bool) {
+    print_listing(reports, english);
+    if reports.len() > 1 {
+        let count = |v: FileVerdict| reports.iter().filter(|r| r.verdict == v).count();
+        println!(
+            "{}: {} {}, {} {}, {} {}, {} {}",
+            if english { "Summary" } else { "Tổng hợp" },
+            count(FileVerdict::TotalPassed),
+            verdict_text(FileVerdict::TotalPassed, english),
+            count(FileVerdict::Indeterminate),
+            verdict_text(FileVerdict::Indeterminate, english),
+            count(FileVerdict::TotalFailed),
+            verdict_text(FileVerdict::TotalFailed, english),
+            count(FileVerdict::NoSignature),
+            verdict_text(FileVerdict::NoSignature, english),
+        );
+    }
+}
+
+fn print_listing(reports: &[FileReport], english: bool) {
     for r in reports {
         println!("{}  {}", verdict_text(r.verdict, english), r.path);
         if let Some(e) = &r.error {

@@ -23,6 +23,7 @@ pub mod pdf;
 pub mod sign;
 pub mod signer;
 pub mod timefmt;
+pub mod trust;
 pub mod verify;
 
 pub use error::Error;

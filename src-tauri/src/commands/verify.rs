@@ -21,8 +21,11 @@ pub fn options(state: &AppState) -> CmdResult<VerifyOptions> {
             std::fs::read(&f).map_err(|e| CommandError::new("TRUST_UNREADABLE", format!("{f}: {e}")))?;
         anchors.extend(kyso_core::cert::parse_certificates(&data));
     }
+    let store = kyso_core::trust::TrustStore::open(&state.config_dir);
+    anchors.extend(store.anchors.iter().cloned());
     Ok(VerifyOptions {
         anchors,
+        intermediates: store.intermediates,
         offline: true,
         now: None,
     })

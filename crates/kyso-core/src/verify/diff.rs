@@ -61,8 +61,9 @@ fn is_signature_related(d: &Dict) -> bool {
         || d.name_is(b"Type", b"ObjStm")
 }
 
-/// Keys whose value may change on the catalog when signatures or a DSS are added.
-const CATALOG_ALLOWED: &[&[u8]] = &[b"AcroForm", b"DSS", b"Extensions"];
+/// Keys whose value may change on the catalog when signatures or a DSS are added (and the
+/// XMP metadata, which is not rendered).
+const CATALOG_ALLOWED: &[&[u8]] = &[b"AcroForm", b"DSS", b"Extensions", b"Metadata"];
 /// Keys an AcroForm may change.
 const ACROFORM_ALLOWED: &[&[u8]] = &[b"Fields", b"SigFlags"];
 /// Keys a signature field may change (signing an empty field, its appearance).
@@ -139,8 +140,30 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
             growable.insert(r.num);
         }
     }
+    // The document information dictionary and the XMP metadata stream are not rendered:
+    // signing tools update /ModDate and /Producer there, which changes nothing shown.
+    let mut metadata: HashSet<u32> = HashSet::new();
+    for t in [&signed_trailer, pdf.trailer()] {
+        if let Some(r) = t.get(b"Info").and_then(Object::as_ref) {
+            metadata.insert(r.num);
+        }
+    }
+    if let Some(c) = catalog_num {
+        for idx in [signed_idx, 0] {
+            if let Some(r) = get_at(pdf, c, idx).ok().and_then(|o| {
+                o.as_dict()
+                    .and_then(|d| d.get(b"Metadata"))
+                    .and_then(Object::as_ref)
+            }) {
+                metadata.insert(r.num);
+            }
+        }
+    }
     for num in nums {
         out.examined += 1;
+        if metadata.contains(&num) {
+            continue;
+        }
         let old_entry = entry_as_of(pdf, num, signed_idx);
         let page = pages.iter().find(|(n, _)| *n == num).map(|(_, p)| *p);
         let new_obj = match pdf.get(ObjRef::new(num, 0)) {

@@ -30,6 +30,8 @@ pub use report::*;
 pub struct VerifyOptions {
     /// Trust anchors.
     pub anchors: Vec<Certificate>,
+    /// Intermediate certificates offered to path building (real documents often omit them).
+    pub intermediates: Vec<Certificate>,
     /// Never use the network (this version never does).
     pub offline: bool,
     /// "Now" for validity checks (Unix seconds); the current time when `None`.
@@ -96,9 +98,85 @@ pub fn verify_source<S: Source>(src: S, shown: String, opts: &VerifyOptions) -> 
         Err(e) => return damaged(shown, &e),
     };
     match pdf_signatures(&pdf, opts) {
-        Ok(signatures) => FileReport::conclude(shown, pdf.sections.len().max(1), signatures),
+        Ok(mut signatures) => {
+            signatures.extend(orphan_signatures(&pdf, &signatures));
+            FileReport::conclude(shown, pdf.sections.len().max(1), signatures)
+        }
         Err(e) => damaged(shown, &e),
     }
+}
+
+/// Signature dictionaries still in the file that no form field reaches (a tool re-saved the
+/// file after signing and dropped the fields, or rewrote it so the byte ranges no longer fit):
+/// the file carries signatures that no longer cover it, which a clerk must be told.
+fn orphan_signatures<S: Source>(pdf: &Pdf<S>, found: &[SignatureReport]) -> Vec<SignatureReport> {
+    let known: Vec<&Vec<u64>> = found.iter().filter_map(|s| s.byte_range.as_ref()).collect();
+    let mut out = Vec::new();
+    for (i, br) in scan_byte_ranges(pdf.source()).into_iter().enumerate() {
+        if known.contains(&&br) || out.len() >= 100 {
+            continue;
+        }
+        let mut ev = Eval::new(&format!("(orphan signature {})", i + 1), "signature", None);
+        ev.report.byte_range = Some(br.clone());
+        ev.report.coverage = Coverage::Invalid;
+        let fits = br.len() == 4 && br[2].checked_add(br[3]).is_some_and(|e| e <= pdf.len());
+        let (vi, en) = if fits {
+            (
+                "Tệp có chữ ký nhưng chữ ký đó không còn gắn với văn bản (ô chữ ký đã bị xoá khi tệp được lưu lại sau khi ký): văn bản đã bị thay đổi sau khi ký.",
+                "The file carries a signature that is no longer attached to the document (its field was removed when the file was saved again after signing): the document was changed after signing.",
+            )
+        } else {
+            (
+                "Tệp có chữ ký nhưng vùng ký không còn khớp với tệp: tệp đã được lưu lại (thay đổi) sau khi ký, chữ ký không còn giá trị cho nội dung hiện tại.",
+                "The file carries a signature whose signed range no longer fits the file: it was saved again (changed) after signing, so the signature does not cover what is there now.",
+            )
+        };
+        ev.flag(Indication::TotalFailed, SubIndication::FormatFailure, vi, en);
+        let mut r = ev.finish();
+        r.message = Message::new(vi, en);
+        out.push(r);
+    }
+    out
+}
+
+/// Every `/ByteRange [a b c d]` in the raw bytes (signature dictionaries are never in object
+/// streams, whose /Contents could not be patched in place).
+fn scan_byte_ranges<S: Source + ?Sized>(src: &S) -> Vec<Vec<u64>> {
+    const KEY: &[u8] = b"/ByteRange";
+    let finder = memchr::memmem::Finder::new(KEY);
+    let mut out = Vec::new();
+    let chunk = 4 << 20;
+    let mut pos = 0u64;
+    while pos < src.len() {
+        let Ok(w) = src.window(pos, chunk + 256) else {
+            break;
+        };
+        for at in finder.find_iter(&w) {
+            if at >= chunk && pos + (chunk as u64) < src.len() {
+                break; // the next window sees it
+            }
+            let tail = &w[at + KEY.len()..w.len().min(at + KEY.len() + 200)];
+            let Some(end) = tail.iter().position(|&b| b == b']') else {
+                continue;
+            };
+            let nums: Vec<u64> = String::from_utf8_lossy(&tail[..end])
+                .replace('[', " ")
+                .split_whitespace()
+                .filter_map(|t| t.parse().ok())
+                .collect();
+            if nums.len() == 4 && !out.contains(&nums) {
+                out.push(nums);
+            }
+            if out.len() > 1000 {
+                return out;
+            }
+        }
+        if w.len() <= chunk {
+            break;
+        }
+        pos += chunk as u64;
+    }
+    out
 }
 
 fn damaged(shown: String, e: &pdf::PdfError) -> FileReport {
@@ -766,7 +844,13 @@ fn check_cms(
     }
 
     // Chain to a trusted anchor.
-    let outcome = chain::build(signer, &sd.certificates, &opts.anchors);
+    let pool: Vec<Certificate> = sd
+        .certificates
+        .iter()
+        .chain(opts.intermediates.iter())
+        .cloned()
+        .collect();
+    let outcome = chain::build(signer, &pool, &opts.anchors);
     ev.report.chain = ChainReport {
         trusted: outcome.trusted,
         path: outcome
