@@ -81,3 +81,50 @@ fn a_forged_byte_range_is_caught() {
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["files"][0]["signatures"][0]["coverage"], "INVALID");
 }
+
+#[test]
+fn a_clerks_inbox_folder_with_a_summary_and_an_html_report() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    let nested = inbox.join("thang-11");
+    std::fs::create_dir_all(&nested).unwrap();
+    sign_token(&f.pdf("v17-classic.pdf"), &inbox.join("a.pdf"), "01", &[]);
+    sign_token(&f.pdf("xref-stream.pdf"), &nested.join("b.pdf"), "03", &[]);
+    std::fs::write(nested.join("broken.pdf"), b"%PDF-1.7 truncated").unwrap();
+    std::fs::write(inbox.join("notes.txt"), b"not checked").unwrap();
+    let root = f.root_pem();
+    let report = dir.path().join("report.html");
+    // Without -r only the top folder is checked.
+    let o = kyso(&[
+        "verify",
+        "--json",
+        "--trust",
+        root.to_str().unwrap(),
+        inbox.to_str().unwrap(),
+    ]);
+    assert_eq!(json(&o)["files"].as_array().unwrap().len(), 1);
+    let o = kyso(&[
+        "verify",
+        "-r",
+        "--trust",
+        root.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+        inbox.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the broken file fails the batch but does not stop it"
+    );
+    let text = stdout(&o);
+    assert!(text.contains("Tổng hợp: 2 HỢP LỆ"), "{text}");
+    assert!(text.contains("1 KHÔNG HỢP LỆ"), "{text}");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("Báo cáo kiểm tra chữ ký số")
+            && html.contains("Nguyễn Văn An")
+            && html.contains("broken.pdf")
+    );
+}
