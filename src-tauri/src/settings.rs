@@ -17,6 +17,8 @@ pub struct Settings {
     pub trust_anchor_files: Vec<String>,
     /// `vi` (default) or `en`.
     pub language: String,
+    /// Never use the network when checking (no CRL download).
+    pub offline: bool,
 }
 
 impl Default for Settings {
@@ -26,6 +28,7 @@ impl Default for Settings {
             tsa_urls: Vec::new(),
             trust_anchor_files: Vec::new(),
             language: "vi".into(),
+            offline: false,
         }
     }
 }

@@ -46,7 +46,8 @@ def env():
     config = os.path.join(WORK, "config")
     os.makedirs(config)
     with open(os.path.join(config, "settings.json"), "w") as f:
-        f.write('{"trust_anchor_files": ["%s"], "language": "vi"}' % os.path.join(pki, "root.cert.pem"))
+        # offline: the shadow-attack sample is a third-party file; tests never reach the internet.
+        f.write('{"trust_anchor_files": ["%s"], "language": "vi", "offline": true}' % os.path.join(pki, "root.cert.pem"))
     pick = os.path.join(WORK, "pick.txt")
     open(pick, "w").close()
     e = dict(os.environ, SOFTHSM2_CONF=os.path.join(pki, "softhsm/softhsm2.conf"), KYSO_PKCS11_MODULE=MODULE,

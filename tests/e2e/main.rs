@@ -5,6 +5,7 @@
 
 mod corpus;
 mod refusals;
+mod revocation;
 mod sign;
 mod support;
 mod tokens;

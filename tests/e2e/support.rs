@@ -43,11 +43,18 @@ pub fn fixtures() -> &'static Fixtures {
         let _ = std::fs::remove_dir_all(&base);
         let pki = base.join("pki");
         let pdfs = base.join("pdfs");
+        // A real HTTP server on loopback publishes the test CRL (its port is baked into the
+        // certificates' CRL distribution points).
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
         run_ok(
             Command::new("bash")
                 .arg(root.join("tests/fixtures/make-pki.sh"))
-                .arg(&pki),
+                .arg(&pki)
+                .env("KYSO_CRL_PORT", port.to_string()),
         );
+        let served = pki.clone();
+        std::thread::spawn(move || serve_files(listener, served));
         run_ok(
             Command::new("python3")
                 .arg(root.join("tests/fixtures/make_pdfs.py"))
@@ -64,6 +71,38 @@ pub fn fixtures() -> &'static Fixtures {
             .unwrap_or_else(|| PathBuf::from("/usr/lib/softhsm/libsofthsm2.so"));
         Fixtures { pki, pdfs, module }
     })
+}
+
+/// Minimal HTTP/1.0 file server: `GET /name` returns `dir/name` (names without slashes).
+fn serve_files(listener: std::net::TcpListener, dir: PathBuf) {
+    use std::io::{Read, Write};
+    for stream in listener.incoming() {
+        let Ok(mut s) = stream else { continue };
+        let mut buf = [0u8; 2048];
+        let n = s.read(&mut buf).unwrap_or(0);
+        let req = String::from_utf8_lossy(&buf[..n]);
+        let path = req
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("/")
+            .trim_start_matches('/')
+            .to_string();
+        let body = (!path.contains('/') && !path.contains(".."))
+            .then(|| std::fs::read(dir.join(&path)).ok())
+            .flatten();
+        let _ = match body {
+            Some(b) => s
+                .write_all(
+                    format!(
+                        "HTTP/1.0 200 OK\r\nContent-Type: application/pkix-crl\r\nContent-Length: {}\r\n\r\n",
+                        b.len()
+                    )
+                    .as_bytes(),
+                )
+                .and_then(|_| s.write_all(&b)),
+            None => s.write_all(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n"),
+        };
+    }
 }
 
 impl Fixtures {
@@ -315,6 +354,18 @@ pub fn kyso_verify(paths: &[&Path]) -> (i32, serde_json::Value) {
     let f = fixtures();
     let root = f.root_pem();
     let mut args = vec!["verify", "--json", "--trust", root.to_str().unwrap()];
+    for p in paths {
+        args.push(p.to_str().unwrap());
+    }
+    let o = kyso(&args);
+    (o.status.code().unwrap_or(-1), json(&o))
+}
+
+/// `kyso verify --json --offline` (for third-party files, whose CRLs live on the internet).
+pub fn kyso_verify_offline(paths: &[&Path]) -> (i32, serde_json::Value) {
+    let f = fixtures();
+    let root = f.root_pem();
+    let mut args = vec!["verify", "--json", "--offline", "--trust", root.to_str().unwrap()];
     for p in paths {
         args.push(p.to_str().unwrap());
     }

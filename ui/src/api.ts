@@ -13,7 +13,7 @@ export interface CertEntry {
 export interface ModuleEntry { path: string; error: CommandError | null; tokens: number }
 export interface CertList { modules: ModuleEntry[]; certificates: CertEntry[] }
 
-export interface Settings { module_paths: string[]; tsa_urls: string[]; trust_anchor_files: string[]; language: "vi" | "en" }
+export interface Settings { module_paths: string[]; tsa_urls: string[]; trust_anchor_files: string[]; language: "vi" | "en"; offline: boolean }
 
 export interface FileResult { file: string; output: string | null; status: "signed" | "failed" | "cancelled"; error: CommandError | null }
 

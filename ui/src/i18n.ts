@@ -70,6 +70,7 @@ const S = {
   tsa: ["Máy chủ dấu thời gian (TSA), mỗi dòng một URL", "Timestamp servers (TSA), one URL per line"],
   anchors: ["Tệp chứng thư gốc tin cậy (PEM), mỗi dòng một tệp", "Trusted root certificate files (PEM), one per line"],
   language: ["Ngôn ngữ", "Language"],
+  offline: ["Không dùng mạng khi kiểm tra (không tải danh sách thu hồi)", "Never use the network when checking (no revocation download)"],
   save: ["Lưu", "Save"],
   saved: ["Đã lưu cài đặt.", "Settings saved."],
   preview_none: ["Không xem trước được tệp này.", "No preview for this file."],

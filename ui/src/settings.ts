@@ -22,6 +22,8 @@ export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) =>
   anchors.value = s.trust_anchor_files.join("\n");
   const lang = h("select", { id: "set-language" }, h("option", { value: "vi" }, "Tiếng Việt"), h("option", { value: "en" }, "English")) as HTMLSelectElement;
   lang.value = s.language;
+  const offline = h("input", { id: "set-offline", type: "checkbox" }) as HTMLInputElement;
+  offline.checked = s.offline;
   const status = h("p", { id: "settings-status", role: "status" });
   main.append(h("section", { id: "settings-screen", class: "screen single" },
     h("h1", {}, t("settings_title")),
@@ -29,9 +31,10 @@ export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) =>
     h("label", { for: "set-tsa" }, t("tsa")), tsa,
     h("label", { for: "set-anchors" }, t("anchors")), anchors,
     h("label", { for: "set-language" }, t("language")), lang,
+    h("label", { for: "set-offline" }, offline, " ", t("offline")),
     h("div", { class: "row" }, h("button", { class: "primary", id: "save-settings", onclick: async () => {
       try {
-        const saved = await api.saveSettings({ module_paths: lines(modules.value), tsa_urls: lines(tsa.value), trust_anchor_files: lines(anchors.value), language: lang.value as Lang });
+        const saved = await api.saveSettings({ module_paths: lines(modules.value), tsa_urls: lines(tsa.value), trust_anchor_files: lines(anchors.value), language: lang.value as Lang, offline: offline.checked });
         status.className = "ok";
         status.textContent = t("saved");
         if (saved.language !== s.language) onLanguage(saved.language);

@@ -7,14 +7,12 @@ use tauri::{AppHandle, Emitter, Manager, State};
 use crate::error::{CmdResult, CommandError};
 use crate::state::AppState;
 
-/// Verification options from the settings (trust anchors).
+/// Verification options from the settings (trust anchors, offline) and the trust store.
 pub fn options(state: &AppState) -> CmdResult<VerifyOptions> {
-    let files = state
-        .settings
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .trust_anchor_files
-        .clone();
+    let (files, offline) = {
+        let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
+        (s.trust_anchor_files.clone(), s.offline)
+    };
     let mut anchors = Vec::new();
     for f in files {
         let data =
@@ -26,7 +24,7 @@ pub fn options(state: &AppState) -> CmdResult<VerifyOptions> {
     Ok(VerifyOptions {
         anchors,
         intermediates: store.intermediates,
-        offline: true,
+        offline,
         now: None,
     })
 }

@@ -8,6 +8,7 @@ pub mod chain;
 pub mod diff;
 pub mod html;
 pub mod report;
+pub mod revocation;
 pub mod timestamp;
 
 use std::fs::File;
@@ -195,6 +196,7 @@ fn pdf_signatures<S: Source>(
     opts: &VerifyOptions,
 ) -> Result<Vec<SignatureReport>, pdf::PdfError> {
     let (_, catalog) = pdf::catalog(pdf)?;
+    let doc_crls = revocation::dss_crls(pdf, &catalog);
     let mut seen = Vec::new();
     let mut out = Vec::new();
     for f in pdf::fields(pdf, &catalog)? {
@@ -211,7 +213,7 @@ fn pdf_signatures<S: Source>(
         let Some(sig) = pdf.resolve(v)?.as_dict().cloned() else {
             continue;
         };
-        out.push(check_pdf_signature(pdf, &f.name, &sig, opts));
+        out.push(check_pdf_signature(pdf, &f.name, &sig, opts, &doc_crls));
     }
     Ok(out)
 }
@@ -320,6 +322,7 @@ fn check_pdf_signature<S: Source>(
     field: &str,
     sig: &pdf::Dict,
     opts: &VerifyOptions,
+    doc_crls: &[Vec<u8>],
 ) -> SignatureReport {
     let sub_filter = sig
         .get_name(b"SubFilter")
@@ -445,6 +448,7 @@ fn check_pdf_signature<S: Source>(
         pades,
         sha1_subfilter,
         opts,
+        doc_crls,
     );
     ev.finish()
 }
@@ -575,6 +579,7 @@ fn check_document_timestamp(
 }
 
 /// CMS-level checks shared by PDF and detached signatures.
+#[allow(clippy::too_many_arguments)]
 fn check_cms(
     ev: &mut Eval,
     cms_der: &[u8],
@@ -583,6 +588,7 @@ fn check_cms(
     pades: bool,
     sha1_subfilter: bool,
     opts: &VerifyOptions,
+    doc_crls: &[Vec<u8>],
 ) {
     if let Some((t, src)) = claimed {
         ev.report.claimed_time = Some(timefmt::rfc3339(t));
@@ -915,6 +921,13 @@ fn check_cms(
             ),
         );
     }
+    // Revocation of the signer's certificate, judged at the best time we have.
+    if let Some(issuer) = outcome.path.get(1) {
+        let mut crls: Vec<Vec<u8>> = sd.crls.clone();
+        crls.extend(revocation::archived_crls(si));
+        crls.extend(doc_crls.iter().cloned());
+        revocation::check(ev, signer, issuer, &crls, at, poe, opts.offline);
+    }
     for c in outcome.path.iter().skip(1) {
         let (cnb, cna) = cert::validity(c);
         if at < cnb || at > cna {
@@ -1006,7 +1019,7 @@ pub fn verify_detached(p7s: &Path, content: &Path, opts: &VerifyOptions) -> File
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut ev = Eval::new(&name, "signature", Some("CAdES".into()));
-    check_cms(&mut ev, &cms, &mut digest_of, None, false, false, opts);
+    check_cms(&mut ev, &cms, &mut digest_of, None, false, false, opts, &[]);
     FileReport::conclude(shown, 1, vec![ev.finish()])
 }
 

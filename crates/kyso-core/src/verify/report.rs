@@ -43,6 +43,12 @@ pub enum SubIndication {
     ChangesNotAllowed,
     /// Algorithm not supported by Kyso.
     SignatureAlgorithmUnsupported,
+    /// The certificate was revoked before the signing time.
+    Revoked,
+    /// Revoked after the claimed signing time, but nothing proves the signature is older.
+    RevokedNoPoe,
+    /// Revocation could not be checked now (offline, server unreachable): try again.
+    TryLater,
 }
 
 /// What part of the file a signature covers.
@@ -166,7 +172,8 @@ pub struct SignatureReport {
     pub chain: ChainReport,
     /// Certificate valid at the claimed time.
     pub certificate_valid_at_time: Option<bool>,
-    /// Revocation status: `NOT_CHECKED` in this version.
+    /// Revocation status: `GOOD`, `REVOKED`, `UNKNOWN` (could not be checked),
+    /// `NOT_AVAILABLE` (the certificate names no CRL), `NOT_CHECKED`.
     pub revocation: String,
 }
 

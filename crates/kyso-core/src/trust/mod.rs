@@ -8,6 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod crl;
+pub mod fetch;
+
 use der::Encode;
 use x509_cert::Certificate;
 

@@ -1,0 +1,39 @@
+//! HTTP fetching of revocation data (CRLs). Plain `http://` only in this version — that is
+//! how the Vietnamese CAs publish CRLs — with a timeout and a size limit; failures are
+//! reported, never retried in a loop. Offline mode never calls this.
+
+use std::time::Duration;
+
+/// Largest CRL accepted.
+pub const MAX_CRL: u64 = 20 << 20;
+
+/// Why a fetch failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// Not an http:// URL.
+    #[error("unsupported URL {0}")]
+    Unsupported(String),
+    /// Network or server error.
+    #[error("{0}")]
+    Network(String),
+}
+
+/// GETs `url` (http only), at most `limit` bytes, 10 s overall.
+pub fn get(url: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
+    if !url.starts_with("http://") {
+        return Err(FetchError::Unsupported(url.to_string()));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut resp = agent
+        .get(url)
+        .call()
+        .map_err(|e| FetchError::Network(e.to_string()))?;
+    resp.body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|e| FetchError::Network(e.to_string()))
+}

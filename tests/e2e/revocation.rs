@@ -1,0 +1,71 @@
+//! Revocation from CRLs served by a real HTTP server on 127.0.0.1 (started by the fixtures).
+
+use crate::support::*;
+
+fn sign_p12(name: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    let f = fixtures();
+    let out = dir.join(format!("{name}.pdf"));
+    let o = kyso(&[
+        "sign",
+        f.pdf("v17-classic.pdf").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--p12",
+        f.pki.join(format!("{name}.p12")).to_str().unwrap(),
+        "--p12-password-env",
+        "KYSO_P12_PASS",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn first_sig(v: &serde_json::Value) -> serde_json::Value {
+    v["files"][0]["signatures"][0].clone()
+}
+
+#[test]
+fn good_revoked_unreachable_and_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = sign_p12("crl-good", dir.path());
+    let (code, v) = kyso_verify(&[&good]);
+    let s = first_sig(&v);
+    assert_eq!(code, 0, "{s}");
+    assert_eq!(s["revocation"], "GOOD");
+
+    let revoked = sign_p12("crl-revoked", dir.path());
+    let (code, v) = kyso_verify(&[&revoked]);
+    let s = first_sig(&v);
+    assert_eq!(code, 1);
+    assert_eq!(s["indication"], "TOTAL_FAILED", "{s}");
+    assert_eq!(s["sub_indication"], "REVOKED");
+    assert_eq!(s["revocation"], "REVOKED");
+    assert!(s["message"]["vi"].as_str().is_some());
+
+    // The CRL server named in the certificate does not answer: never passed silently.
+    let down = sign_p12("crl-down", dir.path());
+    let (code, v) = kyso_verify(&[&down]);
+    let s = first_sig(&v);
+    assert_eq!(code, 1);
+    assert_eq!(s["indication"], "INDETERMINATE", "{s}");
+    assert_eq!(s["sub_indication"], "TRY_LATER");
+
+    // Offline: no network at all, and the report says which check was not made.
+    let f = fixtures();
+    let o = kyso(&[
+        "verify",
+        "--json",
+        "--offline",
+        "--trust",
+        f.root_pem().to_str().unwrap(),
+        good.to_str().unwrap(),
+    ]);
+    let s = first_sig(&json(&o));
+    assert_eq!(s["sub_indication"], "TRY_LATER");
+    assert!(s["findings"].to_string().contains("offline"), "{s}");
+
+    // Certificates that name no CRL are reported as such.
+    let plain = dir.path().join("plain.pdf");
+    sign_token(&f.pdf("v17-classic.pdf"), &plain, "01", &[]);
+    let (_, v) = kyso_verify(&[&plain]);
+    assert_eq!(first_sig(&v)["revocation"], "NOT_AVAILABLE");
+}
