@@ -13,6 +13,7 @@ import time
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as EC
@@ -98,9 +99,24 @@ def wait(d, css, timeout=30):
 
 
 def click(d, css, timeout=30):
-    el = WebDriverWait(d, timeout).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
-    el.click()
-    return el
+    """Clicks the element; the UI redraws when tokens are polled, so re-find on staleness."""
+    for _ in range(10):
+        el = WebDriverWait(d, timeout).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
+        try:
+            el.click()
+            return el
+        except StaleElementReferenceException:
+            time.sleep(0.2)
+    raise AssertionError("element kept going stale: " + css)
+
+
+def text_of(d, css, timeout=30):
+    for _ in range(10):
+        try:
+            return wait(d, css, timeout).text
+        except StaleElementReferenceException:
+            time.sleep(0.2)
+    raise AssertionError("element kept going stale: " + css)
 
 
 def shot(d, name):
@@ -127,18 +143,17 @@ def test_sign_a_pdf_with_the_token(env, app):
     click(app, "#pick-files")
     wait(app, "#file-list li")
     click(app, '#cert-list .cert[data-id="01"]')
-    card = wait(app, '#cert-list .cert.selected[data-id="01"]')
-    assert "Nguyễn Văn An" in card.text and "UBND tỉnh Bắc Giang" in card.text
-    click(app, "#reason")
-    app.find_element(By.ID, "reason").send_keys("Phê duyệt")
+    card = text_of(app, '#cert-list .cert.selected[data-id="01"]')
+    assert "Nguyễn Văn An" in card and "UBND tỉnh Bắc Giang" in card
+    click(app, "#reason").send_keys("Phê duyệt")
     click(app, "#sign-btn")
     pin = wait(app, "#pin-input")
     assert pin.get_attribute("value") == "", "the PIN field is never pre-filled"
     shot(app, "sign-pin-dialog")
     pin.send_keys(PIN)
     click(app, "#pin-ok")
-    result = wait(app, '#results .result[data-status="signed"]', timeout=60)
-    assert "Đã ký" in result.text
+    result = text_of(app, '#results .result[data-status="signed"]', timeout=60)
+    assert "Đã ký" in result
     shot(app, "sign-done")
     out = os.path.join(WORK, "Quyet dinh 01-signed.pdf")
     assert os.path.exists(out)
@@ -157,9 +172,9 @@ def test_a_wrong_pin_shows_the_token_warning_and_signs_nothing(env, app):
     click(app, "#sign-btn")
     wait(app, "#pin-input").send_keys("000000")
     click(app, "#pin-ok")
-    err = wait(app, "#sign-error", timeout=60)
-    assert "Mã PIN không đúng" in err.text
-    assert "đã có lần nhập sai" in err.text, err.text  # tries-left flag from the token
+    err = text_of(app, "#sign-error", timeout=60)
+    assert "Mã PIN không đúng" in err
+    assert "đã có lần nhập sai" in err, err  # tries-left flag from the token
     shot(app, "sign-wrong-pin")
     assert not os.path.exists(os.path.join(WORK, "Cong van 02-signed.pdf"))
     assert not app.find_elements(By.CSS_SELECTOR, '#results .result[data-status="signed"]')

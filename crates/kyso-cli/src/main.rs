@@ -120,7 +120,7 @@ fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
             reason: "no token driver was found; install your token's driver or pass --pkcs11".into(),
         }));
     };
-    let module = Module::load(path)?;
+    let module = std::sync::Arc::new(Module::load(path)?);
     let mut pin = pin_from_flags(a)?;
     if pin.is_none() {
         // Prompt only when the chosen token has no PIN pad.
@@ -142,32 +142,7 @@ fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
     if a.raw_mechanism {
         signer.use_raw_mechanisms();
     }
-    // The module must outlive the session: keep both together.
-    Ok(Box::new(TokenSigner {
-        _module: module,
-        inner: signer,
-    }))
-}
-
-/// A token signer that owns its module (finalized after the session closes).
-struct TokenSigner {
-    inner: kyso_core::signer::pkcs11::Pkcs11Signer,
-    _module: Module,
-}
-
-impl Signer for TokenSigner {
-    fn certificate(&self) -> &kyso_core::cert::Certificate {
-        self.inner.certificate()
-    }
-    fn chain(&self) -> &[kyso_core::cert::Certificate] {
-        self.inner.chain()
-    }
-    fn key_kind(&self) -> kyso_core::crypto::KeyKind {
-        self.inner.key_kind()
-    }
-    fn sign(&mut self, req: &kyso_core::signer::SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
-        self.inner.sign(req)
-    }
+    Ok(Box::new(signer))
 }
 
 fn default_output(input: &Path, detached: bool) -> PathBuf {

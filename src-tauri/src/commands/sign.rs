@@ -101,34 +101,12 @@ fn open_signer(state: &AppState, request: &SignRequest, pin: Option<&Secret>) ->
         .iter()
         .find(|t| t.serial == serial)
         .ok_or_else(|| CommandError::new("TOKEN_MISSING", "the token was removed"))?;
-    let signer = module.open_signer(Some(&token.label), Some(cert_id), pin, &[])?;
-    Ok(Box::new(TokenSigner {
-        _module: module,
-        inner: signer,
-    }))
-}
-
-struct TokenSigner {
-    inner: kyso_core::signer::pkcs11::Pkcs11Signer,
-    _module: std::sync::Arc<kyso_core::signer::pkcs11::Module>,
-}
-
-impl Signer for TokenSigner {
-    fn certificate(&self) -> &kyso_core::cert::Certificate {
-        self.inner.certificate()
-    }
-    fn chain(&self) -> &[kyso_core::cert::Certificate] {
-        self.inner.chain()
-    }
-    fn key_kind(&self) -> kyso_core::crypto::KeyKind {
-        self.inner.key_kind()
-    }
-    fn sign(
-        &mut self,
-        req: &kyso_core::signer::SignRequest<'_>,
-    ) -> Result<Vec<u8>, kyso_core::signer::SignerError> {
-        self.inner.sign(req)
-    }
+    Ok(Box::new(module.open_signer(
+        Some(&token.label),
+        Some(cert_id),
+        pin,
+        &[],
+    )?))
 }
 
 /// A name next to `input` that does not exist yet: `X-signed.pdf`, `X-signed (2).pdf`, …

@@ -80,28 +80,43 @@ pub fn attach<S: Source>(
     update.put(field_ref, Object::Dict(widget));
 
     // Page /Annots: direct array, array object, or none.
-    match page.get(b"Annots").cloned() {
+    if push_ref(pdf, update, &mut page, b"Annots", field_ref)? {
+        update.put(page_ref, Object::Dict(page));
+    }
+    ensure_sig_flags(pdf, catalog, cat_ref, update, Some(field_ref))?;
+    Ok(name)
+}
+
+/// Appends `r` to the array `dict[key]`, which may be direct, an array object, or absent.
+/// Returns whether `dict` itself changed (an array object is rewritten on its own).
+fn push_ref<S: Source>(
+    pdf: &Pdf<S>,
+    update: &mut Update,
+    dict: &mut Dict,
+    key: &[u8],
+    r: ObjRef,
+) -> Result<bool, Error> {
+    match dict.get(key).cloned() {
         Some(Object::Ref(arr_ref)) => {
             let mut arr = pdf
                 .get(arr_ref)?
                 .as_array()
                 .map(<[Object]>::to_vec)
                 .unwrap_or_default();
-            arr.push(Object::Ref(field_ref));
+            arr.push(Object::Ref(r));
             update.put(arr_ref, Object::Array(arr));
+            Ok(false)
         }
         Some(Object::Array(mut arr)) => {
-            arr.push(Object::Ref(field_ref));
-            page.set(b"Annots", Object::Array(arr));
-            update.put(page_ref, Object::Dict(page));
+            arr.push(Object::Ref(r));
+            dict.set(key, Object::Array(arr));
+            Ok(true)
         }
         _ => {
-            page.set(b"Annots", Object::Array(vec![Object::Ref(field_ref)]));
-            update.put(page_ref, Object::Dict(page));
+            dict.set(key, Object::Array(vec![Object::Ref(r)]));
+            Ok(true)
         }
     }
-    ensure_sig_flags(pdf, catalog, cat_ref, update, Some(field_ref))?;
-    Ok(name)
 }
 
 /// Adds `new_field` to `/AcroForm /Fields` (creating the AcroForm if needed) and sets
@@ -119,22 +134,7 @@ fn ensure_sig_flags<S: Source>(
         _ => (None, Dict::new()),
     };
     if let Some(f) = new_field {
-        match form.get(b"Fields").cloned() {
-            Some(Object::Ref(arr_ref)) => {
-                let mut arr = pdf
-                    .get(arr_ref)?
-                    .as_array()
-                    .map(<[Object]>::to_vec)
-                    .unwrap_or_default();
-                arr.push(Object::Ref(f));
-                update.put(arr_ref, Object::Array(arr));
-            }
-            Some(Object::Array(mut arr)) => {
-                arr.push(Object::Ref(f));
-                form.set(b"Fields", Object::Array(arr));
-            }
-            _ => form.set(b"Fields", Object::Array(vec![Object::Ref(f)])),
-        }
+        push_ref(pdf, update, &mut form, b"Fields", f)?;
     }
     let flags = form.get_int(b"SigFlags").unwrap_or(0) | 3;
     form.set(b"SigFlags", Object::Int(flags));

@@ -6,6 +6,7 @@
 //! a PIN pad (protected authentication path) log in without a PIN from us.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
@@ -145,6 +146,27 @@ impl Module {
         &self.path
     }
 
+    /// One `C_Login` (no PIN: the token's PIN pad). A wrong PIN is reported with the token's
+    /// flags re-read after the failure — they say how close it is to locking. Never retried.
+    fn login(&self, session: &Session, slot: Slot, pin: Option<&Secret>) -> Result<(), SignerError> {
+        let auth = pin.map(|p| cryptoki::types::AuthPin::from(p.expose().to_owned()));
+        match session.login(UserType::User, auth.as_ref()) {
+            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
+            Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
+                let after = self
+                    .ctx
+                    .get_token_info(slot)
+                    .map(|i| pin_state(&i))
+                    .unwrap_or_default();
+                if after.locked {
+                    return Err(SignerError::PinLocked);
+                }
+                Err(SignerError::PinIncorrect(after))
+            }
+            Err(e) => Err(ck_err(e)),
+        }
+    }
+
     fn slots(&self) -> Result<Vec<Slot>, SignerError> {
         self.ctx.get_slots_with_initialized_token().map_err(ck_err)
     }
@@ -159,19 +181,8 @@ impl Module {
             let session = self.ctx.open_ro_session(slot).map_err(ck_err)?;
             let logged_in = match pin {
                 Some(p) if !pin_state(&info).locked && !info.protected_authentication_path() => {
-                    let auth = cryptoki::types::AuthPin::from(p.expose().to_owned());
-                    match session.login(UserType::User, Some(&auth)) {
-                        Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => true,
-                        Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
-                            let after = self
-                                .ctx
-                                .get_token_info(slot)
-                                .map(|i| pin_state(&i))
-                                .unwrap_or_default();
-                            return Err(SignerError::PinIncorrect(after));
-                        }
-                        Err(e) => return Err(ck_err(e)),
-                    }
+                    self.login(&session, slot, Some(p))?;
+                    true
                 }
                 _ => false,
             };
@@ -206,8 +217,9 @@ impl Module {
     }
 
     /// Opens a signer: picks the token and certificate, logs in once, pairs the private key.
+    /// The signer keeps the module loaded for as long as it lives.
     pub fn open_signer(
-        &self,
+        self: &Arc<Self>,
         token: Option<&str>,
         cert_selector: Option<&str>,
         pin: Option<&Secret>,
@@ -242,28 +254,10 @@ impl Module {
         // selector never costs a PIN try.
         let certs = find_certs(&session)?;
         let chosen = select_cert(&certs, cert_selector)?;
-        let login = if info.protected_authentication_path() {
-            session.login(UserType::User, None)
+        if info.protected_authentication_path() {
+            self.login(&session, slot, None)?;
         } else {
-            let pin = pin.ok_or(SignerError::PinRequired)?;
-            let auth = cryptoki::types::AuthPin::from(pin.expose().to_owned());
-            session.login(UserType::User, Some(&auth))
-        };
-        match login {
-            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
-            Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
-                // Re-read the flags: they now say how close the token is to locking.
-                let after = self
-                    .ctx
-                    .get_token_info(slot)
-                    .map(|i| pin_state(&i))
-                    .unwrap_or_default();
-                if after.locked {
-                    return Err(SignerError::PinLocked);
-                }
-                return Err(SignerError::PinIncorrect(after));
-            }
-            Err(e) => return Err(ck_err(e)),
+            self.login(&session, slot, Some(pin.ok_or(SignerError::PinRequired)?))?;
         }
         let key = find_private_key(&session, &chosen)?.ok_or(SignerError::NoSigningCert)?;
         let spki = &chosen.cert.tbs_certificate.subject_public_key_info;
@@ -278,6 +272,7 @@ impl Module {
         let chain = chain_for(&chosen.cert, &pool);
         Ok(Pkcs11Signer {
             session,
+            _module: self.clone(),
             key,
             cert: chosen.cert,
             chain,
@@ -445,7 +440,9 @@ fn select_cert(certs: &[FoundCert], selector: Option<&str>) -> Result<FoundCert,
 
 /// A logged-in token session bound to one key and certificate.
 pub struct Pkcs11Signer {
+    // Declared first so the session is closed before the module can be finalized.
     session: Session,
+    _module: Arc<Module>,
     key: ObjectHandle,
     cert: Certificate,
     chain: Vec<Certificate>,
