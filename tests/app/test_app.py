@@ -119,6 +119,10 @@ def text_of(d, css, timeout=30):
     raise AssertionError("element kept going stale: " + css)
 
 
+def visible(d, css, timeout=30):
+    return WebDriverWait(d, timeout).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
+
+
 def shot(d, name):
     d.save_screenshot(os.path.join(WORK, "screens", name + ".png"))
 
@@ -147,7 +151,7 @@ def test_sign_a_pdf_with_the_token(env, app):
     assert "Nguyễn Văn An" in card and "UBND tỉnh Bắc Giang" in card
     click(app, "#reason").send_keys("Phê duyệt")
     click(app, "#sign-btn")
-    pin = wait(app, "#pin-input")
+    pin = visible(app, "#pin-input")  # the dialog is open
     assert pin.get_attribute("value") == "", "the PIN field is never pre-filled"
     shot(app, "sign-pin-dialog")
     pin.send_keys(PIN)
@@ -170,7 +174,7 @@ def test_a_wrong_pin_shows_the_token_warning_and_signs_nothing(env, app):
     click(app, '#cert-list .cert[data-id="01"]')
     wait(app, '#cert-list .cert.selected[data-id="01"]')
     click(app, "#sign-btn")
-    wait(app, "#pin-input").send_keys("000000")
+    visible(app, "#pin-input").send_keys("000000")
     click(app, "#pin-ok")
     err = text_of(app, "#sign-error", timeout=60)
     assert "Mã PIN không đúng" in err

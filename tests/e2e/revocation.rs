@@ -1,4 +1,5 @@
-//! Revocation from CRLs served by a real HTTP server on 127.0.0.1 (started by the fixtures).
+//! Revocation from CRLs served by a real HTTP server and from a real OCSP responder
+//! (`openssl ocsp`), both on 127.0.0.1 and started by the fixtures.
 
 use crate::support::*;
 
@@ -68,4 +69,22 @@ fn good_revoked_unreachable_and_offline() {
     sign_token(&f.pdf("v17-classic.pdf"), &plain, "01", &[]);
     let (_, v) = kyso_verify(&[&plain]);
     assert_eq!(first_sig(&v)["revocation"], "NOT_AVAILABLE");
+}
+
+#[test]
+fn ocsp_good_and_revoked_from_a_real_responder() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = sign_p12("ocsp-good", dir.path());
+    let (code, v) = kyso_verify(&[&good]);
+    let s = first_sig(&v);
+    assert_eq!(code, 0, "{s}");
+    assert_eq!(s["revocation"], "GOOD");
+    assert!(s["findings"].to_string().contains("online OCSP"), "{s}");
+
+    let revoked = sign_p12("ocsp-revoked", dir.path());
+    let (code, v) = kyso_verify(&[&revoked]);
+    let s = first_sig(&v);
+    assert_eq!(code, 1);
+    assert_eq!(s["indication"], "TOTAL_FAILED", "{s}");
+    assert_eq!(s["sub_indication"], "REVOKED");
 }

@@ -47,14 +47,54 @@ pub fn fixtures() -> &'static Fixtures {
         // certificates' CRL distribution points).
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
+        let ocsp_port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
         run_ok(
             Command::new("bash")
                 .arg(root.join("tests/fixtures/make-pki.sh"))
                 .arg(&pki)
-                .env("KYSO_CRL_PORT", port.to_string()),
+                .env("KYSO_CRL_PORT", port.to_string())
+                .env("KYSO_OCSP_PORT", ocsp_port.to_string()),
         );
         let served = pki.clone();
         std::thread::spawn(move || serve_files(listener, served));
+        // A real OCSP responder (openssl ocsp) on loopback; it stops by itself. Readiness is
+        // read from its "ACCEPT" line: probing with an empty connection would hang it.
+        let mut responder = Command::new("timeout")
+            .args(["300", "openssl", "ocsp", "-index", "index.txt", "-port"])
+            .arg(ocsp_port.to_string())
+            .args([
+                "-rsigner",
+                "ocsp.cert.pem",
+                "-rkey",
+                "ocsp.key.pem",
+                "-CA",
+                "intermediate.cert.pem",
+                "-nmin",
+                "10",
+            ])
+            .current_dir(&pki)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = responder.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                if line.starts_with("ACCEPT") {
+                    let _ = tx.send(());
+                }
+            }
+            // `timeout` ends the responder; reap it.
+            let _ = responder.wait();
+        });
+        let _ = rx.recv_timeout(std::time::Duration::from_secs(10));
         run_ok(
             Command::new("python3")
                 .arg(root.join("tests/fixtures/make_pdfs.py"))

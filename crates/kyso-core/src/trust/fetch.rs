@@ -6,6 +6,8 @@ use std::time::Duration;
 
 /// Largest CRL accepted.
 pub const MAX_CRL: u64 = 20 << 20;
+/// Largest OCSP response accepted.
+pub const MAX_OCSP: u64 = 1 << 20;
 
 /// Why a fetch failed.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +32,27 @@ pub fn get(url: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
     let mut resp = agent
         .get(url)
         .call()
+        .map_err(|e| FetchError::Network(e.to_string()))?;
+    resp.body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|e| FetchError::Network(e.to_string()))
+}
+
+/// POSTs `body` to `url` (http only) as `content_type`, at most `limit` bytes back, 10 s.
+pub fn post(url: &str, content_type: &str, body: &[u8], limit: u64) -> Result<Vec<u8>, FetchError> {
+    if !url.starts_with("http://") {
+        return Err(FetchError::Unsupported(url.to_string()));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut resp = agent
+        .post(url)
+        .header("Content-Type", content_type)
+        .send(body)
         .map_err(|e| FetchError::Network(e.to_string()))?;
     resp.body_mut()
         .with_config()

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 pub mod crl;
 pub mod fetch;
+pub mod ocsp;
 
 use der::Encode;
 use x509_cert::Certificate;

@@ -26,6 +26,9 @@ use crate::pdf::{self, Object, Pdf};
 use crate::timefmt;
 pub use report::*;
 
+/// Revocation data stored in the document (DSS CRLs, DSS OCSP responses).
+type DocRevocation<'a> = (&'a [Vec<u8>], &'a [Vec<u8>]);
+
 /// What to trust and when.
 #[derive(Clone, Debug, Default)]
 pub struct VerifyOptions {
@@ -196,7 +199,8 @@ fn pdf_signatures<S: Source>(
     opts: &VerifyOptions,
 ) -> Result<Vec<SignatureReport>, pdf::PdfError> {
     let (_, catalog) = pdf::catalog(pdf)?;
-    let doc_crls = revocation::dss_crls(pdf, &catalog);
+    let doc_crls = revocation::dss_items(pdf, &catalog, b"CRLs");
+    let doc_ocsps = revocation::dss_items(pdf, &catalog, b"OCSPs");
     let mut seen = Vec::new();
     let mut out = Vec::new();
     for f in pdf::fields(pdf, &catalog)? {
@@ -213,7 +217,13 @@ fn pdf_signatures<S: Source>(
         let Some(sig) = pdf.resolve(v)?.as_dict().cloned() else {
             continue;
         };
-        out.push(check_pdf_signature(pdf, &f.name, &sig, opts, &doc_crls));
+        out.push(check_pdf_signature(
+            pdf,
+            &f.name,
+            &sig,
+            opts,
+            (&doc_crls, &doc_ocsps),
+        ));
     }
     Ok(out)
 }
@@ -322,7 +332,7 @@ fn check_pdf_signature<S: Source>(
     field: &str,
     sig: &pdf::Dict,
     opts: &VerifyOptions,
-    doc_crls: &[Vec<u8>],
+    doc_revocation: DocRevocation<'_>,
 ) -> SignatureReport {
     let sub_filter = sig
         .get_name(b"SubFilter")
@@ -448,7 +458,7 @@ fn check_pdf_signature<S: Source>(
         pades,
         sha1_subfilter,
         opts,
-        doc_crls,
+        doc_revocation,
     );
     ev.finish()
 }
@@ -588,7 +598,7 @@ fn check_cms(
     pades: bool,
     sha1_subfilter: bool,
     opts: &VerifyOptions,
-    doc_crls: &[Vec<u8>],
+    doc_revocation: DocRevocation<'_>,
 ) {
     if let Some((t, src)) = claimed {
         ev.report.claimed_time = Some(timefmt::rfc3339(t));
@@ -924,9 +934,15 @@ fn check_cms(
     // Revocation of the signer's certificate, judged at the best time we have.
     if let Some(issuer) = outcome.path.get(1) {
         let mut crls: Vec<Vec<u8>> = sd.crls.clone();
-        crls.extend(revocation::archived_crls(si));
-        crls.extend(doc_crls.iter().cloned());
-        revocation::check(ev, signer, issuer, &crls, at, poe, opts.offline);
+        crls.extend(revocation::archived(si, 0));
+        crls.extend(doc_revocation.0.iter().cloned());
+        let mut ocsps = revocation::archived(si, 1);
+        ocsps.extend(doc_revocation.1.iter().cloned());
+        let evidence = revocation::Evidence {
+            crls: &crls,
+            ocsps: &ocsps,
+        };
+        revocation::check(ev, signer, issuer, &evidence, at, poe, opts.offline);
     }
     for c in outcome.path.iter().skip(1) {
         let (cnb, cna) = cert::validity(c);
@@ -1019,7 +1035,16 @@ pub fn verify_detached(p7s: &Path, content: &Path, opts: &VerifyOptions) -> File
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut ev = Eval::new(&name, "signature", Some("CAdES".into()));
-    check_cms(&mut ev, &cms, &mut digest_of, None, false, false, opts, &[]);
+    check_cms(
+        &mut ev,
+        &cms,
+        &mut digest_of,
+        None,
+        false,
+        false,
+        opts,
+        (&[], &[]),
+    );
     FileReport::conclude(shown, 1, vec![ev.finish()])
 }
 

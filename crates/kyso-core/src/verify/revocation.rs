@@ -1,8 +1,9 @@
-//! Revocation of the signer's certificate from CRLs: those embedded in the signature (CMS
-//! `crls`, Adobe's revocation-info archival attribute), in the document's DSS, and — unless
-//! offline — fetched from the certificate's CRL distribution points. A revocation before the
-//! signing time fails the signature; one after it needs a proof of time (a timestamp);
-//! revocation that cannot be checked is never passed silently. (OCSP comes next.)
+//! Revocation of the signer's certificate: OCSP responses and CRLs embedded in the signature
+//! (CMS `crls`, Adobe's revocation-info archival attribute) or the document's DSS, else —
+//! unless offline — asked of the OCSP responder (with a nonce) and then the CRL distribution
+//! points named in the certificate. A revocation before the signing time fails the
+//! signature; one after it needs a proof of time (a timestamp); revocation that cannot be
+//! checked is never passed silently.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -16,13 +17,14 @@ use crate::pdf::{Dict, Object, Pdf, Source};
 use crate::timefmt;
 use crate::trust::crl::{self, CrlStatus};
 use crate::trust::fetch;
+use crate::trust::ocsp::{self, OcspStatus};
 
 /// adbe-revocationInfoArchival (Adobe PDF signature attribute).
 const ADBE_REVOCATION: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113583.1.1.8");
 
-/// CRLs in the signed attribute RevocationInfoArchival { crl [0] SEQUENCE OF CRL, … }.
-pub fn archived_crls(si: &SignerInfo) -> Vec<Vec<u8>> {
+/// CRLs (`[0]`) or OCSP responses (`[1]`) in the signed attribute RevocationInfoArchival.
+pub fn archived(si: &SignerInfo, which: u8) -> Vec<Vec<u8>> {
     let Some(raw) = si.signed_attr(ADBE_REVOCATION) else {
         return Vec::new();
     };
@@ -36,7 +38,7 @@ pub fn archived_crls(si: &SignerInfo) -> Vec<Vec<u8>> {
             if item.tag()
                 != (Tag::ContextSpecific {
                     constructed: true,
-                    number: TagNumber::new(0),
+                    number: TagNumber::new(which),
                 })
             {
                 continue;
@@ -59,12 +61,12 @@ pub fn archived_crls(si: &SignerInfo) -> Vec<Vec<u8>> {
     out
 }
 
-/// CRLs in the document security store (`/DSS /CRLs`, PAdES B-LT).
-pub fn dss_crls<S: Source>(pdf: &Pdf<S>, catalog: &Dict) -> Vec<Vec<u8>> {
+/// Revocation data in the document security store (`/DSS /CRLs` or `/OCSPs`, PAdES B-LT).
+pub fn dss_items<S: Source>(pdf: &Pdf<S>, catalog: &Dict, key: &[u8]) -> Vec<Vec<u8>> {
     let Ok(Some(dss)) = pdf.resolve_dict(catalog, b"DSS") else {
         return Vec::new();
     };
-    let Ok(list) = pdf.resolve(dss.get(b"CRLs").unwrap_or(&Object::Null)) else {
+    let Ok(list) = pdf.resolve(dss.get(key).unwrap_or(&Object::Null)) else {
         return Vec::new();
     };
     list.as_array()
@@ -82,7 +84,7 @@ pub fn dss_crls<S: Source>(pdf: &Pdf<S>, catalog: &Dict) -> Vec<Vec<u8>> {
 type FetchCache = Mutex<HashMap<String, Result<Vec<u8>, String>>>;
 
 /// Fetched CRLs, once per URL per process (a folder of documents shares them).
-fn fetched(url: &str) -> Result<Vec<u8>, String> {
+fn fetched_crl(url: &str) -> Result<Vec<u8>, String> {
     static CACHE: OnceLock<FetchCache> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(r) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(url) {
@@ -96,117 +98,173 @@ fn fetched(url: &str) -> Result<Vec<u8>, String> {
     r
 }
 
+/// Revocation evidence gathered for one certificate.
+pub(super) struct Evidence<'a> {
+    /// DER CRLs (signature, DSS).
+    pub crls: &'a [Vec<u8>],
+    /// DER OCSPResponses (signature, DSS).
+    pub ocsps: &'a [Vec<u8>],
+}
+
+enum Found {
+    Good { this_update: i64, how: String },
+    Revoked { at: i64 },
+}
+
+fn from_crl(s: CrlStatus, how: &str) -> Found {
+    match s {
+        CrlStatus::Good { this_update } => Found::Good {
+            this_update,
+            how: format!("{how} CRL"),
+        },
+        CrlStatus::Revoked { at } => Found::Revoked { at },
+    }
+}
+
+fn from_ocsp(s: OcspStatus, how: &str) -> Option<Found> {
+    match s {
+        OcspStatus::Good { this_update } => Some(Found::Good {
+            this_update,
+            how: format!("{how} OCSP"),
+        }),
+        OcspStatus::Revoked { at } => Some(Found::Revoked { at }),
+        OcspStatus::Unknown => None,
+    }
+}
+
+/// Looks for a verdict: embedded data first, then (online) OCSP, then CRL download.
+fn find(
+    cert: &Certificate,
+    issuer: &Certificate,
+    ev_in: &Evidence<'_>,
+    offline: bool,
+    failures: &mut Vec<String>,
+) -> Option<Found> {
+    for d in ev_in.ocsps {
+        if let Some(f) = ocsp::check(d, cert, issuer, None)
+            .ok()
+            .and_then(|s| from_ocsp(s, "embedded"))
+        {
+            return Some(f);
+        }
+    }
+    if let Some(s) = ev_in.crls.iter().find_map(|d| crl::check(d, cert, issuer)) {
+        return Some(from_crl(s, "embedded"));
+    }
+    if offline {
+        return None;
+    }
+    for url in ocsp::responder_urls(cert) {
+        let mut nonce = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
+        let answer = ocsp::request(cert, issuer, &nonce)
+            .map_err(|e| e.to_string())
+            .and_then(|req| {
+                fetch::post(&url, "application/ocsp-request", &req, fetch::MAX_OCSP)
+                    .map_err(|e| e.to_string())
+            })
+            .and_then(|resp| ocsp::check(&resp, cert, issuer, Some(&nonce)));
+        match answer {
+            Ok(s) => match from_ocsp(s, "online") {
+                Some(f) => return Some(f),
+                None => failures.push(format!("{url}: the responder does not know the certificate")),
+            },
+            Err(e) => failures.push(format!("{url}: {e}")),
+        }
+    }
+    for url in crl::distribution_points(cert) {
+        match fetched_crl(&url) {
+            Ok(d) => match crl::check(&d, cert, issuer) {
+                Some(s) => return Some(from_crl(s, "online")),
+                None => failures.push(format!("{url}: not a valid CRL from the issuer")),
+            },
+            Err(e) => failures.push(format!("{url}: {e}")),
+        }
+    }
+    None
+}
+
 /// Judges the signer certificate's revocation at time `at` (`poe`: proven time, if any).
 pub(super) fn check(
     ev: &mut Eval,
     cert: &Certificate,
     issuer: &Certificate,
-    crls: &[Vec<u8>],
+    evidence: &Evidence<'_>,
     at: i64,
     poe: Option<i64>,
     offline: bool,
 ) {
-    let mut statuses: Vec<(CrlStatus, &'static str)> = crls
-        .iter()
-        .filter_map(|d| crl::check(d, cert, issuer))
-        .map(|s| (s, "embedded"))
-        .collect();
-    let points = crl::distribution_points(cert);
     let mut failures = Vec::new();
-    if statuses.is_empty() && !offline {
-        for url in &points {
-            match fetched(url) {
-                Ok(d) => match crl::check(&d, cert, issuer) {
-                    Some(s) => {
-                        statuses.push((s, "online"));
-                        break;
-                    }
-                    None => failures.push(format!("{url}: not a valid CRL from the issuer")),
-                },
-                Err(e) => failures.push(format!("{url}: {e}")),
+    match find(cert, issuer, evidence, offline, &mut failures) {
+        Some(Found::Revoked { at: when }) => {
+            ev.report.revocation = "REVOKED".into();
+            if when <= at {
+                ev.flag(
+                    Indication::TotalFailed,
+                    SubIndication::Revoked,
+                    format!(
+                        "Chứng thư số đã bị thu hồi từ {} — trước thời điểm ký.",
+                        timefmt::vietnam(when)
+                    ),
+                    format!(
+                        "The certificate was revoked on {} — before the signing time.",
+                        timefmt::rfc3339(when)
+                    ),
+                );
+            } else if poe.is_some() {
+                ev.note(
+                    format!("Chứng thư số bị thu hồi sau đó ({}), sau thời điểm ký đã được dấu thời gian chứng minh.", timefmt::vietnam(when)),
+                    format!("The certificate was revoked later ({}), after the signing time proven by the timestamp.", timefmt::rfc3339(when)),
+                );
+            } else {
+                ev.flag(
+                    Indication::Indeterminate,
+                    SubIndication::RevokedNoPoe,
+                    format!("Chứng thư số đã bị thu hồi ngày {}; không có dấu thời gian chứng minh chữ ký được tạo trước đó.", timefmt::vietnam(when)),
+                    format!("The certificate was revoked on {}; no timestamp proves the signature was made before that.", timefmt::rfc3339(when)),
+                );
             }
         }
-    }
-    let revoked = statuses.iter().find_map(|(s, _)| match s {
-        CrlStatus::Revoked { at } => Some(*at),
-        CrlStatus::Good { .. } => None,
-    });
-    if let Some(when) = revoked {
-        ev.report.revocation = "REVOKED".into();
-        if when <= at {
-            ev.flag(
-                Indication::TotalFailed,
-                SubIndication::Revoked,
-                format!(
-                    "Chứng thư số đã bị thu hồi từ {} — trước thời điểm ký.",
-                    timefmt::vietnam(when)
-                ),
-                format!(
-                    "The certificate was revoked on {} — before the signing time.",
-                    timefmt::rfc3339(when)
-                ),
-            );
-        } else if poe.is_some() {
+        Some(Found::Good { this_update, how }) => {
+            ev.report.revocation = "GOOD".into();
             ev.note(
                 format!(
-                    "Chứng thư số bị thu hồi sau đó ({}), sau thời điểm ký đã được dấu thời gian chứng minh.",
-                    timefmt::vietnam(when)
+                    "Chứng thư số không bị thu hồi ({how}, cập nhật {}).",
+                    timefmt::vietnam(this_update)
                 ),
                 format!(
-                    "The certificate was revoked later ({}), after the signing time proven by the timestamp.",
-                    timefmt::rfc3339(when)
+                    "The certificate is not revoked ({how} of {}).",
+                    timefmt::rfc3339(this_update)
                 ),
             );
-        } else {
-            ev.flag(
-                Indication::Indeterminate,
-                SubIndication::RevokedNoPoe,
-                format!("Chứng thư số đã bị thu hồi ngày {}; không có dấu thời gian chứng minh chữ ký được tạo trước đó.", timefmt::vietnam(when)),
-                format!("The certificate was revoked on {}; no timestamp proves the signature was made before that.", timefmt::rfc3339(when)),
+        }
+        None if crl::distribution_points(cert).is_empty() && ocsp::responder_urls(cert).is_empty() => {
+            ev.report.revocation = "NOT_AVAILABLE".into();
+            ev.note(
+                "Chứng thư số không chỉ ra nơi tra cứu thu hồi (OCSP/CRL); không kiểm tra được tình trạng thu hồi.",
+                "The certificate names no revocation service (OCSP/CRL); its revocation status could not be checked.",
             );
         }
-        return;
+        None => {
+            ev.report.revocation = "UNKNOWN".into();
+            let (vi, en) = if offline {
+                (
+                    "Chưa kiểm tra tình trạng thu hồi (đang ở chế độ ngoại tuyến). Hãy kiểm tra lại khi có mạng.".to_string(),
+                    "Revocation was not checked (offline mode). Check again with a network connection.".to_string(),
+                )
+            } else {
+                (
+                    format!(
+                        "Không kiểm tra được tình trạng thu hồi: {}. Hãy thử lại sau.",
+                        failures.join("; ")
+                    ),
+                    format!(
+                        "The revocation status could not be obtained: {}. Try again later.",
+                        failures.join("; ")
+                    ),
+                )
+            };
+            ev.flag(Indication::Indeterminate, SubIndication::TryLater, vi, en);
+        }
     }
-    if let Some((CrlStatus::Good { this_update }, source)) = statuses.first() {
-        ev.report.revocation = "GOOD".into();
-        ev.note(
-            format!(
-                "Chứng thư số không bị thu hồi (CRL {source}, cập nhật {}).",
-                timefmt::vietnam(*this_update)
-            ),
-            format!(
-                "The certificate is not revoked ({source} CRL of {}).",
-                timefmt::rfc3339(*this_update)
-            ),
-        );
-        return;
-    }
-    if points.is_empty() {
-        ev.report.revocation = "NOT_AVAILABLE".into();
-        ev.note(
-            "Chứng thư số không chỉ ra nơi tra cứu thu hồi (CRL); không kiểm tra được tình trạng thu hồi.",
-            "The certificate names no revocation list (CRL); its revocation status could not be checked.",
-        );
-        return;
-    }
-    ev.report.revocation = "UNKNOWN".into();
-    let (vi, en) = if offline {
-        (
-            "Chưa kiểm tra tình trạng thu hồi (đang ở chế độ ngoại tuyến). Hãy kiểm tra lại khi có mạng."
-                .to_string(),
-            "Revocation was not checked (offline mode). Check again with a network connection.".to_string(),
-        )
-    } else {
-        (
-            format!(
-                "Không lấy được danh sách thu hồi (CRL): {}. Hãy thử lại sau.",
-                failures.join("; ")
-            ),
-            format!(
-                "The revocation list (CRL) could not be obtained: {}. Try again later.",
-                failures.join("; ")
-            ),
-        )
-    };
-    ev.flag(Indication::Indeterminate, SubIndication::TryLater, vi, en);
 }
