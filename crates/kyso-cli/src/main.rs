@@ -145,23 +145,6 @@ fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
     Ok(Box::new(signer))
 }
 
-fn default_output(input: &Path, detached: bool) -> PathBuf {
-    if detached {
-        let mut s = input.as_os_str().to_owned();
-        s.push(".p7s");
-        return PathBuf::from(s);
-    }
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = input
-        .extension()
-        .map(|e| e.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "pdf".into());
-    input.with_file_name(format!("{stem}-signed.{ext}"))
-}
-
 fn run_sign(a: SignArgs) -> u8 {
     let json = a.json;
     match sign_inner(a) {
@@ -180,7 +163,7 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
     let output = a
         .output
         .clone()
-        .unwrap_or_else(|| default_output(&a.input, a.detached));
+        .unwrap_or_else(|| sign::output_path(&a.input, !a.detached, 1));
     let hash = match a.hash {
         HashArg::Sha256 => HashAlg::Sha256,
         HashArg::Sha384 => HashAlg::Sha384,

@@ -111,27 +111,10 @@ fn open_signer(state: &AppState, request: &SignRequest, pin: Option<&Secret>) ->
 
 /// A name next to `input` that does not exist yet: `X-signed.pdf`, `X-signed (2).pdf`, …
 fn free_output(input: &Path, pdf: bool) -> PathBuf {
-    let dir = input.parent().map(Path::to_path_buf).unwrap_or_default();
-    let name = input
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = input
-        .file_stem()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    for i in 1..1000 {
-        let suffix = if i == 1 { String::new() } else { format!(" ({i})") };
-        let candidate = if pdf {
-            dir.join(format!("{stem}-signed{suffix}.pdf"))
-        } else {
-            dir.join(format!("{name}{suffix}.p7s"))
-        };
-        if !candidate.exists() {
-            return candidate;
-        }
-    }
-    dir.join(format!("{stem}-signed-{}.pdf", kyso_core::timefmt::now()))
+    (1..1000)
+        .map(|n| sign::output_path(input, pdf, n))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| sign::output_path(input, pdf, kyso_core::timefmt::now() as u32))
 }
 
 fn is_pdf(p: &Path) -> bool {

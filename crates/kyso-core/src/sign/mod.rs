@@ -451,6 +451,28 @@ pub fn sign_pdf(
     prepared.finish(&value)
 }
 
+/// The usual output name next to `input`: `NAME-signed.pdf` for a PDF, `FILE.ext.p7s` for a
+/// detached signature; `n > 1` adds ` (n)` for callers looking for a free name.
+pub fn output_path(input: &Path, pdf: bool, n: u32) -> PathBuf {
+    let suffix = if n > 1 { format!(" ({n})") } else { String::new() };
+    let name = input
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !pdf {
+        return input.with_file_name(format!("{name}{suffix}.p7s"));
+    }
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = input
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "pdf".into());
+    input.with_file_name(format!("{stem}-signed{suffix}.{ext}"))
+}
+
 /// DER of a certificate.
 pub fn der_of(c: &Certificate) -> Vec<u8> {
     c.to_der().unwrap_or_default()

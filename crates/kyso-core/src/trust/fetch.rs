@@ -20,19 +20,21 @@ pub enum FetchError {
     Network(String),
 }
 
-/// GETs `url` (http only), at most `limit` bytes, 10 s overall.
-pub fn get(url: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
+fn agent(url: &str) -> Result<ureq::Agent, FetchError> {
     if !url.starts_with("http://") {
         return Err(FetchError::Unsupported(url.to_string()));
     }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    Ok(ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
-        .into();
-    let mut resp = agent
-        .get(url)
-        .call()
-        .map_err(|e| FetchError::Network(e.to_string()))?;
+        .into())
+}
+
+fn body(
+    resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    limit: u64,
+) -> Result<Vec<u8>, FetchError> {
+    let mut resp = resp.map_err(|e| FetchError::Network(e.to_string()))?;
     resp.body_mut()
         .with_config()
         .limit(limit)
@@ -40,23 +42,18 @@ pub fn get(url: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
         .map_err(|e| FetchError::Network(e.to_string()))
 }
 
+/// GETs `url` (http only), at most `limit` bytes, 10 s overall.
+pub fn get(url: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
+    body(agent(url)?.get(url).call(), limit)
+}
+
 /// POSTs `body` to `url` (http only) as `content_type`, at most `limit` bytes back, 10 s.
-pub fn post(url: &str, content_type: &str, body: &[u8], limit: u64) -> Result<Vec<u8>, FetchError> {
-    if !url.starts_with("http://") {
-        return Err(FetchError::Unsupported(url.to_string()));
-    }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
-    let mut resp = agent
-        .post(url)
-        .header("Content-Type", content_type)
-        .send(body)
-        .map_err(|e| FetchError::Network(e.to_string()))?;
-    resp.body_mut()
-        .with_config()
-        .limit(limit)
-        .read_to_vec()
-        .map_err(|e| FetchError::Network(e.to_string()))
+pub fn post(url: &str, content_type: &str, data: &[u8], limit: u64) -> Result<Vec<u8>, FetchError> {
+    body(
+        agent(url)?
+            .post(url)
+            .header("Content-Type", content_type)
+            .send(data),
+        limit,
+    )
 }
