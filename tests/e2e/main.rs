@@ -3,11 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod agreement;
 mod corpus;
 mod refusals;
 mod revocation;
 mod sign;
 mod support;
+mod timestamps;
 mod tokens;
 mod trust;
 mod verify;

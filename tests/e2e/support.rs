@@ -13,6 +13,10 @@ pub const P12_PASS: &str = "kyso-test";
 
 pub struct Fixtures {
     pub pki: PathBuf,
+    /// The test TSA (`openssl ts -reply` behind the loopback HTTP server).
+    pub tsa_url: String,
+    /// Port of that server (`/tsa-garbage` answers nonsense).
+    pub http_port: u16,
     pub pdfs: PathBuf,
     pub module: PathBuf,
 }
@@ -60,6 +64,50 @@ pub fn fixtures() -> &'static Fixtures {
         );
         let served = pki.clone();
         std::thread::spawn(move || serve_files(listener, served));
+        run_ok(
+            Command::new("python3")
+                .arg(root.join("tests/fixtures/make_pdfs.py"))
+                .arg(&pdfs),
+        );
+        let tsa_url = format!("http://127.0.0.1:{port}/tsa");
+        // Signed with a timestamp, then revoked: the revocation comes after the proven time.
+        run_ok(
+            Command::new(env!("CARGO_BIN_EXE_kyso"))
+                .args(["sign", "--level", "B-T", "--tsa", &tsa_url, "--p12"])
+                .arg(pki.join("crl-late.p12"))
+                .args(["--p12-password-env", "KYSO_P12_PASS"])
+                .arg(pdfs.join("v17-classic.pdf"))
+                .arg("-o")
+                .arg(pki.join("late-revoked-bt.pdf"))
+                .env("KYSO_P12_PASS", P12_PASS)
+                .env("KYSO_CONFIG_DIR", base.join("config")),
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        run_ok(
+            Command::new("openssl")
+                .args(["ca", "-batch", "-config", "ca.cnf", "-name", "ca_i", "-revoke"])
+                .args(["crl-late.cert.pem", "-crl_reason", "keyCompromise"])
+                .current_dir(&pki),
+        );
+        run_ok(
+            Command::new("openssl")
+                .args(["ca", "-batch", "-config", "ca.cnf", "-name", "ca_i", "-gencrl"])
+                .args(["-crldays", "30", "-out", "issuing.crl.pem"])
+                .current_dir(&pki),
+        );
+        run_ok(
+            Command::new("openssl")
+                .args([
+                    "crl",
+                    "-in",
+                    "issuing.crl.pem",
+                    "-outform",
+                    "DER",
+                    "-out",
+                    "issuing.crl",
+                ])
+                .current_dir(&pki),
+        );
         // A real OCSP responder (openssl ocsp) on loopback; it stops by itself. Readiness is
         // read from its "ACCEPT" line: probing with an empty connection would hang it.
         let mut responder = Command::new("timeout")
@@ -96,11 +144,6 @@ pub fn fixtures() -> &'static Fixtures {
         });
         let _ = rx.recv_timeout(std::time::Duration::from_secs(10));
         run_ok(
-            Command::new("python3")
-                .arg(root.join("tests/fixtures/make_pdfs.py"))
-                .arg(&pdfs),
-        );
-        run_ok(
             Command::new("qpdf")
                 .args(["--encrypt", "user", "owner", "256", "--"])
                 .arg(pdfs.join("v17-classic.pdf"))
@@ -109,32 +152,71 @@ pub fn fixtures() -> &'static Fixtures {
         let module = std::env::var_os("KYSO_TEST_MODULE")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("/usr/lib/softhsm/libsofthsm2.so"));
-        Fixtures { pki, pdfs, module }
+        Fixtures {
+            pki,
+            pdfs,
+            module,
+            tsa_url,
+            http_port: port,
+        }
     })
 }
 
-/// Minimal HTTP/1.0 file server: `GET /name` returns `dir/name` (names without slashes).
+/// Minimal HTTP/1.0 server on loopback: `GET /name` returns `dir/name` (names without
+/// slashes: the CRLs); `POST /tsa` answers an RFC 3161 request with `openssl ts -reply` (a
+/// real TSA); `POST /tsa-garbage` answers with bytes that are not a timestamp response.
 fn serve_files(listener: std::net::TcpListener, dir: PathBuf) {
     use std::io::{Read, Write};
     for stream in listener.incoming() {
         let Ok(mut s) = stream else { continue };
-        let mut buf = [0u8; 2048];
-        let n = s.read(&mut buf).unwrap_or(0);
-        let req = String::from_utf8_lossy(&buf[..n]);
-        let path = req
-            .split_whitespace()
-            .nth(1)
-            .unwrap_or("/")
-            .trim_start_matches('/')
-            .to_string();
-        let body = (!path.contains('/') && !path.contains(".."))
-            .then(|| std::fs::read(dir.join(&path)).ok())
-            .flatten();
-        let _ = match body {
-            Some(b) => s
+        let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        // Read the head, then as much body as Content-Length says.
+        let (head, mut body) = loop {
+            let n = s.read(&mut chunk).unwrap_or(0);
+            if n == 0 {
+                break (String::from_utf8_lossy(&buf).into_owned(), Vec::new());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break (
+                    String::from_utf8_lossy(&buf[..i]).into_owned(),
+                    buf[i + 4..].to_vec(),
+                );
+            }
+        };
+        let want = head
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse::<usize>().ok())?
+            })
+            .unwrap_or(0);
+        while body.len() < want {
+            let n = s.read(&mut chunk).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+        let mut words = head.split_whitespace();
+        let method = words.next().unwrap_or("");
+        let path = words.next().unwrap_or("/").trim_start_matches('/').to_string();
+        let answer = match (method, path.as_str()) {
+            ("POST", "tsa") => tsa_reply(&dir, &body).map(|b| ("application/timestamp-reply", b)),
+            ("POST", "tsa-garbage") => Some(("application/timestamp-reply", b"not a timestamp".to_vec())),
+            ("GET", p) if !p.contains('/') && !p.contains("..") => std::fs::read(dir.join(p))
+                .ok()
+                .map(|b| ("application/pkix-crl", b)),
+            _ => None,
+        };
+        let _ = match answer {
+            Some((ctype, b)) => s
                 .write_all(
                     format!(
-                        "HTTP/1.0 200 OK\r\nContent-Type: application/pkix-crl\r\nContent-Length: {}\r\n\r\n",
+                        "HTTP/1.0 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n",
                         b.len()
                     )
                     .as_bytes(),
@@ -143,6 +225,25 @@ fn serve_files(listener: std::net::TcpListener, dir: PathBuf) {
             None => s.write_all(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n"),
         };
     }
+}
+
+/// Runs `openssl ts -reply` on a timestamp query (one at a time: the server is sequential).
+fn tsa_reply(dir: &Path, query: &[u8]) -> Option<Vec<u8>> {
+    let q = tempfile::NamedTempFile::new().ok()?;
+    std::fs::write(q.path(), query).ok()?;
+    let r = tempfile::NamedTempFile::new().ok()?;
+    let ok = Command::new("openssl")
+        .args(["ts", "-reply", "-config", "tsa.cnf", "-queryfile"])
+        .arg(q.path())
+        .arg("-out")
+        .arg(r.path())
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?
+        .success();
+    ok.then(|| std::fs::read(r.path()).ok()).flatten()
 }
 
 impl Fixtures {

@@ -23,7 +23,9 @@ export interface SignatureReport {
   sub_indication: string | null; message: Msg; findings: Msg[];
   signer: { common_name: string | null; organization: string | null; title: string | null; uid: string | null; subject: string } | null;
   claimed_time_vietnam: string | null; claimed_time_source: string | null; has_timestamp: boolean;
-  coverage: string; later_revisions: number; chain: { trusted: boolean; path: string[]; anchor: string | null };
+  coverage: string; later_revisions: number;
+  /** [start1, len1, start2, len2]; the signed revision is the first start2 + len2 bytes. */
+  byte_range: number[] | null; chain: { trusted: boolean; path: string[]; anchor: string | null };
   changes: { object: number; page: number | null; what: string; severity: string }[];
   certificate_not_after: string | null; reason: string | null; location: string | null;
 }

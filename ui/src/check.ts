@@ -2,6 +2,7 @@
 // signature like Acrobat's: signer, organisation, time and its source, chain, changes.
 import { listen } from "@tauri-apps/api/event";
 import { api, asError, type FileReport, type SignatureReport } from "./api";
+import { openCompare, signedLength } from "./compare";
 import { baseName, clear, h } from "./dom";
 import { errorText, getLang, t, type Key } from "./i18n";
 
@@ -42,9 +43,11 @@ function msg(m: { vi: string; en: string }) {
   return getLang() === "vi" ? m.vi : m.en;
 }
 
-function signaturePanel(s: SignatureReport): HTMLElement {
+function signaturePanel(path: string, s: SignatureReport): HTMLElement {
   const cls = verdictClass(s.indication);
-  return h("details", { class: `sig ${cls}`, "data-indication": s.indication },
+  // Revisions were appended after this signature: offer to show what they change on screen.
+  const signedLen = s.later_revisions > 0 ? signedLength(s) : null;
+  const panel: HTMLElement = h("details", { class: `sig ${cls}`, "data-indication": s.indication },
     h("summary", {}, h("strong", {}, `${s.field}: `), s.signer?.common_name ?? "—", ` — ${t(("v_" + s.indication) as Key)}`),
     h("p", { class: "verdict-text" }, msg(s.message)),
     h("table", {},
@@ -58,8 +61,11 @@ function signaturePanel(s: SignatureReport): HTMLElement {
     ),
     s.changes.length ? h("div", { class: "changes" }, h("h4", {}, t("changes")),
       h("ul", {}, ...s.changes.map((c) => h("li", {}, c.what + (c.page ? ` (${t("page")} ${c.page})` : ""))))) : null,
+    signedLen ? h("div", { class: "row" },
+      h("button", { class: "show-changes", type: "button", onclick: () => openCompare(panel, path, signedLen) }, t("show_changes"))) : null,
     s.findings.length ? h("div", {}, h("h4", {}, t("details")), h("ul", {}, ...s.findings.map((f) => h("li", {}, msg(f))))) : null,
   );
+  return panel;
 }
 
 function row(k: string, v: string) {
@@ -86,6 +92,6 @@ function draw(main: HTMLElement) {
       h("span", { class: "dot", "aria-hidden": "true" }),
       h("strong", {}, baseName(r.path)), ` — ${t(("v_" + r.verdict) as Key)}`,
       r.error ? h("p", { class: "bad" }, msg(r.error.message)) : null,
-      ...r.signatures.map(signaturePanel)))),
+      ...r.signatures.map((s) => signaturePanel(r.path, s))))),
   ));
 }

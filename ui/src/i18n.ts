@@ -74,6 +74,21 @@ const S = {
   save: ["Lưu", "Save"],
   saved: ["Đã lưu cài đặt.", "Settings saved."],
   preview_none: ["Không xem trước được tệp này.", "No preview for this file."],
+  show_changes: ["Xem thay đổi", "Show changes"],
+  compare_title: ["Thay đổi sau khi ký: bản đã ký (trái) và bản hiện tại (phải)", "Changes after signing: signed revision (left) and current file (right)"],
+  compare_signed: ["Bản đã ký", "Signed revision"],
+  compare_current: ["Bản hiện tại", "Current file"],
+  compare_note: ["Vùng khoanh đỏ là chỗ khác nhau khi hiển thị. Thay đổi không nhìn thấy (ví dụ siêu dữ liệu) vẫn được liệt kê ở mục “Thay đổi sau khi ký”.", "Red boxes mark what looks different. Invisible changes (such as metadata) are still listed under “Changed after signing”."],
+  compare_progress: ["Đang so sánh trang {i}/{n}…", "Comparing page {i}/{n}…"],
+  compare_capped: ["Chỉ so sánh {n} trang đầu trong tổng số {total} trang.", "Only the first {n} of {total} pages were compared."],
+  compare_regions: ["Trang {p}: {n} vùng thay đổi", "Page {p}: {n} changed regions"],
+  compare_region: ["Trang {p}: 1 vùng thay đổi", "Page {p}: 1 changed region"],
+  compare_same: ["Trang {p}: Không có thay đổi nhìn thấy", "Page {p}: No visible change"],
+  compare_new: ["Trang {p}: trang mới, thêm vào sau khi ký", "Page {p}: new page, added after signing"],
+  compare_removed: ["Trang {p}: đã bị xoá sau khi ký", "Page {p}: removed after signing"],
+  compare_signed_page: ["Bản đã ký, trang {n}", "signed revision page {n}"],
+  compare_current_page: ["Bản hiện tại, trang {n}", "current page {n}"],
+  close: ["Đóng", "Close"],
 } as const;
 
 export type Key = keyof typeof S;

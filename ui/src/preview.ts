@@ -7,10 +7,16 @@ import { t } from "./i18n";
 
 pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 
+// pdf.js takes ownership of (detaches) the buffer behind `data`: give each call its own copy.
+export const openPdf = (data: Uint8Array) => pdfjs.getDocument({ data, isEvalSupported: false }).promise;
+// Draw every annotation, form fields included, on the canvas. The default leaves form fields
+// to an HTML layer we do not build, which would hide a changed field value.
+export const ANNOTATIONS_ON_CANVAS = pdfjs.AnnotationMode.ENABLE;
+
 export async function renderPreview(box: HTMLElement, path: string) {
   try {
     const bytes = await api.readPreview(path);
-    const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false }).promise;
+    const doc = await openPdf(new Uint8Array(bytes));
     const page = await doc.getPage(1);
     const base = page.getViewport({ scale: 1 });
     const viewport = page.getViewport({ scale: Math.min(1.5, 520 / base.width) });

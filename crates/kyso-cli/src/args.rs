@@ -99,6 +99,23 @@ pub enum HashArg {
     Sha512,
 }
 
+/// PAdES baseline levels (ETSI EN 319 142-1).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LevelArg {
+    /// Signature only.
+    #[value(name = "B-B")]
+    BB,
+    /// With a signature timestamp.
+    #[value(name = "B-T")]
+    BT,
+    /// With validation data (DSS) — not in this version.
+    #[value(name = "B-LT")]
+    BLt,
+    /// With validation data and a document timestamp — not in this version.
+    #[value(name = "B-LTA")]
+    BLta,
+}
+
 /// `kyso sign`.
 #[derive(Args, Debug)]
 pub struct SignArgs {
@@ -130,6 +147,13 @@ pub struct SignArgs {
     /// Use RSA-PSS instead of PKCS#1 v1.5 for RSA keys.
     #[arg(long)]
     pub pss: bool,
+    /// PAdES level: B-B (signature only) or B-T (plus a timestamp from --tsa). Default: B-T
+    /// when a TSA is given, else B-B.
+    #[arg(long, value_enum)]
+    pub level: Option<LevelArg>,
+    /// Timestamp authority URL (RFC 3161); repeatable, tried in order.
+    #[arg(long, value_name = "URL")]
+    pub tsa: Vec<String>,
     /// Replace an existing output file.
     #[arg(long)]
     pub force: bool,

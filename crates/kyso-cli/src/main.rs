@@ -20,7 +20,7 @@ use kyso_core::signer::{Secret, Signer, SignerError};
 use kyso_core::verify::{self, FileVerdict, VerifyOptions};
 use kyso_core::Error;
 
-use args::{Cli, Command, HashArg, SignArgs, SignerArgs, TokensArgs, TrustCommand, VerifyArgs};
+use args::{Cli, Command, HashArg, LevelArg, SignArgs, SignerArgs, TokensArgs, TrustCommand, VerifyArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -174,8 +174,29 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
             "the input is not a PDF; use --detached to make a separate .p7s signature for other files".into(),
         ));
     }
-    // Refuse early (before a PIN is asked) when the output cannot be written.
+    let tsa_urls = match (a.level, a.tsa.is_empty()) {
+        (Some(LevelArg::BB), _) => Vec::new(),
+        (Some(LevelArg::BT) | None, false) => a.tsa.clone(),
+        (Some(LevelArg::BT), true) => {
+            return Err(Error::Policy(
+                "level B-T needs a timestamp authority: add --tsa URL".into(),
+            ))
+        }
+        (Some(LevelArg::BLt | LevelArg::BLta), _) => {
+            return Err(Error::Policy(
+                "levels B-LT and B-LTA are not available in this version; use B-T".into(),
+            ))
+        }
+        (None, true) => Vec::new(),
+    };
+    if a.detached && !tsa_urls.is_empty() {
+        return Err(Error::Policy(
+            "timestamps for detached signatures are not available in this version".into(),
+        ));
+    }
+    // Refuse early (before a PIN is asked) when the output cannot be written or no TSA answers.
     sign::check_output(&a.input, &output, a.force)?;
+    let (tsa_urls, _) = sign::probe_tsa(&tsa_urls, hash)?;
     let mut signer = open_signer(&a.signer)?;
     let opts = SignOptions {
         field: a.field,
@@ -186,6 +207,7 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         contact_info: a.contact,
         time: kyso_core::timefmt::now(),
         force: a.force,
+        tsa_urls,
     };
     if a.detached {
         let out = sign::detached::sign_detached(&a.input, &output, signer.as_mut(), &opts)?;

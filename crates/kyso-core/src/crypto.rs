@@ -305,11 +305,18 @@ fn pss_params_der(hash: HashAlg) -> Result<Vec<u8>, der::Error> {
     p.to_der()
 }
 
+/// Largest RSA key accepted when verifying: real certificates go beyond the `rsa` crate's
+/// default 4096-bit limit (Estonian ID cards carry 6143-bit keys); 16384 bits keeps the
+/// cost of one verification bounded.
+const MAX_RSA_BITS: usize = 16384;
+
 /// The RSA public key in a SubjectPublicKeyInfo.
 pub fn rsa_public_key(spki: &SubjectPublicKeyInfoOwned) -> Result<rsa::RsaPublicKey, VerifyError> {
-    use rsa::pkcs8::DecodePublicKey;
-    let der = spki.to_der().map_err(|_| VerifyError::BadKey)?;
-    rsa::RsaPublicKey::from_public_key_der(&der).map_err(|_| VerifyError::BadKey)
+    let key = spki.subject_public_key.as_bytes().ok_or(VerifyError::BadKey)?;
+    let k = rsa::pkcs1::RsaPublicKey::from_der(key).map_err(|_| VerifyError::BadKey)?;
+    let n = rsa::BigUint::from_bytes_be(k.modulus.as_bytes());
+    let e = rsa::BigUint::from_bytes_be(k.public_exponent.as_bytes());
+    rsa::RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS).map_err(|_| VerifyError::BadKey)
 }
 
 /// Why a signature did not verify.

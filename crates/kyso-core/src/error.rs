@@ -71,6 +71,9 @@ pub enum Error {
         /// Reserved.
         reserved: usize,
     },
+    /// A timestamp was asked for and no TSA gave one.
+    #[error("no timestamp could be obtained ({0}); check the network or the TSA address, or sign without a timestamp (B-B)")]
+    Timestamp(String),
     /// Invariant broken.
     #[error("internal error: {0}")]
     Internal(&'static str),
@@ -113,6 +116,7 @@ impl Error {
             Error::CertificateExpired { .. } => "CERT_EXPIRED",
             Error::CertificateNotYetValid { .. } => "CERT_NOT_YET_VALID",
             Error::Policy(_) => "POLICY",
+            Error::Timestamp(_) => "TSA_UNAVAILABLE",
             Error::ContentsOverflow { .. } | Error::Internal(_) => "INTERNAL",
         }
     }

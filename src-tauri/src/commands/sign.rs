@@ -136,7 +136,17 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
     let mut signer = open_signer(&state, &request, pin.as_ref())?;
     drop(pin);
     state.cancel.store(false, Ordering::SeqCst);
+    // B-T when the settings name a TSA and the app is not in offline mode.
+    let tsa_urls = {
+        let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
+        if s.offline {
+            Vec::new()
+        } else {
+            s.tsa_urls.clone()
+        }
+    };
     let opts = SignOptions {
+        tsa_urls,
         reason: request.reason.clone().filter(|s| !s.trim().is_empty()),
         location: request.location.clone().filter(|s| !s.trim().is_empty()),
         ..SignOptions::default()

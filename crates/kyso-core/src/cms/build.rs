@@ -76,6 +76,18 @@ pub fn signed_attributes(p: &AttrParams<'_>) -> Result<SignedAttributes, CmsErro
     Ok(SetOfVec::try_from(attrs)?)
 }
 
+/// The unsigned attributes holding a signature timestamp token (id-aa-signatureTimeStampToken).
+pub fn timestamp_attribute(token: &[u8]) -> Result<UnsignedAttributes, CmsError> {
+    let mut values = SetOfVec::new();
+    values.insert(Any::from_der(token)?)?;
+    let mut attrs = SetOfVec::new();
+    attrs.insert(Attribute {
+        oid: oids::ATTR_TIMESTAMP_TOKEN,
+        values,
+    })?;
+    Ok(attrs)
+}
+
 /// DER of the signed attributes as a SET OF: exactly the bytes that get signed (RFC 5652 §5.4).
 pub fn signed_attributes_der(attrs: &SignedAttributes) -> Result<Vec<u8>, CmsError> {
     Ok(attrs.to_der()?)

@@ -199,7 +199,16 @@ impl<S: Source> Pdf<S> {
     }
 
     fn read_section(&self, off: u64) -> Result<XrefSection, PdfError> {
-        let start = self.src.window(off, 4)?;
+        // Writers are sometimes a few bytes early (pointing at the end-of-line before
+        // `xref`); skip that whitespace as Acrobat and pyHanko do.
+        let head = self.src.window(off, 8)?;
+        let skip = head
+            .iter()
+            .take(4)
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        let off = off + skip as u64;
+        let start = head.get(skip..).unwrap_or_default();
         if start.starts_with(b"xref") {
             let (entries, trailer, end) = self.read_table(off)?;
             let mut section = XrefSection {

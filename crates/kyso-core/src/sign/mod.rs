@@ -28,6 +28,7 @@ use crate::pdf::source::FileSource;
 use crate::pdf::writer::{Base, Update};
 use crate::pdf::{self, Object, Pdf, PdfError};
 use crate::signer::{SignRequest, Signer};
+use crate::trust::tsa;
 use crate::Error;
 
 /// How to sign.
@@ -49,6 +50,9 @@ pub struct SignOptions {
     pub time: i64,
     /// Replace an existing output file.
     pub force: bool,
+    /// Timestamp authorities for a signature timestamp (PAdES B-T), tried in order; empty
+    /// for B-B.
+    pub tsa_urls: Vec<String>,
 }
 
 impl Default for SignOptions {
@@ -62,6 +66,7 @@ impl Default for SignOptions {
             contact_info: None,
             time: crate::timefmt::now(),
             force: false,
+            tsa_urls: Vec::new(),
         }
     }
 }
@@ -87,6 +92,10 @@ pub struct SignOutcome {
     pub hash: HashAlg,
     /// Scheme.
     pub scheme: Scheme,
+    /// Time proven by the signature timestamp (B-T), Unix seconds.
+    pub timestamp: Option<i64>,
+    /// The TSA that gave it.
+    pub tsa_url: Option<String>,
 }
 
 /// Checks the policy for a new signature: algorithms, key size, certificate validity at the
@@ -168,6 +177,8 @@ pub struct Prepared {
     attrs_digest: Vec<u8>,
     cert: Certificate,
     chain: Vec<Certificate>,
+    /// TSAs for B-T, the one that answered the size probe first.
+    tsa_urls: Vec<String>,
 }
 
 impl Prepared {
@@ -188,6 +199,18 @@ impl Prepared {
         let spki = &self.cert.tbs_certificate.subject_public_key_info;
         crypto::verify(spki, &alg, Some(self.hash), &self.attrs_der, signature)
             .map_err(|_| crate::signer::SignerError::WrongKey)?;
+        // B-T: the signature timestamp covers the signature value (ETSI EN 319 122-1 §5.3).
+        let token = if self.tsa_urls.is_empty() {
+            None
+        } else {
+            let t = tsa::timestamp(&self.tsa_urls, self.hash, &self.hash.digest(signature))
+                .map_err(|e| Error::Timestamp(e.0.join("; ")))?;
+            Some(t)
+        };
+        let unsigned_attrs = token
+            .as_ref()
+            .map(|t| build::timestamp_attribute(&t.der))
+            .transpose()?;
         let cms = build::assemble(build::Assemble {
             hash: self.hash,
             signed_attrs: self.signed_attrs,
@@ -195,7 +218,7 @@ impl Prepared {
             signature,
             signer: &self.cert,
             certificates: &self.chain,
-            unsigned_attrs: None,
+            unsigned_attrs,
         })?;
         let hexed = byterange::contents_text(&cms, self.reserved).ok_or(Error::ContentsOverflow {
             needed: cms.len(),
@@ -216,6 +239,8 @@ impl Prepared {
             reserved: self.reserved,
             hash: self.hash,
             scheme: self.scheme,
+            timestamp: token.as_ref().map(|t| t.time),
+            tsa_url: token.map(|t| t.url),
         })
     }
 }
@@ -257,6 +282,21 @@ pub(crate) fn temp_beside(output: &Path, like: &Path) -> Result<tempfile::NamedT
     #[cfg(not(unix))]
     let _ = like;
     Ok(tmp)
+}
+
+/// Asks the TSAs for a timestamp of a dummy hash: finds one that answers (it goes first in
+/// the returned list) and learns how much room its tokens need. Callers may run it before
+/// asking for a PIN, so a TSA that is down stops the signing before anything is asked.
+pub fn probe_tsa(urls: &[String], hash: HashAlg) -> Result<(Vec<String>, usize), Error> {
+    if urls.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let probe = tsa::timestamp(urls, hash, &hash.digest(b"kyso size probe"))
+        .map_err(|e| Error::Timestamp(e.0.join("; ")))?;
+    let mut ordered = vec![probe.url.clone()];
+    ordered.extend(urls.iter().filter(|u| **u != probe.url).cloned());
+    // Room for the attribute wrapping and for a longer serial, nonce or time.
+    Ok((ordered, probe.der.len() + 512))
 }
 
 /// Stage 1: everything up to the signature value.
@@ -309,7 +349,10 @@ pub fn prepare(
         certificates: chain,
         unsigned_attrs: None,
     })?;
-    let reserved = dummy.len() + 256;
+    // B-T: the token's size is learnt from a real answer of the TSA (as pyHanko does), which
+    // also finds an unreachable TSA before the PIN is used.
+    let (tsa_urls, token_room) = probe_tsa(&opts.tsa_urls, opts.hash)?;
+    let reserved = dummy.len() + 256 + token_room;
 
     let mut update = Update::new(pdf.size());
     let mut sig = pdf::Dict::new();
@@ -434,6 +477,7 @@ pub fn prepare(
         attrs_digest,
         cert: cert.clone(),
         chain: chain.to_vec(),
+        tsa_urls,
     })
 }
 

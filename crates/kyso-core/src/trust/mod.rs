@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 pub mod crl;
 pub mod fetch;
 pub mod ocsp;
+pub mod tsa;
 
 use der::Encode;
 use x509_cert::Certificate;

@@ -63,17 +63,56 @@ fn is_signature_related(d: &Dict) -> bool {
 
 /// Keys whose value may change on the catalog when signatures or a DSS are added (and the
 /// XMP metadata, which is not rendered).
-const CATALOG_ALLOWED: &[&[u8]] = &[b"AcroForm", b"DSS", b"Extensions", b"Metadata"];
-/// Keys an AcroForm may change.
-const ACROFORM_ALLOWED: &[&[u8]] = &[b"Fields", b"SigFlags"];
+/// `/Version` may rise (a newer feature such as a PAdES extension needs it); nothing drawn
+/// depends on it.
+const CATALOG_ALLOWED: &[&[u8]] = &[b"AcroForm", b"DSS", b"Extensions", b"Metadata", b"Version"];
+/// Keys an AcroForm may change: the fields list, signature flags, and the default
+/// resources and appearance used to draw new fields (each field's own appearance is judged
+/// separately).
+const ACROFORM_ALLOWED: &[&[u8]] = &[b"Fields", b"SigFlags", b"DR", b"DA"];
 /// Keys a signature field may change (signing an empty field, its appearance).
 const SIGFIELD_ALLOWED: &[&[u8]] = &[b"V", b"AP", b"AS", b"F"];
 
-/// Keys that differ between two dictionaries.
+/// Keys that differ between two dictionaries (by value, see [`equivalent`]).
 fn changed_keys(old: &Dict, new: &Dict) -> Vec<Vec<u8>> {
     let mut keys: BTreeSet<Vec<u8>> = old.0.iter().map(|(k, _)| k.clone()).collect();
     keys.extend(new.0.iter().map(|(k, _)| k.clone()));
-    keys.into_iter().filter(|k| old.get(k) != new.get(k)).collect()
+    keys.into_iter()
+        .filter(|k| match (old.get(k), new.get(k)) {
+            (Some(a), Some(b)) => !equivalent(a, b, 0),
+            (a, b) => a.is_some() != b.is_some(),
+        })
+        .collect()
+}
+
+/// Same value as a reader sees it: `612` and `612.0` are one number, dictionary key order
+/// and string notation (hex or literal) do not matter. Streams are compared where they are
+/// (a rewritten stream counts as changed).
+fn equivalent(a: &Object, b: &Object, depth: usize) -> bool {
+    if depth > 32 {
+        return a == b;
+    }
+    match (a, b) {
+        (Object::Int(_) | Object::Real(_), Object::Int(_) | Object::Real(_)) => {
+            match (a.as_f64(), b.as_f64()) {
+                (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+                _ => a == b,
+            }
+        }
+        (Object::Str(x), Object::Str(y)) => x.bytes == y.bytes,
+        (Object::Array(x), Object::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equivalent(p, q, depth + 1))
+        }
+        (Object::Dict(x), Object::Dict(y)) => dicts_equivalent(x, y, depth),
+        _ => a == b,
+    }
+}
+
+fn dicts_equivalent(x: &Dict, y: &Dict, depth: usize) -> bool {
+    x.0.len() == y.0.len()
+        && x.0
+            .iter()
+            .all(|(k, v)| y.get(k).is_some_and(|w| equivalent(v, w, depth + 1)))
 }
 
 /// `new` keeps every element of `old` (entries were only added).
@@ -103,13 +142,38 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
         .get(signed_idx)
         .map(|s| s.trailer.clone())
         .unwrap_or_default();
-    if signed_trailer.get(b"Root") != pdf.trailer().get(b"Root") {
-        out.changes.push(Change {
-            object: 0,
-            page: None,
-            what: "the document catalog (/Root) was replaced".into(),
-            severity: Severity::Forbidden,
-        });
+    let (old_root, new_root) = (signed_trailer.get(b"Root"), pdf.trailer().get(b"Root"));
+    if old_root != new_root {
+        // Some writers (e-Szigno) save the catalog under a new number in every update: judge
+        // the new catalog against the old one key by key, like an updated catalog.
+        let fetch = |r: Option<&Object>, idx: usize| {
+            r.and_then(Object::as_ref)
+                .and_then(|r| get_at(pdf, r.num, idx).ok())
+                .and_then(|o| o.as_dict().cloned())
+        };
+        let what = match (fetch(old_root, signed_idx), fetch(new_root, 0)) {
+            (Some(o), Some(n)) => {
+                let bad: Vec<Vec<u8>> = changed_keys(&o, &n)
+                    .into_iter()
+                    .filter(|k| !CATALOG_ALLOWED.contains(&k.as_slice()))
+                    .collect();
+                (!bad.is_empty()).then(|| {
+                    format!(
+                        "the document catalog (/Root) was replaced and changed: {}",
+                        name_list(&bad)
+                    )
+                })
+            }
+            _ => Some("the document catalog (/Root) was replaced".into()),
+        };
+        if let Some(what) = what {
+            out.changes.push(Change {
+                object: new_root.and_then(Object::as_ref).map_or(0, |r| r.num),
+                page: None,
+                what,
+                severity: Severity::Forbidden,
+            });
+        }
     }
     // Pages as of the signed revision, to name pages in findings.
     let pages = page_numbers(pdf);
@@ -159,6 +223,7 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
             }
         }
     }
+    let bookkeeping = bookkeeping_objects(pdf, catalog_num, signed_idx);
     for num in nums {
         out.examined += 1;
         if metadata.contains(&num) {
@@ -208,7 +273,7 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
         let Ok(old_obj) = get_at(pdf, num, signed_idx) else {
             continue; // unreadable in the signed revision: nothing signed to compare with
         };
-        if old_obj == new_obj {
+        if equivalent(&old_obj, &new_obj, 0) {
             continue;
         }
         if matches!(new_obj, Object::Null) {
@@ -226,6 +291,14 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
             what,
             severity: Severity::Forbidden,
         };
+        // Validation data (DSS, its arrays and VRI) is added to by every LTV update, and
+        // the catalog's /Extensions by writers declaring a PAdES/ISO extension.
+        if bookkeeping.contains(&num)
+            && matches!(old_obj, Object::Dict(_) | Object::Array(_))
+            && matches!(new_obj, Object::Dict(_) | Object::Array(_))
+        {
+            continue;
+        }
         match (old_obj.as_dict(), new_obj.as_dict(), &old_obj, &new_obj) {
             (_, _, Object::Array(a), Object::Array(b)) if growable.contains(&num) => {
                 if !is_superset(Some(a), Some(b)) {
@@ -291,6 +364,43 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
         }
     }
     Ok(out)
+}
+
+/// Object numbers of the catalog's bookkeeping, in the signed and the current revision:
+/// `/Extensions`, and the document security store — the `/DSS` dictionary, its `/Certs`
+/// `/CRLs` `/OCSPs` arrays, `/VRI` and the VRI entries.
+fn bookkeeping_objects<S: Source>(pdf: &Pdf<S>, catalog: Option<u32>, signed_idx: usize) -> HashSet<u32> {
+    let mut out = HashSet::new();
+    let Some(c) = catalog else { return out };
+    for idx in [signed_idx, 0] {
+        let cat = get_at(pdf, c, idx).ok();
+        let entry = |k: &[u8]| {
+            cat.as_ref()
+                .and_then(|o| o.as_dict().and_then(|d| d.get(k)).and_then(Object::as_ref))
+        };
+        if let Some(r) = entry(b"Extensions") {
+            out.insert(r.num);
+        }
+        let Some(dss_ref) = entry(b"DSS") else {
+            continue;
+        };
+        out.insert(dss_ref.num);
+        let Ok(Object::Dict(dss)) = get_at(pdf, dss_ref.num, idx) else {
+            continue;
+        };
+        for key in [&b"Certs"[..], b"CRLs", b"OCSPs", b"VRI"] {
+            let Some(r) = dss.get(key).and_then(Object::as_ref) else {
+                continue;
+            };
+            out.insert(r.num);
+            if key == b"VRI" {
+                if let Ok(Object::Dict(vri)) = get_at(pdf, r.num, idx) {
+                    out.extend(vri.0.iter().filter_map(|(_, v)| v.as_ref()).map(|r| r.num));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn describe(d: &Dict) -> String {

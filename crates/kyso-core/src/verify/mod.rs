@@ -395,7 +395,18 @@ fn check_pdf_signature<S: Source>(
     }
     let end = end.unwrap_or(len);
     // Which revision does it cover?
-    let revision_index = pdf.sections.iter().position(|s| s.eof_end == Some(end));
+    // A signature may stop right after `%%EOF` and leave its end-of-line out.
+    let revision_index = pdf.sections.iter().position(|s| {
+        s.eof_end.is_some_and(|e| {
+            e == end
+                || (e > end
+                    && e - end <= 2
+                    && pdf
+                        .source()
+                        .window(end, (e - end) as usize)
+                        .is_ok_and(|w| w.iter().all(|b| *b == b'\r' || *b == b'\n')))
+        })
+    });
     let tail_is_blank = || {
         usize::try_from(len - end)
             .ok()
@@ -445,7 +456,7 @@ fn check_pdf_signature<S: Source>(
         Ok(hasher.finish())
     };
     if is_doc_ts {
-        check_document_timestamp(&mut ev, &contents, &mut digest_of);
+        check_document_timestamp(&mut ev, &contents, &mut digest_of, opts);
         return ev.finish();
     }
     let pades = sub_filter.as_deref() == Some("ETSI.CAdES.detached");
@@ -551,6 +562,7 @@ fn check_document_timestamp(
     ev: &mut Eval,
     token: &[u8],
     digest_of: &mut dyn FnMut(HashAlg) -> std::io::Result<Vec<u8>>,
+    opts: &VerifyOptions,
 ) {
     match timestamp::check_with(token, &mut |h| digest_of(h).ok()) {
         Ok(info) => {
@@ -560,17 +572,20 @@ fn check_document_timestamp(
             ev.report.claimed_time_vietnam = Some(timefmt::vietnam(info.time));
             ev.report.claimed_time_source = Some("timestamp".into());
             ev.report.has_timestamp = true;
-            let tsa = info.tsa.unwrap_or_default();
-            ev.note(
-                format!("Dấu thời gian tài liệu hợp lệ, do {tsa} cấp."),
-                format!("Valid document timestamp from {tsa}."),
-            );
-            ev.flag(
-                Indication::Indeterminate,
-                SubIndication::NoCertificateChainFound,
-                "Chưa kiểm tra chuỗi chứng thư của đơn vị cấp dấu thời gian.",
-                "The timestamp authority's certificate chain is not checked in this version.",
-            );
+            ev.report.signer = Some(cert::identity(&info.cert));
+            let tsa = info.tsa.clone().unwrap_or_default();
+            match timestamp::tsa_trust(&info, &opts.intermediates, &opts.anchors) {
+                Ok(()) => ev.note(
+                    format!("Dấu thời gian tài liệu hợp lệ, do {tsa} cấp."),
+                    format!("Valid document timestamp from {tsa}."),
+                ),
+                Err(why) => ev.flag(
+                    Indication::Indeterminate,
+                    SubIndication::NoCertificateChainFound,
+                    format!("Không tin cậy được đơn vị cấp dấu thời gian {tsa}: {why}."),
+                    format!("The timestamp authority {tsa} cannot be trusted: {why}."),
+                ),
+            }
         }
         Err(msg) => {
             let sub = if msg.contains("imprint") {
@@ -820,6 +835,16 @@ fn check_cms(
         for token in &attr.values {
             match timestamp::check(token, &si.signature) {
                 Ok(info) => {
+                    let mut pool = sd.certificates.clone();
+                    pool.extend_from_slice(&opts.intermediates);
+                    if let Err(why) = timestamp::tsa_trust(&info, &pool, &opts.anchors) {
+                        // An untrusted timestamp proves nothing: judge as if it were absent.
+                        ev.note(
+                            format!("Dấu thời gian không được dùng làm bằng chứng: {why}."),
+                            format!("The signature timestamp is not used as proof: {why}."),
+                        );
+                        continue;
+                    }
                     ev.note(
                         format!(
                             "Dấu thời gian hợp lệ: đã ký trước {} ({}).",

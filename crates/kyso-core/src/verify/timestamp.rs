@@ -1,6 +1,6 @@
-//! RFC 3161 timestamp tokens: the TSTInfo's message imprint and time, and the token's own
-//! CMS signature. (Path building for the TSA certificate and its revocation come with the
-//! trust module.)
+//! RFC 3161 timestamp tokens: the TSTInfo's message imprint and time, the token's own CMS
+//! signature, and (in [`tsa_trust`]) the TSA certificate: a chain to a trusted root, the
+//! timeStamping purpose, and validity at the time it vouches for.
 
 use der::asn1::{ObjectIdentifier, OctetString};
 use der::{AnyRef, Decode, Reader, Sequence, SliceReader};
@@ -25,6 +25,40 @@ pub struct TimestampInfo {
     pub time: i64,
     /// TSA certificate subject.
     pub tsa: Option<String>,
+    /// The TSA certificate.
+    pub cert: x509_cert::Certificate,
+    /// Certificates the token carries (for path building).
+    pub certs: Vec<x509_cert::Certificate>,
+}
+
+/// id-kp-timeStamping (RFC 5280 §4.2.1.12).
+const KP_TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
+
+/// Whether the TSA certificate may be trusted for the time it gives: it chains to one of
+/// `anchors` (with `pool` for intermediates), is meant for timestamping (RFC 3161 §2.3: the
+/// extended key usage must be present and critical with only timeStamping), and was valid
+/// at genTime. Returns the reason when not.
+pub fn tsa_trust(
+    info: &TimestampInfo,
+    pool: &[x509_cert::Certificate],
+    anchors: &[x509_cert::Certificate],
+) -> Result<(), String> {
+    let eku: Option<x509_cert::ext::pkix::ExtendedKeyUsage> =
+        crate::cert::extension(&info.cert, ObjectIdentifier::new_unwrap("2.5.29.37"));
+    if !eku.is_some_and(|e| e.0.contains(&KP_TIME_STAMPING)) {
+        return Err("the TSA certificate is not meant for timestamping (extended key usage)".into());
+    }
+    let (nb, na) = crate::cert::validity(&info.cert);
+    if info.time < nb || info.time > na {
+        return Err("the TSA certificate was not valid at the time it gives".into());
+    }
+    let mut all = info.certs.clone();
+    all.extend_from_slice(pool);
+    let path = super::chain::build(&info.cert, &all, anchors);
+    if !path.trusted {
+        return Err("the TSA certificate does not chain to a trusted root".into());
+    }
+    Ok(())
 }
 
 /// Checks a timestamp token over `data` (for a signature timestamp: the signature value).
@@ -75,6 +109,8 @@ pub fn check_with(
     Ok(TimestampInfo {
         time,
         tsa: crate::cert::identity(cert).common_name,
+        cert: cert.clone(),
+        certs: sd.certificates.clone(),
     })
 }
 
