@@ -5,7 +5,12 @@
 Each cell: minimum wall time over N runs (ms) and peak RSS (MB, max over runs, from GNU time).
 Prints a Markdown table. This measures; it asserts nothing.
 
-Usage: scripts/bench.py [--runs N] [--mb SIZE]   (run through scripts/bench.sh)
+A second table: a clerk's inbox of N signed one-page PDFs (default 1,000) verified offline
+with the test root as anchor — kyso on the folder (one process), the floor hashing every
+file (one openssl process), and pyHanko validating in-process (one Python process, library
+calls, no CLI start-up per file) on the first 200 files; per-document time and throughput.
+
+Usage: scripts/bench.py [--runs N] [--mb SIZE] [--folder N]   (run through scripts/bench.sh)
 """
 import argparse
 import os
@@ -43,6 +48,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--mb", type=int, default=100)
+    ap.add_argument("--folder", type=int, default=1000)
     a = ap.parse_args()
     work = os.path.join(ROOT, "target/bench")
     shutil.rmtree(work, ignore_errors=True)
@@ -79,6 +85,54 @@ def main():
     print("|---|---|---:|---:|---:|")
     for label, name, ms, mb, ratio in rows:
         print("| %s | %s | %.1f | %.1f | %.2f |" % (label, name, ms, mb, ratio))
+    if a.folder:
+        folder_table(work, pki, pdfs, env, a)
+
+
+# pyHanko validating files in one process: the peer's best case (no start-up per file).
+PYHANKO_INPROC = """
+import sys
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko_certvalidator import ValidationContext
+root = load_cert_from_pemder(sys.argv[1])
+for path in sys.argv[2:]:
+    with open(path, "rb") as f:
+        for sig in PdfFileReader(f).embedded_signatures:
+            vc = ValidationContext(trust_roots=[root], allow_fetching=False, revocation_mode="soft-fail")
+            st = validate_pdf_signature(sig, vc)
+            assert st.intact and st.valid, path
+"""
+
+
+def folder_table(work, pki, pdfs, env, a):
+    inbox = os.path.join(work, "inbox")
+    os.makedirs(inbox)
+    one = os.path.join(work, "one-signed.pdf")
+    subprocess.run([KYSO, "sign", os.path.join(pdfs, "v17-classic.pdf"), "-o", one, "--p12",
+                    os.path.join(pki, "rsa2048.p12"), "--p12-password-env", "KYSO_P12_PASS"], env=env, check=True)
+    files = []
+    for i in range(a.folder):
+        p = os.path.join(inbox, "doc-%04d.pdf" % i)
+        shutil.copyfile(one, p)
+        files.append(p)
+    root = os.path.join(pki, "root.cert.pem")
+    python = os.path.join(os.path.dirname(PYHANKO), "python")
+    peer_n = min(200, a.folder)
+    runs = max(1, min(a.runs, 3))
+    floor = measure(["openssl", "dgst", "-sha256"] + files, runs, env)
+    kyso = measure([KYSO, "verify", "--offline", "--trust", root, inbox], runs, env)
+    peer = measure([python, "-c", PYHANKO_INPROC, root] + files[:peer_n], 1, env)
+    print()
+    print("| inbox of %d signed 1-page PDFs, offline | wall ms | per document ms | documents/s | peak RSS MB |" % a.folder)
+    print("|---|---:|---:|---:|---:|")
+    for name, (ms, mb), n in [("floor: openssl dgst -sha256 (all files)", floor, a.folder),
+                              ("kyso verify FOLDER", kyso, a.folder),
+                              ("pyHanko in-process (first %d files)" % peer_n, peer, peer_n)]:
+        print("| %s | %.0f | %.2f | %.0f | %.1f |" % (name, ms, ms / n, n * 1000 / ms, mb))
+    print()
+    print("kyso per-document throughput: %.1f× pyHanko in-process" % ((peer[0] / peer_n) / (kyso[0] / a.folder)))
 
 
 if __name__ == "__main__":

@@ -88,3 +88,36 @@ fn ocsp_good_and_revoked_from_a_real_responder() {
     assert_eq!(s["indication"], "TOTAL_FAILED", "{s}");
     assert_eq!(s["sub_indication"], "REVOKED");
 }
+
+/// An issuing CA revoked by the root (CRL on loopback): its leaf's signature fails, and the
+/// report names the authority.
+#[test]
+fn a_revoked_issuing_ca_fails_the_signature() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("revoked-ca.pdf");
+    let o = kyso(&[
+        "sign",
+        f.pdf("v17-classic.pdf").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--p12",
+        f.pki.join("revoked-ca/leaf.p12").to_str().unwrap(),
+        "--p12-password-env",
+        "KYSO_P12_PASS",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (code, v) = kyso_verify(&[&out]);
+    let s = first_sig(&v);
+    assert_eq!(code, 1);
+    assert_eq!(s["indication"], "TOTAL_FAILED", "{s}");
+    assert_eq!(s["sub_indication"], "REVOKED", "{s}");
+    assert!(
+        s["findings"].to_string().contains("Kyso Revoked Issuing CA"),
+        "{s}"
+    );
+    // The CA of the other test signers is checked the same way and is fine.
+    let good = sign_p12("crl-good", dir.path());
+    let (code, v) = kyso_verify(&[&good]);
+    assert_eq!(code, 0, "{}", first_sig(&v));
+}

@@ -130,3 +130,67 @@ fn real_government_documents() {
         "G2 chains build through the imported intermediate ({trusted_g2})"
     );
 }
+
+/// Certificates from a URL (the loopback server stands in for the authority's site), PKCS#7
+/// bundles, and a missing issuer fetched from the certificate's AIA caIssuers address.
+#[test]
+fn import_by_url_bundles_and_issuers_from_aia() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("cfg");
+    let base = format!("http://127.0.0.1:{}", f.http_port);
+    let o = trust(
+        &cfg,
+        &["import", "--json", "--custom", &format!("{base}/root.cert.pem")],
+    );
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert_eq!(json(&o)["imported"][0]["role"], "root");
+    let o = trust(&cfg, &["import", "--json", &format!("{base}/no-such.crt")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        json(&o)["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot download"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A signature that embeds only the signer's certificate.
+    let signed = dir.path().join("aia.pdf");
+    let o = kyso(&[
+        "sign",
+        f.pdf("v17-classic.pdf").to_str().unwrap(),
+        "-o",
+        signed.to_str().unwrap(),
+        "--p12",
+        f.pki.join("aia-only.p12").to_str().unwrap(),
+        "--p12-password-env",
+        "KYSO_P12_PASS",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Offline: the issuer is missing, so no chain.
+    let (code, v) = kyso_verify_offline(&[&signed]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        v["files"][0]["signatures"][0]["sub_indication"],
+        "NO_CERTIFICATE_CHAIN_FOUND"
+    );
+    // Online: fetched from the AIA address, then checked up to the root.
+    let (code, v) = kyso_verify(&[&signed]);
+    let s = &v["files"][0]["signatures"][0];
+    assert_eq!(code, 0, "{s}");
+    assert!(s["findings"].to_string().contains("(AIA)"), "{s}");
+    assert_eq!(s["chain"]["path"].as_array().unwrap().len(), 3, "{s}");
+    // A .p7b bundle works as --trust / intermediates input too.
+    let o = kyso(&[
+        "verify",
+        "--json",
+        "--offline",
+        "--trust",
+        f.pki.join("chain.p7b").to_str().unwrap(),
+        signed.to_str().unwrap(),
+    ]);
+    let v = json(&o);
+    assert_eq!(v["files"][0]["signatures"][0]["chain"]["trusted"], true, "{v}");
+}

@@ -34,9 +34,10 @@ pub enum TrustCommand {
     /// Import certificates (PEM/DER): accepted if they match a pinned Vietnamese authority,
     /// or with --custom as your own anchor.
     Import {
-        /// Certificate files.
+        /// Certificate files (PEM, DER or .p7b) or http(s):// URLs where the authority
+        /// publishes them.
         #[arg(required = true)]
-        files: Vec<PathBuf>,
+        files: Vec<String>,
         /// Accept a CA certificate that matches no pin, as a custom trust anchor.
         #[arg(long)]
         custom: bool,

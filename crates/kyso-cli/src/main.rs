@@ -263,11 +263,22 @@ fn run_trust(c: TrustCommand) -> u8 {
         TrustCommand::Import { files, custom, json } => {
             let mut imported = Vec::new();
             for f in &files {
-                let data = match std::fs::read(f) {
-                    Ok(d) => d,
-                    Err(e) => {
-                        output::print_error(json, &Error::Io(e));
-                        return 1;
+                let data = if f.starts_with("http://") || f.starts_with("https://") {
+                    match kyso_core::trust::fetch::get(f, kyso_core::trust::fetch::MAX_CERT) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            let e = Error::Policy(format!("cannot download {f}: {e}"));
+                            output::print_error(json, &e);
+                            return 1;
+                        }
+                    }
+                } else {
+                    match std::fs::read(f) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            output::print_error(json, &Error::Io(e));
+                            return 1;
+                        }
                     }
                 };
                 match store.import(&data, custom) {
@@ -345,16 +356,12 @@ fn run_verify(a: VerifyArgs) -> u8 {
     };
     let files = expand(&a.paths, a.recursive);
     let show_progress = !a.json && files.len() > 1 && std::io::stderr().is_terminal();
-    let reports: Vec<_> = files
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            if show_progress {
-                eprint!("\r[{}/{}] {}", i + 1, files.len(), p.display());
-            }
-            verify::verify_path(p, a.content.as_deref(), &opts)
-        })
-        .collect();
+    let total = files.len();
+    let reports = verify::verify_many(&files, a.content.as_deref(), &opts, &|done, p| {
+        if show_progress {
+            eprint!("\r\x1b[2K[{done}/{total}] {}", p.display());
+        }
+    });
     if show_progress {
         eprintln!();
     }

@@ -153,12 +153,48 @@ pub fn tbs_der(cert: &Certificate) -> Option<Vec<u8>> {
     cert.tbs_certificate.to_der().ok()
 }
 
-/// Parses PEM text or DER bytes holding one or more certificates.
+/// URLs of one kind in the Authority Information Access extension (RFC 5280 §4.2.2.1):
+/// OCSP responders or caIssuers (where the issuer's certificate is published).
+pub fn access_urls(c: &Certificate, method: ObjectIdentifier) -> Vec<String> {
+    use x509_cert::ext::pkix::name::GeneralName;
+    use x509_cert::ext::pkix::AuthorityInfoAccessSyntax;
+    let Some(aia) =
+        extension::<AuthorityInfoAccessSyntax>(c, const_oid::db::rfc5280::ID_PE_AUTHORITY_INFO_ACCESS)
+    else {
+        return Vec::new();
+    };
+    aia.0
+        .into_iter()
+        .filter(|ad| ad.access_method == method)
+        .filter_map(|ad| match ad.access_location {
+            GeneralName::UniformResourceIdentifier(u) => Some(u.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// id-ad-caIssuers.
+pub const ID_AD_CA_ISSUERS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
+
+/// Parses certificates from DER, PEM (several), or a PKCS#7 certs-only bundle (`.p7b`, DER
+/// or PEM) — the forms CAs publish.
 pub fn parse_certificates(data: &[u8]) -> Vec<Certificate> {
     if let Ok(c) = Certificate::from_der(data) {
         return vec![c];
     }
+    if let Ok(sd) = crate::cms::parse::parse(data) {
+        return sd.certificates;
+    }
     let text = String::from_utf8_lossy(data);
+    if let Some(start) = text.find("-----BEGIN PKCS7-----") {
+        let after = &text[start + 21..];
+        if let Some(end) = after.find("-----END PKCS7-----") {
+            let b64: String = after[..end].chars().filter(|c| !c.is_whitespace()).collect();
+            if let Ok(sd) = base64_decode(&b64).map(|der| crate::cms::parse::parse(&der)) {
+                return sd.map(|sd| sd.certificates).unwrap_or_default();
+            }
+        }
+    }
     let mut out = Vec::new();
     let mut rest = text.as_ref();
     while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {

@@ -49,16 +49,9 @@ pub async fn verify_documents(
     let opts = options(&state)?;
     tauri::async_runtime::spawn_blocking(move || {
         let total = paths.len();
-        let _ = app.state::<AppState>();
-        paths
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let r = verify::verify_path(p, None, &opts);
-                let _ = app.emit("check-progress", Progress { done: i + 1, total });
-                r
-            })
-            .collect()
+        verify::verify_many(&paths, None, &opts, &|done, _| {
+            let _ = app.emit("check-progress", Progress { done, total });
+        })
     })
     .await
     .map_err(|e| CommandError::new("INTERNAL", e.to_string()))

@@ -1,6 +1,8 @@
-//! HTTP fetching of revocation data (CRLs). Plain `http://` only in this version — that is
-//! how the Vietnamese CAs publish CRLs — with a timeout and a size limit; failures are
-//! reported, never retried in a loop. Offline mode never calls this.
+//! HTTP(S) fetching for revocation data (CRLs, OCSP), timestamps, CA certificates (AIA
+//! caIssuers) and trust imports, with a timeout and a size limit; failures are reported,
+//! never retried in a loop. Offline mode never calls this. HTTPS uses rustls with the
+//! Mozilla roots; what is fetched is checked on its own (signatures, pins), so TLS only
+//! keeps the transfer private.
 
 use std::time::Duration;
 
@@ -8,11 +10,13 @@ use std::time::Duration;
 pub const MAX_CRL: u64 = 20 << 20;
 /// Largest OCSP response accepted.
 pub const MAX_OCSP: u64 = 1 << 20;
+/// Largest certificate (or certificate bundle) accepted.
+pub const MAX_CERT: u64 = 1 << 20;
 
 /// Why a fetch failed.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    /// Not an http:// URL.
+    /// Not an http:// or https:// URL.
     #[error("unsupported URL {0}")]
     Unsupported(String),
     /// Network or server error.
@@ -21,7 +25,7 @@ pub enum FetchError {
 }
 
 fn agent(url: &str) -> Result<ureq::Agent, FetchError> {
-    if !url.starts_with("http://") {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(FetchError::Unsupported(url.to_string()));
     }
     Ok(ureq::Agent::config_builder()
@@ -42,12 +46,12 @@ fn body(
         .map_err(|e| FetchError::Network(e.to_string()))
 }
 
-/// GETs `url` (http only), at most `limit` bytes, 10 s overall.
+/// GETs `url`, at most `limit` bytes, 10 s overall.
 pub fn get(url: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
     body(agent(url)?.get(url).call(), limit)
 }
 
-/// POSTs `body` to `url` (http only) as `content_type`, at most `limit` bytes back, 10 s.
+/// POSTs `body` to `url` as `content_type`, at most `limit` bytes back, 10 s.
 pub fn post(url: &str, content_type: &str, data: &[u8], limit: u64) -> Result<Vec<u8>, FetchError> {
     body(
         agent(url)?

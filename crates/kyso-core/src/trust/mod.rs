@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod aia;
 pub mod crl;
 pub mod fetch;
 pub mod ocsp;

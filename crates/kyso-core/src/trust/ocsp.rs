@@ -82,21 +82,7 @@ pub fn request(cert: &Certificate, issuer: &Certificate, nonce: &[u8]) -> Result
 
 /// OCSP responder URLs from the certificate's authorityInfoAccess.
 pub fn responder_urls(c: &Certificate) -> Vec<String> {
-    use x509_cert::ext::pkix::name::GeneralName;
-    use x509_cert::ext::pkix::AuthorityInfoAccessSyntax;
-    let Some(aia) =
-        cert::extension::<AuthorityInfoAccessSyntax>(c, const_oid::db::rfc5280::ID_PE_AUTHORITY_INFO_ACCESS)
-    else {
-        return Vec::new();
-    };
-    aia.0
-        .into_iter()
-        .filter(|ad| ad.access_method == ID_AD_OCSP)
-        .filter_map(|ad| match ad.access_location {
-            GeneralName::UniformResourceIdentifier(u) => Some(u.to_string()),
-            _ => None,
-        })
-        .collect()
+    cert::access_urls(c, ID_AD_OCSP)
 }
 
 fn has_ocsp_signing_eku(c: &Certificate) -> bool {

@@ -2,6 +2,9 @@
 //! issuer found by name, each certificate's signature verified with its issuer's key, issuers
 //! must be CAs allowed to sign certificates. Loops and depth are bounded.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use der::Encode;
 use x509_cert::Certificate;
 
@@ -26,8 +29,32 @@ fn same_cert(a: &Certificate, b: &Certificate) -> bool {
             && a.tbs_certificate.subject_public_key_info == b.tbs_certificate.subject_public_key_info)
 }
 
-/// Whether `issuer`'s key verifies `child`'s signature.
+/// Whether `issuer`'s key verifies `child`'s signature. Results are remembered for the
+/// process (keyed by the SHA-256 of both certificates): an inbox of documents from the same
+/// authorities shares the same chain, and RSA verification dominates the cost of a check.
 pub fn signed_by(child: &Certificate, issuer: &Certificate) -> bool {
+    type Links = Mutex<HashMap<(Vec<u8>, Vec<u8>), bool>>;
+    static CACHE: OnceLock<Links> = OnceLock::new();
+    let (Ok(c), Ok(i)) = (child.to_der(), issuer.to_der()) else {
+        return false;
+    };
+    let key = (
+        crate::crypto::HashAlg::Sha256.digest(&c),
+        crate::crypto::HashAlg::Sha256.digest(&i),
+    );
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(v) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return *v;
+    }
+    let ok = verify_link(child, issuer);
+    let mut m = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if m.len() < 4096 {
+        m.insert(key, ok);
+    }
+    ok
+}
+
+fn verify_link(child: &Certificate, issuer: &Certificate) -> bool {
     let Ok(tbs) = child.tbs_certificate.to_der() else {
         return false;
     };

@@ -42,6 +42,52 @@ pub struct VerifyOptions {
     pub now: Option<i64>,
 }
 
+/// Verifies many files on all cores (a clerk's inbox), reports in the order given;
+/// `progress` hears of each finished file. One broken file never stops the others.
+pub fn verify_many(
+    paths: &[std::path::PathBuf],
+    content: Option<&Path>,
+    opts: &VerifyOptions,
+    progress: &(dyn Fn(usize, &Path) + Sync),
+) -> Vec<FileReport> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len().max(1));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<FileReport>>> =
+        paths.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(p) = paths.get(i) else { break };
+                let r = verify_path(p, content, opts);
+                if let Some(slot) = slots.get(i) {
+                    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                }
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, p);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .zip(paths)
+        .map(|(m, p)| {
+            m.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| {
+                    FileReport::failed(
+                        p.display().to_string(),
+                        "INTERNAL",
+                        Message::new("Lỗi nội bộ.", "Internal error."),
+                    )
+                })
+        })
+        .collect()
+}
+
 /// Verifies one path: a PDF, or a detached `.p7s` with its content file.
 pub fn verify_path(path: &Path, content: Option<&Path>, opts: &VerifyOptions) -> FileReport {
     let shown = path.display().to_string();
@@ -885,13 +931,33 @@ fn check_cms(
     }
 
     // Chain to a trusted anchor.
-    let pool: Vec<Certificate> = sd
+    let mut pool: Vec<Certificate> = sd
         .certificates
         .iter()
         .chain(opts.intermediates.iter())
         .cloned()
         .collect();
-    let outcome = chain::build(signer, &pool, &opts.anchors);
+    let mut outcome = chain::build(signer, &pool, &opts.anchors);
+    // Online, a missing issuer is fetched from where the certificate says it is published.
+    for _ in 0..4 {
+        if outcome.trusted || opts.offline {
+            break;
+        }
+        let Some(top) = outcome.path.last() else { break };
+        let fresh: Vec<Certificate> = crate::trust::aia::issuer_certificates(top)
+            .into_iter()
+            .filter(|c| !pool.contains(c))
+            .collect();
+        if fresh.is_empty() {
+            break;
+        }
+        ev.note(
+            "Đã tải chứng thư của đơn vị cấp từ địa chỉ ghi trong chứng thư (AIA).",
+            "The issuer's certificate was downloaded from the address in the certificate (AIA).",
+        );
+        pool.extend(fresh);
+        outcome = chain::build(signer, &pool, &opts.anchors);
+    }
     ev.report.chain = ChainReport {
         trusted: outcome.trusted,
         path: outcome
@@ -968,6 +1034,19 @@ fn check_cms(
             ocsps: &ocsps,
         };
         revocation::check(ev, signer, issuer, &evidence, at, poe, opts.offline);
+        // The CAs below the anchor (the anchor itself is trusted by configuration).
+        if outcome.trusted {
+            let n = outcome.path.len();
+            for pair in outcome
+                .path
+                .get(1..n.saturating_sub(1))
+                .unwrap_or_default()
+                .iter()
+                .zip(outcome.path.iter().skip(2))
+            {
+                revocation::check_ca(ev, pair.0, pair.1, &evidence, at, opts.offline);
+            }
+        }
     }
     for c in outcome.path.iter().skip(1) {
         let (cnb, cna) = cert::validity(c);

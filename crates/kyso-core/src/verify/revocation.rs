@@ -268,3 +268,45 @@ pub(super) fn check(
         }
     }
 }
+
+/// Revocation of a CA certificate in the chain (`cert` issued by `issuer`): a revocation
+/// before time `at` fails the signature; missing information is a note, not a verdict
+/// (CAs publish CRLs for their intermediates less reliably than for end entities).
+pub(super) fn check_ca(
+    ev: &mut Eval,
+    cert: &Certificate,
+    issuer: &Certificate,
+    evidence: &Evidence<'_>,
+    at: i64,
+    offline: bool,
+) {
+    let name = crate::cert::identity(cert).common_name.unwrap_or_default();
+    let mut failures = Vec::new();
+    match find(cert, issuer, evidence, offline, &mut failures) {
+        Some(Found::Revoked { at: when }) if when <= at => ev.flag(
+            Indication::TotalFailed,
+            SubIndication::Revoked,
+            format!(
+                "Chứng thư của đơn vị cấp {name} đã bị thu hồi từ {} — trước thời điểm ký.",
+                timefmt::vietnam(when)
+            ),
+            format!(
+                "The certificate of the issuing authority {name} was revoked on {} — before the signing time.",
+                timefmt::rfc3339(when)
+            ),
+        ),
+        Some(Found::Revoked { at: when }) => ev.note(
+            format!("Chứng thư của đơn vị cấp {name} bị thu hồi sau thời điểm ký ({}).", timefmt::vietnam(when)),
+            format!("The certificate of the issuing authority {name} was revoked after the signing time ({}).", timefmt::rfc3339(when)),
+        ),
+        Some(Found::Good { how, .. }) => ev.note(
+            format!("Chứng thư của đơn vị cấp {name} không bị thu hồi ({how})."),
+            format!("The issuing authority's certificate {name} is not revoked ({how})."),
+        ),
+        None if !failures.is_empty() => ev.note(
+            format!("Không kiểm tra được tình trạng thu hồi của {name}: {}.", failures.join("; ")),
+            format!("The revocation status of {name} could not be obtained: {}.", failures.join("; ")),
+        ),
+        None => {}
+    }
+}

@@ -1,0 +1,37 @@
+//! Missing issuer certificates fetched from where the certificate says they are published
+//! (Authority Information Access, caIssuers; RFC 5280 §4.2.2.1). Real Vietnamese documents
+//! often embed only the signer's certificate, so online verification completes the chain
+//! this way. Each URL is fetched once per process; what comes back is only a candidate —
+//! path building still checks every signature up to a trusted root.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use x509_cert::Certificate;
+
+use super::fetch;
+use crate::cert;
+
+type Cache = Mutex<HashMap<String, Vec<Certificate>>>;
+
+/// Certificates published at `c`'s caIssuers URLs (empty when none or unreachable).
+pub fn issuer_certificates(c: &Certificate) -> Vec<Certificate> {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut out = Vec::new();
+    for url in cert::access_urls(c, cert::ID_AD_CA_ISSUERS).into_iter().take(4) {
+        let known = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&url).cloned();
+        let certs = known.unwrap_or_else(|| {
+            let got = fetch::get(&url, fetch::MAX_CERT)
+                .map(|d| cert::parse_certificates(&d))
+                .unwrap_or_default();
+            cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(url, got.clone());
+            got
+        });
+        out.extend(certs);
+    }
+    out
+}
