@@ -211,10 +211,27 @@ def test_check_a_folder_with_valid_tampered_and_shadow_attacked_files(env, app):
     assert "bad" in red.get_attribute("class").split()
     red.find_element(By.TAG_NAME, "summary").click()
     assert "bị thay đổi sau khi ký" in red.text
+    # Nothing was appended after these signatures, so there is nothing to compare.
+    for name in ("1-hop-le.pdf", "2-bi-sua.pdf"):
+        assert not app.find_elements(By.CSS_SELECTOR, '#check-results li[data-name="%s"] .show-changes' % name), name
     if "3-shadow.pdf" in expected:
         shadow = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="3-shadow.pdf"]')
         shadow.find_element(By.TAG_NAME, "summary").click()
         assert "sửa đổi sau khi ký" in shadow.text, shadow.text
+        # Signed revision vs current file, side by side: the attacker's new form-field value
+        # ("World Health Organisation" -> "Attacker") is a visible change on page 1.
+        click(app, '#check-results li[data-name="3-shadow.pdf"] .show-changes')
+        WebDriverWait(app, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#compare-view:not([data-state="loading"])'))
+        view = app.find_element(By.ID, "compare-view")
+        assert view.get_attribute("data-state") == "done", view.text
+        regions = {p.get_attribute("data-page"): int(p.get_attribute("data-regions"))
+                   for p in app.find_elements(By.CSS_SELECTOR, "#compare-view .compare-page")}
+        assert regions and max(regions.values()) > 0, (regions, view.text)
+        assert "vùng thay đổi" in view.text, view.text
+        assert app.find_elements(By.CSS_SELECTOR, '#compare-view canvas[aria-label="Bản hiện tại, trang 1"]')
+        shot(app, "check-compare")
+        click(app, "#compare-close")
+        WebDriverWait(app, 10).until(lambda d: not d.find_elements(By.ID, "compare-view"))
     shot(app, "check-folder")
     # Export the report: the (scripted) save dialog answers with a path.
     report = os.path.join(WORK, "bao-cao.html")

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod agreement;
+mod certified;
 mod corpus;
 mod refusals;
 mod revocation;

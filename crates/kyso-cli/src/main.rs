@@ -196,6 +196,9 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
     }
     // Refuse early (before a PIN is asked) when the output cannot be written or no TSA answers.
     sign::check_output(&a.input, &output, a.force)?;
+    if !a.detached {
+        sign::check_document(&a.input)?;
+    }
     let (tsa_urls, _) = sign::probe_tsa(&tsa_urls, hash)?;
     let mut signer = open_signer(&a.signer)?;
     let opts = SignOptions {

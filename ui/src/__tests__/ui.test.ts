@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { CertEntry, FileReport } from "../api";
 
-vi.mock("../preview", () => ({ renderPreview: vi.fn() }));
+vi.mock("../preview", () => ({ renderPreview: vi.fn(), openPdf: vi.fn(), ANNOTATIONS_ON_CANVAS: 1 }));
 
 const pin = { count_low: false, final_try: false, locked: false, to_be_changed: false };
 function cert(over: Partial<CertEntry>): CertEntry {
@@ -23,7 +23,7 @@ function report(name: string, verdict: FileReport["verdict"], sub: string | null
       field: "Signature1", kind: "signature", indication: verdict as "TOTAL_PASSED", sub_indication: sub,
       message: { vi: `vi:${name}`, en: `en:${name}` }, findings: [], signer: { common_name: "Nguyễn Văn An", organization: "UBND", title: null, uid: null, subject: "" },
       claimed_time_vietnam: "2026-11-24 10:00:00 (+07:00)", claimed_time_source: "/M", has_timestamp: false, coverage: "WHOLE_FILE",
-      later_revisions: 0, chain: { trusted: true, path: ["a", "b"], anchor: "b" }, changes: sub === "CHANGES_NOT_ALLOWED" ? [{ object: 7, page: 1, what: "a form XObject changed", severity: "FORBIDDEN" }] : [],
+      later_revisions: sub === "CHANGES_NOT_ALLOWED" ? 1 : 0, byte_range: [0, 100, 300, 300], chain: { trusted: true, path: ["a", "b"], anchor: "b" }, changes: sub === "CHANGES_NOT_ALLOWED" ? [{ object: 7, page: 1, what: "a form XObject changed", severity: "FORBIDDEN" }] : [],
       certificate_not_after: null, reason: null, location: null,
     }],
   };
@@ -123,5 +123,93 @@ describe("check screen", () => {
     expect(cls("shadow.pdf")).toContain("bad");
     expect(cls("unsigned.pdf")).toContain("warn");
     expect(document.querySelector('#check-results li[data-name="shadow.pdf"]')!.textContent).toContain("a form XObject changed");
+  });
+});
+
+// Stand-ins for pdf.js and the canvas (jsdom has none): a page is white; a "changed" page has a
+// black block; rendering fills the canvas's pixel buffer.
+function fakeDoc(pages: boolean[]) {
+  return {
+    numPages: pages.length,
+    destroy: vi.fn(),
+    getPage: async (i: number) => ({
+      getViewport: ({ scale }: { scale: number }) => ({ width: 200 * scale, height: 280 * scale }),
+      render: ({ canvasContext }: { canvasContext: { paint: (b: boolean) => void } }) => {
+        canvasContext.paint(pages[i - 1]);
+        return { promise: Promise.resolve() };
+      },
+      cleanup: () => {},
+    }),
+  };
+}
+
+function fakeCanvas() {
+  const contexts = new WeakMap<HTMLCanvasElement, object>();
+  const original = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement) {
+    const canvas = this;
+    if (!contexts.has(canvas)) {
+      let data = new Uint8ClampedArray(0);
+      contexts.set(canvas, {
+        paint(changed: boolean) {
+          data = new Uint8ClampedArray(canvas.width * canvas.height * 4).fill(255);
+          if (changed) for (let y = 100; y < 140; y++) data.fill(0, (y * canvas.width + 300) * 4, (y * canvas.width + 500) * 4);
+        },
+        getImageData: (_x: number, _y: number, width: number, height: number) => ({ width, height, data }),
+        drawImage() {}, fillRect() {}, strokeRect() {},
+      });
+    }
+    return contexts.get(canvas);
+  } as unknown as typeof original;
+  return () => { HTMLCanvasElement.prototype.getContext = original; };
+}
+
+describe("what changed after signing", () => {
+  // Each test checks a differently named file: the screen still shows the previous results
+  // until the new ones arrive.
+  async function checkFolder(name: string) {
+    const { renderCheck } = await import("../check");
+    await renderCheck(document.getElementById("view")!);
+    (document.getElementById("check-pick-folder") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(document.querySelector(`#check-results li[data-name="${name}"]`)).not.toBeNull());
+  }
+  const responses = (name: string) => ({
+    pick_folder: ["/in/ok.pdf", `/in/${name}`],
+    verify_documents: [report("ok.pdf", "TOTAL_PASSED", null), report(name, "TOTAL_FAILED", "CHANGES_NOT_ALLOWED")],
+  });
+
+  it("offers the comparison only for signatures with later revisions, and shows changed regions per page", async () => {
+    const buf = new Uint8Array(700).buffer;
+    setup({ ...responses("shadow-1.pdf"), read_preview: () => buf });
+    const { openPdf } = await import("../preview");
+    // The signed revision (600 bytes = 300 + 300) has one page; the current file changed it and added one.
+    vi.mocked(openPdf).mockImplementation(async (data: Uint8Array) => (data.length === 600 ? fakeDoc([false]) : fakeDoc([true, false])) as never);
+    const restore = fakeCanvas();
+    try {
+      await checkFolder("shadow-1.pdf");
+      expect(document.querySelector('li[data-name="ok.pdf"] .show-changes')).toBeNull();
+      (document.querySelector('li[data-name="shadow-1.pdf"] .show-changes') as HTMLButtonElement).click();
+      await vi.waitFor(() => expect(document.querySelector("#compare-view")?.getAttribute("data-state")).toBe("done"));
+      expect(calls.find((c) => c.cmd === "read_preview")?.args).toEqual({ path: "/in/shadow-1.pdf" });
+      expect(vi.mocked(openPdf).mock.calls.map(([d]) => d.length)).toEqual([600, 700]);
+      const pages = [...document.querySelectorAll<HTMLElement>("#compare-view .compare-page")];
+      expect(pages.map((p) => [p.dataset.page, p.dataset.regions])).toEqual([["1", "1"], ["2", "1"]]);
+      expect(pages[0].textContent).toContain("Trang 1: 1 vùng thay đổi");
+      expect(pages[1].textContent).toContain("trang mới");
+      expect(pages[0].querySelector("canvas")?.getAttribute("aria-label")).toBe("Bản đã ký, trang 1");
+      (document.getElementById("compare-close") as HTMLButtonElement).click();
+      expect(document.getElementById("compare-view")).toBeNull();
+    } finally {
+      restore();
+      vi.mocked(openPdf).mockReset();
+    }
+  });
+
+  it("says there is no preview when the file is too large to load", async () => {
+    setup({ ...responses("shadow-2.pdf"), read_preview: new Error(JSON.stringify({ code: "TOO_LARGE", detail: "too large to preview", pin: null })) });
+    await checkFolder("shadow-2.pdf");
+    (document.querySelector('li[data-name="shadow-2.pdf"] .show-changes') as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(document.querySelector("#compare-view")?.getAttribute("data-state")).toBe("error"));
+    expect(document.getElementById("compare-view")!.textContent).toContain("Không xem trước được tệp này.");
   });
 });

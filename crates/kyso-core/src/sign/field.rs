@@ -9,21 +9,8 @@ use crate::Error;
 /// Refuses to sign a document certified with "no changes allowed" (DocMDP P=1, ISO 32000-2
 /// §12.8.2.2): a new signature would invalidate the certification.
 pub fn refuse_if_locked<S: Source>(pdf: &Pdf<S>, catalog: &Dict) -> Result<(), Error> {
-    let Some(perms) = pdf.resolve_dict(catalog, b"Perms")? else {
-        return Ok(());
-    };
-    let Some(docmdp) = pdf.resolve_dict(&perms, b"DocMDP")? else {
-        return Ok(());
-    };
-    let refs = pdf.resolve(docmdp.get(b"Reference").unwrap_or(&Object::Null))?;
-    for r in refs.as_array().unwrap_or_default() {
-        let Some(r) = pdf.resolve(r)?.as_dict().cloned() else {
-            continue;
-        };
-        let params = pdf.resolve_dict(&r, b"TransformParams")?.unwrap_or_default();
-        if r.name_is(b"TransformMethod", b"DocMDP") && params.get_int(b"P") == Some(1) {
-            return Err(Error::CertifiedNoChanges);
-        }
+    if pdf::docmdp_level(pdf, catalog)? == Some(1) {
+        return Err(Error::CertifiedNoChanges);
     }
     Ok(())
 }

@@ -284,6 +284,20 @@ pub(crate) fn temp_beside(output: &Path, like: &Path) -> Result<tempfile::NamedT
     Ok(tmp)
 }
 
+/// The refusals that depend only on the document (damaged, encrypted, certified with no
+/// changes allowed), for callers to run before asking for a PIN. [`prepare`] checks them too.
+pub fn check_document(input: &Path) -> Result<(), Error> {
+    let pdf = Pdf::open(FileSource::new(File::open(input)?)?)?;
+    if pdf.reconstructed {
+        return Err(Error::Damaged);
+    }
+    if pdf.trailer().get(b"Encrypt").is_some() {
+        return Err(Error::Encrypted);
+    }
+    let (_, catalog) = pdf::catalog(&pdf)?;
+    field::refuse_if_locked(&pdf, &catalog)
+}
+
 /// Asks the TSAs for a timestamp of a dummy hash: finds one that answers (it goes first in
 /// the returned list) and learns how much room its tokens need. Callers may run it before
 /// asking for a PIN, so a TSA that is down stops the signing before anything is asked.

@@ -7,6 +7,11 @@
 //! tree, a different `/Root`, deleted objects, an object number re-pointed at other content —
 //! is reported with the objects and pages concerned. This is what exposes shadow attacks:
 //! the signed bytes stay intact, but the document the reader shows has changed.
+//!
+//! A certified document's DocMDP level moves the line (ISO 32000-2 §12.8.2.2): P=1 allows no
+//! new signature (only DSS and document timestamps, as PAdES permits); P=2 also allows
+//! filling in form fields (values and their appearances); P=3 also annotations. Without a
+//! certification Kyso stays strict: filled-in values change what the approver signed.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -129,8 +134,18 @@ fn name_list(keys: &[Vec<u8>]) -> String {
         .join(" ")
 }
 
-/// Compares everything written after the revision in section `signed_idx`.
-pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome, PdfError> {
+/// Keys a form field or its widget may change when form filling is permitted.
+const FORMFILL_ALLOWED: &[&[u8]] = &[b"V", b"AP", b"AS", b"M"];
+
+/// Compares everything written after the revision in section `signed_idx`; `docmdp` is the
+/// certification level in force, if the document is certified.
+pub fn analyse<S: Source>(
+    pdf: &Pdf<S>,
+    signed_idx: usize,
+    docmdp: Option<i64>,
+) -> Result<DiffOutcome, PdfError> {
+    let form_fill = matches!(docmdp, Some(2 | 3));
+    let annotations = docmdp == Some(3);
     let mut out = DiffOutcome::default();
     if signed_idx == 0 {
         return Ok(out);
@@ -224,6 +239,11 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
         }
     }
     let bookkeeping = bookkeeping_objects(pdf, catalog_num, signed_idx);
+    let appearances = if form_fill {
+        widget_appearances(pdf, &pages)
+    } else {
+        HashSet::new()
+    };
     for num in nums {
         out.examined += 1;
         if metadata.contains(&num) {
@@ -253,7 +273,16 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
             // New objects matter only through the existing objects that point at them,
             // which are judged below; annotations are worth a note.
             if let Some(d) = new_obj.as_dict() {
+                if docmdp == Some(1) && d.name_is(b"Type", b"Sig") {
+                    out.changes.push(Change {
+                        object: num,
+                        page: None,
+                        what: "a signature was added to a document certified with no changes allowed".into(),
+                        severity: Severity::Forbidden,
+                    });
+                }
                 if d.name_is(b"Type", b"Annot")
+                    && !annotations
                     && !d.name_is(b"FT", b"Sig")
                     && !d.name_is(b"Subtype", b"Widget")
                 {
@@ -264,7 +293,13 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
                             "an annotation (/{}) was added after signing",
                             String::from_utf8_lossy(d.get_name(b"Subtype").unwrap_or(b"?"))
                         ),
-                        severity: Severity::Suspicious,
+                        // Certified documents say exactly what is allowed; otherwise an
+                        // added note is worth a look, not a failure.
+                        severity: if docmdp.is_some() {
+                            Severity::Forbidden
+                        } else {
+                            Severity::Suspicious
+                        },
                     });
                 }
             }
@@ -317,6 +352,11 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
                     &[b"Annots"]
                 } else if o.name_is(b"FT", b"Sig") && o.get(b"V").is_none() {
                     SIGFIELD_ALLOWED
+                } else if form_fill && is_form_field(o) {
+                    FORMFILL_ALLOWED
+                } else if annotations && o.name_is(b"Type", b"Annot") && !o.name_is(b"Subtype", b"Widget") {
+                    // P=3: annotations may be modified; the keys are its own.
+                    continue;
                 } else {
                     &[]
                 };
@@ -354,6 +394,9 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
                 }
             }
             _ => {
+                if appearances.contains(&num) {
+                    continue; // a form field's redrawn appearance, permitted by P=2/3
+                }
                 let what = match old_obj.as_dict() {
                     Some(d) if is_signature_related(d) => continue,
                     Some(d) => format!("{} changed", describe(d)),
@@ -364,6 +407,52 @@ pub fn analyse<S: Source>(pdf: &Pdf<S>, signed_idx: usize) -> Result<DiffOutcome
         }
     }
     Ok(out)
+}
+
+fn is_form_field(d: &Dict) -> bool {
+    (d.get(b"FT").is_some() || d.get(b"T").is_some() || d.name_is(b"Subtype", b"Widget"))
+        && !d.name_is(b"FT", b"Sig")
+}
+
+/// Appearance streams of the widgets on the pages (`/AP` `/N` `/R` `/D`, each a stream or a
+/// dictionary of state streams): what form filling redraws.
+fn widget_appearances<S: Source>(pdf: &Pdf<S>, pages: &[(u32, usize)]) -> HashSet<u32> {
+    let mut out = HashSet::new();
+    for (pnum, _) in pages {
+        let Ok(page) = pdf.get(ObjRef::new(*pnum, 0)) else {
+            continue;
+        };
+        let annots = page
+            .as_dict()
+            .and_then(|d| d.get(b"Annots"))
+            .and_then(|a| pdf.resolve(a).ok());
+        for a in annots
+            .as_ref()
+            .and_then(Object::as_array)
+            .unwrap_or_default()
+            .iter()
+            .take(10_000)
+        {
+            let Some(w) = pdf.resolve(a).ok().and_then(|o| o.as_dict().cloned()) else {
+                continue;
+            };
+            if !w.name_is(b"Subtype", b"Widget") || w.name_is(b"FT", b"Sig") {
+                continue;
+            }
+            let Some(ap) = w.get(b"AP").and_then(|ap| pdf.resolve(ap).ok()) else {
+                continue;
+            };
+            for (_, v) in ap.as_dict().map(|d| d.0.as_slice()).unwrap_or_default() {
+                if let Some(r) = v.as_ref() {
+                    out.insert(r.num);
+                }
+                if let Some(Object::Dict(states)) = pdf.resolve(v).ok() {
+                    out.extend(states.0.iter().filter_map(|(_, s)| s.as_ref()).map(|r| r.num));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Object numbers of the catalog's bookkeeping, in the signed and the current revision:

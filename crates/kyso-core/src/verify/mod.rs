@@ -522,7 +522,24 @@ fn check_pdf_signature<S: Source>(
 
 /// Judges the revisions appended after the signed one (section index `i`).
 fn check_later_changes<S: Source>(ev: &mut Eval, pdf: &Pdf<S>, i: usize) {
-    match diff::analyse(pdf, i) {
+    let docmdp = pdf::catalog(pdf)
+        .ok()
+        .and_then(|(_, c)| pdf::docmdp_level(pdf, &c).ok().flatten());
+    if let Some(p) = docmdp {
+        let (vi, en) = match p {
+            1 => ("không cho phép thay đổi", "no changes allowed"),
+            2 => ("cho phép điền biểu mẫu và ký", "form filling and signing allowed"),
+            _ => (
+                "cho phép điền biểu mẫu, ký và chú thích",
+                "form filling, signing and annotations allowed",
+            ),
+        };
+        ev.note(
+            format!("Tài liệu được chứng thực (DocMDP P={p}: {vi})."),
+            format!("The document is certified (DocMDP P={p}: {en})."),
+        );
+    }
+    match diff::analyse(pdf, i, docmdp) {
         Err(e) => ev.flag(
             Indication::Indeterminate,
             SubIndication::FormatFailure,

@@ -1,0 +1,120 @@
+//! Certified documents (DocMDP P=1/2/3, certified by pyHanko): what each level allows after
+//! certification — form filling, annotations, another signature — judged by kyso and, as an
+//! independent check, by pyHanko.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::*;
+
+fn helper(args: &[&str]) {
+    let o = Command::new(repo_root().join("target/test-venv/bin/python"))
+        .arg(repo_root().join("tests/fixtures/certify.py"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn certified(dir: &Path, level: u8) -> PathBuf {
+    let f = fixtures();
+    let out = dir.join(format!("certified-p{level}.pdf"));
+    helper(&[
+        "certify",
+        f.pdf("form.pdf").to_str().unwrap(),
+        out.to_str().unwrap(),
+        f.pki.join("rsa2048.p12").to_str().unwrap(),
+        P12_PASS,
+        &level.to_string(),
+    ]);
+    out
+}
+
+/// (kyso indication of the certification signature, pyHanko calls the changes illegal)
+fn judge(file: &Path) -> (String, bool) {
+    let (_, v) = kyso_verify_offline(&[file]);
+    let sig = v["files"][0]["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["field"] == "ChungThuc")
+        .unwrap()
+        .clone();
+    let f = fixtures();
+    let o = pyhanko(&[
+        "sign",
+        "validate",
+        "--no-revocation-check",
+        "--trust",
+        f.root_pem().to_str().unwrap(),
+        "--trust-replace",
+        file.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("ChungThuc:"))
+        .unwrap_or("")
+        .to_string();
+    (
+        sig["indication"].as_str().unwrap().to_string(),
+        line.contains("ILLEGAL"),
+    )
+}
+
+#[test]
+fn each_docmdp_level_allows_what_it_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for level in [1u8, 2, 3] {
+        let c = certified(d, level);
+        assert_eq!(judge(&c), ("TOTAL_PASSED".to_string(), false), "P={level}");
+
+        let filled = d.join(format!("p{level}-filled.pdf"));
+        helper(&[
+            "fill",
+            c.to_str().unwrap(),
+            filled.to_str().unwrap(),
+            "01/QD-UBND",
+        ]);
+        let (ind, ph_illegal) = judge(&filled);
+        let allowed = level >= 2;
+        assert_eq!(ind == "TOTAL_PASSED", allowed, "P={level} form fill: {ind}");
+        assert_eq!(ph_illegal, !allowed, "pyHanko on P={level} form fill");
+
+        let annotated = d.join(format!("p{level}-annotated.pdf"));
+        helper(&["annotate", c.to_str().unwrap(), annotated.to_str().unwrap()]);
+        let (ind, ph_illegal) = judge(&annotated);
+        let allowed = level == 3;
+        assert_eq!(ind == "TOTAL_PASSED", allowed, "P={level} annotation: {ind}");
+        if !allowed {
+            assert_eq!(ind, "TOTAL_FAILED", "P={level} annotation");
+        }
+        // pyHanko's diff policy does not implement P=3 ("not designed to support DocMDP
+        // level 3") and calls any annotation illegal; it is the judge only for P=1/2.
+        if level < 3 {
+            assert_eq!(ph_illegal, !allowed, "pyHanko on P={level} annotation");
+        }
+    }
+    // P=2: an approval signature by kyso keeps the certification valid.
+    let c2 = certified(d, 2);
+    let approved = d.join("p2-approved.pdf");
+    sign_token(&c2, &approved, "01", &[]);
+    let (code, v) = kyso_verify_offline(&[&approved]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(pdfsig(&approved).len(), 2);
+    // P=1: kyso refuses to add a signature, before any PIN is used.
+    let c1 = certified(d, 1);
+    let o = kyso(&[
+        "sign",
+        c1.to_str().unwrap(),
+        "-o",
+        d.join("p1-signed.pdf").to_str().unwrap(),
+        "--json",
+        "--pkcs11",
+        fixtures().module.to_str().unwrap(),
+        "--pin-env",
+        "KYSO_PIN",
+    ]);
+    assert_eq!(json(&o)["error"]["code"], "CERTIFIED_NO_CHANGES");
+}
