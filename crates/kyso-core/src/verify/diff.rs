@@ -446,7 +446,7 @@ fn widget_appearances<S: Source>(pdf: &Pdf<S>, pages: &[(u32, usize)]) -> HashSe
                 if let Some(r) = v.as_ref() {
                     out.insert(r.num);
                 }
-                if let Some(Object::Dict(states)) = pdf.resolve(v).ok() {
+                if let Ok(Object::Dict(states)) = pdf.resolve(v) {
                     out.extend(states.0.iter().filter_map(|(_, s)| s.as_ref()).map(|r| r.num));
                 }
             }
