@@ -229,7 +229,24 @@ def test_check_a_folder_with_valid_tampered_and_shadow_attacked_files(env, app):
         assert regions and max(regions.values()) > 0, (regions, view.text)
         assert "vùng thay đổi" in view.text, view.text
         assert app.find_elements(By.CSS_SELECTOR, '#compare-view canvas[aria-label="Bản hiện tại, trang 1"]')
+        # The pages were really drawn (not blank canvases), with the changed region marked.
+        inked = app.execute_script("""const c = document.querySelector('#compare-view canvas[aria-label="Bản hiện tại, trang 1"]');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+            for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+            return n;""")
+        assert inked > 500, inked
+        # For the README screenshot: show only the compare view (WebKitWebDriver shoots the
+        # top of the window).
+        app.execute_script("""document.querySelectorAll('#check-screen > *').forEach(e => e.style.display = 'none');
+            const v = document.getElementById('compare-view');
+            document.getElementById('check-screen').append(v); v.style.display = '';
+            // WebKitWebDriver's screenshot misses accelerated canvases: show them as images.
+            v.querySelectorAll('canvas').forEach(c => { const i = new Image(); i.src = c.toDataURL();
+                i.style.cssText = getComputedStyle(c).cssText; i.width = c.clientWidth; c.replaceWith(i); });""")
+        WebDriverWait(app, 10).until(lambda d: d.execute_script(
+            "return [...document.querySelectorAll('#compare-view img')].every(i => i.complete && i.naturalWidth > 0)"))
         shot(app, "check-compare")
+        app.execute_script("document.querySelectorAll('#check-screen > *').forEach(e => e.style.display = '')")
         click(app, "#compare-close")
         WebDriverWait(app, 10).until(lambda d: not d.find_elements(By.ID, "compare-view"))
     shot(app, "check-folder")

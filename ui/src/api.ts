@@ -26,7 +26,7 @@ export interface SignatureReport {
   coverage: string; later_revisions: number;
   /** [start1, len1, start2, len2]; the signed revision is the first start2 + len2 bytes. */
   byte_range: number[] | null; chain: { trusted: boolean; path: string[]; anchor: string | null };
-  changes: { object: number; page: number | null; what: string; severity: string }[];
+  changes: { object: number; page: number | null; what: string; what_vi: string; severity: string }[];
   certificate_not_after: string | null; reason: string | null; location: string | null;
 }
 export interface FileReport {

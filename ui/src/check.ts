@@ -60,7 +60,7 @@ function signaturePanel(path: string, s: SignatureReport): HTMLElement {
       s.location ? row(t("location"), s.location) : null,
     ),
     s.changes.length ? h("div", { class: "changes" }, h("h4", {}, t("changes")),
-      h("ul", {}, ...s.changes.map((c) => h("li", {}, c.what + (c.page ? ` (${t("page")} ${c.page})` : ""))))) : null,
+      h("ul", {}, ...s.changes.map((c) => h("li", {}, (getLang() === "vi" ? c.what_vi : c.what) + (c.page ? ` (${t("page")} ${c.page})` : ""))))) : null,
     signedLen ? h("div", { class: "row" },
       h("button", { class: "show-changes", type: "button", onclick: () => openCompare(panel, path, signedLen) }, t("show_changes"))) : null,
     s.findings.length ? h("div", {}, h("h4", {}, t("details")), h("ul", {}, ...s.findings.map((f) => h("li", {}, msg(f))))) : null,

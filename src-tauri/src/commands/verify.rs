@@ -2,7 +2,7 @@
 
 use kyso_core::verify::{self, FileReport, VerifyOptions};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::{AppHandle, Emitter, State};
 
 use crate::error::{CmdResult, CommandError};
 use crate::state::AppState;

@@ -34,8 +34,10 @@ pub struct Change {
     pub object: u32,
     /// Page number (1-based) the object belongs to, when it is a page.
     pub page: Option<usize>,
-    /// What changed.
+    /// What changed (English).
     pub what: String,
+    /// What changed (Vietnamese).
+    pub what_vi: String,
     /// Severity.
     pub severity: Severity,
 }
@@ -173,19 +175,29 @@ pub fn analyse<S: Source>(
                     .filter(|k| !CATALOG_ALLOWED.contains(&k.as_slice()))
                     .collect();
                 (!bad.is_empty()).then(|| {
-                    format!(
-                        "the document catalog (/Root) was replaced and changed: {}",
-                        name_list(&bad)
+                    (
+                        format!(
+                            "the document catalog (/Root) was replaced and changed: {}",
+                            name_list(&bad)
+                        ),
+                        format!(
+                            "danh mục tài liệu (/Root) bị thay thế và sửa: {}",
+                            name_list(&bad)
+                        ),
                     )
                 })
             }
-            _ => Some("the document catalog (/Root) was replaced".into()),
+            _ => Some((
+                "the document catalog (/Root) was replaced".into(),
+                "danh mục tài liệu (/Root) bị thay thế".into(),
+            )),
         };
-        if let Some(what) = what {
+        if let Some((what, what_vi)) = what {
             out.changes.push(Change {
                 object: new_root.and_then(Object::as_ref).map_or(0, |r| r.num),
                 page: None,
                 what,
+                what_vi,
                 severity: Severity::Forbidden,
             });
         }
@@ -260,6 +272,9 @@ pub fn analyse<S: Source>(
                     object: num,
                     page,
                     what: format!("a later cross-reference entry points at unreadable or foreign data ({e})"),
+                    what_vi: format!(
+                        "một mục tham chiếu chéo thêm sau trỏ tới dữ liệu lạ hoặc không đọc được ({e})"
+                    ),
                     severity: Severity::Forbidden,
                 });
                 continue;
@@ -278,6 +293,8 @@ pub fn analyse<S: Source>(
                         object: num,
                         page: None,
                         what: "a signature was added to a document certified with no changes allowed".into(),
+                        what_vi: "một chữ ký được thêm vào tài liệu đã chứng thực không cho phép thay đổi"
+                            .into(),
                         severity: Severity::Forbidden,
                     });
                 }
@@ -291,6 +308,10 @@ pub fn analyse<S: Source>(
                         page: None,
                         what: format!(
                             "an annotation (/{}) was added after signing",
+                            String::from_utf8_lossy(d.get_name(b"Subtype").unwrap_or(b"?"))
+                        ),
+                        what_vi: format!(
+                            "một chú thích (/{}) được thêm sau khi ký",
                             String::from_utf8_lossy(d.get_name(b"Subtype").unwrap_or(b"?"))
                         ),
                         // Certified documents say exactly what is allowed; otherwise an
@@ -316,14 +337,16 @@ pub fn analyse<S: Source>(
                 object: num,
                 page,
                 what: "an object of the signed document was deleted".into(),
+                what_vi: "một đối tượng của tài liệu đã ký bị xoá".into(),
                 severity: Severity::Forbidden,
             });
             continue;
         }
-        let forbidden = |what: String| Change {
+        let forbidden = |(what, what_vi): (String, String)| Change {
             object: num,
             page,
             what,
+            what_vi,
             severity: Severity::Forbidden,
         };
         // Validation data (DSS, its arrays and VRI) is added to by every LTV update, and
@@ -337,9 +360,10 @@ pub fn analyse<S: Source>(
         match (old_obj.as_dict(), new_obj.as_dict(), &old_obj, &new_obj) {
             (_, _, Object::Array(a), Object::Array(b)) if growable.contains(&num) => {
                 if !is_superset(Some(a), Some(b)) {
-                    out.changes.push(forbidden(
+                    out.changes.push(forbidden((
                         "entries were removed from an annotation or field list".into(),
-                    ));
+                        "có mục bị xoá khỏi danh sách chú thích hoặc trường".into(),
+                    )));
                 }
             }
             (Some(o), Some(n), Object::Dict(_), Object::Dict(_)) => {
@@ -366,15 +390,17 @@ pub fn analyse<S: Source>(
                     .cloned()
                     .collect();
                 if !bad.is_empty() {
-                    let kind = if page.is_some() {
-                        "page".to_string()
+                    let (kind, kind_vi) = if page.is_some() {
+                        ("page".to_string(), "trang".to_string())
                     } else if Some(num) == catalog_num {
-                        "document catalog".into()
+                        ("document catalog".into(), "danh mục tài liệu".into())
                     } else {
                         describe(o)
                     };
-                    out.changes
-                        .push(forbidden(format!("{kind} changed: {}", name_list(&bad))));
+                    out.changes.push(forbidden((
+                        format!("{kind} changed: {}", name_list(&bad)),
+                        format!("{kind_vi} bị sửa: {}", name_list(&bad)),
+                    )));
                     continue;
                 }
                 // Lists that may only grow.
@@ -385,9 +411,10 @@ pub fn analyse<S: Source>(
                             matches!((a, b), (Some(Object::Array(_)) | None, Some(Object::Array(_))));
                         if direct && !is_superset(a.and_then(Object::as_array), b.and_then(Object::as_array))
                         {
-                            out.changes.push(forbidden(format!(
-                                "entries were removed from /{}",
-                                String::from_utf8_lossy(list)
+                            let l = String::from_utf8_lossy(list);
+                            out.changes.push(forbidden((
+                                format!("entries were removed from /{l}"),
+                                format!("có mục bị xoá khỏi /{l}"),
                             )));
                         }
                     }
@@ -399,8 +426,14 @@ pub fn analyse<S: Source>(
                 }
                 let what = match old_obj.as_dict() {
                     Some(d) if is_signature_related(d) => continue,
-                    Some(d) => format!("{} changed", describe(d)),
-                    None => "an object of the signed document changed".into(),
+                    Some(d) => {
+                        let (en, vi) = describe(d);
+                        (format!("{en} changed"), format!("{vi} bị sửa"))
+                    }
+                    None => (
+                        "an object of the signed document changed".into(),
+                        "một đối tượng của tài liệu đã ký bị sửa".into(),
+                    ),
                 };
                 out.changes.push(forbidden(what));
             }
@@ -492,7 +525,8 @@ fn bookkeeping_objects<S: Source>(pdf: &Pdf<S>, catalog: Option<u32>, signed_idx
     out
 }
 
-fn describe(d: &Dict) -> String {
+/// What kind of object this is, for people (English, Vietnamese).
+fn describe(d: &Dict) -> (String, String) {
     let t = d
         .get_name(b"Type")
         .map(|t| String::from_utf8_lossy(t).into_owned());
@@ -500,14 +534,19 @@ fn describe(d: &Dict) -> String {
         .get_name(b"Subtype")
         .map(|t| String::from_utf8_lossy(t).into_owned());
     match (t, s) {
-        (_, Some(s)) if s == "Image" => "an image".into(),
-        (_, Some(s)) if s == "Form" => "a form XObject (drawn content)".into(),
-        (Some(t), _) if t == "Font" => "a font".into(),
-        (Some(t), Some(s)) => format!("a /{t} /{s} object"),
-        (Some(t), None) => format!("a /{t} object"),
-        (None, Some(s)) => format!("a /{s} object"),
-        (None, None) if d.get(b"Length").is_some() => "a content stream".into(),
-        (None, None) => "a dictionary".into(),
+        (_, Some(s)) if s == "Image" => ("an image".into(), "một hình ảnh".into()),
+        (_, Some(s)) if s == "Form" => (
+            "a form XObject (drawn content)".into(),
+            "một khối nội dung vẽ (form XObject)".into(),
+        ),
+        (Some(t), _) if t == "Font" => ("a font".into(), "một phông chữ".into()),
+        (Some(t), Some(s)) => (format!("a /{t} /{s} object"), format!("một đối tượng /{t} /{s}")),
+        (Some(t), None) => (format!("a /{t} object"), format!("một đối tượng /{t}")),
+        (None, Some(s)) => (format!("a /{s} object"), format!("một đối tượng /{s}")),
+        (None, None) if d.get(b"Length").is_some() => {
+            ("a content stream".into(), "một luồng nội dung trang".into())
+        }
+        (None, None) => ("a dictionary".into(), "một từ điển dữ liệu".into()),
     }
 }
 

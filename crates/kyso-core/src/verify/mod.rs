@@ -556,6 +556,7 @@ fn check_later_changes<S: Source>(ev: &mut Eval, pdf: &Pdf<S>, i: usize) {
                     object: c.object,
                     page: c.page,
                     what: c.what.clone(),
+                    what_vi: c.what_vi.clone(),
                     severity: match c.severity {
                         diff::Severity::Forbidden => "FORBIDDEN".into(),
                         diff::Severity::Suspicious => "SUSPICIOUS".into(),
@@ -563,29 +564,33 @@ fn check_later_changes<S: Source>(ev: &mut Eval, pdf: &Pdf<S>, i: usize) {
                 });
             }
             let forbidden: Vec<&diff::Change> = d.changes.iter().filter(|c| c.severity == diff::Severity::Forbidden).collect();
-            let list = |cs: &[&diff::Change]| {
+            let list_in = |cs: &[&diff::Change], vi: bool| {
                 cs.iter()
                     .take(5)
-                    .map(|c| match c.page {
-                        Some(p) => format!("{} (page {p}, object {})", c.what, c.object),
-                        None => format!("{} (object {})", c.what, c.object),
+                    .map(|c| match (c.page, vi) {
+                        (Some(p), false) => format!("{} (page {p}, object {})", c.what, c.object),
+                        (None, false) => format!("{} (object {})", c.what, c.object),
+                        (Some(p), true) => format!("{} (trang {p}, đối tượng {})", c.what_vi, c.object),
+                        (None, true) => format!("{} (đối tượng {})", c.what_vi, c.object),
                     })
                     .collect::<Vec<_>>()
                     .join("; ")
             };
+            let list = |cs: &[&diff::Change]| list_in(cs, false);
+            let list_vi = |cs: &[&diff::Change]| list_in(cs, true);
             if forbidden.is_empty() {
                 let all: Vec<&diff::Change> = d.changes.iter().collect();
                 ev.flag(
                     Indication::Indeterminate,
                     SubIndication::ChangesNotAllowed,
-                    format!("Sau khi ký đã có chú thích được thêm vào; hãy kiểm tra chúng không che nội dung: {}", list(&all)),
+                    format!("Sau khi ký đã có chú thích được thêm vào; hãy kiểm tra chúng không che nội dung: {}", list_vi(&all)),
                     format!("Annotations were added after signing; check they do not cover content: {}", list(&all)),
                 );
             } else {
                 ev.flag(
                     Indication::TotalFailed,
                     SubIndication::ChangesNotAllowed,
-                    format!("Tài liệu đã bị sửa sau khi ký (nội dung hiển thị có thể khác bản đã ký): {}", list(&forbidden)),
+                    format!("Tài liệu đã bị sửa sau khi ký (nội dung hiển thị có thể khác bản đã ký): {}", list_vi(&forbidden)),
                     format!("The document was changed after signing (what is shown may differ from what was signed): {}", list(&forbidden)),
                 );
             }

@@ -102,8 +102,10 @@ pub struct ChangeReport {
     pub object: u32,
     /// Page (1-based) when the object is a page.
     pub page: Option<usize>,
-    /// What changed (English; the message carries both languages).
+    /// What changed (English).
     pub what: String,
+    /// What changed (Vietnamese).
+    pub what_vi: String,
     /// `FORBIDDEN` or `SUSPICIOUS`.
     pub severity: String,
 }
