@@ -23,7 +23,7 @@ function report(name: string, verdict: FileReport["verdict"], sub: string | null
       field: "Signature1", kind: "signature", indication: verdict as "TOTAL_PASSED", sub_indication: sub,
       message: { vi: `vi:${name}`, en: `en:${name}` }, findings: [], signer: { common_name: "Nguyễn Văn An", organization: "UBND", title: null, uid: null, subject: "" },
       claimed_time_vietnam: "2026-11-24 10:00:00 (+07:00)", claimed_time_source: "/M", has_timestamp: false, coverage: "WHOLE_FILE",
-      later_revisions: sub === "CHANGES_NOT_ALLOWED" ? 1 : 0, byte_range: [0, 100, 300, 300], chain: { trusted: true, path: ["a", "b"], anchor: "b" }, changes: sub === "CHANGES_NOT_ALLOWED" ? [{ object: 7, page: 1, what: "a form XObject changed", severity: "FORBIDDEN" }] : [],
+      later_revisions: sub === "CHANGES_NOT_ALLOWED" ? 1 : 0, byte_range: [0, 100, 300, 300], chain: { trusted: true, path: ["a", "b"], anchor: "b" }, changes: sub === "CHANGES_NOT_ALLOWED" ? [{ object: 7, page: 1, what: "a form XObject changed", what_vi: "một khối nội dung vẽ bị sửa", severity: "FORBIDDEN" }] : [],
       certificate_not_after: null, reason: null, location: null,
     }],
   };
@@ -122,7 +122,7 @@ describe("check screen", () => {
     expect(cls("bad.pdf")).toContain("bad");
     expect(cls("shadow.pdf")).toContain("bad");
     expect(cls("unsigned.pdf")).toContain("warn");
-    expect(document.querySelector('#check-results li[data-name="shadow.pdf"]')!.textContent).toContain("a form XObject changed");
+    expect(document.querySelector('#check-results li[data-name="shadow.pdf"]')!.textContent).toContain("một khối nội dung vẽ bị sửa (trang 1)");
   });
 });
 
