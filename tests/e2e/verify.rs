@@ -127,4 +127,59 @@ fn a_clerks_inbox_folder_with_a_summary_and_an_html_report() {
             && html.contains("Nguyễn Văn An")
             && html.contains("broken.pdf")
     );
+
+    // The same report as a PDF to file: a valid PDF, its own font embedded and subsetted,
+    // and the Vietnamese text extracts exactly.
+    let pdf = dir.path().join("bao-cao.pdf");
+    let o = kyso(&[
+        "verify",
+        "-r",
+        "--trust",
+        root.to_str().unwrap(),
+        "--report",
+        pdf.to_str().unwrap(),
+        inbox.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(qpdf_ok(&pdf));
+    let fonts = std::process::Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(
+        fonts.contains("+LiberationSerif") && fonts.contains("yes yes yes"),
+        "{fonts}"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for want in [
+        "BÁO CÁO KIỂM TRA CHỮ KÝ SỐ",
+        "Nguyễn Văn An",
+        "Lê Văn Cường",
+        "Hợp lệ",
+        "Không hợp lệ",
+        "broken.pdf",
+    ] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    // English on request.
+    let en = dir.path().join("report-en.pdf");
+    kyso(&[
+        "verify",
+        "-r",
+        "--english",
+        "--trust",
+        root.to_str().unwrap(),
+        "--report",
+        en.to_str().unwrap(),
+        inbox.to_str().unwrap(),
+    ]);
+    let text = std::process::Command::new("pdftotext")
+        .arg(&en)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("SIGNATURE VALIDATION REPORT"));
 }

@@ -187,8 +187,8 @@ pub struct VerifyArgs {
     /// Check folders recursively.
     #[arg(short, long)]
     pub recursive: bool,
-    /// Also write a printable HTML report to this file.
-    #[arg(long, value_name = "FILE.html")]
+    /// Also write a printable report to this file: PDF when it ends in .pdf, else HTML.
+    #[arg(long, value_name = "FILE.pdf|FILE.html")]
     pub report: Option<PathBuf>,
 }
 

@@ -369,9 +369,8 @@ fn run_verify(a: VerifyArgs) -> u8 {
         eprintln!();
     }
     if let Some(path) = &a.report {
-        let html = verify::html::render(&reports, if a.english { "en" } else { "vi" });
-        if let Err(e) = std::fs::write(path, html) {
-            output::print_error(a.json, &Error::Io(e));
+        if let Err(e) = verify::write_report(&reports, if a.english { "en" } else { "vi" }, path) {
+            output::print_error(a.json, &e);
             return 2;
         }
     }

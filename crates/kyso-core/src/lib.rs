@@ -15,6 +15,7 @@
 //! secrets (zeroized, never logged, never retried); the input file is never modified and
 //! outputs appear atomically.
 
+pub mod appearance;
 pub mod cert;
 pub mod cms;
 pub mod crypto;

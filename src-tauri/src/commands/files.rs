@@ -125,7 +125,8 @@ pub fn read_preview(state: State<'_, AppState>, path: String) -> CmdResult<tauri
     Ok(tauri::ipc::Response::new(std::fs::read(p)?))
 }
 
-/// Writes the validation report of the given (chosen) files as HTML where the user says.
+/// Writes the validation report of the given (chosen) files where the user says (PDF or
+/// HTML by the name's extension).
 #[tauri::command]
 pub async fn export_report(
     app: AppHandle,
@@ -142,21 +143,20 @@ pub async fn export_report(
         .iter()
         .map(|p| kyso_core::verify::verify_path(p, None, &opts))
         .collect();
-    let html = kyso_core::verify::html::render(&reports, &language);
     let target = match scripted_answer() {
         Some(p) => p.into_iter().next(),
         None => app
             .dialog()
             .file()
-            .set_file_name("bao-cao-kiem-tra-chu-ky.html")
+            .set_file_name("bao-cao-kiem-tra-chu-ky.pdf")
+            .add_filter("PDF", &["pdf"])
             .add_filter("HTML", &["html"])
             .blocking_save_file()
             .and_then(|f| f.into_path().ok()),
     };
     let Some(target) = target else { return Ok(None) };
-    let tmp = target.with_extension("html.part");
-    std::fs::write(&tmp, html)?;
-    std::fs::rename(&tmp, &target)?;
+    kyso_core::verify::write_report(&reports, &language, &target)
+        .map_err(|e| CommandError::new(e.code(), e.to_string()))?;
     state.add_produced(&target);
     Ok(Some(target.display().to_string()))
 }

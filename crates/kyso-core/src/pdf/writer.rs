@@ -69,6 +69,40 @@ impl Update {
         }
     }
 
+    /// Serialises the objects as a whole new PDF (objects numbered 1.. in order, one
+    /// classic cross-reference table) with `root` as its catalog.
+    pub fn write_document(&self, root: ObjRef, info: Option<ObjRef>) -> Vec<u8> {
+        let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+        let mut offsets: Vec<(ObjRef, u64)> = Vec::new();
+        for (r, obj) in &self.objects {
+            offsets.push((*r, bytes.len() as u64));
+            bytes.extend_from_slice(format!("{} {} obj\n", r.num, r.gen).as_bytes());
+            Serializer::new(&mut bytes).write(obj);
+            bytes.extend_from_slice(b"\nendobj\n");
+        }
+        offsets.sort();
+        let xref_at = bytes.len();
+        let size = self.next_num;
+        bytes.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f\r\n").as_bytes());
+        for num in 1..size {
+            match offsets.iter().find(|(r, _)| r.num == num) {
+                Some((r, off)) => bytes.extend_from_slice(format!("{off:010} {:05} n\r\n", r.gen).as_bytes()),
+                None => bytes.extend_from_slice(b"0000000000 65535 f\r\n"),
+            }
+        }
+        let mut trailer = Dict::new();
+        trailer.set(b"Size", Object::Int(i64::from(size)));
+        trailer.set(b"Root", Object::Ref(root));
+        if let Some(i) = info {
+            trailer.set(b"Info", Object::Ref(i));
+        }
+        trailer.set(b"ID", new_id(&Dict::new(), bytes.len() as u64));
+        bytes.extend_from_slice(b"trailer\n");
+        Serializer::new(&mut bytes).write(&Object::Dict(trailer));
+        bytes.extend_from_slice(format!("\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+        bytes
+    }
+
     /// Serialises the update after `base`.
     pub fn write(&self, base: &Base) -> Written {
         let mut bytes = Vec::with_capacity(4096);

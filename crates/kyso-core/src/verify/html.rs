@@ -1,6 +1,6 @@
 //! A printable validation report (HTML) a clerk can file with the document.
 
-use super::report::{FileReport, FileVerdict, Indication};
+use super::report::{FileReport, FileVerdict, Indication, SignatureReport};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -9,7 +9,7 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn verdict(v: FileVerdict, vi: bool) -> (&'static str, &'static str) {
+pub(super) fn verdict(v: FileVerdict, vi: bool) -> (&'static str, &'static str) {
     match (v, vi) {
         (FileVerdict::TotalPassed, true) => ("ok", "Hợp lệ"),
         (FileVerdict::TotalPassed, false) => ("ok", "Valid"),
@@ -20,6 +20,60 @@ fn verdict(v: FileVerdict, vi: bool) -> (&'static str, &'static str) {
         (FileVerdict::NoSignature, true) => ("warn", "Không có chữ ký"),
         (FileVerdict::NoSignature, false) => ("warn", "No signature"),
     }
+}
+
+/// The rows of one signature in a printed report (label, value), in Vietnamese or English.
+pub(super) fn signature_rows(s: &SignatureReport, vi: bool) -> Vec<(&'static str, String)> {
+    let t = |a: &'static str, b: &'static str| if vi { a } else { b };
+    let signer = s.signer.as_ref();
+    let rows = [
+        (t("Trường chữ ký", "Field"), s.field.clone()),
+        (
+            t("Người ký", "Signer"),
+            signer.and_then(|i| i.common_name.clone()).unwrap_or_default(),
+        ),
+        (
+            t("Cơ quan", "Organization"),
+            signer.and_then(|i| i.organization.clone()).unwrap_or_default(),
+        ),
+        (
+            t("Định danh", "Identifier"),
+            signer.and_then(|i| i.uid.clone()).unwrap_or_default(),
+        ),
+        (
+            t("Thời gian ký", "Signing time"),
+            format!(
+                "{} ({})",
+                s.claimed_time_vietnam.clone().unwrap_or_default(),
+                s.claimed_time_source.clone().unwrap_or_default()
+            ),
+        ),
+        (
+            t("Kết luận", "Result"),
+            format!(
+                "{:?} {}",
+                s.indication,
+                s.sub_indication.map(|x| format!("/ {x:?}")).unwrap_or_default()
+            ),
+        ),
+        (
+            t("Giải thích", "Explanation"),
+            if vi {
+                s.message.vi.clone()
+            } else {
+                s.message.en.clone()
+            },
+        ),
+        (
+            t("Chuỗi chứng thư", "Certificate chain"),
+            s.chain.path.join(" → "),
+        ),
+        (
+            t("SHA-256 chứng thư", "Certificate SHA-256"),
+            s.certificate_sha256.clone().unwrap_or_default(),
+        ),
+    ];
+    rows.into()
 }
 
 /// Renders reports in `lang` (`vi` or `en`).
@@ -54,54 +108,7 @@ pub fn render(reports: &[FileReport], lang: &str) -> String {
                 Indication::Indeterminate => "warn",
                 Indication::TotalFailed => "bad",
             };
-            let signer = s.signer.as_ref();
-            let rows = [
-                (t("Trường chữ ký", "Field"), s.field.clone()),
-                (
-                    t("Người ký", "Signer"),
-                    signer.and_then(|i| i.common_name.clone()).unwrap_or_default(),
-                ),
-                (
-                    t("Cơ quan", "Organization"),
-                    signer.and_then(|i| i.organization.clone()).unwrap_or_default(),
-                ),
-                (
-                    t("Định danh", "Identifier"),
-                    signer.and_then(|i| i.uid.clone()).unwrap_or_default(),
-                ),
-                (
-                    t("Thời gian ký", "Signing time"),
-                    format!(
-                        "{} ({})",
-                        s.claimed_time_vietnam.clone().unwrap_or_default(),
-                        s.claimed_time_source.clone().unwrap_or_default()
-                    ),
-                ),
-                (
-                    t("Kết luận", "Result"),
-                    format!(
-                        "{:?} {}",
-                        s.indication,
-                        s.sub_indication.map(|x| format!("/ {x:?}")).unwrap_or_default()
-                    ),
-                ),
-                (
-                    t("Giải thích", "Explanation"),
-                    if vi {
-                        s.message.vi.clone()
-                    } else {
-                        s.message.en.clone()
-                    },
-                ),
-                (
-                    t("Chuỗi chứng thư", "Certificate chain"),
-                    s.chain.path.join(" → "),
-                ),
-                (
-                    t("SHA-256 chứng thư", "Certificate SHA-256"),
-                    s.certificate_sha256.clone().unwrap_or_default(),
-                ),
-            ];
+            let rows = signature_rows(s, vi);
             h.push_str(&format!("<table class=\"{class}\">"));
             for (k, v) in rows {
                 h.push_str(&format!("<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v)));

@@ -7,6 +7,7 @@
 pub mod chain;
 pub mod diff;
 pub mod html;
+pub mod pdf_report;
 pub mod report;
 pub mod revocation;
 pub mod timestamp;
@@ -40,6 +41,34 @@ pub struct VerifyOptions {
     pub offline: bool,
     /// "Now" for validity checks (Unix seconds); the current time when `None`.
     pub now: Option<i64>,
+}
+
+/// Writes the printable report to `path`: a PDF when the name ends in `.pdf`, else HTML;
+/// through a temporary file renamed into place, so a half-written report never exists.
+pub fn write_report(reports: &[FileReport], lang: &str, path: &Path) -> Result<(), crate::Error> {
+    let pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    let bytes = if pdf {
+        pdf_report::render(reports, lang).map_err(|e| crate::Error::Policy(e.to_string()))?
+    } else {
+        html::render(reports, lang).into_bytes()
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".kyso-report-")
+        .tempfile_in(dir)?;
+    std::io::Write::write_all(&mut tmp, &bytes)?;
+    tmp.as_file().sync_all()?;
+    // A report is for sharing: ordinary file permissions, not the temp file's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path).map_err(|e| crate::Error::Io(e.error))?;
+    Ok(())
 }
 
 /// Verifies many files on all cores (a clerk's inbox), reports in the order given;
@@ -647,11 +676,11 @@ fn check_document_timestamp(
                     format!("Dấu thời gian tài liệu hợp lệ, do {tsa} cấp."),
                     format!("Valid document timestamp from {tsa}."),
                 ),
-                Err(why) => ev.flag(
+                Err((vi, en)) => ev.flag(
                     Indication::Indeterminate,
                     SubIndication::NoCertificateChainFound,
-                    format!("Không tin cậy được đơn vị cấp dấu thời gian {tsa}: {why}."),
-                    format!("The timestamp authority {tsa} cannot be trusted: {why}."),
+                    format!("Không tin cậy được đơn vị cấp dấu thời gian {tsa}: {vi}."),
+                    format!("The timestamp authority {tsa} cannot be trusted: {en}."),
                 ),
             }
         }
@@ -905,11 +934,11 @@ fn check_cms(
                 Ok(info) => {
                     let mut pool = sd.certificates.clone();
                     pool.extend_from_slice(&opts.intermediates);
-                    if let Err(why) = timestamp::tsa_trust(&info, &pool, &opts.anchors) {
+                    if let Err((vi, en)) = timestamp::tsa_trust(&info, &pool, &opts.anchors) {
                         // An untrusted timestamp proves nothing: judge as if it were absent.
                         ev.note(
-                            format!("Dấu thời gian không được dùng làm bằng chứng: {why}."),
-                            format!("The signature timestamp is not used as proof: {why}."),
+                            format!("Dấu thời gian không được dùng làm bằng chứng: {vi}."),
+                            format!("The signature timestamp is not used as proof: {en}."),
                         );
                         continue;
                     }

@@ -37,26 +37,35 @@ const KP_TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1
 /// Whether the TSA certificate may be trusted for the time it gives: it chains to one of
 /// `anchors` (with `pool` for intermediates), is meant for timestamping (RFC 3161 §2.3: the
 /// extended key usage must be present and critical with only timeStamping), and was valid
-/// at genTime. Returns the reason when not.
+/// at genTime. Returns the reason when not (Vietnamese, English).
 pub fn tsa_trust(
     info: &TimestampInfo,
     pool: &[x509_cert::Certificate],
     anchors: &[x509_cert::Certificate],
-) -> Result<(), String> {
+) -> Result<(), (&'static str, &'static str)> {
     let eku: Option<x509_cert::ext::pkix::ExtendedKeyUsage> =
         crate::cert::extension(&info.cert, ObjectIdentifier::new_unwrap("2.5.29.37"));
     if !eku.is_some_and(|e| e.0.contains(&KP_TIME_STAMPING)) {
-        return Err("the TSA certificate is not meant for timestamping (extended key usage)".into());
+        return Err((
+            "chứng thư của đơn vị cấp dấu thời gian không dành cho việc cấp dấu thời gian",
+            "the TSA certificate is not meant for timestamping (extended key usage)",
+        ));
     }
     let (nb, na) = crate::cert::validity(&info.cert);
     if info.time < nb || info.time > na {
-        return Err("the TSA certificate was not valid at the time it gives".into());
+        return Err((
+            "chứng thư của đơn vị cấp dấu thời gian không còn hiệu lực tại thời điểm ghi trong dấu",
+            "the TSA certificate was not valid at the time it gives",
+        ));
     }
     let mut all = info.certs.clone();
     all.extend_from_slice(pool);
     let path = super::chain::build(&info.cert, &all, anchors);
     if !path.trusted {
-        return Err("the TSA certificate does not chain to a trusted root".into());
+        return Err((
+            "chứng thư của đơn vị cấp dấu thời gian không dẫn tới chứng thư gốc tin cậy",
+            "the TSA certificate does not chain to a trusted root",
+        ));
     }
     Ok(())
 }
