@@ -6,6 +6,7 @@
 mod agreement;
 mod certified;
 mod corpus;
+mod ltv;
 mod refusals;
 mod revocation;
 mod sign;

@@ -21,6 +21,9 @@ pub enum Command {
     Sign(Box<SignArgs>),
     /// Check the signatures of PDFs or detached .p7s files.
     Verify(VerifyArgs),
+    /// Make a signed PDF's signatures long-term (B-LT: validation data; B-LTA: plus a
+    /// document timestamp), by incremental update; works on any signer's signatures.
+    Augment(AugmentArgs),
     /// List token drivers, tokens and their certificates.
     Tokens(TokensArgs),
     /// Manage trust anchors (pinned Vietnamese roots and intermediates, custom anchors).
@@ -109,10 +112,10 @@ pub enum LevelArg {
     /// With a signature timestamp.
     #[value(name = "B-T")]
     BT,
-    /// With validation data (DSS) — not in this version.
+    /// B-T plus validation data (DSS) for every certificate.
     #[value(name = "B-LT")]
     BLt,
-    /// With validation data and a document timestamp — not in this version.
+    /// B-LT plus a document timestamp over everything.
     #[value(name = "B-LTA")]
     BLta,
 }
@@ -155,6 +158,34 @@ pub struct SignArgs {
     /// Timestamp authority URL (RFC 3161); repeatable, tried in order.
     #[arg(long, value_name = "URL")]
     pub tsa: Vec<String>,
+    /// Trust anchors for B-LT/B-LTA chains (besides the trust store); repeatable.
+    #[arg(long, value_name = "PEM")]
+    pub trust: Vec<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `kyso augment`.
+#[derive(Args, Debug)]
+pub struct AugmentArgs {
+    /// Signed PDF (never modified).
+    pub input: PathBuf,
+    /// Output (default: INPUT with `-lt` or `-lta` before `.pdf`).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Level to reach.
+    #[arg(long, value_enum)]
+    pub level: LevelArg,
+    /// Timestamp authority URL for B-LTA; repeatable, tried in order.
+    #[arg(long, value_name = "URL")]
+    pub tsa: Vec<String>,
+    /// Trust anchors (besides the trust store); repeatable.
+    #[arg(long, value_name = "PEM")]
+    pub trust: Vec<PathBuf>,
     /// Replace an existing output file.
     #[arg(long)]
     pub force: bool,

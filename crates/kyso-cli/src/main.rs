@@ -12,21 +12,25 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
+use kyso_core::cert::Certificate;
 use kyso_core::crypto::{HashAlg, Scheme};
-use kyso_core::sign::{self, SignOptions};
+use kyso_core::sign::{self, ltv, SignOptions};
 use kyso_core::signer::p12::P12Signer;
 use kyso_core::signer::pkcs11::Module;
 use kyso_core::signer::{Secret, Signer, SignerError};
 use kyso_core::verify::{self, FileVerdict, VerifyOptions};
 use kyso_core::Error;
 
-use args::{Cli, Command, HashArg, LevelArg, SignArgs, SignerArgs, TokensArgs, TrustCommand, VerifyArgs};
+use args::{
+    AugmentArgs, Cli, Command, HashArg, LevelArg, SignArgs, SignerArgs, TokensArgs, TrustCommand, VerifyArgs,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Sign(a) => run_sign(*a),
         Command::Verify(a) => run_verify(a),
+        Command::Augment(a) => run_augment(a),
         Command::Tokens(a) => run_tokens(a),
         Command::Trust(c) => run_trust(c),
     };
@@ -182,13 +186,24 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
                 "level B-T needs a timestamp authority: add --tsa URL".into(),
             ))
         }
-        (Some(LevelArg::BLt | LevelArg::BLta), _) => {
+        (Some(LevelArg::BLt | LevelArg::BLta), true) => {
             return Err(Error::Policy(
-                "levels B-LT and B-LTA are not available in this version; use B-T".into(),
+                "levels B-LT and B-LTA need a timestamp authority: add --tsa URL".into(),
             ))
         }
+        (Some(LevelArg::BLt | LevelArg::BLta), false) => a.tsa.clone(),
         (None, true) => Vec::new(),
     };
+    let long_term = match a.level {
+        Some(LevelArg::BLt) => Some(ltv::Level::Lt),
+        Some(LevelArg::BLta) => Some(ltv::Level::Lta),
+        _ => None,
+    };
+    if a.detached && long_term.is_some() {
+        return Err(Error::Policy(
+            "B-LT and B-LTA are PDF levels; a detached signature can be B-B".into(),
+        ));
+    }
     if a.detached && !tsa_urls.is_empty() {
         return Err(Error::Policy(
             "timestamps for detached signatures are not available in this version".into(),
@@ -216,8 +231,86 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         let out = sign::detached::sign_detached(&a.input, &output, signer.as_mut(), &opts)?;
         return Ok(serde_json::to_value(out).unwrap_or_default());
     }
-    let out = sign::sign_pdf(&a.input, &output, signer.as_mut(), &opts)?;
-    Ok(serde_json::to_value(out).unwrap_or_default())
+    let Some(level) = long_term else {
+        let out = sign::sign_pdf(&a.input, &output, signer.as_mut(), &opts)?;
+        return Ok(serde_json::to_value(out).unwrap_or_default());
+    };
+    // B-LT/B-LTA: sign B-T into a stage file beside the output, then extend it; the output
+    // appears only when everything is in.
+    let stage = ltv::stage_path(&output, &a.input)?;
+    let mut staged = opts.clone();
+    staged.force = true;
+    let out = sign::sign_pdf(&a.input, &stage, signer.as_mut(), &staged)?;
+    let (anchors, intermediates) = trust_material(&a.trust)?;
+    let aug = ltv::augment(
+        &stage,
+        &output,
+        level,
+        &ltv::AugmentOptions {
+            anchors,
+            intermediates,
+            tsa_urls: opts.tsa_urls.clone(),
+            force: a.force,
+        },
+    )?;
+    let mut v = serde_json::to_value(out).unwrap_or_default();
+    v["output"] = serde_json::json!(output);
+    v["level"] = serde_json::json!(aug.level);
+    v["validation_data"] = serde_json::to_value(&aug).unwrap_or_default();
+    Ok(v)
+}
+
+fn run_augment(a: AugmentArgs) -> u8 {
+    let json = a.json;
+    let r = (|| -> Result<serde_json::Value, Error> {
+        let output = a.output.clone().unwrap_or_else(|| {
+            let stem = a
+                .input
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tag = if a.level == LevelArg::BLta { "lta" } else { "lt" };
+            a.input.with_file_name(format!("{stem}-{tag}.pdf"))
+        });
+        let level = match a.level {
+            LevelArg::BLt => ltv::Level::Lt,
+            LevelArg::BLta => ltv::Level::Lta,
+            _ => return Err(Error::Policy("augment takes --level B-LT or B-LTA".into())),
+        };
+        let (anchors, intermediates) = trust_material(&a.trust)?;
+        let out = ltv::augment(
+            &a.input,
+            &output,
+            level,
+            &ltv::AugmentOptions {
+                anchors,
+                intermediates,
+                tsa_urls: a.tsa.clone(),
+                force: a.force,
+            },
+        )?;
+        Ok(serde_json::to_value(out).unwrap_or_default())
+    })();
+    match r {
+        Ok(v) => {
+            output::print_json_or(json, &v, || {
+                println!(
+                    "{} → {} ({} signature(s); {} certificates, {} OCSP responses, {} CRLs)",
+                    a.input.display(),
+                    v["output"].as_str().unwrap_or(""),
+                    v["signatures"],
+                    v["certificates"],
+                    v["ocsp_responses"],
+                    v["crls"]
+                )
+            });
+            0
+        }
+        Err(e) => {
+            output::print_error(json, &e);
+            1
+        }
+    }
 }
 
 fn looks_like_pdf(p: &Path) -> Result<bool, Error> {
@@ -327,33 +420,34 @@ fn run_trust(c: TrustCommand) -> u8 {
     }
 }
 
-fn run_verify(a: VerifyArgs) -> u8 {
+/// Trust anchors from `--trust` files plus the user's trust store; intermediates from the
+/// store.
+fn trust_material(trust: &[PathBuf]) -> Result<(Vec<Certificate>, Vec<Certificate>), Error> {
     let mut anchors = Vec::new();
-    for t in &a.trust {
-        match std::fs::read(t) {
-            Ok(d) => {
-                let certs = kyso_core::cert::parse_certificates(&d);
-                if certs.is_empty() {
-                    output::print_error(
-                        a.json,
-                        &Error::Policy(format!("no certificate in {}", t.display())),
-                    );
-                    return 2;
-                }
-                anchors.extend(certs);
-            }
-            Err(e) => {
-                output::print_error(a.json, &Error::Io(e));
-                return 2;
-            }
+    for t in trust {
+        let certs = kyso_core::cert::parse_certificates(&std::fs::read(t)?);
+        if certs.is_empty() {
+            return Err(Error::Policy(format!("no certificate in {}", t.display())));
         }
+        anchors.extend(certs);
     }
     // The user's trust store (imported pinned authorities and custom anchors) adds to --trust.
     let store = kyso_core::trust::TrustStore::open(&kyso_core::trust::config_dir());
     anchors.extend(store.anchors.iter().cloned());
+    Ok((anchors, store.intermediates.clone()))
+}
+
+fn run_verify(a: VerifyArgs) -> u8 {
+    let (anchors, intermediates) = match trust_material(&a.trust) {
+        Ok(t) => t,
+        Err(e) => {
+            output::print_error(a.json, &e);
+            return 2;
+        }
+    };
     let opts = VerifyOptions {
         anchors,
-        intermediates: store.intermediates.clone(),
+        intermediates,
         offline: a.offline,
         now: None,
     };

@@ -74,6 +74,9 @@ pub enum Error {
     /// A timestamp was asked for and no TSA gave one.
     #[error("no timestamp could be obtained ({0}); check the network or the TSA address, or sign without a timestamp (B-B)")]
     Timestamp(String),
+    /// Validation data (OCSP/CRL) for a long-term signature could not be fetched.
+    #[error("validation data could not be obtained ({0}); check the network and try again later")]
+    ValidationData(String),
     /// Invariant broken.
     #[error("internal error: {0}")]
     Internal(&'static str),
@@ -117,6 +120,7 @@ impl Error {
             Error::CertificateNotYetValid { .. } => "CERT_NOT_YET_VALID",
             Error::Policy(_) => "POLICY",
             Error::Timestamp(_) => "TSA_UNAVAILABLE",
+            Error::ValidationData(_) => "REVOCATION_UNAVAILABLE",
             Error::ContentsOverflow { .. } | Error::Internal(_) => "INTERNAL",
         }
     }

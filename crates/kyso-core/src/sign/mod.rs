@@ -12,6 +12,7 @@
 
 pub mod detached;
 mod field;
+pub mod ltv;
 
 use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
@@ -161,8 +162,10 @@ pub fn check_output(input: &Path, output: &Path, force: bool) -> Result<(), Erro
     Ok(())
 }
 
-/// A signature waiting for its value: the output sits in a temporary file.
-pub struct Prepared {
+/// A signature dictionary written into a temporary copy of the document, with its
+/// `/Contents` reserved and its byte ranges hashed. Shared by signatures and document
+/// timestamps.
+pub(crate) struct Reserved {
     tmp: tempfile::NamedTempFile,
     output: PathBuf,
     force: bool,
@@ -170,6 +173,29 @@ pub struct Prepared {
     reserved: usize,
     byte_range: ByteRange,
     field: String,
+    /// Digest of the byte ranges.
+    pub digest: Vec<u8>,
+}
+
+impl Reserved {
+    /// Writes `der` into the reserved `/Contents`, flushes, renames into place.
+    pub(crate) fn embed(mut self, der: &[u8]) -> Result<(PathBuf, String, ByteRange, usize), Error> {
+        let hexed = byterange::contents_text(der, self.reserved).ok_or(Error::ContentsOverflow {
+            needed: der.len(),
+            reserved: self.reserved,
+        })?;
+        let f = self.tmp.as_file_mut();
+        f.seek(SeekFrom::Start(self.contents_at + 1))?;
+        f.write_all(&hexed)?;
+        f.sync_all()?;
+        persist(self.tmp, &self.output, self.force)?;
+        Ok((self.output, self.field, self.byte_range, self.reserved))
+    }
+}
+
+/// A signature waiting for its value: the output sits in a temporary file.
+pub struct Prepared {
+    reserved: Reserved,
     hash: HashAlg,
     scheme: Scheme,
     signed_attrs: cms::signed_data::SignedAttributes,
@@ -194,7 +220,7 @@ impl Prepared {
 
     /// Embeds the signature value and moves the file into place. A value that does not verify
     /// with the certificate is refused and nothing is written.
-    pub fn finish(mut self, signature: &[u8]) -> Result<SignOutcome, Error> {
+    pub fn finish(self, signature: &[u8]) -> Result<SignOutcome, Error> {
         let alg = self.scheme.algorithm_identifier(self.hash)?;
         let spki = &self.cert.tbs_certificate.subject_public_key_info;
         crypto::verify(spki, &alg, Some(self.hash), &self.attrs_der, signature)
@@ -220,23 +246,16 @@ impl Prepared {
             certificates: &self.chain,
             unsigned_attrs,
         })?;
-        let hexed = byterange::contents_text(&cms, self.reserved).ok_or(Error::ContentsOverflow {
-            needed: cms.len(),
-            reserved: self.reserved,
-        })?;
-        let f = self.tmp.as_file_mut();
-        f.seek(SeekFrom::Start(self.contents_at + 1))?;
-        f.write_all(&hexed)?;
-        f.sync_all()?;
-        persist(self.tmp, &self.output, self.force)?;
+        let cms_len = cms.len();
+        let (output, field, byte_range, reserved) = self.reserved.embed(&cms)?;
         Ok(SignOutcome {
-            output: self.output,
-            field: self.field,
+            output,
+            field,
             signer: cert::identity(&self.cert),
             certificate_sha256: cert::fingerprint(&self.cert),
-            byte_range: self.byte_range,
-            cms_len: cms.len(),
-            reserved: self.reserved,
+            byte_range,
+            cms_len,
+            reserved,
             hash: self.hash,
             scheme: self.scheme,
             timestamp: token.as_ref().map(|t| t.time),
@@ -313,6 +332,110 @@ pub fn probe_tsa(urls: &[String], hash: HashAlg) -> Result<(Vec<String>, usize),
     Ok((ordered, probe.der.len() + 512))
 }
 
+/// Adds the signature dictionary `sig` (its `/ByteRange` and `/Contents` become fixed-width
+/// slots of `contents_len` bytes) and its field to `update`, writes the document plus the
+/// update to a temporary file beside `output`, and hashes the byte ranges with `hash`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn reserve<S: pdf::Source>(
+    input: &Path,
+    output: &Path,
+    force: bool,
+    hash: HashAlg,
+    pdf: &Pdf<S>,
+    catalog: &pdf::Dict,
+    cat_ref: pdf::ObjRef,
+    mut update: Update,
+    mut sig: pdf::Dict,
+    contents_len: usize,
+    field_name: Option<&str>,
+    before: &std::fs::Metadata,
+) -> Result<Reserved, Error> {
+    sig.set(
+        b"ByteRange",
+        Object::Placeholder(pdf::object::Placeholder::ByteRange),
+    );
+    sig.set(
+        b"Contents",
+        Object::Placeholder(pdf::object::Placeholder::Contents(contents_len)),
+    );
+    let sig_ref = update.add(Object::Dict(sig));
+    let field_name = field::attach(pdf, catalog, cat_ref, &mut update, sig_ref, field_name)?;
+
+    let base = Base {
+        file_len: pdf.len(),
+        prev_startxref: pdf.last_startxref().unwrap_or(0),
+        trailer: pdf.trailer().clone(),
+        xref_kind: pdf
+            .sections
+            .first()
+            .map_or(pdf::reader::XrefKind::Table, |s| s.kind),
+        size: pdf.size(),
+    };
+    let mut written = update.write(&base);
+    let (contents_at, n) = written
+        .contents_at
+        .ok_or(Error::Internal("no /Contents placeholder"))?;
+    let br_at = written
+        .byte_range_at
+        .ok_or(Error::Internal("no /ByteRange placeholder"))?;
+    let total = base.file_len + written.bytes.len() as u64;
+    let hole_end = contents_at + 2 * n as u64 + 2;
+    let byte_range = ByteRange::around(contents_at, hole_end, total);
+    let text = byte_range
+        .placeholder_text()
+        .ok_or(Error::Internal("byte range too wide"))?;
+    let rel = usize::try_from(br_at - base.file_len).map_err(|_| Error::Internal("offset"))?;
+    written
+        .bytes
+        .get_mut(rel..rel + text.len())
+        .ok_or(Error::Internal("byte range offset"))?
+        .copy_from_slice(&text);
+
+    // Copy the original into the temp file (kernel copy) while hashing it on this thread.
+    let mut tmp = temp_beside(output, input)?;
+    let mut copy_dst = tmp.as_file().try_clone()?;
+    let mut copy_src = File::open(input)?;
+    // The copy is flushed to disk here, overlapping the hashing, so the final fsync only
+    // has the small appended part left to write.
+    let copier = std::thread::spawn(move || {
+        let n = std::io::copy(&mut copy_src, &mut copy_dst)?;
+        copy_dst.sync_data()?;
+        Ok::<u64, std::io::Error>(n)
+    });
+    let mut hasher = Hasher::new(hash);
+    byterange::stream_range(pdf.source(), 0, base.file_len, &mut |b| hasher.update(b))?;
+    let hole_start_rel =
+        usize::try_from(contents_at - base.file_len).map_err(|_| Error::Internal("offset"))?;
+    let hole_end_rel = usize::try_from(hole_end - base.file_len).map_err(|_| Error::Internal("offset"))?;
+    hasher.update(written.bytes.get(..hole_start_rel).unwrap_or_default());
+    hasher.update(written.bytes.get(hole_end_rel..).unwrap_or_default());
+    let copied = copier
+        .join()
+        .map_err(|_| Error::Internal("copy thread panicked"))??;
+    if copied != base.file_len {
+        return Err(Error::InputChanged);
+    }
+    let f = tmp.as_file_mut();
+    f.seek(SeekFrom::Start(base.file_len))?;
+    f.write_all(&written.bytes)?;
+    // The input must not have changed under us (else the hash and the copy could differ).
+    let after = std::fs::metadata(input)?;
+    if after.len() != before.len() || after.modified().ok() != before.modified().ok() {
+        return Err(Error::InputChanged);
+    }
+
+    Ok(Reserved {
+        tmp,
+        output: output.to_path_buf(),
+        force,
+        contents_at,
+        reserved: n,
+        byte_range,
+        field: field_name,
+        digest: hasher.finish(),
+    })
+}
+
 /// Stage 1: everything up to the signature value.
 pub fn prepare(
     input: &Path,
@@ -368,19 +491,11 @@ pub fn prepare(
     let (tsa_urls, token_room) = probe_tsa(&opts.tsa_urls, opts.hash)?;
     let reserved = dummy.len() + 256 + token_room;
 
-    let mut update = Update::new(pdf.size());
+    let update = Update::new(pdf.size());
     let mut sig = pdf::Dict::new();
     sig.set(b"Type", Object::name(b"Sig"));
     sig.set(b"Filter", Object::name(b"Adobe.PPKLite"));
     sig.set(b"SubFilter", Object::name(b"ETSI.CAdES.detached"));
-    sig.set(
-        b"ByteRange",
-        Object::Placeholder(pdf::object::Placeholder::ByteRange),
-    );
-    sig.set(
-        b"Contents",
-        Object::Placeholder(pdf::object::Placeholder::Contents(reserved)),
-    );
     sig.set(b"M", Object::string(crate::timefmt::pdf_date(opts.time)));
     for (key, value) in [
         (&b"Reason"[..], &opts.reason),
@@ -394,79 +509,21 @@ pub fn prepare(
     if let Some(cn) = cert::identity(cert).common_name {
         sig.set(b"Name", pdf::object::text_string(&cn));
     }
-    let sig_ref = update.add(Object::Dict(sig));
-    let field_name = field::attach(
+    let reserved = reserve(
+        input,
+        output,
+        opts.force,
+        opts.hash,
         &pdf,
         &catalog,
         cat_ref,
-        &mut update,
-        sig_ref,
+        update,
+        sig,
+        reserved,
         opts.field.as_deref(),
+        &before,
     )?;
-
-    let base = Base {
-        file_len: pdf.len(),
-        prev_startxref: pdf.last_startxref().unwrap_or(0),
-        trailer: pdf.trailer().clone(),
-        xref_kind: pdf
-            .sections
-            .first()
-            .map_or(pdf::reader::XrefKind::Table, |s| s.kind),
-        size: pdf.size(),
-    };
-    let mut written = update.write(&base);
-    let (contents_at, n) = written
-        .contents_at
-        .ok_or(Error::Internal("no /Contents placeholder"))?;
-    let br_at = written
-        .byte_range_at
-        .ok_or(Error::Internal("no /ByteRange placeholder"))?;
-    let total = base.file_len + written.bytes.len() as u64;
-    let hole_end = contents_at + 2 * n as u64 + 2;
-    let byte_range = ByteRange::around(contents_at, hole_end, total);
-    let text = byte_range
-        .placeholder_text()
-        .ok_or(Error::Internal("byte range too wide"))?;
-    let rel = usize::try_from(br_at - base.file_len).map_err(|_| Error::Internal("offset"))?;
-    written
-        .bytes
-        .get_mut(rel..rel + text.len())
-        .ok_or(Error::Internal("byte range offset"))?
-        .copy_from_slice(&text);
-
-    // Copy the original into the temp file (kernel copy) while hashing it on this thread.
-    let mut tmp = temp_beside(output, input)?;
-    let mut copy_dst = tmp.as_file().try_clone()?;
-    let mut copy_src = File::open(input)?;
-    // The copy is flushed to disk here, overlapping the hashing, so the final fsync only
-    // has the small appended part left to write.
-    let copier = std::thread::spawn(move || {
-        let n = std::io::copy(&mut copy_src, &mut copy_dst)?;
-        copy_dst.sync_data()?;
-        Ok::<u64, std::io::Error>(n)
-    });
-    let mut hasher = Hasher::new(opts.hash);
-    byterange::stream_range(pdf.source(), 0, base.file_len, &mut |b| hasher.update(b))?;
-    let hole_start_rel =
-        usize::try_from(contents_at - base.file_len).map_err(|_| Error::Internal("offset"))?;
-    let hole_end_rel = usize::try_from(hole_end - base.file_len).map_err(|_| Error::Internal("offset"))?;
-    hasher.update(written.bytes.get(..hole_start_rel).unwrap_or_default());
-    hasher.update(written.bytes.get(hole_end_rel..).unwrap_or_default());
-    let copied = copier
-        .join()
-        .map_err(|_| Error::Internal("copy thread panicked"))??;
-    if copied != base.file_len {
-        return Err(Error::InputChanged);
-    }
-    let f = tmp.as_file_mut();
-    f.seek(SeekFrom::Start(base.file_len))?;
-    f.write_all(&written.bytes)?;
-    // The input must not have changed under us (else the hash and the copy could differ).
-    let after = std::fs::metadata(input)?;
-    if after.len() != before.len() || after.modified().ok() != before.modified().ok() {
-        return Err(Error::InputChanged);
-    }
-    let content_digest = hasher.finish();
+    let content_digest = reserved.digest.clone();
 
     let signed_attrs = build::signed_attributes(&AttrParams {
         hash: opts.hash,
@@ -477,13 +534,7 @@ pub fn prepare(
     let attrs_der = build::signed_attributes_der(&signed_attrs)?;
     let attrs_digest = opts.hash.digest(&attrs_der);
     Ok(Prepared {
-        tmp,
-        output: output.to_path_buf(),
-        force: opts.force,
-        contents_at,
-        reserved: n,
-        byte_range,
-        field: field_name,
+        reserved,
         hash: opts.hash,
         scheme,
         signed_attrs,

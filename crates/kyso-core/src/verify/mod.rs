@@ -276,6 +276,20 @@ fn pdf_signatures<S: Source>(
     let (_, catalog) = pdf::catalog(pdf)?;
     let doc_crls = revocation::dss_items(pdf, &catalog, b"CRLs");
     let doc_ocsps = revocation::dss_items(pdf, &catalog, b"OCSPs");
+    // Certificates in the DSS (PAdES B-LT) complete chains like imported intermediates.
+    let dss_certs: Vec<Certificate> = revocation::dss_items(pdf, &catalog, b"Certs")
+        .iter()
+        .flat_map(|d| cert::parse_certificates(d))
+        .collect();
+    let with_dss;
+    let opts = if dss_certs.is_empty() {
+        opts
+    } else {
+        let mut o = opts.clone();
+        o.intermediates.extend(dss_certs);
+        with_dss = o;
+        &with_dss
+    };
     let mut seen = Vec::new();
     let mut out = Vec::new();
     for f in pdf::fields(pdf, &catalog)? {

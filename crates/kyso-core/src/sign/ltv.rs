@@ -1,0 +1,488 @@
+//! Long-term signatures (PAdES B-LT and B-LTA, ETSI EN 319 142-1 §5.4–5.5): everything a
+//! verifier needs years later goes into the document itself, by incremental update, so every
+//! earlier signature stays valid.
+//!
+//! - B-LT: a document security store (`/DSS`) with the certificates of every chain (signers
+//!   and timestamp authorities), an OCSP response or CRL for each certificate below the root,
+//!   and a `/VRI` entry per signature (keyed by the SHA-1 of its `/Contents`, as PAdES says).
+//! - B-LTA: then a document timestamp (`/DocTimeStamp`, `ETSI.RFC3161`) over it all.
+//!
+//! Works on signatures Kyso did not make. Nothing is written unless every piece was found.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use der::Encode;
+use x509_cert::Certificate;
+
+use super::{persist, temp_beside};
+use crate::appearance::font::{compress, stream};
+use crate::cms::{oids, parse};
+use crate::crypto::HashAlg;
+use crate::pdf::source::FileSource;
+use crate::pdf::writer::{Base, Update};
+use crate::pdf::{self, Dict, Object, Pdf};
+use crate::trust::{aia, crl, fetch, ocsp, tsa};
+use crate::verify::{chain, timestamp};
+use crate::Error;
+
+/// How far to take the signatures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Level {
+    /// Validation data (DSS).
+    #[serde(rename = "B-LT")]
+    Lt,
+    /// Validation data and a document timestamp.
+    #[serde(rename = "B-LTA")]
+    Lta,
+}
+
+/// What augmenting needs.
+#[derive(Clone, Debug, Default)]
+pub struct AugmentOptions {
+    /// Trust anchors (the chains must end at one).
+    pub anchors: Vec<Certificate>,
+    /// Extra intermediates (the trust store).
+    pub intermediates: Vec<Certificate>,
+    /// TSAs for the document timestamp (B-LTA).
+    pub tsa_urls: Vec<String>,
+    /// Replace an existing output.
+    pub force: bool,
+}
+
+/// What was added.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AugmentOutcome {
+    /// Output file.
+    pub output: PathBuf,
+    /// Level reached.
+    pub level: Level,
+    /// Signatures and timestamps covered.
+    pub signatures: usize,
+    /// Certificates in the DSS after the update.
+    pub certificates: usize,
+    /// OCSP responses added.
+    pub ocsp_responses: usize,
+    /// CRLs added.
+    pub crls: usize,
+    /// Time of the document timestamp (B-LTA), Unix seconds.
+    pub document_timestamp: Option<i64>,
+}
+
+/// Indexes into the certificate, OCSP and CRL lists for one signature's VRI entry.
+type VriEntry = (Vec<usize>, Vec<usize>, Vec<usize>);
+
+/// Validation material gathered for the document.
+#[derive(Default)]
+struct Material {
+    certs: Vec<Vec<u8>>,
+    ocsps: Vec<Vec<u8>>,
+    crls: Vec<Vec<u8>>,
+    /// SHA-1 (hex, upper) of a signature's /Contents → indexes into the three lists.
+    vri: BTreeMap<String, VriEntry>,
+}
+
+fn index_of(list: &mut Vec<Vec<u8>>, item: Vec<u8>) -> usize {
+    if let Some(i) = list.iter().position(|x| *x == item) {
+        return i;
+    }
+    list.push(item);
+    list.len() - 1
+}
+
+/// A CMS blob from a signature dictionary's `/Contents`, without the zero padding.
+fn contents_of(sig: &Dict) -> Option<Vec<u8>> {
+    let raw = sig.get(b"Contents")?.as_str_bytes()?.to_vec();
+    let len = parse::parse(&raw).map_or(raw.len(), |sd| sd.der_len.min(raw.len()));
+    Some(raw.get(..len).unwrap_or_default().to_vec())
+}
+
+/// The certificates (end entities first) whose chains and revocation data a signature needs:
+/// its signer and the TSAs of its timestamps, with the certificates the CMS carries.
+fn subjects(contents: &[u8], doc_ts: bool) -> Result<(Vec<Certificate>, Vec<Certificate>), Error> {
+    let sd = parse::parse(contents).map_err(|e| Error::Policy(format!("unreadable signature: {e}")))?;
+    let mut ends = Vec::new();
+    let mut pool = sd.certificates.clone();
+    if doc_ts {
+        let info = timestamp::check_with(contents, &mut |_| None)
+            .or_else(|_| timestamp_cert(&sd).ok_or_else(|| "no TSA certificate".to_string()))
+            .map_err(|e| Error::Policy(format!("unreadable document timestamp: {e}")))?;
+        ends.push(info.cert);
+        return Ok((ends, pool));
+    }
+    let si = sd
+        .signer_infos
+        .first()
+        .ok_or_else(|| Error::Policy("a signature without a signer".into()))?;
+    let signer = sd
+        .certificates
+        .iter()
+        .find(|c| parse::sid_matches(&si.sid, c))
+        .ok_or_else(|| Error::Policy("a signature without its signer's certificate".into()))?;
+    ends.push(signer.clone());
+    for attr in si
+        .unsigned_attrs
+        .iter()
+        .filter(|a| a.oid == oids::ATTR_TIMESTAMP_TOKEN)
+    {
+        for token in &attr.values {
+            if let Ok(info) = timestamp::check(token, &si.signature) {
+                pool.extend(info.certs.iter().cloned());
+                ends.push(info.cert);
+            }
+        }
+    }
+    Ok((ends, pool))
+}
+
+/// The TSA certificate of a token whose imprint we do not check here.
+fn timestamp_cert(sd: &parse::SignedData) -> Option<timestamp::TimestampInfo> {
+    let si = sd.signer_infos.first()?;
+    let cert = sd.certificates.iter().find(|c| parse::sid_matches(&si.sid, c))?;
+    Some(timestamp::TimestampInfo {
+        time: 0,
+        tsa: None,
+        cert: cert.clone(),
+        certs: sd.certificates.clone(),
+    })
+}
+
+/// Revocation data for `cert` (issued by `issuer`): a fresh OCSP response, else a CRL.
+/// `Ok(None)` when the certificate names no revocation service at all.
+fn revocation_for(cert: &Certificate, issuer: &Certificate) -> Result<Option<(bool, Vec<u8>)>, String> {
+    let mut failures = Vec::new();
+    for url in ocsp::responder_urls(cert) {
+        let mut nonce = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
+        let got = ocsp::request(cert, issuer, &nonce)
+            .map_err(|e| e.to_string())
+            .and_then(|req| {
+                fetch::post(&url, "application/ocsp-request", &req, fetch::MAX_OCSP)
+                    .map_err(|e| e.to_string())
+            })
+            .and_then(|resp| ocsp::check(&resp, cert, issuer, Some(&nonce)).map(|s| (s, resp)));
+        match got {
+            Ok((ocsp::OcspStatus::Unknown, _)) => {
+                failures.push(format!("{url}: certificate unknown to the responder"))
+            }
+            Ok((_, resp)) => return Ok(Some((true, resp))),
+            Err(e) => failures.push(format!("{url}: {e}")),
+        }
+    }
+    for url in crl::distribution_points(cert) {
+        match fetch::get(&url, fetch::MAX_CRL) {
+            Ok(d) if crl::check(&d, cert, issuer).is_some() => return Ok(Some((false, d))),
+            Ok(_) => failures.push(format!("{url}: not a valid CRL from the issuer")),
+            Err(e) => failures.push(format!("{url}: {e}")),
+        }
+    }
+    if failures.is_empty() {
+        Ok(None)
+    } else {
+        Err(failures.join("; "))
+    }
+}
+
+/// Chains and revocation data for one signature (or document timestamp).
+fn gather(
+    material: &mut Material,
+    contents: &[u8],
+    doc_ts: bool,
+    extra: &[Certificate],
+    opts: &AugmentOptions,
+) -> Result<(), Error> {
+    let (ends, mut pool) = subjects(contents, doc_ts)?;
+    pool.extend_from_slice(extra);
+    pool.extend_from_slice(&opts.intermediates);
+    let (mut c_idx, mut o_idx, mut r_idx) = (Vec::new(), Vec::new(), Vec::new());
+    for end in &ends {
+        let mut path = chain::build(end, &pool, &opts.anchors);
+        for _ in 0..4 {
+            if path.trusted {
+                break;
+            }
+            let Some(top) = path.path.last() else { break };
+            let fresh: Vec<Certificate> = aia::issuer_certificates(top)
+                .into_iter()
+                .filter(|c| !pool.contains(c))
+                .collect();
+            if fresh.is_empty() {
+                break;
+            }
+            pool.extend(fresh);
+            path = chain::build(end, &pool, &opts.anchors);
+        }
+        let name = crate::cert::identity(end).common_name.unwrap_or_default();
+        if !path.trusted {
+            return Err(Error::Policy(format!(
+                "no certificate chain from \"{name}\" to a trusted root; import the authority's certificates (kyso trust import) first"
+            )));
+        }
+        for c in &path.path {
+            c_idx.push(index_of(&mut material.certs, c.to_der()?));
+        }
+        for pair in path.path.windows(2) {
+            let [cert, issuer] = pair else { continue };
+            match revocation_for(cert, issuer) {
+                Ok(Some((true, resp))) => o_idx.push(index_of(&mut material.ocsps, resp)),
+                Ok(Some((false, crl))) => r_idx.push(index_of(&mut material.crls, crl)),
+                Ok(None) => {}
+                Err(e) => {
+                    let who = crate::cert::identity(cert).common_name.unwrap_or_default();
+                    return Err(Error::ValidationData(format!(
+                        "revocation data for \"{who}\": {e}"
+                    )));
+                }
+            }
+        }
+    }
+    let key = hex::encode_upper(HashAlg::Sha1.digest(contents));
+    let entry = material.vri.entry(key).or_default();
+    entry.0.extend(c_idx);
+    entry.1.extend(o_idx);
+    entry.2.extend(r_idx);
+    Ok(())
+}
+
+/// Streams already in the DSS under `key`, as (decoded bytes, reference).
+fn existing<S: pdf::Source>(pdf: &Pdf<S>, dss: &Dict, key: &[u8]) -> Vec<(Vec<u8>, Object)> {
+    let list = pdf
+        .resolve(dss.get(key).unwrap_or(&Object::Null))
+        .unwrap_or(Object::Null);
+    list.as_array()
+        .unwrap_or_default()
+        .iter()
+        .take(10_000)
+        .filter_map(|o| match pdf.resolve(o).ok()? {
+            Object::Stream(s) => Some((pdf.decode_stream(&s, fetch::MAX_CRL as usize).ok()?, o.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Adds the DSS (B-LT) to `input`, writing `output`.
+fn add_dss(
+    input: &Path,
+    output: &Path,
+    force: bool,
+    opts: &AugmentOptions,
+) -> Result<(usize, Material), Error> {
+    let pdf = Pdf::open(FileSource::new(File::open(input)?)?)?;
+    if pdf.reconstructed {
+        return Err(Error::Damaged);
+    }
+    if pdf.trailer().get(b"Encrypt").is_some() {
+        return Err(Error::Encrypted);
+    }
+    let (cat_ref, catalog) = pdf::catalog(&pdf)?;
+    let cat_ref = cat_ref.ok_or(Error::Internal("catalog is not an indirect object"))?;
+    let old_dss = pdf.resolve_dict(&catalog, b"DSS")?.unwrap_or_default();
+    let dss_certs: Vec<Certificate> = existing(&pdf, &old_dss, b"Certs")
+        .iter()
+        .flat_map(|(d, _)| crate::cert::parse_certificates(d))
+        .collect();
+
+    let mut material = Material::default();
+    let mut count = 0;
+    for f in pdf::fields(&pdf, &catalog)? {
+        if f.field_type.as_deref() != Some(b"Sig") {
+            continue;
+        }
+        let Some(sig) = f
+            .value
+            .as_ref()
+            .and_then(|v| pdf.resolve(v).ok())
+            .and_then(|o| o.as_dict().cloned())
+        else {
+            continue;
+        };
+        let Some(contents) = contents_of(&sig) else {
+            continue;
+        };
+        let doc_ts = sig.name_is(b"Type", b"DocTimeStamp") || sig.name_is(b"SubFilter", b"ETSI.RFC3161");
+        gather(&mut material, &contents, doc_ts, &dss_certs, opts)?;
+        count += 1;
+    }
+    if count == 0 {
+        return Err(Error::Policy("the document has no signature to extend".into()));
+    }
+
+    // One stream per item; what the DSS already holds is reused, not duplicated. Returns
+    // the references for our items (in order) and the whole new list.
+    let mut update = Update::new(pdf.size());
+    let mut write_list = |key: &[u8], items: &[Vec<u8>]| -> (Vec<Object>, Vec<Object>) {
+        let old = existing(&pdf, &old_dss, key);
+        let mut all: Vec<Object> = old.iter().map(|(_, r)| r.clone()).collect();
+        let mut mine = Vec::new();
+        for item in items {
+            let r = match old.iter().find(|(d, _)| d == item) {
+                Some((_, r)) => r.clone(),
+                None => {
+                    let r = Object::Ref(update.add(stream(&[], compress(item), true)));
+                    all.push(r.clone());
+                    r
+                }
+            };
+            mine.push(r);
+        }
+        (mine, all)
+    };
+    let (cert_refs, all_certs) = write_list(b"Certs", &material.certs);
+    let (ocsp_refs, all_ocsps) = write_list(b"OCSPs", &material.ocsps);
+    let (crl_refs, all_crls) = write_list(b"CRLs", &material.crls);
+
+    let mut vri = pdf.resolve_dict(&old_dss, b"VRI")?.unwrap_or_default();
+    for (key, (c, o, r)) in &material.vri {
+        let mut entry = Dict::new();
+        let pick = |idx: &[usize], refs: &[Object]| -> Object {
+            Object::Array(idx.iter().filter_map(|i| refs.get(*i).cloned()).collect())
+        };
+        entry.set(b"Cert", pick(c, &cert_refs));
+        if !o.is_empty() {
+            entry.set(b"OCSP", pick(o, &ocsp_refs));
+        }
+        if !r.is_empty() {
+            entry.set(b"CRL", pick(r, &crl_refs));
+        }
+        vri.set(key.as_bytes(), Object::Dict(entry));
+    }
+    let mut dss = Dict::new();
+    dss.set(b"Type", Object::name(b"DSS"));
+    dss.set(b"Certs", Object::Array(all_certs));
+    if !all_ocsps.is_empty() {
+        dss.set(b"OCSPs", Object::Array(all_ocsps));
+    }
+    if !all_crls.is_empty() {
+        dss.set(b"CRLs", Object::Array(all_crls));
+    }
+    dss.set(b"VRI", Object::Dict(vri));
+    let dss_ref = match catalog.get(b"DSS").and_then(Object::as_ref) {
+        Some(r) => {
+            update.put(r, Object::Dict(dss));
+            r
+        }
+        None => update.add(Object::Dict(dss)),
+    };
+    let mut new_cat = catalog.clone();
+    new_cat.set(b"DSS", Object::Ref(dss_ref));
+    update.put(cat_ref, Object::Dict(new_cat));
+    write_update(input, output, force, &pdf, &update)?;
+    Ok((count, material))
+}
+
+/// Copies `input` and appends `update` into `output` (temporary file, atomic rename).
+fn write_update<S: pdf::Source>(
+    input: &Path,
+    output: &Path,
+    force: bool,
+    pdf: &Pdf<S>,
+    update: &Update,
+) -> Result<(), Error> {
+    let before = std::fs::metadata(input)?;
+    let base = Base {
+        file_len: pdf.len(),
+        prev_startxref: pdf.last_startxref().unwrap_or(0),
+        trailer: pdf.trailer().clone(),
+        xref_kind: pdf
+            .sections
+            .first()
+            .map_or(pdf::reader::XrefKind::Table, |s| s.kind),
+        size: pdf.size(),
+    };
+    let written = update.write(&base);
+    let mut tmp = temp_beside(output, input)?;
+    let copied = std::io::copy(&mut File::open(input)?, tmp.as_file_mut())?;
+    if copied != base.file_len || std::fs::metadata(input)?.modified().ok() != before.modified().ok() {
+        return Err(Error::InputChanged);
+    }
+    tmp.as_file_mut().write_all(&written.bytes)?;
+    tmp.as_file().sync_all()?;
+    persist(tmp, output, force)
+}
+
+/// Adds a document timestamp (B-LTA) to `input`, writing `output`.
+fn add_document_timestamp(
+    input: &Path,
+    output: &Path,
+    force: bool,
+    tsa_urls: &[String],
+) -> Result<i64, Error> {
+    let hash = HashAlg::Sha256;
+    let (urls, room) = super::probe_tsa(tsa_urls, hash)?;
+    if urls.is_empty() {
+        return Err(Error::Policy(
+            "B-LTA needs a timestamp authority: add --tsa URL".into(),
+        ));
+    }
+    let file = File::open(input)?;
+    let before = file.metadata()?;
+    let pdf = Pdf::open(FileSource::new(file)?)?;
+    let (cat_ref, catalog) = pdf::catalog(&pdf)?;
+    let cat_ref = cat_ref.ok_or(Error::Internal("catalog is not an indirect object"))?;
+    let mut sig = Dict::new();
+    sig.set(b"Type", Object::name(b"DocTimeStamp"));
+    sig.set(b"Filter", Object::name(b"Adobe.PPKLite"));
+    sig.set(b"SubFilter", Object::name(b"ETSI.RFC3161"));
+    let field = format!("DocTimeStamp{}", pdf.size());
+    let reserved = super::reserve(
+        input,
+        output,
+        force,
+        hash,
+        &pdf,
+        &catalog,
+        cat_ref,
+        Update::new(pdf.size()),
+        sig,
+        room + 256,
+        Some(&field),
+        &before,
+    )?;
+    let token =
+        tsa::timestamp(&urls, hash, &reserved.digest).map_err(|e| Error::Timestamp(e.0.join("; ")))?;
+    reserved.embed(&token.der)?;
+    Ok(token.time)
+}
+
+/// Brings every signature of `input` to `level`, writing `output`.
+pub fn augment(
+    input: &Path,
+    output: &Path,
+    level: Level,
+    opts: &AugmentOptions,
+) -> Result<AugmentOutcome, Error> {
+    super::check_output(input, output, opts.force)?;
+    if level == Level::Lta && opts.tsa_urls.is_empty() {
+        return Err(Error::Policy(
+            "B-LTA needs a timestamp authority: add --tsa URL".into(),
+        ));
+    }
+    let outcome = |signatures, m: &Material, document_timestamp| AugmentOutcome {
+        output: output.to_path_buf(),
+        level,
+        signatures,
+        certificates: m.certs.len(),
+        ocsp_responses: m.ocsps.len(),
+        crls: m.crls.len(),
+        document_timestamp,
+    };
+    if level == Level::Lt {
+        let (n, m) = add_dss(input, output, opts.force, opts)?;
+        return Ok(outcome(n, &m, None));
+    }
+    // B-LTA: the DSS goes to a temporary file beside the output, the timestamp on top.
+    let stage = temp_beside(output, input)?.into_temp_path();
+    let stage_path = stage.to_path_buf();
+    let (n, m) = add_dss(input, &stage_path, true, opts)?;
+    let t = add_document_timestamp(&stage_path, output, opts.force, &opts.tsa_urls)?;
+    drop(stage);
+    Ok(outcome(n, &m, Some(t)))
+}
+
+/// A temporary path beside `output` (with `input`'s permissions) for a signing stage that
+/// is extended before it becomes the output; removed when dropped.
+pub fn stage_path(output: &Path, input: &Path) -> Result<tempfile::TempPath, Error> {
+    Ok(temp_beside(output, input)?.into_temp_path())
+}
