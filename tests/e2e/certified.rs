@@ -7,13 +7,14 @@ use std::process::Command;
 
 use crate::support::*;
 
-fn helper(args: &[&str]) {
+fn helper(args: &[&str]) -> String {
     let o = Command::new(repo_root().join("target/test-venv/bin/python"))
         .arg(repo_root().join("tests/fixtures/certify.py"))
         .args(args)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
 fn certified(dir: &Path, level: u8) -> PathBuf {
@@ -117,4 +118,74 @@ fn each_docmdp_level_allows_what_it_says() {
         "KYSO_PIN",
     ]);
     assert_eq!(json(&o)["error"]["code"], "CERTIFIED_NO_CHANGES");
+}
+
+/// Certification signatures made by kyso: pyHanko reads the level, form filling follows it,
+/// and a certification cannot come after another signature.
+#[test]
+fn kyso_certifies_with_the_level_asked() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for level in [1u8, 2] {
+        let c = d.join(format!("kyso-p{level}.pdf"));
+        let o = kyso(&[
+            "sign",
+            f.pdf("form.pdf").to_str().unwrap(),
+            "-o",
+            c.to_str().unwrap(),
+            "--field",
+            "ChungThuc",
+            "--certify",
+            &level.to_string(),
+            "--p12",
+            f.pki.join("rsa2048.p12").to_str().unwrap(),
+            "--p12-password-env",
+            "KYSO_P12_PASS",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = pyhanko(&[
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--no-revocation-check",
+            "--trust",
+            f.root_pem().to_str().unwrap(),
+            "--trust-replace",
+            c.to_str().unwrap(),
+        ]);
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("judged VALID"), "{text}");
+        assert_eq!(helper(&["level", c.to_str().unwrap()]), level.to_string());
+        let filled = d.join(format!("kyso-p{level}-filled.pdf"));
+        helper(&[
+            "fill",
+            c.to_str().unwrap(),
+            filled.to_str().unwrap(),
+            "05/QD-UBND",
+        ]);
+        let (ind, ph_illegal) = judge(&filled);
+        assert_eq!(ind == "TOTAL_PASSED", level == 2, "P={level}: {ind}");
+        assert_eq!(ph_illegal, level == 1);
+    }
+    // Certifying an already signed document is refused.
+    let signed = d.join("signed.pdf");
+    sign_token(&f.pdf("v17-classic.pdf"), &signed, "01", &[]);
+    let o = kyso(&[
+        "sign",
+        signed.to_str().unwrap(),
+        "-o",
+        d.join("late-cert.pdf").to_str().unwrap(),
+        "--json",
+        "--certify",
+        "2",
+        "--p12",
+        f.pki.join("rsa2048.p12").to_str().unwrap(),
+        "--p12-password-env",
+        "KYSO_P12_PASS",
+    ]);
+    assert!(json(&o)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("first signature"));
 }

@@ -158,6 +158,10 @@ pub struct SignArgs {
     /// Timestamp authority URL (RFC 3161); repeatable, tried in order.
     #[arg(long, value_name = "URL")]
     pub tsa: Vec<String>,
+    /// Certify the document (first signature only) and say what later changes are allowed:
+    /// 1 none, 2 filling in forms and signing, 3 also annotations.
+    #[arg(long, value_name = "P", value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub certify: Option<u8>,
     /// Trust anchors for B-LT/B-LTA chains (besides the trust store); repeatable.
     #[arg(long, value_name = "PEM")]
     pub trust: Vec<PathBuf>,

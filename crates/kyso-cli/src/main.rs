@@ -226,6 +226,7 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         time: kyso_core::timefmt::now(),
         force: a.force,
         tsa_urls,
+        certify: a.certify,
     };
     if a.detached {
         let out = sign::detached::sign_detached(&a.input, &output, signer.as_mut(), &opts)?;

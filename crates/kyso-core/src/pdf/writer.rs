@@ -60,6 +60,11 @@ impl Update {
         r
     }
 
+    /// The object this update writes as `r`, if any.
+    pub fn get(&self, r: ObjRef) -> Option<&Object> {
+        self.objects.iter().find(|(k, _)| *k == r).map(|(_, o)| o)
+    }
+
     /// Writes `obj` as (a new version of) `r`.
     pub fn put(&mut self, r: ObjRef, obj: Object) {
         if let Some(slot) = self.objects.iter_mut().find(|(k, _)| *k == r) {

@@ -54,6 +54,9 @@ pub struct SignOptions {
     /// Timestamp authorities for a signature timestamp (PAdES B-T), tried in order; empty
     /// for B-B.
     pub tsa_urls: Vec<String>,
+    /// Make a certification signature with this DocMDP level (1 no changes, 2 form filling
+    /// and signing, 3 also annotations); only as the document's first signature.
+    pub certify: Option<u8>,
 }
 
 impl Default for SignOptions {
@@ -68,6 +71,7 @@ impl Default for SignOptions {
             time: crate::timefmt::now(),
             force: false,
             tsa_urls: Vec::new(),
+            certify: None,
         }
     }
 }
@@ -358,8 +362,21 @@ pub(crate) fn reserve<S: pdf::Source>(
         b"Contents",
         Object::Placeholder(pdf::object::Placeholder::Contents(contents_len)),
     );
+    let certifying = sig.get(b"Reference").is_some();
     let sig_ref = update.add(Object::Dict(sig));
     let field_name = field::attach(pdf, catalog, cat_ref, &mut update, sig_ref, field_name)?;
+    if certifying {
+        // A certification signature is named in the catalog's /Perms (ISO 32000-2 §12.8.4).
+        let mut cat = update
+            .get(cat_ref)
+            .and_then(Object::as_dict)
+            .cloned()
+            .unwrap_or_else(|| catalog.clone());
+        let mut perms = pdf::Dict::new();
+        perms.set(b"DocMDP", Object::Ref(sig_ref));
+        cat.set(b"Perms", Object::Dict(perms));
+        update.put(cat_ref, Object::Dict(cat));
+    }
 
     let base = Base {
         file_len: pdf.len(),
@@ -508,6 +525,28 @@ pub fn prepare(
     }
     if let Some(cn) = cert::identity(cert).common_name {
         sig.set(b"Name", pdf::object::text_string(&cn));
+    }
+    if let Some(p) = opts.certify {
+        if !(1..=3).contains(&p) {
+            return Err(Error::Policy("the certification level must be 1, 2 or 3".into()));
+        }
+        let already_signed = pdf::fields(&pdf, &catalog)?
+            .iter()
+            .any(|f| f.field_type.as_deref() == Some(b"Sig") && f.value.is_some());
+        if already_signed {
+            return Err(Error::Policy(
+                "a certification signature must be the document's first signature".into(),
+            ));
+        }
+        let mut params = pdf::Dict::new();
+        params.set(b"Type", Object::name(b"TransformParams"));
+        params.set(b"P", Object::Int(i64::from(p)));
+        params.set(b"V", Object::name(b"1.2"));
+        let mut reference = pdf::Dict::new();
+        reference.set(b"Type", Object::name(b"SigRef"));
+        reference.set(b"TransformMethod", Object::name(b"DocMDP"));
+        reference.set(b"TransformParams", Object::Dict(params));
+        sig.set(b"Reference", Object::Array(vec![Object::Dict(reference)]));
     }
     let reserved = reserve(
         input,
