@@ -7,6 +7,7 @@ mod agreement;
 mod certified;
 mod corpus;
 mod ltv;
+mod queue;
 mod refusals;
 mod revocation;
 mod sign;

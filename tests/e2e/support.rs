@@ -80,7 +80,8 @@ pub fn fixtures() -> &'static Fixtures {
                 .arg("-o")
                 .arg(pki.join("late-revoked-bt.pdf"))
                 .env("KYSO_P12_PASS", P12_PASS)
-                .env("KYSO_CONFIG_DIR", base.join("config")),
+                .env("KYSO_CONFIG_DIR", base.join("config"))
+                .env("KYSO_DATA_DIR", base.join("data")),
         );
         std::thread::sleep(std::time::Duration::from_millis(1100));
         run_ok(
@@ -166,9 +167,17 @@ pub fn fixtures() -> &'static Fixtures {
 /// slashes: the CRLs); `POST /tsa` answers an RFC 3161 request with `openssl ts -reply` (a
 /// real TSA); `POST /tsa-garbage` answers with bytes that are not a timestamp response.
 fn serve_files(listener: std::net::TcpListener, dir: PathBuf) {
-    use std::io::{Read, Write};
+    // One thread per connection: a deliberately slow TSA must not hold up the CRLs.
     for stream in listener.incoming() {
-        let Ok(mut s) = stream else { continue };
+        let Ok(s) = stream else { continue };
+        let dir = dir.clone();
+        std::thread::spawn(move || serve_one(s, &dir));
+    }
+}
+
+fn serve_one(mut s: std::net::TcpStream, dir: &Path) {
+    use std::io::{Read, Write};
+    {
         let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
         let mut buf = Vec::new();
         let mut chunk = [0u8; 4096];
@@ -205,7 +214,20 @@ fn serve_files(listener: std::net::TcpListener, dir: PathBuf) {
         let method = words.next().unwrap_or("");
         let path = words.next().unwrap_or("/").trim_start_matches('/').to_string();
         let answer = match (method, path.as_str()) {
-            ("POST", "tsa") => tsa_reply(&dir, &body).map(|b| ("application/timestamp-reply", b)),
+            ("POST", "tsa") => tsa_reply(dir, &body).map(|b| ("application/timestamp-reply", b)),
+            // A TSA that is up only while the file `up-NAME` exists (network comes back).
+            ("POST", p) if p.starts_with("tsa-when-") => {
+                let name = &p["tsa-when-".len()..];
+                (!name.contains('/') && dir.join(format!("up-{name}")).exists())
+                    .then(|| tsa_reply(dir, &body))
+                    .flatten()
+                    .map(|b| ("application/timestamp-reply", b))
+            }
+            // A TSA that takes 4 s to answer (for the kill tests).
+            ("POST", "tsa-slow") => {
+                std::thread::sleep(std::time::Duration::from_secs(4));
+                tsa_reply(dir, &body).map(|b| ("application/timestamp-reply", b))
+            }
             ("POST", "tsa-garbage") => Some(("application/timestamp-reply", b"not a timestamp".to_vec())),
             ("GET", p) if !p.contains('/') && !p.contains("..") => std::fs::read(dir.join(p))
                 .ok()
@@ -227,8 +249,10 @@ fn serve_files(listener: std::net::TcpListener, dir: PathBuf) {
     }
 }
 
-/// Runs `openssl ts -reply` on a timestamp query (one at a time: the server is sequential).
+/// Runs `openssl ts -reply` on a timestamp query, one at a time (it keeps a serial file).
 fn tsa_reply(dir: &Path, query: &[u8]) -> Option<Vec<u8>> {
+    static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
     let q = tempfile::NamedTempFile::new().ok()?;
     std::fs::write(q.path(), query).ok()?;
     let r = tempfile::NamedTempFile::new().ok()?;
@@ -296,6 +320,8 @@ pub fn kyso_env(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env("KYSO_P12_PASS", P12_PASS)
         // Hermetic: an empty config folder (no trust store) unless a test names its own.
         .env("KYSO_CONFIG_DIR", f.pki.join("../config"))
+        // …and a journal of its own (tests that use the queue name their own folder).
+        .env("KYSO_DATA_DIR", f.pki.join("../data"))
         .env_remove("KYSO_PKCS11_MODULE");
     for (k, v) in env {
         cmd.env(k, v);

@@ -155,6 +155,7 @@ fn an_unreachable_or_broken_tsa_stops_before_the_pin_and_falls_back_in_order() {
                 "NO_PIN_SET",
                 "--tsa",
                 url,
+                "--no-queue",
             ],
             &[],
         );

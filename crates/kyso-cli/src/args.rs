@@ -24,6 +24,9 @@ pub enum Command {
     /// Make a signed PDF's signatures long-term (B-LT: validation data; B-LTA: plus a
     /// document timestamp), by incremental update; works on any signer's signatures.
     Augment(AugmentArgs),
+    /// The signing journal: every signing and extension, and the signatures waiting for
+    /// the network.
+    Journal(JournalArgs),
     /// List token drivers, tokens and their certificates.
     Tokens(TokensArgs),
     /// Manage trust anchors (pinned Vietnamese roots and intermediates, custom anchors).
@@ -158,6 +161,10 @@ pub struct SignArgs {
     /// Timestamp authority URL (RFC 3161); repeatable, tried in order.
     #[arg(long, value_name = "URL")]
     pub tsa: Vec<String>,
+    /// With B-T or higher and no timestamp authority reachable, fail instead of signing B-B
+    /// and queueing the timestamp for later (`kyso augment --pending`).
+    #[arg(long)]
+    pub no_queue: bool,
     /// Certify the document (first signature only) and say what later changes are allowed:
     /// 1 none, 2 filling in forms and signing, 3 also annotations.
     #[arg(long, value_name = "P", value_parser = clap::value_parser!(u8).range(1..=3))]
@@ -177,13 +184,17 @@ pub struct SignArgs {
 #[derive(Args, Debug)]
 pub struct AugmentArgs {
     /// Signed PDF (never modified).
-    pub input: PathBuf,
+    #[arg(required_unless_present = "pending")]
+    pub input: Option<PathBuf>,
     /// Output (default: INPUT with `-lt` or `-lta` before `.pdf`).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Level to reach.
-    #[arg(long, value_enum)]
-    pub level: LevelArg,
+    #[arg(long, value_enum, required_unless_present = "pending")]
+    pub level: Option<LevelArg>,
+    /// Complete the signatures made while the network was down (the queue in the journal).
+    #[arg(long, conflicts_with_all = ["input", "output", "level"])]
+    pub pending: bool,
     /// Timestamp authority URL for B-LTA; repeatable, tried in order.
     #[arg(long, value_name = "URL")]
     pub tsa: Vec<String>,
@@ -194,6 +205,14 @@ pub struct AugmentArgs {
     #[arg(long)]
     pub force: bool,
     /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `kyso journal`.
+#[derive(Args, Debug)]
+pub struct JournalArgs {
+    /// Print as JSON.
     #[arg(long)]
     pub json: bool,
 }

@@ -5,6 +5,7 @@
 //! 2 = could not run; `tokens` 0 / 2.
 
 mod args;
+mod longterm;
 mod output;
 
 use std::io::IsTerminal;
@@ -21,16 +22,15 @@ use kyso_core::signer::{Secret, Signer, SignerError};
 use kyso_core::verify::{self, FileVerdict, VerifyOptions};
 use kyso_core::Error;
 
-use args::{
-    AugmentArgs, Cli, Command, HashArg, LevelArg, SignArgs, SignerArgs, TokensArgs, TrustCommand, VerifyArgs,
-};
+use args::{Cli, Command, HashArg, LevelArg, SignArgs, SignerArgs, TokensArgs, TrustCommand, VerifyArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Sign(a) => run_sign(*a),
         Command::Verify(a) => run_verify(a),
-        Command::Augment(a) => run_augment(a),
+        Command::Augment(a) => longterm::run_augment(a),
+        Command::Journal(a) => longterm::run_journal(a),
         Command::Tokens(a) => run_tokens(a),
         Command::Trust(c) => run_trust(c),
     };
@@ -214,7 +214,18 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
     if !a.detached {
         sign::check_document(&a.input)?;
     }
-    let (tsa_urls, _) = sign::probe_tsa(&tsa_urls, hash)?;
+    // Offline-first: with no TSA reachable, sign B-B now and queue the rest for later.
+    let wanted = match (a.level, tsa_urls.is_empty()) {
+        (Some(l), _) => longterm::level_name(l),
+        (None, false) => "B-T",
+        (None, true) => "B-B",
+    };
+    let (tsa_urls, waiting) = match sign::probe_tsa(&tsa_urls, hash) {
+        Ok((urls, _)) => (urls, None),
+        Err(Error::Timestamp(why)) if !a.no_queue && !a.detached => (Vec::new(), Some(why)),
+        Err(e) => return Err(e),
+    };
+    let long_term = if waiting.is_some() { None } else { long_term };
     let mut signer = open_signer(&a.signer)?;
     let opts = SignOptions {
         field: a.field,
@@ -228,20 +239,62 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         tsa_urls,
         certify: a.certify,
     };
+    let rec = journal_start("sign", &a.input, &output, wanted);
+    let who = |o: &sign::SignOutcome| {
+        Some((
+            o.signer.common_name.clone().unwrap_or_default(),
+            o.certificate_sha256.clone(),
+        ))
+    };
     if a.detached {
-        let out = sign::detached::sign_detached(&a.input, &output, signer.as_mut(), &opts)?;
-        return Ok(serde_json::to_value(out).unwrap_or_default());
+        let out = sign::detached::sign_detached(&a.input, &output, signer.as_mut(), &opts);
+        match &out {
+            Ok(o) => rec.finish(
+                "ok",
+                "B-B",
+                Some(&o.output),
+                Some((o.signer.common_name.clone().unwrap_or_default(), String::new())),
+                None,
+            ),
+            Err(e) => rec.finish("failed", "", None, None, Some(e.code().into())),
+        }
+        return Ok(serde_json::to_value(out?).unwrap_or_default());
     }
     let Some(level) = long_term else {
-        let out = sign::sign_pdf(&a.input, &output, signer.as_mut(), &opts)?;
-        return Ok(serde_json::to_value(out).unwrap_or_default());
+        let out = sign::sign_pdf(&a.input, &output, signer.as_mut(), &opts);
+        let out = match out {
+            Ok(o) => o,
+            Err(e) => {
+                rec.finish("failed", "", None, None, Some(e.code().into()));
+                return Err(e);
+            }
+        };
+        let reached = if opts.tsa_urls.is_empty() { "B-B" } else { "B-T" };
+        let mut v = serde_json::to_value(&out).unwrap_or_default();
+        v["level"] = serde_json::json!(reached);
+        if let Some(why) = waiting {
+            rec.finish("pending", reached, Some(&out.output), who(&out), Some(why));
+            rec.queue(&out.output, wanted, &a.tsa)
+                .map_err(|e| Error::Policy(e.to_string()))?;
+            v["pending"] = serde_json::json!({ "wanted_level": wanted, "reason": "no timestamp authority could be reached" });
+        } else {
+            rec.finish("ok", reached, Some(&out.output), who(&out), None);
+        }
+        return Ok(v);
     };
     // B-LT/B-LTA: sign B-T into a stage file beside the output, then extend it; the output
-    // appears only when everything is in.
+    // appears only when everything is in. If validation data cannot be had now, the B-T
+    // signature becomes the output and the rest is queued.
     let stage = ltv::stage_path(&output, &a.input)?;
     let mut staged = opts.clone();
     staged.force = true;
-    let out = sign::sign_pdf(&a.input, &stage, signer.as_mut(), &staged)?;
+    let out = match sign::sign_pdf(&a.input, &stage, signer.as_mut(), &staged) {
+        Ok(o) => o,
+        Err(e) => {
+            rec.finish("failed", "", None, None, Some(e.code().into()));
+            return Err(e);
+        }
+    };
     let (anchors, intermediates) = trust_material(&a.trust)?;
     let aug = ltv::augment(
         &stage,
@@ -253,65 +306,44 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
             tsa_urls: opts.tsa_urls.clone(),
             force: a.force,
         },
-    )?;
-    let mut v = serde_json::to_value(out).unwrap_or_default();
+    );
+    let mut v = serde_json::to_value(&out).unwrap_or_default();
     v["output"] = serde_json::json!(output);
-    v["level"] = serde_json::json!(aug.level);
-    v["validation_data"] = serde_json::to_value(&aug).unwrap_or_default();
+    match aug {
+        Ok(aug) => {
+            rec.finish("ok", wanted, Some(&output), who(&out), None);
+            v["level"] = serde_json::json!(aug.level);
+            v["validation_data"] = serde_json::to_value(&aug).unwrap_or_default();
+        }
+        Err(e @ (Error::ValidationData(_) | Error::Timestamp(_))) if !a.no_queue => {
+            sign::check_output(&a.input, &output, a.force)?;
+            stage.persist(&output).map_err(|e| Error::Io(e.error))?;
+            rec.finish("pending", "B-T", Some(&output), who(&out), Some(e.to_string()));
+            rec.queue(&output, wanted, &opts.tsa_urls)
+                .map_err(|e| Error::Policy(e.to_string()))?;
+            v["level"] = serde_json::json!("B-T");
+            v["pending"] = serde_json::json!({ "wanted_level": wanted, "reason": e.to_string() });
+        }
+        Err(e) => {
+            rec.finish("failed", "", None, None, Some(e.code().into()));
+            return Err(e);
+        }
+    }
     Ok(v)
 }
 
-fn run_augment(a: AugmentArgs) -> u8 {
-    let json = a.json;
-    let r = (|| -> Result<serde_json::Value, Error> {
-        let output = a.output.clone().unwrap_or_else(|| {
-            let stem = a
-                .input
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tag = if a.level == LevelArg::BLta { "lta" } else { "lt" };
-            a.input.with_file_name(format!("{stem}-{tag}.pdf"))
-        });
-        let level = match a.level {
-            LevelArg::BLt => ltv::Level::Lt,
-            LevelArg::BLta => ltv::Level::Lta,
-            _ => return Err(Error::Policy("augment takes --level B-LT or B-LTA".into())),
-        };
-        let (anchors, intermediates) = trust_material(&a.trust)?;
-        let out = ltv::augment(
-            &a.input,
-            &output,
-            level,
-            &ltv::AugmentOptions {
-                anchors,
-                intermediates,
-                tsa_urls: a.tsa.clone(),
-                force: a.force,
-            },
-        )?;
-        Ok(serde_json::to_value(out).unwrap_or_default())
-    })();
-    match r {
-        Ok(v) => {
-            output::print_json_or(json, &v, || {
-                println!(
-                    "{} → {} ({} signature(s); {} certificates, {} OCSP responses, {} CRLs)",
-                    a.input.display(),
-                    v["output"].as_str().unwrap_or(""),
-                    v["signatures"],
-                    v["certificates"],
-                    v["ocsp_responses"],
-                    v["crls"]
-                )
-            });
-            0
-        }
-        Err(e) => {
-            output::print_error(json, &e);
-            1
-        }
+/// Starts a journal entry; says once on stderr when the journal cannot be used.
+pub(crate) fn journal_start(
+    action: &str,
+    input: &Path,
+    output: &Path,
+    level: &str,
+) -> kyso_core::journal::Entry {
+    let e = kyso_core::journal::Entry::start(action, input, output, level);
+    if let Some(w) = e.warning() {
+        eprintln!("kyso: warning: {w}");
     }
+    e
 }
 
 fn looks_like_pdf(p: &Path) -> Result<bool, Error> {
@@ -423,7 +455,7 @@ fn run_trust(c: TrustCommand) -> u8 {
 
 /// Trust anchors from `--trust` files plus the user's trust store; intermediates from the
 /// store.
-fn trust_material(trust: &[PathBuf]) -> Result<(Vec<Certificate>, Vec<Certificate>), Error> {
+pub(crate) fn trust_material(trust: &[PathBuf]) -> Result<(Vec<Certificate>, Vec<Certificate>), Error> {
     let mut anchors = Vec::new();
     for t in trust {
         let certs = kyso_core::cert::parse_certificates(&std::fs::read(t)?);

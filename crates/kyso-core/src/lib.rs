@@ -20,6 +20,7 @@ pub mod cert;
 pub mod cms;
 pub mod crypto;
 mod error;
+pub mod journal;
 pub mod pdf;
 pub mod sign;
 pub mod signer;

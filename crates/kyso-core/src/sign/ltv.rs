@@ -31,6 +31,9 @@ use crate::Error;
 /// How far to take the signatures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Level {
+    /// A proof of time only (a document timestamp completing an offline signature).
+    #[serde(rename = "B-T")]
+    T,
     /// Validation data (DSS).
     #[serde(rename = "B-LT")]
     Lt,
@@ -468,7 +471,7 @@ pub fn augment(
         crls: m.crls.len(),
         document_timestamp,
     };
-    if level == Level::Lt {
+    if level != Level::Lta {
         let (n, m) = add_dss(input, output, opts.force, opts)?;
         return Ok(outcome(n, &m, None));
     }
@@ -485,4 +488,41 @@ pub fn augment(
 /// is extended before it becomes the output; removed when dropped.
 pub fn stage_path(output: &Path, input: &Path) -> Result<tempfile::TempPath, Error> {
     Ok(temp_beside(output, input)?.into_temp_path())
+}
+
+/// Completes a signature signed while the network was down (queued by the signer): a
+/// document timestamp gives it proof of time (B-T, as PAdES allows a document timestamp
+/// instead of a signature timestamp), then validation data (B-LT), then another document
+/// timestamp over it (B-LTA). `file` is Kyso's own output; its completed version replaces it
+/// atomically, and each step is an incremental update, so the signature stays valid.
+pub fn complete_pending(file: &Path, level: &str, opts: &AugmentOptions) -> Result<AugmentOutcome, Error> {
+    let stage1 = temp_beside(file, file)?.into_temp_path();
+    let t = add_document_timestamp(file, &stage1, true, &opts.tsa_urls)?;
+    let empty = Material::default();
+    let (reached, n, m, last) = match level {
+        "B-T" => (Level::T, 1, empty, stage1.to_path_buf()),
+        _ => {
+            let stage2 = temp_beside(file, file)?.into_temp_path();
+            let (n, m) = add_dss(&stage1, &stage2, true, opts)?;
+            if level == "B-LTA" {
+                let stage3 = temp_beside(file, file)?.into_temp_path();
+                add_document_timestamp(&stage2, &stage3, true, &opts.tsa_urls)?;
+                let p = stage3.keep().map_err(|e| Error::Io(e.error))?;
+                (Level::Lta, n, m, p)
+            } else {
+                let p = stage2.keep().map_err(|e| Error::Io(e.error))?;
+                (Level::Lt, n, m, p)
+            }
+        }
+    };
+    std::fs::rename(&last, file)?;
+    Ok(AugmentOutcome {
+        output: file.to_path_buf(),
+        level: reached,
+        signatures: n,
+        certificates: m.certs.len(),
+        ocsp_responses: m.ocsps.len(),
+        crls: m.crls.len(),
+        document_timestamp: Some(t),
+    })
 }
