@@ -222,10 +222,9 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
     };
     let (tsa_urls, waiting) = match sign::probe_tsa(&tsa_urls, hash) {
         Ok((urls, _)) => (urls, None),
-        Err(Error::Timestamp(why)) if !a.no_queue && !a.detached => (Vec::new(), Some(why)),
+        Err(Error::Timestamp(why)) if !a.no_queue && !a.detached => (tsa_urls.clone(), Some(why)),
         Err(e) => return Err(e),
     };
-    let long_term = if waiting.is_some() { None } else { long_term };
     let mut signer = open_signer(&a.signer)?;
     let opts = SignOptions {
         field: a.field,
@@ -239,97 +238,45 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         tsa_urls,
         certify: a.certify,
     };
-    let rec = journal_start("sign", &a.input, &output, wanted);
-    let who = |o: &sign::SignOutcome| {
-        Some((
-            o.signer.common_name.clone().unwrap_or_default(),
-            o.certificate_sha256.clone(),
-        ))
-    };
     if a.detached {
+        let rec = journal_start("sign", &a.input, &output, "B-B");
         let out = sign::detached::sign_detached(&a.input, &output, signer.as_mut(), &opts);
         match &out {
             Ok(o) => rec.finish(
                 "ok",
                 "B-B",
                 Some(&o.output),
-                Some((o.signer.common_name.clone().unwrap_or_default(), String::new())),
+                Some((
+                    o.signer.common_name.clone().unwrap_or_default(),
+                    kyso_core::cert::fingerprint(signer.certificate()),
+                )),
                 None,
             ),
             Err(e) => rec.finish("failed", "", None, None, Some(e.code().into())),
         }
         return Ok(serde_json::to_value(out?).unwrap_or_default());
     }
-    let Some(level) = long_term else {
-        let out = sign::sign_pdf(&a.input, &output, signer.as_mut(), &opts);
-        let out = match out {
-            Ok(o) => o,
-            Err(e) => {
-                rec.finish("failed", "", None, None, Some(e.code().into()));
-                return Err(e);
-            }
-        };
-        let reached = if opts.tsa_urls.is_empty() { "B-B" } else { "B-T" };
-        let mut v = serde_json::to_value(&out).unwrap_or_default();
-        v["level"] = serde_json::json!(reached);
-        if let Some(why) = waiting {
-            rec.finish("pending", reached, Some(&out.output), who(&out), Some(why));
-            rec.queue(&out.output, wanted, &a.tsa)
-                .map_err(|e| Error::Policy(e.to_string()))?;
-            v["pending"] = serde_json::json!({ "wanted_level": wanted, "reason": "no timestamp authority could be reached" });
-        } else {
-            rec.finish("ok", reached, Some(&out.output), who(&out), None);
-        }
-        return Ok(v);
+    let trust = if long_term.is_some() {
+        trust_material(&a.trust)?
+    } else {
+        Default::default()
     };
-    // B-LT/B-LTA: sign B-T into a stage file beside the output, then extend it; the output
-    // appears only when everything is in. If validation data cannot be had now, the B-T
-    // signature becomes the output and the rest is queued.
-    let stage = ltv::stage_path(&output, &a.input)?;
-    let mut staged = opts.clone();
-    staged.force = true;
-    let out = match sign::sign_pdf(&a.input, &stage, signer.as_mut(), &staged) {
-        Ok(o) => o,
-        Err(e) => {
-            rec.finish("failed", "", None, None, Some(e.code().into()));
-            return Err(e);
-        }
-    };
-    let (anchors, intermediates) = trust_material(&a.trust)?;
-    let aug = ltv::augment(
-        &stage,
+    let out = ltv::sign_to_level(
+        &a.input,
         &output,
-        level,
-        &ltv::AugmentOptions {
-            anchors,
-            intermediates,
-            tsa_urls: opts.tsa_urls.clone(),
-            force: a.force,
+        signer.as_mut(),
+        &opts,
+        ltv::LevelRequest {
+            wanted,
+            waiting,
+            queue: !a.no_queue,
+            trust,
         },
-    );
-    let mut v = serde_json::to_value(&out).unwrap_or_default();
-    v["output"] = serde_json::json!(output);
-    match aug {
-        Ok(aug) => {
-            rec.finish("ok", wanted, Some(&output), who(&out), None);
-            v["level"] = serde_json::json!(aug.level);
-            v["validation_data"] = serde_json::to_value(&aug).unwrap_or_default();
-        }
-        Err(e @ (Error::ValidationData(_) | Error::Timestamp(_))) if !a.no_queue => {
-            sign::check_output(&a.input, &output, a.force)?;
-            stage.persist(&output).map_err(|e| Error::Io(e.error))?;
-            rec.finish("pending", "B-T", Some(&output), who(&out), Some(e.to_string()));
-            rec.queue(&output, wanted, &opts.tsa_urls)
-                .map_err(|e| Error::Policy(e.to_string()))?;
-            v["level"] = serde_json::json!("B-T");
-            v["pending"] = serde_json::json!({ "wanted_level": wanted, "reason": e.to_string() });
-        }
-        Err(e) => {
-            rec.finish("failed", "", None, None, Some(e.code().into()));
-            return Err(e);
-        }
+    )?;
+    if let Some(w) = &out.journal_warning {
+        eprintln!("kyso: warning: {w}");
     }
-    Ok(v)
+    Ok(serde_json::to_value(out).unwrap_or_default())
 }
 
 /// Starts a journal entry; says once on stderr when the journal cannot be used.

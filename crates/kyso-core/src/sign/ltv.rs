@@ -526,3 +526,153 @@ pub fn complete_pending(file: &Path, level: &str, opts: &AugmentOptions) -> Resu
         document_timestamp: Some(t),
     })
 }
+
+/// A signing at a chosen PAdES level, as the CLI and the app do it (offline-first, journaled).
+pub struct LevelRequest<'a> {
+    /// Level wanted: `B-B`, `B-T`, `B-LT` or `B-LTA`.
+    pub wanted: &'a str,
+    /// Why no TSA could be reached, when the caller's probe found none: the document is then
+    /// signed B-B and queued (the caller decides whether to allow that).
+    pub waiting: Option<String>,
+    /// Queue instead of failing when B-LT validation data cannot be had now.
+    pub queue: bool,
+    /// Anchors and intermediates for B-LT/B-LTA chains.
+    pub trust: (Vec<Certificate>, Vec<Certificate>),
+}
+
+/// What a leveled signing produced.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct LevelOutcome {
+    /// The signature.
+    #[serde(flatten)]
+    pub signature: super::SignOutcome,
+    /// Level reached now.
+    pub level: String,
+    /// Validation data added (B-LT/B-LTA).
+    pub validation_data: Option<AugmentOutcome>,
+    /// Set when the rest waits for the network: the level wanted and why.
+    pub pending: Option<PendingNote>,
+    /// The journal could not be used (the signing itself is fine).
+    pub journal_warning: Option<String>,
+}
+
+/// A job left for `augment --pending`.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PendingNote {
+    /// Level wanted.
+    pub wanted_level: String,
+    /// Why it is waiting.
+    pub reason: String,
+}
+
+/// Signs `input` into `output` at `req.wanted` (`opts.tsa_urls` are the TSAs), recording it
+/// in the journal; with no network the signature is made B-B (or B-T) and the rest queued.
+pub fn sign_to_level(
+    input: &Path,
+    output: &Path,
+    signer: &mut dyn crate::signer::Signer,
+    opts: &super::SignOptions,
+    req: LevelRequest<'_>,
+) -> Result<LevelOutcome, Error> {
+    let rec = crate::journal::Entry::start("sign", input, output, req.wanted);
+    let who = |o: &super::SignOutcome| {
+        Some((
+            o.signer.common_name.clone().unwrap_or_default(),
+            o.certificate_sha256.clone(),
+        ))
+    };
+    let fail = |e: Error| {
+        rec.finish("failed", "", None, None, Some(e.code().into()));
+        e
+    };
+    let queue = |file: &Path, reason: &str| -> Result<PendingNote, Error> {
+        rec.queue(file, req.wanted, &opts.tsa_urls)
+            .map_err(|e| Error::Policy(e.to_string()))?;
+        Ok(PendingNote {
+            wanted_level: req.wanted.into(),
+            reason: reason.into(),
+        })
+    };
+    let long = match req.wanted {
+        "B-LT" if req.waiting.is_none() => Some(Level::Lt),
+        "B-LTA" if req.waiting.is_none() => Some(Level::Lta),
+        _ => None,
+    };
+    let Some(level) = long else {
+        let mut o = opts.clone();
+        if req.waiting.is_some() {
+            o.tsa_urls.clear();
+        }
+        let out = super::sign_pdf(input, output, signer, &o).map_err(fail)?;
+        let reached = if o.tsa_urls.is_empty() { "B-B" } else { "B-T" };
+        let pending = match &req.waiting {
+            Some(why) => {
+                rec.finish(
+                    "pending",
+                    reached,
+                    Some(&out.output),
+                    who(&out),
+                    Some(why.clone()),
+                );
+                Some(queue(&out.output, "no timestamp authority could be reached")?)
+            }
+            None => {
+                rec.finish("ok", reached, Some(&out.output), who(&out), None);
+                None
+            }
+        };
+        return Ok(LevelOutcome {
+            signature: out,
+            level: reached.into(),
+            validation_data: None,
+            pending,
+            journal_warning: rec.warning().map(str::to_string),
+        });
+    };
+    // B-LT/B-LTA: B-T into a stage file beside the output, then extended; the output appears
+    // only when everything is in — or, when validation data cannot be had now and queueing
+    // is allowed, as the B-T signature with the rest queued.
+    let stage = stage_path(output, input)?;
+    let mut staged = opts.clone();
+    staged.force = true;
+    let mut out = super::sign_pdf(input, &stage, signer, &staged).map_err(fail)?;
+    out.output = output.to_path_buf();
+    let (anchors, intermediates) = req.trust;
+    let aug = augment(
+        &stage,
+        output,
+        level,
+        &AugmentOptions {
+            anchors,
+            intermediates,
+            tsa_urls: opts.tsa_urls.clone(),
+            force: opts.force,
+        },
+    );
+    match aug {
+        Ok(aug) => {
+            rec.finish("ok", req.wanted, Some(output), who(&out), None);
+            Ok(LevelOutcome {
+                signature: out,
+                level: req.wanted.into(),
+                validation_data: Some(aug),
+                pending: None,
+                journal_warning: rec.warning().map(str::to_string),
+            })
+        }
+        Err(e @ (Error::ValidationData(_) | Error::Timestamp(_))) if req.queue => {
+            super::check_output(input, output, opts.force)?;
+            stage.persist(output).map_err(|e| Error::Io(e.error))?;
+            rec.finish("pending", "B-T", Some(output), who(&out), Some(e.to_string()));
+            let pending = Some(queue(output, &e.to_string())?);
+            Ok(LevelOutcome {
+                signature: out,
+                level: "B-T".into(),
+                validation_data: None,
+                pending,
+                journal_warning: rec.warning().map(str::to_string),
+            })
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
