@@ -61,7 +61,8 @@ def main():
     subprocess.run([sys.executable, os.path.join(ROOT, "tests/fixtures/make_pdfs.py"), "--large", str(a.mb), big], check=True)
     files = [("1-page", os.path.join(pdfs, "v17-classic.pdf")), ("%d MB" % a.mb, big)]
     env = dict(os.environ, SOFTHSM2_CONF=os.path.join(pki, "softhsm/softhsm2.conf"), KYSO_PIN="123456",
-               PYHANKO_PKCS11_PIN="123456", KYSO_P12_PASS="kyso-test")
+               PYHANKO_PKCS11_PIN="123456", KYSO_P12_PASS="kyso-test",
+               KYSO_DATA_DIR=os.path.join(work, "data"), KYSO_CONFIG_DIR=os.path.join(work, "config"))
     root = os.path.join(pki, "root.cert.pem")
     passfile = os.path.join(pki, "p12.pass")
     rows = []
@@ -87,6 +88,86 @@ def main():
         print("| %s | %s | %.1f | %.1f | %.2f |" % (label, name, ms, mb, ratio))
     if a.folder:
         folder_table(work, pki, pdfs, env, a)
+    long_term_table(work, pdfs, env, a)
+
+
+def free_port():
+    import socket
+    with socket.socket() as so:
+        so.bind(("127.0.0.1", 0))
+        return so.getsockname()[1]
+
+
+def long_term_table(work, pdfs, env, a):
+    """B-T / B-LT / B-LTA signing of a 1-page PDF with a local TSA (openssl ts), OCSP
+    responder (openssl ocsp) and CRL server, kyso beside pyHanko in the same run."""
+    import http.server
+    import threading
+    crl_port, ocsp_port = free_port(), free_port()
+    pki = os.path.join(work, "pki-lt")
+    subprocess.run(["bash", os.path.join(ROOT, "tests/fixtures/make-pki.sh"), pki], check=True,
+                   env=dict(env, KYSO_CRL_PORT=str(crl_port), KYSO_OCSP_PORT=str(ocsp_port)),
+                   stdout=subprocess.DEVNULL)
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def answer(self, body, ctype):
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def do_GET(self):
+            path = os.path.join(pki, os.path.basename(self.path))
+            self.answer(open(path, "rb").read() if os.path.isfile(path) else None, "application/pkix-crl")
+
+        def do_POST(self):
+            req = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            with lock, tempfile.TemporaryDirectory() as d:
+                q, r = os.path.join(d, "q"), os.path.join(d, "r")
+                open(q, "wb").write(req)
+                subprocess.run(["openssl", "ts", "-reply", "-config", "tsa.cnf", "-queryfile", q, "-out", r],
+                               cwd=pki, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                self.answer(open(r, "rb").read() if os.path.exists(r) else None, "application/timestamp-reply")
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", crl_port), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    ocsp = subprocess.Popen(["openssl", "ocsp", "-index", "index.txt", "-port", str(ocsp_port), "-rsigner",
+                             "ocsp.cert.pem", "-rkey", "ocsp.key.pem", "-CA", "intermediate.cert.pem"],
+                            cwd=pki, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    tsa = "http://127.0.0.1:%d/tsa" % crl_port
+    src = os.path.join(pdfs, "v17-classic.pdf")
+    p12 = os.path.join(pki, "ocsp-good.p12")
+    root = os.path.join(pki, "root.cert.pem")
+    passfile = os.path.join(pki, "p12.pass")
+    out_k, out_p = os.path.join(work, "lt-k.pdf"), os.path.join(work, "lt-p.pdf")
+    rm = lambda p: (lambda: os.path.exists(p) and os.remove(p))
+    kyso = lambda level: [KYSO, "sign", src, "-o", out_k, "--p12", p12, "--p12-password-env", "KYSO_P12_PASS",
+                          "--level", level, "--tsa", tsa, "--trust", root, "--no-queue"]
+    ph = lambda *extra: [PYHANKO, "sign", "addsig", "--field", "Sig1", "--use-pades", "--timestamp-url", tsa,
+                         *extra, "pkcs12", "--passfile", passfile, src, out_p, p12]
+    trust = ["--trust", root, "--trust-replace"]
+    runs = max(1, min(a.runs, 3))
+    rows = [
+        ("kyso sign B-T", measure(kyso("B-T"), runs, env, rm(out_k))),
+        ("pyHanko sign B-T", measure(ph(), runs, env, rm(out_p))),
+        ("kyso sign B-LT", measure(kyso("B-LT"), runs, env, rm(out_k))),
+        ("pyHanko sign B-LT", measure(ph("--with-validation-info", *trust), runs, env, rm(out_p))),
+        ("kyso sign B-LTA", measure(kyso("B-LTA"), runs, env, rm(out_k))),
+        ("pyHanko sign B-LTA", measure(ph("--with-validation-info", "--use-pades-lta", *trust), runs, env, rm(out_p))),
+    ]
+    ocsp.terminate()
+    httpd.shutdown()
+    print()
+    print("| 1-page, RSA-2048 .p12, local TSA + OCSP | wall ms (min of %d) | peak RSS MB |" % runs)
+    print("|---|---:|---:|")
+    for name, (ms, mb) in rows:
+        print("| %s | %.1f | %.1f |" % (name, ms, mb))
 
 
 # pyHanko validating files in one process: the peer's best case (no start-up per file).

@@ -14,6 +14,8 @@ fn main() {
         "reveal_output",
         "read_preview",
         "export_report",
+        "get_journal",
+        "complete_pending",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

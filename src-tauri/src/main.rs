@@ -58,6 +58,8 @@ fn main() {
             commands::sign::sign_documents,
             commands::sign::cancel_signing,
             commands::verify::verify_documents,
+            commands::journal::get_journal,
+            commands::journal::complete_pending,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -5,10 +5,14 @@ Xvfb + tauri-driver + WebKitWebDriver drive the debug build of `kyso-app` (built
 named by KYSO_E2E_PICK_FILE). The app talks to a real SoftHSM2 token; outputs are checked
 with `kyso verify` and poppler's pdfsig. Screenshots go to target/app-e2e/screens/.
 """
+import http.server
+import json
 import os
 import shutil
 import socket
 import subprocess
+import tempfile
+import threading
 import time
 
 import pytest
@@ -17,7 +21,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORK = os.path.join(ROOT, "target/app-e2e")
@@ -36,6 +40,37 @@ def free_port():
     return port
 
 
+def start_driver(e, name):
+    """tauri-driver (and the WebKitWebDriver it starts) with environment `e`, which the app
+    inherits; returns (process, port) once both listen."""
+    port = free_port()
+    native = free_port()
+    while native == port:
+        native = free_port()
+    driver_log = open(os.path.join(WORK, name + ".log"), "w")
+    td = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native),
+                           "--native-driver", shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"],
+                          env=e, stdout=driver_log, stderr=subprocess.STDOUT)
+    # Both tauri-driver and the WebKitWebDriver it starts must be listening.
+    for p in (port, native):
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", p), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+    return td, port
+
+
+def new_session(port):
+    opts = ArgOptions()
+    opts.set_capability("browserName", "wry")
+    opts.set_capability("tauri:options", {"application": APP})
+    d = webdriver.Remote(command_executor="http://127.0.0.1:%d" % port, options=opts)
+    d.set_window_size(1366, 768)
+    return d
+
+
 @pytest.fixture(scope="session")
 def env():
     shutil.rmtree(WORK, ignore_errors=True)
@@ -51,28 +86,14 @@ def env():
         f.write('{"trust_anchor_files": ["%s"], "language": "vi", "offline": true}' % os.path.join(pki, "root.cert.pem"))
     pick = os.path.join(WORK, "pick.txt")
     open(pick, "w").close()
+    # KYSO_DATA_DIR: the signing journal stays in the test folder.
     e = dict(os.environ, SOFTHSM2_CONF=os.path.join(pki, "softhsm/softhsm2.conf"), KYSO_PKCS11_MODULE=MODULE,
-             KYSO_CONFIG_DIR=config, KYSO_E2E_PICK_FILE=pick, NO_AT_BRIDGE="1")
+             KYSO_CONFIG_DIR=config, KYSO_DATA_DIR=os.path.join(WORK, "data"), KYSO_E2E_PICK_FILE=pick, NO_AT_BRIDGE="1")
     display = ":%d" % (90 + os.getpid() % 9)
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     e["DISPLAY"] = display
-    port = free_port()
-    native = free_port()
-    while native == port:
-        native = free_port()
-    driver_log = open(os.path.join(WORK, "tauri-driver.log"), "w")
-    td = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native),
-                           "--native-driver", shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"],
-                          env=e, stdout=driver_log, stderr=subprocess.STDOUT)
-    # Both tauri-driver and the WebKitWebDriver it starts must be listening.
-    for p in (port, native):
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", p), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    td, port = start_driver(e, "tauri-driver")
     yield {"pki": pki, "pdfs": pdfs, "pick": pick, "env": e, "port": port}
     td.terminate()
     xvfb.terminate()
@@ -80,13 +101,84 @@ def env():
 
 @pytest.fixture
 def app(env):
-    opts = ArgOptions()
-    opts.set_capability("browserName", "wry")
-    opts.set_capability("tauri:options", {"application": APP})
-    d = webdriver.Remote(command_executor="http://127.0.0.1:%d" % env["port"], options=opts)
-    d.set_window_size(1366, 768)
+    d = new_session(env["port"])
     yield d
     d.quit()
+
+
+class LoopbackTsa:
+    """An RFC 3161 TSA on 127.0.0.1 (`openssl ts -reply` with the test PKI's tsa.cnf) that
+    answers 503 until `up` is set: the network being down, then back."""
+
+    def __init__(self, pki):
+        self.up = False
+        self.answered = 0
+        self.refused = 0
+        one = threading.Lock()  # openssl ts keeps a serial file: one reply at a time
+        tsa = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                query = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if not tsa.up:
+                    tsa.refused += 1
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                with one, tempfile.TemporaryDirectory() as tmp:
+                    q, r = os.path.join(tmp, "q.tsq"), os.path.join(tmp, "r.tsr")
+                    with open(q, "wb") as f:
+                        f.write(query)
+                    ok = subprocess.run(["openssl", "ts", "-reply", "-config", "tsa.cnf", "-queryfile", q, "-out", r],
+                                        cwd=pki, capture_output=True, timeout=30).returncode == 0
+                    body = open(r, "rb").read() if ok else b""
+                tsa.answered += ok
+                self.send_response(200 if ok else 500)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d/tsa" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def online(env):
+    """An app instance that uses the network: a TSA (down at first) in its settings, its own
+    config and data folders (a fresh journal), its own tauri-driver (the app inherits the
+    driver's environment)."""
+    tsa = LoopbackTsa(env["pki"])
+    base = os.path.join(WORK, "online")
+    shutil.rmtree(base, ignore_errors=True)
+    config, data = os.path.join(base, "config"), os.path.join(base, "data")
+    os.makedirs(config)
+    with open(os.path.join(config, "settings.json"), "w") as f:
+        json.dump({"trust_anchor_files": [os.path.join(env["pki"], "root.cert.pem")], "language": "vi",
+                   "offline": False, "tsa_urls": [tsa.url]}, f)
+    e = dict(env["env"], KYSO_CONFIG_DIR=config, KYSO_DATA_DIR=data)
+    td, port = start_driver(e, "tauri-driver-online")
+    d = None
+    try:
+        d = new_session(port)
+        yield {"app": d, "tsa": tsa, "env": e, "data": data}
+    finally:
+        if d is not None:
+            d.quit()
+        td.terminate()
+        td.wait(10)
+        tsa.close()
 
 
 def pick(env, *paths):
@@ -130,6 +222,12 @@ def shot(d, name):
 def kyso_verify(env, path):
     return subprocess.run([KYSO, "verify", "--trust", os.path.join(env["pki"], "root.cert.pem"), path],
                           capture_output=True, env=env["env"]).returncode
+
+
+def kyso_verify_json(env, path):
+    out = subprocess.run([KYSO, "verify", "--json", "--trust", os.path.join(env["pki"], "root.cert.pem"), path],
+                         capture_output=True, text=True, env=env["env"])
+    return out.returncode, json.loads(out.stdout)
 
 
 def pdfsig_valid(env, path):
@@ -257,3 +355,59 @@ def test_check_a_folder_with_valid_tampered_and_shadow_attacked_files(env, app):
     WebDriverWait(app, 30).until(lambda d: os.path.exists(report))
     html = open(report, encoding="utf-8").read()
     assert "Báo cáo kiểm tra chữ ký số" in html and "1-hop-le.pdf" in html and "Không hợp lệ" in html
+
+
+def test_a_signature_made_without_network_is_completed_when_the_network_returns(env, online):
+    app, tsa = online["app"], online["tsa"]
+    doc = os.path.join(WORK, "Cong van 03.pdf")
+    shutil.copy(os.path.join(env["pdfs"], "vietnamese.pdf"), doc)
+    pick(env, doc)
+    wait(app, "#sign-screen")
+    # A TSA is set and the app is online: long-term signatures by default.
+    assert Select(wait(app, "#level")).first_selected_option.get_attribute("value") == "B-LT"
+    assert "Lưu trữ dài hạn (B-LT)" in Select(wait(app, "#level")).first_selected_option.text
+    click(app, "#pick-files")
+    wait(app, "#file-list li")
+    click(app, '#cert-list .cert[data-id="01"]')
+    wait(app, '#cert-list .cert.selected[data-id="01"]')
+    click(app, "#sign-btn")
+    visible(app, "#pin-input").send_keys(PIN)
+    click(app, "#pin-ok")
+    # The TSA answers 503: signed now (B-B), the timestamp waits for the network.
+    row = wait(app, '#results .result[data-status="signed"]', timeout=60)
+    assert row.get_attribute("data-pending") == "B-LT", row.text
+    assert row.get_attribute("data-level") == "B-B", row.text
+    assert "Dấu thời gian đang chờ mạng" in row.text
+    out = os.path.join(WORK, "Cong van 03-signed.pdf")
+    assert os.path.exists(out)
+    assert kyso_verify(env, out) == 0, "the B-B signature is valid already"
+    item = wait(app, "#pending-list li.pending-item")
+    assert item.get_attribute("data-file") == out
+    # One attempt was made right after signing; its error is shown.
+    WebDriverWait(app, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#pending-list li.pending-item .pending-error"))
+    assert "Đang chờ mạng (1)" in text_of(app, "#pending-panel")
+    assert tsa.refused >= 2, tsa.refused  # the probe while signing, then the attempt
+    app.execute_script("document.getElementById('results').scrollIntoView()")
+    shot(app, "sign-pending")
+    # The network is back: the list empties by itself (the app retries every 15 s).
+    tsa.up = True
+    WebDriverWait(app, 60).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#pending-list li.pending-item"))
+    assert not app.find_elements(By.ID, "pending-panel")
+    assert tsa.answered >= 1
+    WebDriverWait(app, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#results .result[data-level="B-LT"]:not([data-pending])'))
+    app.execute_script("document.getElementById('results').scrollIntoView()")
+    shot(app, "sign-pending-completed")
+    code, report = kyso_verify_json(env, out)
+    assert code == 0, report
+    sigs = report["files"][0]["signatures"]
+    assert len(sigs) == 2, sigs
+    assert any(s["kind"] == "document-timestamp" and s["indication"] == "TOTAL_PASSED" for s in sigs), sigs
+    assert pdfsig_valid(env, out)
+    # The journal: the signing (pending), then its completion (ok).
+    click(app, "#nav-journal")
+    augment = wait(app, '#journal-table tr.journal-row[data-action="augment"][data-result="ok"]')
+    assert "Cong van 03-signed.pdf" in augment.text and "B-LT" in augment.text, augment.text
+    signing = wait(app, '#journal-table tr.journal-row[data-action="sign"][data-result="pending"]')
+    assert "Cong van 03.pdf → Cong van 03-signed.pdf" in signing.text and "Nguyễn Văn An" in signing.text, signing.text
+    assert "Nhật ký ký số" in app.find_element(By.ID, "nav-journal").text
+    shot(app, "journal")

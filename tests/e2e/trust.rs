@@ -194,3 +194,28 @@ fn import_by_url_bundles_and_issuers_from_aia() {
     let v = json(&o);
     assert_eq!(v["files"][0]["signatures"][0]["chain"]["trusted"], true, "{v}");
 }
+
+/// RFC 5280 §4.2: a certificate with a critical extension the verifier does not understand
+/// cannot be part of a trusted path.
+#[test]
+fn an_unknown_critical_extension_breaks_the_chain() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("crit.pdf");
+    let o = kyso(&[
+        "sign",
+        f.pdf("v17-classic.pdf").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--p12",
+        f.pki.join("crit-unknown.p12").to_str().unwrap(),
+        "--p12-password-env",
+        "KYSO_P12_PASS",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (code, v) = kyso_verify_offline(&[&out]);
+    let s = &v["files"][0]["signatures"][0];
+    assert_eq!(code, 1);
+    assert_eq!(s["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND", "{s}");
+    assert_eq!(s["integrity"]["signature_valid"], true, "{s}");
+}

@@ -15,7 +15,31 @@ export interface CertList { modules: ModuleEntry[]; certificates: CertEntry[] }
 
 export interface Settings { module_paths: string[]; tsa_urls: string[]; trust_anchor_files: string[]; language: "vi" | "en"; offline: boolean }
 
-export interface FileResult { file: string; output: string | null; status: "signed" | "failed" | "cancelled"; error: CommandError | null }
+/** PAdES levels, from a plain signature to long-term archival. */
+export type Level = "B-B" | "B-T" | "B-LT" | "B-LTA";
+export const LEVELS: Level[] = ["B-B", "B-T", "B-LT", "B-LTA"];
+
+export interface FileResult {
+  file: string; output: string | null; status: "signed" | "failed" | "cancelled"; error: CommandError | null;
+  /** Level reached (PDFs). */
+  level: string | null;
+  /** Level still wanted: non-null means the rest is queued, waiting for the network. */
+  pending: string | null;
+}
+
+/** One signing or completion in the journal. */
+export interface JournalEvent {
+  id: number; time: number; action: "sign" | "augment"; input: string; input_sha256: string; output: string;
+  output_sha256: string | null; signer: string | null; certificate_sha256: string | null; level: string;
+  result: "started" | "ok" | "pending" | "failed"; detail: string | null;
+}
+/** A signed document waiting for the network (timestamp, validation data). */
+export interface PendingJob { id: number; created: number; file: string; level: string; tsa_urls: string[]; attempts: number; last_error: string | null }
+export interface Journal { events: JournalEvent[]; pending: PendingJob[] }
+export interface QueueReport {
+  completed: { output: string; level: string; signatures: number }[];
+  failed: { file: string; level: string; error: { code: string; message: string } }[];
+}
 
 export interface Msg { vi: string; en: string }
 export interface SignatureReport {
@@ -41,12 +65,14 @@ export const api = {
   pickFiles: (purpose: "sign" | "check") => invoke<string[]>("pick_files", { purpose }),
   pickFolder: () => invoke<string[]>("pick_folder"),
   pickP12: () => invoke<string | null>("pick_p12"),
-  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; reason: string | null; location: string | null }) =>
+  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; reason: string | null; location: string | null; level?: Level }) =>
     invoke<FileResult[]>("sign_documents", { request }),
   cancelSigning: () => invoke<void>("cancel_signing"),
   verifyDocuments: (files: string[]) => invoke<FileReport[]>("verify_documents", { files }),
   revealOutput: (path: string) => invoke<void>("reveal_output", { path }),
   readPreview: (path: string) => invoke<ArrayBuffer>("read_preview", { path }),
+  getJournal: () => invoke<Journal>("get_journal"),
+  completePending: () => invoke<QueueReport>("complete_pending"),
   exportReport: (files: string[], language: string) => invoke<string | null>("export_report", { files, language }),
 };
 

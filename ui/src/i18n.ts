@@ -15,6 +15,7 @@ const S = {
   nav_check: ["Kiểm tra", "Check"],
   nav_tokens: ["Thiết bị & chứng thư", "Tokens & certificates"],
   nav_settings: ["Cài đặt", "Settings"],
+  nav_journal: ["Nhật ký ký số", "Signing journal"],
   sign_title: ["Ký văn bản", "Sign documents"],
   sign_hint: ["Kéo thả tệp vào cửa sổ hoặc bấm “Chọn tệp”. Tệp PDF được ký trong tệp; tệp khác được ký tách rời (.p7s).", "Drop files on the window or press “Choose files”. PDFs are signed inside; other files get a separate .p7s signature."],
   pick_files: ["Chọn tệp…", "Choose files…"],
@@ -89,9 +90,39 @@ const S = {
   compare_signed_page: ["Bản đã ký, trang {n}", "signed revision page {n}"],
   compare_current_page: ["Bản hiện tại, trang {n}", "current page {n}"],
   close: ["Đóng", "Close"],
+  level: ["Mức chữ ký", "Signature level"],
+  "level_B-B": ["Chữ ký thường (B-B)", "Basic signature (B-B)"],
+  "level_B-T": ["Có dấu thời gian (B-T)", "With a timestamp (B-T)"],
+  "level_B-LT": ["Lưu trữ dài hạn (B-LT)", "Long-term (B-LT)"],
+  "level_B-LTA": ["Lưu trữ dài hạn + dấu thời gian tài liệu (B-LTA)", "Long-term + document timestamp (B-LTA)"],
+  level_no_network: ["Chưa có máy chủ dấu thời gian trong Cài đặt hoặc đang ở chế độ không dùng mạng: văn bản được ký thường trước, dấu thời gian chờ đến khi có mạng.", "No timestamp server in Settings, or offline mode is on: documents are signed now and the timestamp waits for the network."],
+  level_reached: ["Mức: {l}", "Level: {l}"],
+  sign_pending: ["Đã ký. Dấu thời gian đang chờ mạng; Kyso sẽ tự hoàn tất khi có mạng.", "Signed. The timestamp is waiting for the network; Kyso completes it by itself when the network is back."],
+  sign_completed: ["Đã hoàn tất: dấu thời gian đã được thêm ({l}).", "Completed: the timestamp was added ({l})."],
+  pending_title: ["Đang chờ mạng ({n})", "Waiting for the network ({n})"],
+  pending_hint: ["Các văn bản này đã được ký. Kyso tự thêm dấu thời gian khi có mạng.", "These documents are signed. Kyso adds the timestamp by itself when the network is back."],
+  pending_offline: ["Chế độ không dùng mạng đang bật trong Cài đặt: Kyso chưa thể hoàn tất các văn bản này.", "Offline mode is on in Settings: Kyso cannot complete these documents yet."],
+  pending_wanted: ["cần {l}", "needs {l}"],
+  pending_attempts: ["đã thử {n} lần", "{n} attempt(s)"],
+  pending_error: ["Lần thử gần nhất: {e}", "Last attempt: {e}"],
+  pending_retry: ["Thử lại ngay", "Retry now"],
+  journal_title: ["Nhật ký ký số", "Signing journal"],
+  journal_hint: ["Mỗi lần ký và hoàn tất chữ ký trên máy này, mới nhất ở trên. Giờ Việt Nam (UTC+7).", "Every signing and completion on this computer, newest first. Vietnam time (UTC+7)."],
+  journal_empty: ["Chưa có lần ký nào.", "Nothing signed yet."],
+  journal_time: ["Thời gian", "Time"],
+  journal_action: ["Việc", "Action"],
+  journal_result: ["Kết quả", "Result"],
+  journal_files: ["Tệp", "Files"],
+  action_sign: ["Ký", "Sign"],
+  action_augment: ["Hoàn tất (dấu thời gian)", "Completion (timestamp)"],
+  result_started: ["Chưa xong (có thể bị ngắt)", "Not finished (may have been interrupted)"],
+  result_ok: ["Thành công", "Done"],
+  result_pending: ["Chờ mạng", "Waiting for the network"],
+  result_failed: ["Không thành công", "Failed"],
 } as const;
 
 export type Key = keyof typeof S;
+export const isKey = (k: string): k is Key => Object.prototype.hasOwnProperty.call(S, k);
 
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
   let s: string = S[key][lang === "vi" ? 0 : 1];
@@ -124,6 +155,7 @@ const E: Record<string, [string, string]> = {
   NOT_CHOSEN: ["Tệp này chưa được chọn qua hộp thoại.", "This file was not chosen in the dialog."],
   SETTINGS_INVALID: ["Cài đặt không hợp lệ", "Invalid settings"],
   TRUST_UNREADABLE: ["Không đọc được tệp chứng thư gốc trong Cài đặt.", "A trusted root file in Settings cannot be read."],
+  JOURNAL: ["Không mở được nhật ký ký số (kiểm tra quyền ghi thư mục dữ liệu)", "The signing journal cannot be opened (check the data folder's permissions)"],
   INTERNAL: ["Lỗi không mong đợi.", "Unexpected error."],
 };
 
@@ -131,7 +163,7 @@ export function errorText(e: CommandError): string {
   const pair = E[e.code] ?? E.INTERNAL;
   let s = pair[lang === "vi" ? 0 : 1];
   if (e.code === "PIN_INCORRECT" && e.pin) s += " " + pinWarning(e.pin);
-  if (e.code === "SETTINGS_INVALID" || !E[e.code]) s += `: ${e.detail}`;
+  if (e.code === "SETTINGS_INVALID" || e.code === "JOURNAL" || !E[e.code]) s += `: ${e.detail}`;
   return s.trim();
 }
 

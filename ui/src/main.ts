@@ -6,12 +6,14 @@ import { renderSign, addFiles } from "./sign";
 import { renderCheck } from "./check";
 import { renderTokens } from "./tokens";
 import { renderSettings } from "./settings";
+import { renderJournal } from "./journal";
+import { refreshPending } from "./pending";
 
-type View = "sign" | "check" | "tokens" | "settings";
+type View = "sign" | "check" | "journal" | "tokens" | "settings";
 let current: View = "sign";
 
 export function labelNav() {
-  const names: Record<View, Parameters<typeof t>[0]> = { sign: "nav_sign", check: "nav_check", tokens: "nav_tokens", settings: "nav_settings" };
+  const names: Record<View, Parameters<typeof t>[0]> = { sign: "nav_sign", check: "nav_check", journal: "nav_journal", tokens: "nav_tokens", settings: "nav_settings" };
   for (const v of Object.keys(names) as View[]) {
     const b = document.getElementById(`nav-${v}`)!;
     b.textContent = t(names[v]);
@@ -25,8 +27,11 @@ export async function show(view: View) {
   const main = document.getElementById("view")!;
   if (view === "sign") await renderSign(main);
   if (view === "check") await renderCheck(main);
+  if (view === "journal") await renderJournal(main);
   if (view === "tokens") await renderTokens(main);
-  if (view === "settings") await renderSettings(main, (l: Lang) => { setLang(l); void show("settings"); });
+  if (view === "settings") await renderSettings(main, (l: Lang) => { setLang(l); void show("settings"); }, () => void refreshPending());
+  // The waiting list follows the settings (offline mode) and the language.
+  void refreshPending();
   main.focus();
 }
 

@@ -5,7 +5,7 @@ import { errorText, t, type Lang } from "./i18n";
 
 const lines = (s: string) => s.split("\n").map((x) => x.trim()).filter(Boolean);
 
-export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) => void) {
+export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) => void, onSaved: () => void = () => {}) {
   clear(main);
   let s: Settings;
   try {
@@ -37,6 +37,7 @@ export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) =>
         const saved = await api.saveSettings({ module_paths: lines(modules.value), tsa_urls: lines(tsa.value), trust_anchor_files: lines(anchors.value), language: lang.value as Lang, offline: offline.checked });
         status.className = "ok";
         status.textContent = t("saved");
+        onSaved();
         if (saved.language !== s.language) onLanguage(saved.language);
       } catch (e) {
         status.className = "bad";

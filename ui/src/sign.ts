@@ -1,8 +1,9 @@
 // The Sign screen: files, one certificate list across sources, PIN dialog, batch results.
 import { listen } from "@tauri-apps/api/event";
-import { api, asError, type CertEntry, type FileResult } from "./api";
+import { api, asError, LEVELS, type CertEntry, type FileResult, type Level, type Settings } from "./api";
 import { baseName, clear, h } from "./dom";
 import { errorText, pinWarning, t } from "./i18n";
+import { afterSigning, completedLevel, onPendingChange } from "./pending";
 import { askSecret } from "./pin";
 import { renderPreview } from "./preview";
 
@@ -18,11 +19,44 @@ interface SignState {
   error: string | null;
   reason: string;
   location: string;
+  /** The level chosen by the user; null: the default from the settings. */
+  level: Level | null;
+  /** The default: B-LT with a TSA and the network, else B-B. */
+  defaultLevel: Level;
+  /** A TSA is set and the app is online (else a timestamp can only be queued). */
+  online: boolean;
 }
 
-const st: SignState = { files: [], certs: [], certError: null, selected: null, p12: null, results: [], progress: "", busy: false, error: null, reason: "", location: "" };
+/** B-LT when the settings name a TSA and the app is online; else B-B (no network). */
+export function defaultLevel(s: Pick<Settings, "tsa_urls" | "offline"> | null | undefined): Level {
+  return s && Array.isArray(s.tsa_urls) && s.tsa_urls.some((u) => u.trim()) && !s.offline ? "B-LT" : "B-B";
+}
+
+const st: SignState = { files: [], certs: [], certError: null, selected: null, p12: null, results: [], progress: "", busy: false, error: null, reason: "", location: "", level: null, defaultLevel: "B-B", online: false };
 let root: HTMLElement | null = null;
 let poll: number | undefined;
+// A queued signature completed in the background: update its result row.
+let shownCompletions = "";
+onPendingChange(() => {
+  const done = st.results.filter((r) => r.pending && r.output && completedLevel(r.output)).map((r) => r.output);
+  const now = JSON.stringify(done);
+  if (now !== shownCompletions) {
+    shownCompletions = now;
+    if (done.length && root && document.body.contains(root.querySelector("#sign-screen"))) draw();
+  }
+});
+
+/** Reads the settings for the default level. */
+async function readLevelDefault() {
+  try {
+    const s = await api.getSettings();
+    st.defaultLevel = defaultLevel(s);
+    st.online = st.defaultLevel !== "B-B";
+  } catch {
+    st.defaultLevel = "B-B";
+    st.online = false;
+  }
+}
 
 export function addFiles(files: string[]) {
   for (const f of files) if (!st.files.includes(f)) st.files.push(f);
@@ -48,6 +82,7 @@ export async function refreshCerts() {
 
 export async function renderSign(main: HTMLElement) {
   root = main;
+  await readLevelDefault();
   draw();
   await refreshCerts();
   window.clearInterval(poll);
@@ -93,6 +128,10 @@ function draw() {
   reason.value = st.reason;
   const location = h("input", { id: "location", type: "text", placeholder: t("location"), "aria-label": t("location"), oninput: (e: Event) => { st.location = (e.target as HTMLInputElement).value; } }) as HTMLInputElement;
   location.value = st.location;
+  const chosen = st.level ?? st.defaultLevel;
+  const level = h("select", { id: "level", "aria-label": t("level"), onchange: (e: Event) => { st.level = (e.target as HTMLSelectElement).value as Level; draw(); } },
+    ...LEVELS.map((l) => h("option", { value: l }, t(`level_${l}`)))) as HTMLSelectElement;
+  level.value = chosen;
   const canSign = st.files.length > 0 && !!st.selected && !st.busy;
   const preview = h("div", { id: "preview", class: "preview" });
   root.append(
@@ -107,6 +146,8 @@ function draw() {
         certs,
         h("button", { id: "use-p12", class: "link", onclick: async () => { const p = await api.pickP12(); if (p) { st.p12 = p; st.selected = "p12:" + p; draw(); } } }, t("use_p12")),
         h("div", { class: "row" }, reason, location),
+        h("label", { for: "level" }, t("level")), level,
+        chosen !== "B-B" && !st.online ? h("p", { id: "level-note", class: "warn" }, t("level_no_network")) : null,
         h("div", { class: "row" },
           h("button", { id: "sign-btn", class: "primary", disabled: !canSign, onclick: () => void doSign(st.reason, st.location) }, t("sign_btn")),
           st.busy ? h("button", { id: "cancel-btn", onclick: () => void api.cancelSigning() }, t("cancel")) : null),
@@ -123,14 +164,22 @@ function draw() {
 
 function resultItem(r: FileResult): HTMLElement {
   const label = r.status === "signed" ? t("signed_ok") : r.status === "failed" ? t("failed") : t("cancelled");
-  return h("li", { class: `result ${r.status}`, "data-status": r.status },
+  // A queued signature completed since (in the background): its level now.
+  const done = r.pending && r.output ? completedLevel(r.output) : null;
+  const level = done ?? r.level;
+  const pending = done ? null : r.pending;
+  return h("li", { class: `result ${r.status}${pending ? " pending" : ""}`, "data-status": r.status, "data-level": level ?? undefined, "data-pending": pending ?? undefined },
     h("strong", {}, `${label}: `), baseName(r.file),
     r.output ? h("span", { class: "muted" }, ` → ${baseName(r.output)} `) : null,
     r.output ? h("button", { class: "link", onclick: () => void api.revealOutput(r.output!) }, t("open_folder")) : null,
+    level ? h("div", { class: "muted result-level" }, t("level_reached", { l: level })) : null,
+    pending ? h("div", { class: "warn pending-note" }, t("sign_pending")) : null,
+    done ? h("div", { class: "ok completed-note" }, t("sign_completed", { l: done })) : null,
     r.error ? h("div", { class: "bad" }, errorText(r.error)) : null);
 }
 
 async function doSign(reason: string, location: string) {
+  const level = st.level ?? st.defaultLevel;
   const cert = st.certs.find((c) => c.key === st.selected);
   const isP12 = st.selected?.startsWith("p12:") ?? false;
   let pin: string | null = null;
@@ -156,7 +205,7 @@ async function doSign(reason: string, location: string) {
   try {
     st.results = await api.signDocuments({
       files: [...st.files], certificate: isP12 ? "" : st.selected ?? "", p12: isP12 ? st.p12 : null, pin,
-      reason: reason || null, location: location || null,
+      reason: reason || null, location: location || null, level,
     });
   } catch (e) {
     st.error = errorText(asError(e));
@@ -173,4 +222,6 @@ async function doSign(reason: string, location: string) {
   st.busy = false;
   st.progress = "";
   draw();
+  // Queued signatures appear in the waiting list, and one attempt is made right away.
+  void afterSigning(st.results.some((r) => !!r.pending));
 }

@@ -1,8 +1,6 @@
 //! Long-term signatures from the command line: `kyso augment`, the queue of signatures made
 //! offline (`kyso augment --pending`), and the signing journal (`kyso journal`).
 
-use std::path::Path;
-
 use kyso_core::journal::Journal;
 use kyso_core::sign::ltv;
 use kyso_core::Error;
@@ -70,37 +68,10 @@ fn augment_one(a: &AugmentArgs) -> Result<serde_json::Value, Error> {
 
 /// Completes every queued job it can; a failed job stays queued with its reason.
 fn augment_pending(a: &AugmentArgs) -> Result<(serde_json::Value, bool), Error> {
-    let j = Journal::open().map_err(|e| Error::Policy(e.to_string()))?;
-    let (anchors, intermediates) = crate::trust_material(&a.trust)?;
-    let mut done = Vec::new();
-    let mut failed = Vec::new();
-    for job in j.pending().map_err(|e| Error::Policy(e.to_string()))? {
-        let file = Path::new(&job.file);
-        let mut urls = a.tsa.clone();
-        urls.extend(job.tsa_urls.iter().cloned());
-        let rec = crate::journal_start("augment", file, file, &job.level);
-        let opts = ltv::AugmentOptions {
-            anchors: anchors.clone(),
-            intermediates: intermediates.clone(),
-            tsa_urls: urls,
-            force: true,
-        };
-        match ltv::complete_pending(file, &job.level, &opts) {
-            Ok(o) => {
-                rec.finish("ok", &job.level, Some(file), None, None);
-                let _ = j.pending_done(job.id);
-                done.push(serde_json::to_value(o).unwrap_or_default());
-            }
-            Err(e) => {
-                rec.finish("failed", "B-B", None, None, Some(e.code().into()));
-                let _ = j.pending_failed(job.id, &e.to_string());
-                failed.push(serde_json::json!({"file": job.file, "level": job.level,
-                    "error": {"code": e.code(), "message": e.to_string()}}));
-            }
-        }
-    }
-    let ok = failed.is_empty();
-    Ok((serde_json::json!({"completed": done, "failed": failed}), ok))
+    let trust = crate::trust_material(&a.trust)?;
+    let r = ltv::complete_queue(&trust, &a.tsa)?;
+    let ok = r.failed.is_empty();
+    Ok((serde_json::to_value(r).unwrap_or_default(), ok))
 }
 
 pub fn run_augment(a: AugmentArgs) -> u8 {

@@ -2,6 +2,7 @@
 
 pub mod certs;
 pub mod files;
+pub mod journal;
 pub mod settings;
 pub mod sign;
 pub mod verify;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
-use kyso_core::sign::{self, SignOptions};
+use kyso_core::sign::{self, ltv, SignOptions};
 use kyso_core::signer::p12::P12Signer;
 use kyso_core::signer::{Secret, Signer};
 use serde::{Deserialize, Serialize};
@@ -43,6 +43,9 @@ pub struct SignRequest {
     pub reason: Option<String>,
     /// Location.
     pub location: Option<String>,
+    /// PAdES level (`B-B`, `B-T`, `B-LT`, `B-LTA`); default: B-LT when a TSA is set and the
+    /// app is online, else B-B.
+    pub level: Option<String>,
 }
 
 /// One file's outcome.
@@ -56,6 +59,10 @@ pub struct FileResult {
     pub status: String,
     /// Error when failed.
     pub error: Option<CommandError>,
+    /// PAdES level reached (PDFs).
+    pub level: Option<String>,
+    /// Level still wanted when the rest waits for the network (the job is queued).
+    pub pending: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -136,17 +143,35 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
     let mut signer = open_signer(&state, &request, pin.as_ref())?;
     drop(pin);
     state.cancel.store(false, Ordering::SeqCst);
-    // B-T when the settings name a TSA and the app is not in offline mode.
-    let tsa_urls = {
+    // The level: asked, or B-LT when a TSA is set and the app is online. With no TSA
+    // reachable now, documents are signed B-B and queued (offline-first).
+    let (tsa_urls, offline) = {
         let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
-        if s.offline {
-            Vec::new()
-        } else {
-            s.tsa_urls.clone()
-        }
+        (s.tsa_urls.clone(), s.offline)
+    };
+    let wanted = match request.level.as_deref() {
+        Some(l @ ("B-B" | "B-T" | "B-LT" | "B-LTA")) => l.to_string(),
+        Some(other) => return Err(CommandError::new("POLICY", format!("unknown level {other}"))),
+        None if !tsa_urls.is_empty() && !offline => "B-LT".into(),
+        None => "B-B".into(),
+    };
+    let waiting = if wanted == "B-B" {
+        None
+    } else if offline || tsa_urls.is_empty() {
+        Some("offline mode or no timestamp authority configured".to_string())
+    } else {
+        sign::probe_tsa(&tsa_urls, kyso_core::crypto::HashAlg::Sha256)
+            .err()
+            .map(|e| e.to_string())
+    };
+    let trust = if wanted.starts_with("B-LT") {
+        let o = crate::commands::verify::options(&state)?;
+        (o.anchors, o.intermediates)
+    } else {
+        Default::default()
     };
     let opts = SignOptions {
-        tsa_urls,
+        tsa_urls: if wanted == "B-B" { Vec::new() } else { tsa_urls },
         reason: request.reason.clone().filter(|s| !s.trim().is_empty()),
         location: request.location.clone().filter(|s| !s.trim().is_empty()),
         ..SignOptions::default()
@@ -161,6 +186,8 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
                 output: None,
                 status: "cancelled".into(),
                 error: None,
+                level: None,
+                pending: None,
             });
             continue;
         }
@@ -175,18 +202,34 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
         let pdf = is_pdf(input);
         let output = free_output(input, pdf);
         let outcome = if pdf {
-            sign::sign_pdf(input, &output, signer.as_mut(), &opts).map(|_| ())
+            ltv::sign_to_level(
+                input,
+                &output,
+                signer.as_mut(),
+                &opts,
+                ltv::LevelRequest {
+                    wanted: &wanted,
+                    waiting: waiting.clone(),
+                    queue: true,
+                    trust: trust.clone(),
+                },
+            )
+            .map(|o| (Some(o.level), o.pending.map(|p| p.wanted_level)))
         } else {
-            sign::detached::sign_detached(input, &output, signer.as_mut(), &opts).map(|_| ())
+            let mut o = opts.clone();
+            o.tsa_urls.clear();
+            sign::detached::sign_detached(input, &output, signer.as_mut(), &o).map(|_| (None, None))
         };
         match outcome {
-            Ok(()) => {
+            Ok((level, pending)) => {
                 state.add_produced(&output);
                 results.push(FileResult {
                     file: shown,
                     output: Some(output.display().to_string()),
                     status: "signed".into(),
                     error: None,
+                    level,
+                    pending,
                 });
             }
             Err(e) => results.push(FileResult {
@@ -194,6 +237,8 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
                 output: None,
                 status: "failed".into(),
                 error: Some(e.into()),
+                level: None,
+                pending: None,
             }),
         }
     }

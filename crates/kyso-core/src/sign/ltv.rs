@@ -607,14 +607,15 @@ pub fn sign_to_level(
         let reached = if o.tsa_urls.is_empty() { "B-B" } else { "B-T" };
         let pending = match &req.waiting {
             Some(why) => {
+                // The journal keeps the stable code; the message goes to the caller.
                 rec.finish(
                     "pending",
                     reached,
                     Some(&out.output),
                     who(&out),
-                    Some(why.clone()),
+                    Some("TSA_UNAVAILABLE".into()),
                 );
-                Some(queue(&out.output, "no timestamp authority could be reached")?)
+                Some(queue(&out.output, why)?)
             }
             None => {
                 rec.finish("ok", reached, Some(&out.output), who(&out), None);
@@ -663,7 +664,7 @@ pub fn sign_to_level(
         Err(e @ (Error::ValidationData(_) | Error::Timestamp(_))) if req.queue => {
             super::check_output(input, output, opts.force)?;
             stage.persist(output).map_err(|e| Error::Io(e.error))?;
-            rec.finish("pending", "B-T", Some(output), who(&out), Some(e.to_string()));
+            rec.finish("pending", "B-T", Some(output), who(&out), Some(e.code().into()));
             let pending = Some(queue(output, &e.to_string())?);
             Ok(LevelOutcome {
                 signature: out,
@@ -675,4 +676,51 @@ pub fn sign_to_level(
         }
         Err(e) => Err(fail(e)),
     }
+}
+
+/// What one pass over the queue did.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct QueueReport {
+    /// Jobs completed (and removed from the queue).
+    pub completed: Vec<AugmentOutcome>,
+    /// Jobs still waiting: file, level, error code and message.
+    pub failed: Vec<serde_json::Value>,
+}
+
+/// Completes every queued job it can (the TSAs in `extra_tsa` first, then the job's own);
+/// a job that fails stays queued with its reason. Each job is journaled.
+pub fn complete_queue(
+    trust: &(Vec<Certificate>, Vec<Certificate>),
+    extra_tsa: &[String],
+) -> Result<QueueReport, Error> {
+    let j = crate::journal::Journal::open().map_err(|e| Error::Policy(e.to_string()))?;
+    let mut report = QueueReport::default();
+    for job in j.pending().map_err(|e| Error::Policy(e.to_string()))? {
+        let file = Path::new(&job.file);
+        let mut urls = extra_tsa.to_vec();
+        urls.extend(job.tsa_urls.iter().filter(|u| !extra_tsa.contains(u)).cloned());
+        let rec = crate::journal::Entry::start("augment", file, file, &job.level);
+        let opts = AugmentOptions {
+            anchors: trust.0.clone(),
+            intermediates: trust.1.clone(),
+            tsa_urls: urls,
+            force: true,
+        };
+        match complete_pending(file, &job.level, &opts) {
+            Ok(o) => {
+                rec.finish("ok", &job.level, Some(file), None, None);
+                let _ = j.pending_done(job.id);
+                report.completed.push(o);
+            }
+            Err(e) => {
+                rec.finish("failed", "", None, None, Some(e.code().into()));
+                let _ = j.pending_failed(job.id, &e.to_string());
+                report.failed.push(serde_json::json!({
+                    "file": job.file, "level": job.level,
+                    "error": {"code": e.code(), "message": e.to_string()}
+                }));
+            }
+        }
+    }
+    Ok(report)
 }

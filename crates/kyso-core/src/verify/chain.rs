@@ -71,8 +71,42 @@ fn verify_link(child: &Certificate, issuer: &Certificate) -> bool {
     .is_ok()
 }
 
+/// Extensions this verifier understands (RFC 5280 §4.2: a certificate with a critical
+/// extension it does not know must be rejected). Name constraints are not processed, so a
+/// critical one is not in the list.
+const KNOWN_EXTENSIONS: &[&str] = &[
+    "2.5.29.14",            // subjectKeyIdentifier
+    "2.5.29.15",            // keyUsage
+    "2.5.29.17",            // subjectAltName
+    "2.5.29.18",            // issuerAltName
+    "2.5.29.19",            // basicConstraints
+    "2.5.29.31",            // cRLDistributionPoints
+    "2.5.29.32",            // certificatePolicies
+    "2.5.29.35",            // authorityKeyIdentifier
+    "2.5.29.37",            // extKeyUsage
+    "1.3.6.1.5.5.7.1.1",    // authorityInfoAccess
+    "1.3.6.1.5.5.7.1.3",    // qcStatements
+    "1.3.6.1.5.5.7.48.1.5", // id-pkix-ocsp-nocheck
+];
+
+/// Whether every critical extension of `c` is one this verifier understands.
+pub fn critical_extensions_known(c: &Certificate) -> bool {
+    c.tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .filter(|e| e.critical)
+        .all(|e| KNOWN_EXTENSIONS.contains(&e.extn_id.to_string().as_str()))
+}
+
 /// Builds a path from `leaf` to one of `anchors`, using `pool` for intermediates.
 pub fn build(leaf: &Certificate, pool: &[Certificate], anchors: &[Certificate]) -> PathOutcome {
+    if !critical_extensions_known(leaf) {
+        return PathOutcome {
+            trusted: false,
+            path: vec![leaf.clone()],
+        };
+    }
     let mut best = PathOutcome {
         trusted: false,
         path: vec![leaf.clone()],
@@ -114,7 +148,10 @@ fn search(
         })
         .collect();
     for c in candidates {
-        if !(cert::is_ca(c) || anchors.iter().any(|a| same_cert(a, c))) || !cert::can_sign_certs(c) {
+        if !(cert::is_ca(c) || anchors.iter().any(|a| same_cert(a, c)))
+            || !cert::can_sign_certs(c)
+            || !critical_extensions_known(c)
+        {
             continue;
         }
         if !signed_by(&cur, c) {
