@@ -59,7 +59,24 @@ fn offline_signing_is_queued_and_completed_when_the_tsa_is_back() {
     assert_eq!(j["pending"].as_array().unwrap().len(), 1, "{j}");
     assert_eq!(j["events"][0]["result"], "pending");
     assert_eq!(j["events"][0]["signer"], "Nguyễn Văn An");
-    assert!(j["events"][0]["output_sha256"].as_str().unwrap().len() == 64);
+    // The digests come from the signing pass itself; they must be the files' real SHA-256.
+    let sha = |p: &Path| {
+        let o = Command::new("openssl")
+            .args(["dgst", "-sha256", "-r"])
+            .arg(p)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(j["events"][0]["output_sha256"], sha(&out).as_str());
+    assert_eq!(
+        j["events"][0]["input_sha256"],
+        sha(&f.pdf("v17-classic.pdf")).as_str()
+    );
 
     // Still offline: the job stays, with its reason.
     let o = run(&["augment", "--pending", "--json"], &data);

@@ -57,7 +57,7 @@ fn augment_one(a: &AugmentArgs) -> Result<serde_json::Value, Error> {
         Ok(o) => rec.finish(
             "ok",
             level_name(a.level.unwrap_or(LevelArg::BLt)),
-            Some(&o.output),
+            Some((o.output.as_path(), &kyso_core::sign::FileDigests::default())),
             None,
             None,
         ),

@@ -245,7 +245,7 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
             Ok(o) => rec.finish(
                 "ok",
                 "B-B",
-                Some(&o.output),
+                Some((o.output.as_path(), &kyso_core::sign::FileDigests::default())),
                 Some((
                     o.signer.common_name.clone().unwrap_or_default(),
                     kyso_core::cert::fingerprint(signer.certificate()),

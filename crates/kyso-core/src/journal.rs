@@ -139,7 +139,8 @@ impl Journal {
     pub fn finish(&self, id: i64, e: &Event) -> Result<(), JournalError> {
         self.db.execute(
             "UPDATE events SET result=?2, level=?3, output_sha256=?4, signer=?5,
-               certificate_sha256=?6, detail=?7 WHERE id=?1",
+               certificate_sha256=?6, detail=?7,
+               input_sha256 = CASE WHEN ?8 = '' THEN input_sha256 ELSE ?8 END WHERE id=?1",
             params![
                 id,
                 e.result,
@@ -147,7 +148,8 @@ impl Journal {
                 e.output_sha256,
                 e.signer,
                 e.certificate_sha256,
-                e.detail
+                e.detail,
+                e.input_sha256
             ],
         )?;
         Ok(())
@@ -241,10 +243,12 @@ pub struct Entry {
     journal: Option<Journal>,
     id: i64,
     warning: Option<String>,
+    input: PathBuf,
 }
 
 impl Entry {
-    /// Records the start of `action` (`sign`, `augment`) on `input`.
+    /// Records the start of `action` (`sign`, `augment`) on `input`. The input's SHA-256 is
+    /// filled in by [`Entry::finish`] (a signing computes it in its own pass).
     pub fn start(action: &str, input: &Path, output: &Path, level: &str) -> Self {
         let (journal, warning) = match Journal::open() {
             Ok(j) => (Some(j), None),
@@ -254,14 +258,18 @@ impl Entry {
             time: crate::timefmt::now(),
             action: action.into(),
             input: input.display().to_string(),
-            input_sha256: file_sha256(input).unwrap_or_default(),
             output: output.display().to_string(),
             level: level.into(),
             result: "started".into(),
             ..Event::default()
         };
         let id = journal.as_ref().and_then(|j| j.record(&ev).ok()).unwrap_or(0);
-        Self { journal, id, warning }
+        Self {
+            journal,
+            id,
+            warning,
+            input: input.to_path_buf(),
+        }
     }
 
     /// Why the journal could not be used, if it could not.
@@ -270,21 +278,31 @@ impl Entry {
     }
 
     /// Records the outcome: `result` (`ok`, `pending`, `failed`), the level reached, the
-    /// output written, the signer (name, certificate SHA-256) and a detail (error code).
+    /// output written with its and the input's SHA-256 when already known (else they are
+    /// computed here), the signer (name, certificate SHA-256) and a detail (error code).
     pub fn finish(
         &self,
         result: &str,
         level: &str,
-        output: Option<&Path>,
+        output: Option<(&Path, &crate::sign::FileDigests)>,
         signer: Option<(String, String)>,
         detail: Option<String>,
     ) {
         let Some(j) = &self.journal else { return };
         let (signer, certificate_sha256) = signer.map_or((None, None), |(a, b)| (Some(a), Some(b)));
+        let known = output.map(|(_, d)| d.clone()).unwrap_or_default();
+        let input_sha256 = known
+            .input_sha256
+            .or_else(|| file_sha256(&self.input).ok())
+            .unwrap_or_default();
+        let output_sha256 = known
+            .output_sha256
+            .or_else(|| output.and_then(|(p, _)| file_sha256(p).ok()));
         let ev = Event {
             result: result.into(),
             level: level.into(),
-            output_sha256: output.and_then(|p| file_sha256(p).ok()),
+            input_sha256,
+            output_sha256,
             signer,
             certificate_sha256,
             detail,

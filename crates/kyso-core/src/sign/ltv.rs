@@ -527,6 +527,14 @@ pub fn complete_pending(file: &Path, level: &str, opts: &AugmentOptions) -> Resu
     })
 }
 
+/// The input's digest from a signing, without the output's (the output was extended since).
+fn input_only(o: &super::SignOutcome) -> super::FileDigests {
+    super::FileDigests {
+        input_sha256: o.digests.input_sha256.clone(),
+        output_sha256: None,
+    }
+}
+
 /// A signing at a chosen PAdES level, as the CLI and the app do it (offline-first, journaled).
 pub struct LevelRequest<'a> {
     /// Level wanted: `B-B`, `B-T`, `B-LT` or `B-LTA`.
@@ -611,14 +619,14 @@ pub fn sign_to_level(
                 rec.finish(
                     "pending",
                     reached,
-                    Some(&out.output),
+                    Some((&out.output, &out.digests)),
                     who(&out),
                     Some("TSA_UNAVAILABLE".into()),
                 );
                 Some(queue(&out.output, why)?)
             }
             None => {
-                rec.finish("ok", reached, Some(&out.output), who(&out), None);
+                rec.finish("ok", reached, Some((&out.output, &out.digests)), who(&out), None);
                 None
             }
         };
@@ -652,7 +660,13 @@ pub fn sign_to_level(
     );
     match aug {
         Ok(aug) => {
-            rec.finish("ok", req.wanted, Some(output), who(&out), None);
+            rec.finish(
+                "ok",
+                req.wanted,
+                Some((output, &input_only(&out))),
+                who(&out),
+                None,
+            );
             Ok(LevelOutcome {
                 signature: out,
                 level: req.wanted.into(),
@@ -664,7 +678,13 @@ pub fn sign_to_level(
         Err(e @ (Error::ValidationData(_) | Error::Timestamp(_))) if req.queue => {
             super::check_output(input, output, opts.force)?;
             stage.persist(output).map_err(|e| Error::Io(e.error))?;
-            rec.finish("pending", "B-T", Some(output), who(&out), Some(e.code().into()));
+            rec.finish(
+                "pending",
+                "B-T",
+                Some((output, &out.digests)),
+                who(&out),
+                Some(e.code().into()),
+            );
             let pending = Some(queue(output, &e.to_string())?);
             Ok(LevelOutcome {
                 signature: out,
@@ -708,7 +728,13 @@ pub fn complete_queue(
         };
         match complete_pending(file, &job.level, &opts) {
             Ok(o) => {
-                rec.finish("ok", &job.level, Some(file), None, None);
+                rec.finish(
+                    "ok",
+                    &job.level,
+                    Some((file, &super::FileDigests::default())),
+                    None,
+                    None,
+                );
                 let _ = j.pending_done(job.id);
                 report.completed.push(o);
             }

@@ -101,6 +101,9 @@ pub struct SignOutcome {
     pub timestamp: Option<i64>,
     /// The TSA that gave it.
     pub tsa_url: Option<String>,
+    /// Input and output SHA-256 (for the journal).
+    #[serde(flatten)]
+    pub digests: FileDigests,
 }
 
 /// Checks the policy for a new signature: algorithms, key size, certificate validity at the
@@ -179,21 +182,54 @@ pub(crate) struct Reserved {
     field: String,
     /// Digest of the byte ranges.
     pub digest: Vec<u8>,
+    /// SHA-256 state after the whole input (when the signature hash is SHA-256, the input's
+    /// and the output's SHA-256 for the journal come free from the signing pass).
+    input_state: Option<Hasher>,
+    /// The appended bytes as written (the `/Contents` hole still zeros).
+    appended: Vec<u8>,
+    /// Offset of the hole's `<` within `appended`.
+    hole_rel: usize,
+}
+
+/// SHA-256 of the input and the output, when known without reading the files again.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct FileDigests {
+    /// SHA-256 of the input file.
+    pub input_sha256: Option<String>,
+    /// SHA-256 of the output file.
+    pub output_sha256: Option<String>,
 }
 
 impl Reserved {
     /// Writes `der` into the reserved `/Contents`, flushes, renames into place.
-    pub(crate) fn embed(mut self, der: &[u8]) -> Result<(PathBuf, String, ByteRange, usize), Error> {
+    pub(crate) fn embed(
+        mut self,
+        der: &[u8],
+    ) -> Result<(PathBuf, String, ByteRange, usize, FileDigests), Error> {
         let hexed = byterange::contents_text(der, self.reserved).ok_or(Error::ContentsOverflow {
             needed: der.len(),
             reserved: self.reserved,
         })?;
+        let digests = match self.input_state.take() {
+            Some(state) => {
+                let mut out = state.clone();
+                let at = self.hole_rel + 1;
+                out.update(self.appended.get(..at).unwrap_or_default());
+                out.update(&hexed);
+                out.update(self.appended.get(at + hexed.len()..).unwrap_or_default());
+                FileDigests {
+                    input_sha256: Some(hex::encode(state.finish())),
+                    output_sha256: Some(hex::encode(out.finish())),
+                }
+            }
+            None => FileDigests::default(),
+        };
         let f = self.tmp.as_file_mut();
         f.seek(SeekFrom::Start(self.contents_at + 1))?;
         f.write_all(&hexed)?;
         f.sync_all()?;
         persist(self.tmp, &self.output, self.force)?;
-        Ok((self.output, self.field, self.byte_range, self.reserved))
+        Ok((self.output, self.field, self.byte_range, self.reserved, digests))
     }
 }
 
@@ -251,7 +287,7 @@ impl Prepared {
             unsigned_attrs,
         })?;
         let cms_len = cms.len();
-        let (output, field, byte_range, reserved) = self.reserved.embed(&cms)?;
+        let (output, field, byte_range, reserved, digests) = self.reserved.embed(&cms)?;
         Ok(SignOutcome {
             output,
             field,
@@ -264,6 +300,7 @@ impl Prepared {
             scheme: self.scheme,
             timestamp: token.as_ref().map(|t| t.time),
             tsa_url: token.map(|t| t.url),
+            digests,
         })
     }
 }
@@ -421,6 +458,7 @@ pub(crate) fn reserve<S: pdf::Source>(
     });
     let mut hasher = Hasher::new(hash);
     byterange::stream_range(pdf.source(), 0, base.file_len, &mut |b| hasher.update(b))?;
+    let input_state = (hash == HashAlg::Sha256).then(|| hasher.clone());
     let hole_start_rel =
         usize::try_from(contents_at - base.file_len).map_err(|_| Error::Internal("offset"))?;
     let hole_end_rel = usize::try_from(hole_end - base.file_len).map_err(|_| Error::Internal("offset"))?;
@@ -450,6 +488,9 @@ pub(crate) fn reserve<S: pdf::Source>(
         byte_range,
         field: field_name,
         digest: hasher.finish(),
+        input_state,
+        hole_rel: hole_start_rel,
+        appended: written.bytes,
     })
 }
 
