@@ -41,17 +41,7 @@ fn judge(file: &Path) -> (String, bool) {
         .find(|s| s["field"] == "ChungThuc")
         .unwrap()
         .clone();
-    let f = fixtures();
-    let o = pyhanko(&[
-        "sign",
-        "validate",
-        "--no-revocation-check",
-        "--trust",
-        f.root_pem().to_str().unwrap(),
-        "--trust-replace",
-        file.to_str().unwrap(),
-    ]);
-    let text = String::from_utf8_lossy(&o.stdout);
+    let (text, _) = pyhanko_summary(file, &[]);
     let line = text
         .lines()
         .find(|l| l.starts_with("ChungThuc:"))
@@ -144,17 +134,7 @@ fn kyso_certifies_with_the_level_asked() {
             "KYSO_P12_PASS",
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let o = pyhanko(&[
-            "sign",
-            "validate",
-            "--pretty-print",
-            "--no-revocation-check",
-            "--trust",
-            f.root_pem().to_str().unwrap(),
-            "--trust-replace",
-            c.to_str().unwrap(),
-        ]);
-        let text = String::from_utf8_lossy(&o.stdout);
+        let (text, _) = pyhanko_summary(&c, &["--pretty-print"]);
         assert!(text.contains("judged VALID"), "{text}");
         assert_eq!(helper(&["level", c.to_str().unwrap()]), level.to_string());
         let filled = d.join(format!("kyso-p{level}-filled.pdf"));
@@ -188,4 +168,37 @@ fn kyso_certifies_with_the_level_asked() {
         .as_str()
         .unwrap()
         .contains("first signature"));
+}
+
+/// Field locks (FieldMDP): a certification that allows form filling but locks one field —
+/// filling that field breaks the signature, in kyso and in pyHanko; a lock on another field
+/// leaves the filling allowed.
+#[test]
+fn locked_fields_are_honoured() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    for (lock, allowed) in [("SoVanBan", false), ("TruongKhac", true)] {
+        let c = dir.path().join(format!("lock-{lock}.pdf"));
+        sign_p12_ok(
+            &f.pdf("form.pdf"),
+            &c,
+            "rsa2048",
+            &["--field", "ChungThuc", "--certify", "2", "--lock-fields", lock],
+        );
+        assert_eq!(judge(&c), ("TOTAL_PASSED".to_string(), false));
+        let filled = dir.path().join(format!("lock-{lock}-filled.pdf"));
+        helper(&[
+            "fill",
+            c.to_str().unwrap(),
+            filled.to_str().unwrap(),
+            "07/QD-UBND",
+        ]);
+        let (ind, ph_illegal) = judge(&filled);
+        assert_eq!(ind == "TOTAL_PASSED", allowed, "lock {lock}: {ind}");
+        assert_eq!(ph_illegal, !allowed, "pyHanko, lock {lock}");
+        if !allowed {
+            let (_, v) = kyso_verify_offline(&[&filled]);
+            assert!(v.to_string().contains("locked by this signature"), "{v}");
+        }
+    }
 }

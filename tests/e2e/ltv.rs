@@ -11,28 +11,20 @@ use crate::support::*;
 fn sign_level(p12: &str, level: &str, dir: &Path) -> (PathBuf, serde_json::Value) {
     let f = fixtures();
     let out = dir.join(format!("{p12}-{level}.pdf"));
-    let o = kyso(&[
-        "sign",
-        f.pdf("v17-classic.pdf").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--json",
-        "--p12",
-        f.pki.join(format!("{p12}.p12")).to_str().unwrap(),
-        "--p12-password-env",
-        "KYSO_P12_PASS",
-        "--level",
-        level,
-        "--tsa",
-        &f.tsa_url,
-        "--trust",
-        f.root_pem().to_str().unwrap(),
-    ]);
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        stdout(&o),
-        String::from_utf8_lossy(&o.stderr)
+    let root = f.root_pem();
+    let o = sign_p12_ok(
+        &f.pdf("v17-classic.pdf"),
+        &out,
+        p12,
+        &[
+            "--json",
+            "--level",
+            level,
+            "--tsa",
+            &f.tsa_url,
+            "--trust",
+            root.to_str().unwrap(),
+        ],
     );
     (out, json(&o))
 }
@@ -154,17 +146,7 @@ fn augment_extends_a_pyhanko_signature_and_refuses_without_revocation_data() {
 
     // A signer whose CRL server is down: nothing is written, and the reason is specific.
     let down = dir.path().join("down.pdf");
-    let o = kyso(&[
-        "sign",
-        f.pdf("v17-classic.pdf").to_str().unwrap(),
-        "-o",
-        down.to_str().unwrap(),
-        "--p12",
-        f.pki.join("crl-down.p12").to_str().unwrap(),
-        "--p12-password-env",
-        "KYSO_P12_PASS",
-    ]);
-    assert!(o.status.success());
+    sign_p12_ok(&f.pdf("v17-classic.pdf"), &down, "crl-down", &[]);
     let out = dir.path().join("down-lt.pdf");
     let o = kyso(&[
         "augment",

@@ -4,19 +4,8 @@
 use crate::support::*;
 
 fn sign_p12(name: &str, dir: &std::path::Path) -> std::path::PathBuf {
-    let f = fixtures();
     let out = dir.join(format!("{name}.pdf"));
-    let o = kyso(&[
-        "sign",
-        f.pdf("v17-classic.pdf").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--p12",
-        f.pki.join(format!("{name}.p12")).to_str().unwrap(),
-        "--p12-password-env",
-        "KYSO_P12_PASS",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    sign_p12_ok(&fixtures().pdf("v17-classic.pdf"), &out, name, &[]);
     out
 }
 
@@ -96,17 +85,7 @@ fn a_revoked_issuing_ca_fails_the_signature() {
     let f = fixtures();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("revoked-ca.pdf");
-    let o = kyso(&[
-        "sign",
-        f.pdf("v17-classic.pdf").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--p12",
-        f.pki.join("revoked-ca/leaf.p12").to_str().unwrap(),
-        "--p12-password-env",
-        "KYSO_P12_PASS",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    sign_p12_ok(&f.pdf("v17-classic.pdf"), &out, "revoked-ca/leaf", &[]);
     let (code, v) = kyso_verify(&[&out]);
     let s = first_sig(&v);
     assert_eq!(code, 1);

@@ -370,6 +370,37 @@ pub fn sign_token(input: &Path, output: &Path, cert_id: &str, extra: &[&str]) ->
     json(&o)
 }
 
+/// Signs `input` into `output` with the fixture's `NAME.p12` (password from the
+/// environment) plus `extra` flags; returns the tool's output for the caller to judge.
+pub fn sign_p12_file(input: &Path, output: &Path, p12: &str, extra: &[&str]) -> Output {
+    let f = fixtures();
+    let p12 = f.pki.join(format!("{p12}.p12"));
+    let mut args = vec![
+        "sign",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+        "--p12",
+        p12.to_str().unwrap(),
+        "--p12-password-env",
+        "KYSO_P12_PASS",
+    ];
+    args.extend_from_slice(extra);
+    kyso(&args)
+}
+
+/// As [`sign_p12_file`], asserting success.
+pub fn sign_p12_ok(input: &Path, output: &Path, p12: &str, extra: &[&str]) -> Output {
+    let o = sign_p12_file(input, output, p12, extra);
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
 /// pdfsig's view of each signature: (signature valid, certificate trusted, total document signed).
 pub fn pdfsig(file: &Path) -> Vec<(bool, bool, bool)> {
     let f = fixtures();
@@ -420,6 +451,22 @@ pub fn pyhanko_validate(file: &Path, hybrid: bool) -> Vec<String> {
         .filter(|l| l.matches(':').count() >= 2)
         .map(str::to_string)
         .collect()
+}
+
+/// `pyhanko sign validate` trusting the test root, without revocation checks: its summary
+/// (with `--pretty-print` in `extra` the long form) and whether it judged everything valid.
+pub fn pyhanko_summary(file: &Path, extra: &[&str]) -> (String, bool) {
+    let root = fixtures().root_pem();
+    let mut args = vec!["sign", "validate", "--no-revocation-check", "--trust"];
+    args.push(root.to_str().unwrap());
+    args.push("--trust-replace");
+    args.extend_from_slice(extra);
+    args.push(file.to_str().unwrap());
+    let o = pyhanko(&args);
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        o.status.success(),
+    )
 }
 
 pub fn pyhanko(args: &[&str]) -> Output {

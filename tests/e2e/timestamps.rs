@@ -39,17 +39,8 @@ fn a_b_t_signature_is_accepted_by_every_validator() {
     assert!(qpdf_ok(&out));
     assert!(openssl_cms_verify(&out, 0, dir.path()));
     // pyHanko validates the timestamp token too: its summary names it, intact and trusted.
-    let o = pyhanko(&[
-        "sign",
-        "validate",
-        "--no-revocation-check",
-        "--trust",
-        f.root_pem().to_str().unwrap(),
-        "--trust-replace",
-        out.to_str().unwrap(),
-    ]);
-    let text = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{text}");
+    let (text, ok) = pyhanko_summary(&out, &[]);
+    assert!(ok, "{text}");
     assert!(
         text.contains(":INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>,UNTOUCHED"),
         "{text}"
@@ -95,17 +86,7 @@ fn revoked_after_a_timestamped_signing_passes_revoked_before_fails() {
     // Without a timestamp the same revocation leaves no proof of the signing time.
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("late-bb.pdf");
-    let o = kyso(&[
-        "sign",
-        f.pdf("v17-classic.pdf").to_str().unwrap(),
-        "-o",
-        plain.to_str().unwrap(),
-        "--p12",
-        f.pki.join("crl-late.p12").to_str().unwrap(),
-        "--p12-password-env",
-        "KYSO_P12_PASS",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    sign_p12_ok(&f.pdf("v17-classic.pdf"), &plain, "crl-late", &[]);
     let (code, r) = kyso_verify(&[&plain]);
     let s = first_sig(&r);
     assert_eq!(code, 1);
@@ -114,19 +95,12 @@ fn revoked_after_a_timestamped_signing_passes_revoked_before_fails() {
 
     // Revoked before the timestamped signing: failed, timestamp or not.
     let before = dir.path().join("revoked-bt.pdf");
-    let o = kyso(&[
-        "sign",
-        f.pdf("v17-classic.pdf").to_str().unwrap(),
-        "-o",
-        before.to_str().unwrap(),
-        "--p12",
-        f.pki.join("crl-revoked.p12").to_str().unwrap(),
-        "--p12-password-env",
-        "KYSO_P12_PASS",
-        "--tsa",
-        &f.tsa_url,
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    sign_p12_ok(
+        &f.pdf("v17-classic.pdf"),
+        &before,
+        "crl-revoked",
+        &["--tsa", &f.tsa_url],
+    );
     let (code, r) = kyso_verify(&[&before]);
     let s = first_sig(&r);
     assert_eq!(code, 1);
@@ -191,4 +165,31 @@ fn an_unreachable_or_broken_tsa_stops_before_the_pin_and_falls_back_in_order() {
     );
     assert_eq!(v["tsa_url"], f.tsa_url.as_str());
     assert_eq!(kyso_verify(&[&out]).0, 0);
+
+    // Without --tsa, the TSA configured in the app's settings is used.
+    let cfg = dir.path().join("cfg");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("settings.json"),
+        serde_json::json!({ "tsa_urls": [f.tsa_url] }).to_string(),
+    )
+    .unwrap();
+    let out2 = dir.path().join("from-settings.pdf");
+    let o = kyso_env(
+        &[
+            "sign",
+            f.pdf("v17-classic.pdf").to_str().unwrap(),
+            "-o",
+            out2.to_str().unwrap(),
+            "--json",
+            "--level",
+            "B-T",
+            "--p12",
+            f.pki.join("rsa2048.p12").to_str().unwrap(),
+            "--p12-password-env",
+            "KYSO_P12_PASS",
+        ],
+        &[("KYSO_CONFIG_DIR", cfg.to_str().unwrap())],
+    );
+    assert_eq!(json(&o)["tsa_url"], f.tsa_url.as_str(), "{}", stdout(&o));
 }

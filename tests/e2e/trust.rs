@@ -158,17 +158,7 @@ fn import_by_url_bundles_and_issuers_from_aia() {
 
     // A signature that embeds only the signer's certificate.
     let signed = dir.path().join("aia.pdf");
-    let o = kyso(&[
-        "sign",
-        f.pdf("v17-classic.pdf").to_str().unwrap(),
-        "-o",
-        signed.to_str().unwrap(),
-        "--p12",
-        f.pki.join("aia-only.p12").to_str().unwrap(),
-        "--p12-password-env",
-        "KYSO_P12_PASS",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    sign_p12_ok(&f.pdf("v17-classic.pdf"), &signed, "aia-only", &[]);
     // Offline: the issuer is missing, so no chain.
     let (code, v) = kyso_verify_offline(&[&signed]);
     assert_eq!(code, 1);
@@ -202,17 +192,7 @@ fn an_unknown_critical_extension_breaks_the_chain() {
     let f = fixtures();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("crit.pdf");
-    let o = kyso(&[
-        "sign",
-        f.pdf("v17-classic.pdf").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--p12",
-        f.pki.join("crit-unknown.p12").to_str().unwrap(),
-        "--p12-password-env",
-        "KYSO_P12_PASS",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    sign_p12_ok(&f.pdf("v17-classic.pdf"), &out, "crit-unknown", &[]);
     let (code, v) = kyso_verify_offline(&[&out]);
     let s = &v["files"][0]["signatures"][0];
     assert_eq!(code, 1);

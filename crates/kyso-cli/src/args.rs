@@ -169,6 +169,10 @@ pub struct SignArgs {
     /// 1 none, 2 filling in forms and signing, 3 also annotations.
     #[arg(long, value_name = "P", value_parser = clap::value_parser!(u8).range(1..=3))]
     pub certify: Option<u8>,
+    /// Lock form fields with this signature (FieldMDP): `all`, or a comma-separated list of
+    /// field names. Later changes to them make this signature fail.
+    #[arg(long, value_name = "all|NAME,...")]
+    pub lock_fields: Option<String>,
     /// Trust anchors for B-LT/B-LTA chains (besides the trust store); repeatable.
     #[arg(long, value_name = "PEM")]
     pub trust: Vec<PathBuf>,

@@ -178,6 +178,12 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
             "the input is not a PDF; use --detached to make a separate .p7s signature for other files".into(),
         ));
     }
+    // TSAs: --tsa, else the ones in the app's settings (same config folder), for levels
+    // that need one.
+    let mut a = a;
+    if a.tsa.is_empty() && !matches!(a.level, None | Some(LevelArg::BB)) {
+        a.tsa = settings_tsa_urls();
+    }
     let tsa_urls = match (a.level, a.tsa.is_empty()) {
         (Some(LevelArg::BB), _) => Vec::new(),
         (Some(LevelArg::BT) | None, false) => a.tsa.clone(),
@@ -237,6 +243,16 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         force: a.force,
         tsa_urls,
         certify: a.certify,
+        lock_fields: a.lock_fields.as_deref().map(|l| match l {
+            "all" => verify::diff::FieldLock::All,
+            names => verify::diff::FieldLock::Include(
+                names
+                    .split(',')
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect(),
+            ),
+        }),
     };
     if a.detached {
         let rec = journal_start("sign", &a.input, &output, "B-B");
@@ -277,6 +293,19 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         eprintln!("kyso: warning: {w}");
     }
     Ok(serde_json::to_value(out).unwrap_or_default())
+}
+
+/// The TSA URLs in the desktop app's settings (`settings.json` in the config folder).
+fn settings_tsa_urls() -> Vec<String> {
+    std::fs::read(kyso_core::trust::config_dir().join("settings.json"))
+        .ok()
+        .and_then(|d| serde_json::from_slice::<serde_json::Value>(&d).ok())
+        .and_then(|v| {
+            v["tsa_urls"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|u| u.as_str().map(str::to_string)).collect())
+        })
+        .unwrap_or_default()
 }
 
 /// Starts a journal entry; says once on stderr when the journal cannot be used.

@@ -20,6 +20,19 @@ pub struct Base {
     pub size: u32,
 }
 
+impl Base {
+    /// What an update needs to know about `pdf`.
+    pub fn of<S: super::Source>(pdf: &super::Pdf<S>) -> Self {
+        Self {
+            file_len: pdf.len(),
+            prev_startxref: pdf.last_startxref().unwrap_or(0),
+            trailer: pdf.trailer().clone(),
+            xref_kind: pdf.sections.first().map_or(XrefKind::Table, |s| s.kind),
+            size: pdf.size(),
+        }
+    }
+}
+
 /// Objects to append.
 #[derive(Default)]
 pub struct Update {

@@ -384,16 +384,7 @@ fn write_update<S: pdf::Source>(
     update: &Update,
 ) -> Result<(), Error> {
     let before = std::fs::metadata(input)?;
-    let base = Base {
-        file_len: pdf.len(),
-        prev_startxref: pdf.last_startxref().unwrap_or(0),
-        trailer: pdf.trailer().clone(),
-        xref_kind: pdf
-            .sections
-            .first()
-            .map_or(pdf::reader::XrefKind::Table, |s| s.kind),
-        size: pdf.size(),
-    };
+    let base = Base::of(pdf);
     let written = update.write(&base);
     let mut tmp = temp_beside(output, input)?;
     let copied = std::io::copy(&mut File::open(input)?, tmp.as_file_mut())?;

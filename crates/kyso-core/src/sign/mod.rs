@@ -57,6 +57,8 @@ pub struct SignOptions {
     /// Make a certification signature with this DocMDP level (1 no changes, 2 form filling
     /// and signing, 3 also annotations); only as the document's first signature.
     pub certify: Option<u8>,
+    /// Fields this signature locks (FieldMDP): later changes to them are not allowed.
+    pub lock_fields: Option<crate::verify::diff::FieldLock>,
 }
 
 impl Default for SignOptions {
@@ -72,6 +74,7 @@ impl Default for SignOptions {
             force: false,
             tsa_urls: Vec::new(),
             certify: None,
+            lock_fields: None,
         }
     }
 }
@@ -415,16 +418,7 @@ pub(crate) fn reserve<S: pdf::Source>(
         update.put(cat_ref, Object::Dict(cat));
     }
 
-    let base = Base {
-        file_len: pdf.len(),
-        prev_startxref: pdf.last_startxref().unwrap_or(0),
-        trailer: pdf.trailer().clone(),
-        xref_kind: pdf
-            .sections
-            .first()
-            .map_or(pdf::reader::XrefKind::Table, |s| s.kind),
-        size: pdf.size(),
-    };
+    let base = Base::of(pdf);
     let mut written = update.write(&base);
     let (contents_at, n) = written
         .contents_at
@@ -588,6 +582,37 @@ pub fn prepare(
         reference.set(b"TransformMethod", Object::name(b"DocMDP"));
         reference.set(b"TransformParams", Object::Dict(params));
         sig.set(b"Reference", Object::Array(vec![Object::Dict(reference)]));
+    }
+    if let Some(lock) = &opts.lock_fields {
+        // FieldMDP in the signature's /Reference, which validators read (ISO 32000-2
+        // §12.8.2.4).
+        use crate::verify::diff::FieldLock;
+        let mut params = pdf::Dict::new();
+        params.set(b"Type", Object::name(b"TransformParams"));
+        let (action, names): (&[u8], &[String]) = match lock {
+            FieldLock::All => (b"All", &[]),
+            FieldLock::Include(v) => (b"Include", v),
+            FieldLock::Exclude(v) => (b"Exclude", v),
+        };
+        params.set(b"Action", Object::name(action));
+        if !names.is_empty() {
+            params.set(
+                b"Fields",
+                Object::Array(names.iter().map(|n| pdf::object::text_string(n)).collect()),
+            );
+        }
+        params.set(b"V", Object::name(b"1.2"));
+        let mut reference = pdf::Dict::new();
+        reference.set(b"Type", Object::name(b"SigRef"));
+        reference.set(b"TransformMethod", Object::name(b"FieldMDP"));
+        reference.set(b"TransformParams", Object::Dict(params));
+        let mut refs = sig
+            .get(b"Reference")
+            .and_then(Object::as_array)
+            .map(<[Object]>::to_vec)
+            .unwrap_or_default();
+        refs.push(Object::Dict(reference));
+        sig.set(b"Reference", Object::Array(refs));
     }
     let reserved = reserve(
         input,

@@ -136,6 +136,62 @@ fn name_list(keys: &[Vec<u8>]) -> String {
         .join(" ")
 }
 
+/// The fields a signature locks (FieldMDP, ISO 32000-2 §12.8.2.4): changes to them after
+/// that signature are not allowed, whatever else is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldLock {
+    /// Every field.
+    All,
+    /// Only these (fully qualified names).
+    Include(Vec<String>),
+    /// All but these.
+    Exclude(Vec<String>),
+}
+
+impl FieldLock {
+    /// Whether the field named `name` is locked.
+    pub fn covers(&self, name: &str) -> bool {
+        match self {
+            FieldLock::All => true,
+            FieldLock::Include(v) => v.iter().any(|n| n == name),
+            FieldLock::Exclude(v) => !v.iter().any(|n| n == name),
+        }
+    }
+
+    /// The lock of a signature dictionary (its `/Reference` FieldMDP entry), if any.
+    pub fn of_signature<S: Source>(pdf: &Pdf<S>, sig: &Dict) -> Option<FieldLock> {
+        let refs = pdf.resolve(sig.get(b"Reference")?).ok()?;
+        for r in refs.as_array().unwrap_or_default().iter().take(16) {
+            let Some(r) = pdf.resolve(r).ok().and_then(|o| o.as_dict().cloned()) else {
+                continue;
+            };
+            if !r.name_is(b"TransformMethod", b"FieldMDP") {
+                continue;
+            }
+            let params = pdf.resolve(r.get(b"TransformParams")?).ok()?.as_dict()?.clone();
+            let names = || -> Vec<String> {
+                pdf.resolve(params.get(b"Fields").unwrap_or(&Object::Null))
+                    .ok()
+                    .and_then(|a| {
+                        a.as_array().map(|a| {
+                            a.iter()
+                                .filter_map(Object::as_str_bytes)
+                                .map(crate::pdf::object::decode_text)
+                                .collect()
+                        })
+                    })
+                    .unwrap_or_default()
+            };
+            return Some(match params.get_name(b"Action") {
+                Some(b"Include") => FieldLock::Include(names()),
+                Some(b"Exclude") => FieldLock::Exclude(names()),
+                _ => FieldLock::All,
+            });
+        }
+        None
+    }
+}
+
 /// Keys a form field or its widget may change when form filling is permitted.
 const FORMFILL_ALLOWED: &[&[u8]] = &[b"V", b"AP", b"AS", b"M"];
 
@@ -145,6 +201,7 @@ pub fn analyse<S: Source>(
     pdf: &Pdf<S>,
     signed_idx: usize,
     docmdp: Option<i64>,
+    lock: Option<&FieldLock>,
 ) -> Result<DiffOutcome, PdfError> {
     let form_fill = matches!(docmdp, Some(2 | 3));
     let annotations = docmdp == Some(3);
@@ -251,6 +308,18 @@ pub fn analyse<S: Source>(
         }
     }
     let bookkeeping = bookkeeping_objects(pdf, catalog_num, signed_idx);
+    // Field objects by number, with their names, for the signature's field lock.
+    let locked: std::collections::HashMap<u32, String> = match lock {
+        Some(l) => crate::pdf::catalog(pdf)
+            .ok()
+            .and_then(|(_, c)| crate::pdf::fields(pdf, &c).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| l.covers(&f.name))
+            .filter_map(|f| f.obj.map(|r| (r.num, f.name)))
+            .collect(),
+        None => Default::default(),
+    };
     let appearances = if form_fill {
         widget_appearances(pdf, &pages)
     } else {
@@ -349,6 +418,13 @@ pub fn analyse<S: Source>(
             what_vi,
             severity: Severity::Forbidden,
         };
+        if let Some(name) = locked.get(&num) {
+            out.changes.push(forbidden((
+                format!("the field \"{name}\" locked by this signature was changed"),
+                format!("trường \"{name}\" đã bị khoá bởi chữ ký này nhưng vẫn bị sửa"),
+            )));
+            continue;
+        }
         // Validation data (DSS, its arrays and VRI) is added to by every LTV update, and
         // the catalog's /Extensions by writers declaring a PAdES/ISO extension.
         if bookkeeping.contains(&num)

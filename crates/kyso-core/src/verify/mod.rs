@@ -522,7 +522,7 @@ fn check_pdf_signature<S: Source>(
         ev.report.coverage = Coverage::EarlierRevision;
         ev.report.signed_revision = Some(pdf.sections.len() - i);
         ev.report.later_revisions = i;
-        check_later_changes(&mut ev, pdf, i);
+        check_later_changes(&mut ev, pdf, i, diff::FieldLock::of_signature(pdf, sig).as_ref());
     } else {
         ev.report.coverage = Coverage::Invalid;
         ev.flag(
@@ -564,7 +564,7 @@ fn check_pdf_signature<S: Source>(
 }
 
 /// Judges the revisions appended after the signed one (section index `i`).
-fn check_later_changes<S: Source>(ev: &mut Eval, pdf: &Pdf<S>, i: usize) {
+fn check_later_changes<S: Source>(ev: &mut Eval, pdf: &Pdf<S>, i: usize, lock: Option<&diff::FieldLock>) {
     let docmdp = pdf::catalog(pdf)
         .ok()
         .and_then(|(_, c)| pdf::docmdp_level(pdf, &c).ok().flatten());
@@ -582,7 +582,7 @@ fn check_later_changes<S: Source>(ev: &mut Eval, pdf: &Pdf<S>, i: usize) {
             format!("The document is certified (DocMDP P={p}: {en})."),
         );
     }
-    match diff::analyse(pdf, i, docmdp) {
+    match diff::analyse(pdf, i, docmdp, lock) {
         Err(e) => ev.flag(
             Indication::Indeterminate,
             SubIndication::FormatFailure,
