@@ -16,3 +16,4 @@ mod timestamps;
 mod tokens;
 mod trust;
 mod verify;
+mod visible;

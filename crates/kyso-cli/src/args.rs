@@ -169,6 +169,17 @@ pub struct SignArgs {
     /// 1 none, 2 filling in forms and signing, 3 also annotations.
     #[arg(long, value_name = "P", value_parser = clap::value_parser!(u8).range(1..=3))]
     pub certify: Option<u8>,
+    /// Make the signature visible: `PAGE,X1,Y1,X2,Y2` in points on the page as displayed
+    /// (origin bottom-left), or `field` to draw into the existing field named by --field.
+    #[arg(long, value_name = "PAGE,X1,Y1,X2,Y2|field")]
+    pub visible: Option<String>,
+    /// Text of the visible signature, one line per flag (default: signer, organisation and
+    /// signing time in Vietnam time).
+    #[arg(long, value_name = "LINE")]
+    pub text: Vec<String>,
+    /// Image of the visible signature (PNG with transparency, or JPEG).
+    #[arg(long, value_name = "FILE")]
+    pub image: Option<PathBuf>,
     /// Lock form fields with this signature (FieldMDP): `all`, or a comma-separated list of
     /// field names. Later changes to them make this signature fail.
     #[arg(long, value_name = "all|NAME,...")]

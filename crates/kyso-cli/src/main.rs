@@ -231,7 +231,15 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         Err(Error::Timestamp(why)) if !a.no_queue && !a.detached => (tsa_urls.clone(), Some(why)),
         Err(e) => return Err(e),
     };
+    let appearance = visible_spec(&a)?;
     let mut signer = open_signer(&a.signer)?;
+    // Without --text, the visible signature says who signed and when.
+    let appearance = appearance.map(|mut spec| {
+        if spec.lines.is_empty() {
+            spec.lines = default_lines(signer.certificate());
+        }
+        spec
+    });
     let opts = SignOptions {
         field: a.field,
         hash,
@@ -243,6 +251,7 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         force: a.force,
         tsa_urls,
         certify: a.certify,
+        appearance,
         lock_fields: a.lock_fields.as_deref().map(|l| match l {
             "all" => verify::diff::FieldLock::All,
             names => verify::diff::FieldLock::Include(
@@ -293,6 +302,69 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         eprintln!("kyso: warning: {w}");
     }
     Ok(serde_json::to_value(out).unwrap_or_default())
+}
+
+/// The visible-signature request from the flags (text lines are filled in once the signer's
+/// certificate is known).
+fn visible_spec(a: &SignArgs) -> Result<Option<kyso_core::appearance::visible::Spec>, Error> {
+    let Some(v) = &a.visible else {
+        if a.image.is_some() || !a.text.is_empty() {
+            return Err(Error::Policy("--text and --image need --visible".into()));
+        }
+        return Ok(None);
+    };
+    let image = match &a.image {
+        Some(p) => {
+            Some(std::fs::read(p).map_err(|e| Error::Policy(format!("the image {}: {e}", p.display())))?)
+        }
+        None => None,
+    };
+    let (page, rect) = if v == "field" {
+        if a.field.is_none() {
+            return Err(Error::Policy("--visible field needs --field NAME".into()));
+        }
+        (1, None)
+    } else {
+        let n: Vec<f32> = v
+            .split(',')
+            .map(|x| x.trim().parse::<f32>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| {
+                Error::Policy("--visible takes PAGE,X1,Y1,X2,Y2 (numbers, points) or field".into())
+            })?;
+        let [p, x1, y1, x2, y2] = n.as_slice() else {
+            return Err(Error::Policy(
+                "--visible takes PAGE,X1,Y1,X2,Y2 (numbers, points) or field".into(),
+            ));
+        };
+        if *p < 1.0 || (x2 - x1).abs() < 10.0 || (y2 - y1).abs() < 10.0 {
+            return Err(Error::Policy(
+                "the visible signature needs a page ≥ 1 and a box of at least 10 × 10 points".into(),
+            ));
+        }
+        (*p as usize, Some([*x1, *y1, *x2, *y2]))
+    };
+    Ok(Some(kyso_core::appearance::visible::Spec {
+        page,
+        rect,
+        lines: a.text.clone(),
+        image,
+        max_font_size: None,
+    }))
+}
+
+/// The default text of a visible signature: who, for which organisation, when.
+fn default_lines(cert: &Certificate) -> Vec<String> {
+    let id = kyso_core::cert::identity(cert);
+    let mut lines = vec![format!("Người ký: {}", id.common_name.unwrap_or_default())];
+    if let Some(o) = id.organization {
+        lines.push(format!("Cơ quan: {o}"));
+    }
+    lines.push(format!(
+        "Thời gian ký: {}",
+        kyso_core::timefmt::vietnam(kyso_core::timefmt::now())
+    ));
+    lines
 }
 
 /// The TSA URLs in the desktop app's settings (`settings.json` in the config folder).

@@ -2,3 +2,4 @@
 //! printable validation report, and by visible signatures).
 
 pub mod font;
+pub mod visible;

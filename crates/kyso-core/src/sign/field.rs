@@ -15,8 +15,66 @@ pub fn refuse_if_locked<S: Source>(pdf: &Pdf<S>, catalog: &Dict) -> Result<(), E
     Ok(())
 }
 
+/// A visible widget: its page (0-based), `/Rect` in page coordinates, appearance stream.
+#[derive(Clone, Copy, Debug)]
+pub struct Visible {
+    /// Page index.
+    pub page: usize,
+    /// `/Rect`.
+    pub rect: [f32; 4],
+    /// The `/AP /N` form XObject.
+    pub ap: ObjRef,
+}
+
+fn rect_object(r: [f32; 4]) -> Object {
+    Object::Array(
+        r.iter()
+            .map(|v| Object::Real(format!("{v:.3}").into_bytes()))
+            .collect(),
+    )
+}
+
+fn appearance_dict(ap: ObjRef) -> Object {
+    let mut d = Dict::new();
+    d.set(b"N", Object::Ref(ap));
+    Object::Dict(d)
+}
+
+/// An existing, empty signature field named `name`: its page (0-based) and rectangle, when
+/// it has a visible one.
+pub fn existing_widget<S: Source>(
+    pdf: &Pdf<S>,
+    catalog: &Dict,
+    name: &str,
+) -> Result<Option<(usize, [f32; 4])>, Error> {
+    let Some(f) = pdf::fields(pdf, catalog)?.into_iter().find(|f| f.name == name) else {
+        return Ok(None);
+    };
+    let r: Vec<f32> = f
+        .dict
+        .get(b"Rect")
+        .and_then(|r| pdf.resolve(r).ok())
+        .and_then(|r| {
+            r.as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_f64()).map(|v| v as f32).collect())
+        })
+        .unwrap_or_default();
+    let [a, b, c, d] = r.as_slice() else {
+        return Ok(None);
+    };
+    if (c - a).abs() < 1.0 || (d - b).abs() < 1.0 {
+        return Ok(None);
+    }
+    let page = f.dict.get(b"P").and_then(Object::as_ref);
+    let index = pdf::page_refs(pdf, catalog, 100_000)
+        .iter()
+        .position(|p| Some(*p) == page)
+        .unwrap_or(0);
+    Ok(Some((index, [a.min(*c), b.min(*d), a.max(*c), b.max(*d)])))
+}
+
 /// Puts the signature `sig` into the field named `wanted` (existing, empty) or into a new
-/// field; returns the field's name.
+/// field — visible when `visible` says where and how; returns the field's name.
 pub fn attach<S: Source>(
     pdf: &Pdf<S>,
     catalog: &Dict,
@@ -24,6 +82,7 @@ pub fn attach<S: Source>(
     update: &mut Update,
     sig: ObjRef,
     wanted: Option<&str>,
+    visible: Option<Visible>,
 ) -> Result<String, Error> {
     let fields = pdf::fields(pdf, catalog)?;
     if let Some(name) = wanted {
@@ -37,6 +96,9 @@ pub fn attach<S: Source>(
             let r = f.obj.ok_or(Error::FieldNotSignature(name.to_string()))?;
             let mut d = f.dict.clone();
             d.set(b"V", Object::Ref(sig));
+            if let Some(v) = visible {
+                d.set(b"AP", appearance_dict(v.ap));
+            }
             update.put(r, Object::Dict(d));
             ensure_sig_flags(pdf, catalog, cat_ref, update, None)?;
             return Ok(name.to_string());
@@ -52,7 +114,7 @@ pub fn attach<S: Source>(
     if name.contains('.') {
         return Err(Error::Policy("a new field name cannot contain '.'".into()));
     }
-    let (page_ref, mut page) = pdf::page(pdf, catalog, 0)?;
+    let (page_ref, mut page) = pdf::page(pdf, catalog, visible.map_or(0, |v| v.page))?;
     let field_ref = update.alloc();
     let mut widget = Dict::new();
     widget.set(b"Type", Object::name(b"Annot"));
@@ -62,7 +124,13 @@ pub fn attach<S: Source>(
     widget.set(b"V", Object::Ref(sig));
     // Print + Locked; a zero rectangle makes it invisible (ISO 32000-2 §12.7.5.5).
     widget.set(b"F", Object::Int(132));
-    widget.set(b"Rect", Object::Array(vec![Object::Int(0); 4]));
+    match visible {
+        Some(v) => {
+            widget.set(b"Rect", rect_object(v.rect));
+            widget.set(b"AP", appearance_dict(v.ap));
+        }
+        None => widget.set(b"Rect", Object::Array(vec![Object::Int(0); 4])),
+    }
     widget.set(b"P", Object::Ref(page_ref));
     update.put(field_ref, Object::Dict(widget));
 

@@ -432,6 +432,7 @@ fn add_document_timestamp(
         sig,
         room + 256,
         Some(&field),
+        None,
         &before,
     )?;
     let token =

@@ -59,6 +59,8 @@ pub struct SignOptions {
     pub certify: Option<u8>,
     /// Fields this signature locks (FieldMDP): later changes to them are not allowed.
     pub lock_fields: Option<crate::verify::diff::FieldLock>,
+    /// A visible signature: what to draw and where.
+    pub appearance: Option<crate::appearance::visible::Spec>,
 }
 
 impl Default for SignOptions {
@@ -75,6 +77,7 @@ impl Default for SignOptions {
             tsa_urls: Vec::new(),
             certify: None,
             lock_fields: None,
+            appearance: None,
         }
     }
 }
@@ -392,6 +395,7 @@ pub(crate) fn reserve<S: pdf::Source>(
     mut sig: pdf::Dict,
     contents_len: usize,
     field_name: Option<&str>,
+    visible: Option<field::Visible>,
     before: &std::fs::Metadata,
 ) -> Result<Reserved, Error> {
     sig.set(
@@ -404,7 +408,7 @@ pub(crate) fn reserve<S: pdf::Source>(
     );
     let certifying = sig.get(b"Reference").is_some();
     let sig_ref = update.add(Object::Dict(sig));
-    let field_name = field::attach(pdf, catalog, cat_ref, &mut update, sig_ref, field_name)?;
+    let field_name = field::attach(pdf, catalog, cat_ref, &mut update, sig_ref, field_name, visible)?;
     if certifying {
         // A certification signature is named in the catalog's /Perms (ISO 32000-2 §12.8.4).
         let mut cat = update
@@ -488,6 +492,39 @@ pub(crate) fn reserve<S: pdf::Source>(
     })
 }
 
+/// Where a visible signature goes (an existing field's rectangle, else the spec's page and
+/// rectangle) and its appearance, added to `update`.
+fn visible_widget<S: pdf::Source>(
+    pdf: &Pdf<S>,
+    catalog: &pdf::Dict,
+    spec: &crate::appearance::visible::Spec,
+    field_name: Option<&str>,
+    update: &mut Update,
+) -> Result<field::Visible, Error> {
+    use crate::appearance::visible::{self, PageBox};
+    let existing = match field_name {
+        Some(n) => field::existing_widget(pdf, catalog, n)?,
+        None => None,
+    };
+    let (page, rect) = match (existing, spec.rect) {
+        (Some(e), _) => e,
+        (None, Some(r)) => {
+            let index = spec.page.max(1) - 1;
+            let (_, page) = pdf::page(pdf, catalog, index)?;
+            (index, PageBox::of(pdf, &page).rect(r))
+        }
+        (None, None) => {
+            return Err(Error::Policy(
+                "a visible signature needs a rectangle (--visible PAGE,X1,Y1,X2,Y2) or an existing signature field".into(),
+            ))
+        }
+    };
+    let (_, page_dict) = pdf::page(pdf, catalog, page)?;
+    let rotate = PageBox::of(pdf, &page_dict).rotate;
+    let ap = visible::build(spec, rect, rotate, update).map_err(|e| Error::Policy(e.to_string()))?;
+    Ok(field::Visible { page, rect, ap })
+}
+
 /// Stage 1: everything up to the signature value.
 pub fn prepare(
     input: &Path,
@@ -543,7 +580,17 @@ pub fn prepare(
     let (tsa_urls, token_room) = probe_tsa(&opts.tsa_urls, opts.hash)?;
     let reserved = dummy.len() + 256 + token_room;
 
-    let update = Update::new(pdf.size());
+    let mut update = Update::new(pdf.size());
+    let visible = match &opts.appearance {
+        Some(spec) => Some(visible_widget(
+            &pdf,
+            &catalog,
+            spec,
+            opts.field.as_deref(),
+            &mut update,
+        )?),
+        None => None,
+    };
     let mut sig = pdf::Dict::new();
     sig.set(b"Type", Object::name(b"Sig"));
     sig.set(b"Filter", Object::name(b"Adobe.PPKLite"));
@@ -626,6 +673,7 @@ pub fn prepare(
         sig,
         reserved,
         opts.field.as_deref(),
+        visible,
         &before,
     )?;
     let content_digest = reserved.digest.clone();
