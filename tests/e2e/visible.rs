@@ -10,11 +10,16 @@ use crate::support::*;
 
 /// A 60×30 RGBA PNG: a red ellipse on a transparent background (made with Python's zlib).
 fn seal(dir: &Path) -> PathBuf {
-    let p = dir.join("seal.png");
+    ellipse(dir, "seal.png", [220, 20, 20])
+}
+
+fn ellipse(dir: &Path, name: &str, rgb: [u8; 3]) -> PathBuf {
+    let p = dir.join(name);
     let script = r#"
 import struct, sys, zlib
 w, h = 60, 30
-raw = b"".join(b"\x00" + b"".join(bytes([220, 20, 20, 255]) if (x-30)**2/900 + (y-15)**2/225 < 1 else bytes(4) for x in range(w)) for y in range(h))
+col = bytes([int(v) for v in sys.argv[2].split(",")]) + b"\xff"
+raw = b"".join(b"\x00" + b"".join(col if (x-30)**2/900 + (y-15)**2/225 < 1 else bytes(4) for x in range(w)) for y in range(h))
 c = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
 open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + c(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)) + c(b"IDAT", zlib.compress(raw)) + c(b"IEND", b""))
 "#;
@@ -22,6 +27,7 @@ open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + c(b"IHDR", struct.pack(">II
         .arg("-c")
         .arg(script)
         .arg(&p)
+        .arg(format!("{},{},{}", rgb[0], rgb[1], rgb[2]))
         .status()
         .unwrap()
         .success();
@@ -54,25 +60,52 @@ fn render(pdf: &Path) -> (usize, usize, Vec<u8>) {
     (w, h, d[i + 1..].to_vec())
 }
 
-/// Red pixels inside and outside the rectangle (points on the displayed page, origin
-/// bottom-left).
-fn red_pixels(pdf: &Path, r: [f32; 4]) -> (usize, usize) {
+/// Pixels matching `is` as points on the displayed page (origin bottom-left).
+fn pixels(pdf: &Path, is: fn(&[u8]) -> bool) -> Vec<(f32, f32)> {
     let (w, h, px) = render(pdf);
-    let (mut inside, mut outside) = (0, 0);
+    let mut out = Vec::new();
     for y in 0..h {
         for x in 0..w {
             let p = &px[(y * w + x) * 3..(y * w + x) * 3 + 3];
-            if p[0] > 180 && p[1] < 90 && p[2] < 90 {
-                let (u, v) = (x as f32 + 0.5, (h - y) as f32 - 0.5);
-                if u >= r[0] - 1.0 && u <= r[2] + 1.0 && v >= r[1] - 1.0 && v <= r[3] + 1.0 {
-                    inside += 1;
-                } else {
-                    outside += 1;
-                }
+            if is(p) {
+                out.push((x as f32 + 0.5, (h - y) as f32 - 0.5));
             }
         }
     }
-    (inside, outside)
+    out
+}
+
+fn red(p: &[u8]) -> bool {
+    p[0] > 180 && p[1] < 90 && p[2] < 90
+}
+
+fn blue(p: &[u8]) -> bool {
+    p[2] > 150 && p[0] < 90 && p[1] < 120
+}
+
+fn dark(p: &[u8]) -> bool {
+    p[0] < 100 && p[1] < 100 && p[2] < 100
+}
+
+fn inside(pts: &[(f32, f32)], r: [f32; 4]) -> usize {
+    pts.iter()
+        .filter(|(u, v)| *u >= r[0] - 1.0 && *u <= r[2] + 1.0 && *v >= r[1] - 1.0 && *v <= r[3] + 1.0)
+        .count()
+}
+
+/// Red pixels inside and outside the rectangle (points on the displayed page).
+fn red_pixels(pdf: &Path, r: [f32; 4]) -> (usize, usize) {
+    let pts = pixels(pdf, red);
+    let n = inside(&pts, r);
+    (n, pts.len() - n)
+}
+
+fn bounds(pts: &[(f32, f32)]) -> [f32; 4] {
+    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for (u, v) in pts {
+        b = [b[0].min(*u), b[1].min(*v), b[2].max(*u), b[3].max(*v)];
+    }
+    b
 }
 
 fn text_of(pdf: &Path) -> String {
@@ -196,4 +229,150 @@ fn bad_images_and_boxes_are_refused_and_nothing_is_written() {
         assert!(msg.contains(want), "{extra:?}: {msg}");
         assert!(!out.exists());
     }
+}
+
+/// Decree 30: the leader approves with the blue handwritten signature; the clerk issues with
+/// the red seal at real size over its left third; both signatures stay valid.
+#[test]
+fn leader_approves_then_clerk_issues_with_the_seal_over_the_left_third() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let sig_png = ellipse(dir.path(), "chu-ky.png", [20, 40, 200]);
+    let seal_png = seal(dir.path());
+    let leader = dir.path().join("to-trinh-ky.pdf");
+    sign_token(
+        &f.pdf("v17-classic.pdf"),
+        &leader,
+        "01",
+        &[
+            "--role",
+            "approve",
+            "--visible",
+            "1,300,80,420,140",
+            "--image",
+            sig_png.to_str().unwrap(),
+        ],
+    );
+    let issued = dir.path().join("van-ban-phat-hanh.pdf");
+    sign_token(
+        &leader,
+        &issued,
+        "02",
+        &[
+            "--role",
+            "issue",
+            "--image",
+            seal_png.to_str().unwrap(),
+            "--doc-number",
+            "15/QĐ-UBND",
+        ],
+    );
+    let blue_box = bounds(&pixels(&issued, blue));
+    let reds = pixels(&issued, red);
+    assert!(
+        reds.len() > 200 && blue_box[2] > blue_box[0],
+        "{} red, blue {blue_box:?}",
+        reds.len()
+    );
+    let red_box = bounds(&reds);
+    let third = blue_box[0] + (blue_box[2] - blue_box[0]) / 3.0;
+    // Over the left third of the signature image, not beyond it.
+    assert!(
+        red_box[2] <= third + 3.0 && red_box[2] > blue_box[0],
+        "red {red_box:?} blue {blue_box:?}"
+    );
+    let left_third = [blue_box[0], blue_box[1], third, blue_box[3]];
+    assert!(inside(&reds, left_third) > 50, "the seal covers the left third");
+    // Real size: 60×30 px at 96 dpi = 45 × 22.5 pt.
+    assert!(((red_box[2] - red_box[0]) - 45.0).abs() < 3.0, "{red_box:?}");
+    all_validators_accept(&issued, 2);
+    let (_, v) = kyso_verify(&[&issued]);
+    assert!(
+        v.to_string().contains("15/QĐ-UBND"),
+        "the issuing signature records the number"
+    );
+}
+
+#[test]
+fn appendix_copy_and_incoming_stamps() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let seal_png = seal(dir.path());
+    let iso = |t: &str| {
+        t.split_whitespace().any(|w| {
+            w.len() == 25
+                && w.ends_with("+07:00")
+                && w.as_bytes()[10] == b'T'
+                && w[..4].chars().all(|c| c.is_ascii_digit())
+        })
+    };
+    // Appendix: number of the main document and the time, top right of page 1, 10 pt.
+    let appendix = dir.path().join("phu-luc.pdf");
+    sign_token(
+        &f.pdf("v17-classic.pdf"),
+        &appendix,
+        "03",
+        &["--role", "appendix", "--doc-number", "15/QĐ-UBND"],
+    );
+    let text = text_of(&appendix);
+    assert!(text.contains("15/QĐ-UBND") && iso(&text), "{text}");
+    let top_right = [595.28 - 220.0, 841.89 - 54.0, 595.28 - 20.0, 841.89 - 20.0];
+    assert!(inside(&pixels(&appendix, dark), top_right) > 30);
+    all_validators_accept(&appendix, 1);
+    // Copy: the copying organisation's seal, name and time, top right.
+    let copy = dir.path().join("ban-sao.pdf");
+    sign_token(
+        &f.pdf("v17-classic.pdf"),
+        &copy,
+        "01",
+        &[
+            "--role",
+            "copy",
+            "--image",
+            seal_png.to_str().unwrap(),
+            "--org",
+            "Sở Nội vụ tỉnh Bắc Giang",
+        ],
+    );
+    let text = text_of(&copy);
+    assert!(text.contains("Sở Nội vụ tỉnh Bắc Giang") && iso(&text), "{text}");
+    let (inside_red, outside_red) = red_pixels(
+        &copy,
+        [595.28 - 260.0, 841.89 - 60.0, 595.28 - 20.0, 841.89 - 20.0],
+    );
+    assert!(inside_red > 200 && outside_red == 0, "{inside_red} {outside_red}");
+    all_validators_accept(&copy, 1);
+    // Incoming: a receipt stamp on a document someone else signed; their signature stays valid.
+    let received = dir.path().join("van-ban-den.pdf");
+    sign_token(
+        &appendix,
+        &received,
+        "02",
+        &["--role", "incoming", "--receipt", "Số đến: 1234"],
+    );
+    assert!(text_of(&received).contains("Số đến: 1234"));
+    all_validators_accept(&received, 2);
+    // Refusals: the seal needs a leader's visible signature; an appendix needs its number.
+    let out = dir.path().join("x.pdf");
+    let o = sign_p12_file(
+        &f.pdf("v17-classic.pdf"),
+        &out,
+        "rsa2048",
+        &["--json", "--role", "issue", "--image", seal_png.to_str().unwrap()],
+    );
+    assert!(json(&o)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("leader signs first"));
+    let o = sign_p12_file(
+        &f.pdf("v17-classic.pdf"),
+        &out,
+        "rsa2048",
+        &["--json", "--role", "appendix"],
+    );
+    assert!(json(&o)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("--doc-number"));
+    assert!(!out.exists());
 }

@@ -106,6 +106,21 @@ pub enum HashArg {
     Sha512,
 }
 
+/// Decree 30/2020 signing roles.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleArg {
+    /// The leader's approval signature.
+    Approve,
+    /// The organisation's issuing signature (the clerk).
+    Issue,
+    /// An attachment in its own file.
+    Appendix,
+    /// An electronic copy of a paper document.
+    Copy,
+    /// Receipt of an incoming document.
+    Incoming,
+}
+
 /// PAdES baseline levels (ETSI EN 319 142-1).
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LevelArg {
@@ -177,6 +192,21 @@ pub struct SignArgs {
     /// signing time in Vietnam time).
     #[arg(long, value_name = "LINE")]
     pub text: Vec<String>,
+    /// Decree 30 role: approve (leader, signature image in the signature block: give
+    /// --visible or --field), issue (clerk: the seal --image at real size over the left third
+    /// of the leader's signature), appendix (text top right: --doc-number and the time),
+    /// copy (seal + --org + time, top right), incoming (--receipt stamp, top left).
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
+    /// Number and symbol of the (main) document, e.g. "15/QĐ-UBND" (issue, appendix).
+    #[arg(long, value_name = "TEXT")]
+    pub doc_number: Option<String>,
+    /// The copying organisation's name (copy).
+    #[arg(long, value_name = "NAME")]
+    pub org: Option<String>,
+    /// Receipt text of an incoming document, e.g. "Số đến: 1234" (incoming).
+    #[arg(long, value_name = "TEXT")]
+    pub receipt: Option<String>,
     /// Image of the visible signature (PNG with transparency, or JPEG).
     #[arg(long, value_name = "FILE")]
     pub image: Option<PathBuf>,

@@ -22,7 +22,9 @@ use kyso_core::signer::{Secret, Signer, SignerError};
 use kyso_core::verify::{self, FileVerdict, VerifyOptions};
 use kyso_core::Error;
 
-use args::{Cli, Command, HashArg, LevelArg, SignArgs, SignerArgs, TokensArgs, TrustCommand, VerifyArgs};
+use args::{
+    Cli, Command, HashArg, LevelArg, RoleArg, SignArgs, SignerArgs, TokensArgs, TrustCommand, VerifyArgs,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -234,17 +236,28 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
     let appearance = visible_spec(&a)?;
     let mut signer = open_signer(&a.signer)?;
     // Without --text, the visible signature says who signed and when.
+    // Without --text, a visible signature says who signed and when — except the approve
+    // and issue roles with an image, which show the handwritten signature or the seal alone.
+    let image_only = matches!(a.role, Some(RoleArg::Approve | RoleArg::Issue));
     let appearance = appearance.map(|mut spec| {
-        if spec.lines.is_empty() {
+        if spec.lines.is_empty() && !(image_only && spec.image.is_some()) {
             spec.lines = default_lines(signer.certificate());
         }
         spec
     });
+    // The issuing signature records the number and date it gives the document.
+    let reason = match (a.role, &a.doc_number, &a.reason) {
+        (Some(RoleArg::Issue), Some(n), None) => Some(format!(
+            "Phát hành văn bản số {n}, ngày {}",
+            kyso_core::timefmt::vietnam_iso(kyso_core::timefmt::now())
+        )),
+        _ => a.reason.clone(),
+    };
     let opts = SignOptions {
         field: a.field,
         hash,
         scheme: a.pss.then_some(Scheme::RsaPss),
-        reason: a.reason,
+        reason,
         location: a.location,
         contact_info: a.contact,
         time: kyso_core::timefmt::now(),
@@ -307,11 +320,10 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
 /// The visible-signature request from the flags (text lines are filled in once the signer's
 /// certificate is known).
 fn visible_spec(a: &SignArgs) -> Result<Option<kyso_core::appearance::visible::Spec>, Error> {
-    let Some(v) = &a.visible else {
-        if a.image.is_some() || !a.text.is_empty() {
-            return Err(Error::Policy("--text and --image need --visible".into()));
-        }
-        return Ok(None);
+    use kyso_core::appearance::visible::{image_size_pt, Place, Spec};
+    let need = |v: &Option<String>, flag: &str, role: &str| {
+        v.clone()
+            .ok_or_else(|| Error::Policy(format!("the {role} role needs {flag}")))
     };
     let image = match &a.image {
         Some(p) => {
@@ -319,7 +331,72 @@ fn visible_spec(a: &SignArgs) -> Result<Option<kyso_core::appearance::visible::S
         }
         None => None,
     };
-    let (page, rect) = if v == "field" {
+    let real_size = |img: &Option<Vec<u8>>, role: &str| -> Result<(f32, f32), Error> {
+        let img = img
+            .as_ref()
+            .ok_or_else(|| Error::Policy(format!("the {role} role needs the seal image (--image)")))?;
+        image_size_pt(img).map_err(|e| Error::Policy(e.to_string()))
+    };
+    let now = kyso_core::timefmt::vietnam_iso(kyso_core::timefmt::now());
+    // What the role draws and where (an explicit --visible still decides the place).
+    let (role_place, role_lines, font): (Option<Place>, Vec<String>, Option<f32>) = match a.role {
+        None | Some(RoleArg::Approve) => (None, Vec::new(), None),
+        Some(RoleArg::Issue) => {
+            let (w, h) = real_size(&image, "issue")?;
+            (Some(Place::OverLastSignature(w, h)), Vec::new(), None)
+        }
+        Some(RoleArg::Appendix) => {
+            let n = need(&a.doc_number, "--doc-number", "appendix")?;
+            (
+                Some(Place::TopRight(200.0, 34.0)),
+                vec![n, now.clone()],
+                Some(10.0),
+            )
+        }
+        Some(RoleArg::Copy) => {
+            let org = need(&a.org, "--org", "copy")?;
+            let (w, h) = real_size(&image, "copy")?;
+            (
+                Some(Place::TopRight(w + 170.0, h.max(36.0))),
+                vec![org, now.clone()],
+                Some(10.0),
+            )
+        }
+        Some(RoleArg::Incoming) => {
+            let r = need(&a.receipt, "--receipt", "incoming")?;
+            (
+                Some(Place::TopLeft(220.0, 36.0)),
+                vec![r, format!("Thời gian nhận: {now}")],
+                Some(10.0),
+            )
+        }
+    };
+    let Some(v) = &a.visible else {
+        if let Some(place) = role_place {
+            let lines = if a.text.is_empty() {
+                role_lines
+            } else {
+                a.text.clone()
+            };
+            return Ok(Some(Spec {
+                page: 1,
+                place: Some(place),
+                lines,
+                image,
+                max_font_size: font,
+            }));
+        }
+        if a.role == Some(RoleArg::Approve) {
+            return Err(Error::Policy(
+                "the approve role needs the signature block: --visible PAGE,X1,Y1,X2,Y2 or --field NAME --visible field".into(),
+            ));
+        }
+        if image.is_some() || !a.text.is_empty() {
+            return Err(Error::Policy("--text and --image need --visible".into()));
+        }
+        return Ok(None);
+    };
+    let (page, place) = if v == "field" {
         if a.field.is_none() {
             return Err(Error::Policy("--visible field needs --field NAME".into()));
         }
@@ -342,14 +419,19 @@ fn visible_spec(a: &SignArgs) -> Result<Option<kyso_core::appearance::visible::S
                 "the visible signature needs a page ≥ 1 and a box of at least 10 × 10 points".into(),
             ));
         }
-        (*p as usize, Some([*x1, *y1, *x2, *y2]))
+        (*p as usize, Some(Place::Rect([*x1, *y1, *x2, *y2])))
     };
-    Ok(Some(kyso_core::appearance::visible::Spec {
+    let lines = if a.text.is_empty() {
+        role_lines
+    } else {
+        a.text.clone()
+    };
+    Ok(Some(Spec {
         page,
-        rect,
-        lines: a.text.clone(),
+        place,
+        lines,
         image,
-        max_font_size: None,
+        max_font_size: font,
     }))
 }
 

@@ -32,6 +32,21 @@ pub fn vietnam(unix: i64) -> String {
         .unwrap_or_else(|| unix.to_string())
 }
 
+/// Vietnam time in the ISO 8601 style Decree 30 stamps use: `2026-11-24T09:30:00+07:00`.
+pub fn vietnam_iso(unix: i64) -> String {
+    let offset = UtcOffset::from_hms(7, 0, 0).unwrap_or(UtcOffset::UTC);
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .map(|t| t.to_offset(offset))
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]+07:00"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| unix.to_string())
+}
+
 /// PDF date in UTC: `D:YYYYMMDDHHmmSSZ`.
 pub fn pdf_date(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)

@@ -12,15 +12,61 @@ use crate::pdf::{Dict, ObjRef, Object, Pdf, Source};
 pub struct Spec {
     /// Page, 1-based.
     pub page: usize,
-    /// `[x1, y1, x2, y2]` in points on the displayed page (origin bottom-left); `None` when
-    /// signing an existing field that has its own rectangle.
-    pub rect: Option<[f32; 4]>,
+    /// Where on the page; `None` when signing an existing field that has its own rectangle.
+    pub place: Option<Place>,
     /// Text lines (wrapped to the box; the size shrinks until all fit).
     pub lines: Vec<String>,
     /// PNG or JPEG bytes, drawn on the left of the box (or filling it without text).
     pub image: Option<Vec<u8>>,
     /// Largest font size (points); 10 by default.
     pub max_font_size: Option<f32>,
+}
+
+/// Where a visible signature goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Place {
+    /// `[x1, y1, x2, y2]` in points on the displayed page (origin bottom-left).
+    Rect([f32; 4]),
+    /// A box of this size at the top right of the displayed page (Decree 30: appendix and
+    /// copy stamps), 20 pt from the edges.
+    TopRight(f32, f32),
+    /// A box of this size at the top left (the receipt stamp of an incoming document).
+    TopLeft(f32, f32),
+    /// A box of this size whose right edge covers the left third of the last visible
+    /// signature (Decree 30 Art. 33: the seal over the leader's signature), centred on it
+    /// vertically.
+    OverLastSignature(f32, f32),
+}
+
+/// The size in points an image is meant to be printed at: from its pixel density (PNG
+/// pHYs, JPEG JFIF), else 96 dpi. A seal is applied at real size, never shrunk.
+pub fn image_size_pt(data: &[u8]) -> Result<(f32, f32), AppearanceError> {
+    if data.starts_with(&[0xFF, 0xD8]) {
+        let (w, h, _) =
+            jpeg_size(data).ok_or_else(|| AppearanceError::Image("not a readable JPEG".into()))?;
+        // JFIF APP0: units (1 = dpi, 2 = dots/cm) and densities at fixed offsets.
+        let dpi = (data.len() > 18 && &data[6..11] == b"JFIF\0")
+            .then(|| {
+                let x = f32::from(u16::from_be_bytes([data[14], data[15]]));
+                match data[13] {
+                    1 => x,
+                    2 => x * 2.54,
+                    _ => 0.0,
+                }
+            })
+            .filter(|d| *d > 10.0)
+            .unwrap_or(96.0);
+        return Ok((w as f32 * 72.0 / dpi, h as f32 * 72.0 / dpi));
+    }
+    let reader = png::Decoder::new(std::io::Cursor::new(data))
+        .read_info()
+        .map_err(|e| AppearanceError::Image(e.to_string()))?;
+    let info = reader.info();
+    let dpi = info
+        .pixel_dims
+        .filter(|d| d.unit == png::Unit::Meter && d.xppu > 400)
+        .map_or(96.0, |d| d.xppu as f32 * 0.0254);
+    Ok((info.width as f32 * 72.0 / dpi, info.height as f32 * 72.0 / dpi))
 }
 
 /// Why an appearance cannot be made.
@@ -99,6 +145,15 @@ impl PageBox {
             _ => (u, v),
         };
         (self.x0 + x, self.y0 + y)
+    }
+
+    /// Width and height of the page as displayed.
+    pub fn displayed(self) -> (f32, f32) {
+        if self.rotate % 180 == 90 {
+            (self.h, self.w)
+        } else {
+            (self.w, self.h)
+        }
     }
 
     /// A rectangle on the displayed page → `/Rect` in page coordinates.

@@ -47,9 +47,17 @@ pub fn existing_widget<S: Source>(
     catalog: &Dict,
     name: &str,
 ) -> Result<Option<(usize, [f32; 4])>, Error> {
-    let Some(f) = pdf::fields(pdf, catalog)?.into_iter().find(|f| f.name == name) else {
-        return Ok(None);
-    };
+    match pdf::fields(pdf, catalog)?.into_iter().find(|f| f.name == name) {
+        Some(f) => existing_widget_of(pdf, catalog, &f),
+        None => Ok(None),
+    }
+}
+
+fn existing_widget_of<S: Source>(
+    pdf: &Pdf<S>,
+    catalog: &Dict,
+    f: &pdf::Field,
+) -> Result<Option<(usize, [f32; 4])>, Error> {
     let r: Vec<f32> = f
         .dict
         .get(b"Rect")
@@ -71,6 +79,23 @@ pub fn existing_widget<S: Source>(
         .position(|p| Some(*p) == page)
         .unwrap_or(0);
     Ok(Some((index, [a.min(*c), b.min(*d), a.max(*c), b.max(*d)])))
+}
+
+/// The last signed field with a visible box: its page (0-based) and `/Rect`.
+pub fn last_visible_signature<S: Source>(
+    pdf: &Pdf<S>,
+    catalog: &Dict,
+) -> Result<Option<(usize, [f32; 4])>, Error> {
+    let mut found = None;
+    for f in pdf::fields(pdf, catalog)? {
+        if f.field_type.as_deref() != Some(b"Sig") || f.value.is_none() {
+            continue;
+        }
+        if let Some(w) = existing_widget_of(pdf, catalog, &f)? {
+            found = Some(w);
+        }
+    }
+    Ok(found)
 }
 
 /// Puts the signature `sig` into the field named `wanted` (existing, empty) or into a new

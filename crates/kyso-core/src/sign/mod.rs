@@ -506,19 +506,48 @@ fn visible_widget<S: pdf::Source>(
         Some(n) => field::existing_widget(pdf, catalog, n)?,
         None => None,
     };
-    let (page, rect) = match (existing, spec.rect) {
+    let index = spec.page.max(1) - 1;
+    let (page, rect) = match (existing, &spec.place) {
         (Some(e), _) => e,
-        (None, Some(r)) => {
-            let index = spec.page.max(1) - 1;
+        (None, Some(place)) => {
             let (_, page) = pdf::page(pdf, catalog, index)?;
-            (index, PageBox::of(pdf, &page).rect(r))
+            let geo = PageBox::of(pdf, &page);
+            let (dw, dh) = geo.displayed();
+            let r = match *place {
+                visible::Place::Rect(r) => geo.rect(r),
+                visible::Place::TopRight(w, h) => geo.rect([dw - 20.0 - w, dh - 20.0 - h, dw - 20.0, dh - 20.0]),
+                visible::Place::TopLeft(w, h) => geo.rect([20.0, dh - 20.0 - h, 20.0 + w, dh - 20.0]),
+                visible::Place::OverLastSignature(w, h) => {
+                    let (p, lr) = field::last_visible_signature(pdf, catalog)?.ok_or_else(|| {
+                        Error::Policy("there is no visible signature to place the seal over; the leader signs first".into())
+                    })?;
+                    // Page coordinates already: the seal's right edge at a third of the
+                    // leader's box, centred on it vertically.
+                    let right = lr[0] + (lr[2] - lr[0]) / 3.0;
+                    let cy = (lr[1] + lr[3]) / 2.0;
+                    return finish_visible(pdf, catalog, spec, p, [right - w, cy - h / 2.0, right, cy + h / 2.0], update);
+                }
+            };
+            (index, r)
         }
         (None, None) => {
             return Err(Error::Policy(
-                "a visible signature needs a rectangle (--visible PAGE,X1,Y1,X2,Y2) or an existing signature field".into(),
+                "a visible signature needs a place (--visible PAGE,X1,Y1,X2,Y2 or a role) or an existing signature field".into(),
             ))
         }
     };
+    finish_visible(pdf, catalog, spec, page, rect, update)
+}
+
+fn finish_visible<S: pdf::Source>(
+    pdf: &Pdf<S>,
+    catalog: &pdf::Dict,
+    spec: &crate::appearance::visible::Spec,
+    page: usize,
+    rect: [f32; 4],
+    update: &mut Update,
+) -> Result<field::Visible, Error> {
+    use crate::appearance::visible::{self, PageBox};
     let (_, page_dict) = pdf::page(pdf, catalog, page)?;
     let rotate = PageBox::of(pdf, &page_dict).rotate;
     let ap = visible::build(spec, rect, rotate, update).map_err(|e| Error::Policy(e.to_string()))?;
