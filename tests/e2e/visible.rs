@@ -376,3 +376,76 @@ fn appendix_copy_and_incoming_stamps() {
         .contains("--doc-number"));
     assert!(!out.exists());
 }
+
+/// The organisation profile supplies the leader's signature image, the seal and the
+/// organisation's name; images are stored in the config folder.
+#[test]
+fn the_organisation_profile_supplies_images_and_names() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("cfg");
+    let cfg_s = cfg.to_str().unwrap().to_string();
+    let env = [("KYSO_CONFIG_DIR", cfg_s.as_str())];
+    let sig_png = ellipse(dir.path(), "an.png", [20, 40, 200]);
+    let seal_png = seal(dir.path());
+    let bad = dir.path().join("bad.png");
+    std::fs::write(&bad, b"no").unwrap();
+    let o = kyso_env(&["profile", "set", "--seal", bad.to_str().unwrap()], &env);
+    assert_eq!(o.status.code(), Some(1), "an unreadable seal is refused");
+    let o = kyso_env(
+        &[
+            "profile",
+            "set",
+            "--org",
+            "UBND tỉnh Bắc Giang",
+            "--seal",
+            seal_png.to_str().unwrap(),
+            "--signature",
+            &format!("Nguyễn Văn An={}", sig_png.display()),
+        ],
+        &env,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let shown = json(&kyso_env(&["profile", "show", "--json"], &env));
+    assert_eq!(shown["organization"], "UBND tỉnh Bắc Giang");
+    assert!(cfg.join("profile").join(shown["seal"].as_str().unwrap()).exists());
+
+    let sign = |input: &Path, out: &Path, id: &str, extra: &[&str]| {
+        let mut args = vec![
+            "sign",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--pkcs11",
+            f.module.to_str().unwrap(),
+            "--cert",
+            id,
+            "--pin-env",
+            "KYSO_PIN",
+        ];
+        args.extend_from_slice(extra);
+        let o = kyso_env(&args, &env);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let leader = dir.path().join("leader.pdf");
+    sign(
+        &f.pdf("v17-classic.pdf"),
+        &leader,
+        "01",
+        &["--role", "approve", "--visible", "1,300,80,420,140"],
+    );
+    assert!(
+        pixels(&leader, blue).len() > 200,
+        "the leader's image comes from the profile"
+    );
+    let issued = dir.path().join("issued.pdf");
+    sign(&leader, &issued, "02", &["--role", "issue"]);
+    assert!(
+        pixels(&issued, red).len() > 200,
+        "the seal comes from the profile"
+    );
+    let copy = dir.path().join("copy.pdf");
+    sign(&f.pdf("v17-classic.pdf"), &copy, "03", &["--role", "copy"]);
+    assert!(text_of(&copy).contains("UBND tỉnh Bắc Giang"));
+    all_validators_accept(&issued, 2);
+}

@@ -32,6 +32,35 @@ pub enum Command {
     /// Manage trust anchors (pinned Vietnamese roots and intermediates, custom anchors).
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// The organisation profile for visible signatures: seal, signature images, name.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+}
+
+/// `kyso profile …`.
+#[derive(Subcommand, Debug)]
+pub enum ProfileCommand {
+    /// Show the profile.
+    Show {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change the profile (images are copied into the config folder, never sent anywhere).
+    Set {
+        /// Organisation name (copy stamps).
+        #[arg(long)]
+        org: Option<String>,
+        /// The organisation's seal (PNG with transparency, or JPEG; applied at real size).
+        #[arg(long, value_name = "FILE")]
+        seal: Option<PathBuf>,
+        /// A person's handwritten signature image: `NAME=FILE`, NAME as in the certificate.
+        #[arg(long, value_name = "NAME=FILE")]
+        signature: Vec<String>,
+        /// Text lines under an approval signature (repeatable).
+        #[arg(long, value_name = "LINE")]
+        approve_text: Vec<String>,
+    },
 }
 
 /// `kyso trust …`.

@@ -23,7 +23,8 @@ use kyso_core::verify::{self, FileVerdict, VerifyOptions};
 use kyso_core::Error;
 
 use args::{
-    Cli, Command, HashArg, LevelArg, RoleArg, SignArgs, SignerArgs, TokensArgs, TrustCommand, VerifyArgs,
+    Cli, Command, HashArg, LevelArg, ProfileCommand, RoleArg, SignArgs, SignerArgs, TokensArgs, TrustCommand,
+    VerifyArgs,
 };
 
 fn main() -> ExitCode {
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => run_verify(a),
         Command::Augment(a) => longterm::run_augment(a),
         Command::Journal(a) => longterm::run_journal(a),
+        Command::Profile(c) => run_profile(c),
         Command::Tokens(a) => run_tokens(a),
         Command::Trust(c) => run_trust(c),
     };
@@ -240,6 +242,19 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
     // and issue roles with an image, which show the handwritten signature or the seal alone.
     let image_only = matches!(a.role, Some(RoleArg::Approve | RoleArg::Issue));
     let appearance = appearance.map(|mut spec| {
+        // The leader's signature image from the profile, by the certificate's name.
+        if spec.image.is_none() && a.role == Some(RoleArg::Approve) {
+            let config = kyso_core::trust::config_dir();
+            if let Ok(p) = kyso_core::appearance::profile::Profile::load(&config) {
+                let cn = kyso_core::cert::identity(signer.certificate())
+                    .common_name
+                    .unwrap_or_default();
+                spec.image = p.signature_image(&config, &cn).ok().flatten();
+                if spec.lines.is_empty() {
+                    spec.lines = p.approve_text.clone();
+                }
+            }
+        }
         if spec.lines.is_empty() && !(image_only && spec.image.is_some()) {
             spec.lines = default_lines(signer.certificate());
         }
@@ -325,10 +340,17 @@ fn visible_spec(a: &SignArgs) -> Result<Option<kyso_core::appearance::visible::S
         v.clone()
             .ok_or_else(|| Error::Policy(format!("the {role} role needs {flag}")))
     };
+    let config = kyso_core::trust::config_dir();
+    let profile =
+        kyso_core::appearance::profile::Profile::load(&config).map_err(|e| Error::Policy(e.to_string()))?;
     let image = match &a.image {
         Some(p) => {
             Some(std::fs::read(p).map_err(|e| Error::Policy(format!("the image {}: {e}", p.display())))?)
         }
+        // The issuing and copy roles take the organisation's seal from the profile.
+        None if matches!(a.role, Some(RoleArg::Issue | RoleArg::Copy)) => profile
+            .seal_image(&config)
+            .map_err(|e| Error::Policy(e.to_string()))?,
         None => None,
     };
     let real_size = |img: &Option<Vec<u8>>, role: &str| -> Result<(f32, f32), Error> {
@@ -354,7 +376,7 @@ fn visible_spec(a: &SignArgs) -> Result<Option<kyso_core::appearance::visible::S
             )
         }
         Some(RoleArg::Copy) => {
-            let org = need(&a.org, "--org", "copy")?;
+            let org = need(&a.org.clone().or(profile.organization.clone()), "--org", "copy")?;
             let (w, h) = real_size(&image, "copy")?;
             (
                 Some(Place::TopRight(w + 170.0, h.max(36.0))),
@@ -514,6 +536,63 @@ fn expand(paths: &[PathBuf], recursive: bool) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+fn run_profile(c: ProfileCommand) -> u8 {
+    use kyso_core::appearance::profile::Profile;
+    let config = kyso_core::trust::config_dir();
+    let r = (|| -> Result<(Profile, bool), Error> {
+        let mut p = Profile::load(&config).map_err(|e| Error::Policy(e.to_string()))?;
+        match c {
+            ProfileCommand::Show { json } => Ok((p, json)),
+            ProfileCommand::Set {
+                org,
+                seal,
+                signature,
+                approve_text,
+            } => {
+                if let Some(o) = org {
+                    p.organization = Some(o);
+                }
+                if let Some(f) = seal {
+                    p.seal = Some(
+                        Profile::store_image(&config, &f, "seal")
+                            .map_err(|e| Error::Policy(e.to_string()))?,
+                    );
+                }
+                for (i, s) in signature.iter().enumerate() {
+                    let (name, file) = s
+                        .split_once('=')
+                        .ok_or_else(|| Error::Policy("--signature takes NAME=FILE".into()))?;
+                    let stored = Profile::store_image(
+                        &config,
+                        Path::new(file),
+                        &format!("signature-{i}-{}", p.signatures.len()),
+                    )
+                    .map_err(|e| Error::Policy(e.to_string()))?;
+                    p.signatures.insert(name.to_string(), stored);
+                }
+                if !approve_text.is_empty() {
+                    p.approve_text = approve_text;
+                }
+                p.save(&config).map_err(|e| Error::Policy(e.to_string()))?;
+                Ok((p, false))
+            }
+        }
+    })();
+    match r {
+        Ok((p, json)) => {
+            let v = serde_json::to_value(&p).unwrap_or_default();
+            output::print_json_or(json, &v, || {
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default())
+            });
+            0
+        }
+        Err(e) => {
+            output::print_error(false, &e);
+            1
+        }
+    }
 }
 
 fn run_trust(c: TrustCommand) -> u8 {

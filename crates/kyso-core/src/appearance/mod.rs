@@ -2,4 +2,5 @@
 //! printable validation report, and by visible signatures).
 
 pub mod font;
+pub mod profile;
 pub mod visible;
