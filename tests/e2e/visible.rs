@@ -218,7 +218,7 @@ fn bad_images_and_boxes_are_refused_and_nothing_is_written() {
             ],
             "does not fit",
         ),
-        (vec!["--text", "x"], "--visible"),
+        (vec!["--text", "x"], "need a place"),
         (vec!["--visible", "1,3,4"], "PAGE,X1"),
         (vec!["--visible", "9,300,80,560,160"], "page 9"),
     ];
@@ -373,7 +373,7 @@ fn appendix_copy_and_incoming_stamps() {
     assert!(json(&o)["error"]["message"]
         .as_str()
         .unwrap()
-        .contains("--doc-number"));
+        .contains("document number"));
     assert!(!out.exists());
 }
 

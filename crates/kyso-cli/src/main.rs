@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
+use kyso_core::appearance::roles;
 use kyso_core::cert::Certificate;
 use kyso_core::crypto::{HashAlg, Scheme};
 use kyso_core::sign::{self, ltv, SignOptions};
@@ -238,36 +239,18 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
     let appearance = visible_spec(&a)?;
     let mut signer = open_signer(&a.signer)?;
     // Without --text, the visible signature says who signed and when.
-    // Without --text, a visible signature says who signed and when — except the approve
-    // and issue roles with an image, which show the handwritten signature or the seal alone.
-    let image_only = matches!(a.role, Some(RoleArg::Approve | RoleArg::Issue));
-    let appearance = appearance.map(|mut spec| {
-        // The leader's signature image from the profile, by the certificate's name.
-        if spec.image.is_none() && a.role == Some(RoleArg::Approve) {
-            let config = kyso_core::trust::config_dir();
-            if let Ok(p) = kyso_core::appearance::profile::Profile::load(&config) {
-                let cn = kyso_core::cert::identity(signer.certificate())
-                    .common_name
-                    .unwrap_or_default();
-                spec.image = p.signature_image(&config, &cn).ok().flatten();
-                if spec.lines.is_empty() {
-                    spec.lines = p.approve_text.clone();
-                }
-            }
-        }
-        if spec.lines.is_empty() && !(image_only && spec.image.is_some()) {
-            spec.lines = default_lines(signer.certificate());
-        }
-        spec
+    let appearance = appearance.map(|spec| {
+        roles::for_signer(
+            spec,
+            role_of(a.role),
+            signer.certificate(),
+            &kyso_core::trust::config_dir(),
+        )
     });
-    // The issuing signature records the number and date it gives the document.
-    let reason = match (a.role, &a.doc_number, &a.reason) {
-        (Some(RoleArg::Issue), Some(n), None) => Some(format!(
-            "Phát hành văn bản số {n}, ngày {}",
-            kyso_core::timefmt::vietnam_iso(kyso_core::timefmt::now())
-        )),
-        _ => a.reason.clone(),
-    };
+    let reason = a
+        .reason
+        .clone()
+        .or_else(|| roles::issue_reason(role_of(a.role), a.doc_number.as_deref()));
     let opts = SignOptions {
         field: a.field,
         hash,
@@ -332,143 +315,65 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
     Ok(serde_json::to_value(out).unwrap_or_default())
 }
 
-/// The visible-signature request from the flags (text lines are filled in once the signer's
-/// certificate is known).
+fn role_of(r: Option<RoleArg>) -> Option<roles::Role> {
+    r.map(|r| match r {
+        RoleArg::Approve => roles::Role::Approve,
+        RoleArg::Issue => roles::Role::Issue,
+        RoleArg::Appendix => roles::Role::Appendix,
+        RoleArg::Copy => roles::Role::Copy,
+        RoleArg::Incoming => roles::Role::Incoming,
+    })
+}
+
+/// The visible-signature request from the flags (completed once the signer is known).
 fn visible_spec(a: &SignArgs) -> Result<Option<kyso_core::appearance::visible::Spec>, Error> {
-    use kyso_core::appearance::visible::{image_size_pt, Place, Spec};
-    let need = |v: &Option<String>, flag: &str, role: &str| {
-        v.clone()
-            .ok_or_else(|| Error::Policy(format!("the {role} role needs {flag}")))
-    };
-    let config = kyso_core::trust::config_dir();
-    let profile =
-        kyso_core::appearance::profile::Profile::load(&config).map_err(|e| Error::Policy(e.to_string()))?;
+    use kyso_core::appearance::visible::Place;
     let image = match &a.image {
         Some(p) => {
             Some(std::fs::read(p).map_err(|e| Error::Policy(format!("the image {}: {e}", p.display())))?)
         }
-        // The issuing and copy roles take the organisation's seal from the profile.
-        None if matches!(a.role, Some(RoleArg::Issue | RoleArg::Copy)) => profile
-            .seal_image(&config)
-            .map_err(|e| Error::Policy(e.to_string()))?,
         None => None,
     };
-    let real_size = |img: &Option<Vec<u8>>, role: &str| -> Result<(f32, f32), Error> {
-        let img = img
-            .as_ref()
-            .ok_or_else(|| Error::Policy(format!("the {role} role needs the seal image (--image)")))?;
-        image_size_pt(img).map_err(|e| Error::Policy(e.to_string()))
-    };
-    let now = kyso_core::timefmt::vietnam_iso(kyso_core::timefmt::now());
-    // What the role draws and where (an explicit --visible still decides the place).
-    let (role_place, role_lines, font): (Option<Place>, Vec<String>, Option<f32>) = match a.role {
-        None | Some(RoleArg::Approve) => (None, Vec::new(), None),
-        Some(RoleArg::Issue) => {
-            let (w, h) = real_size(&image, "issue")?;
-            (Some(Place::OverLastSignature(w, h)), Vec::new(), None)
+    let bad = || Error::Policy("--visible takes PAGE,X1,Y1,X2,Y2 (numbers, points) or field".into());
+    let (page, place, use_field) = match a.visible.as_deref() {
+        None => (1, None, false),
+        Some("field") => {
+            if a.field.is_none() {
+                return Err(Error::Policy("--visible field needs --field NAME".into()));
+            }
+            (1, None, true)
         }
-        Some(RoleArg::Appendix) => {
-            let n = need(&a.doc_number, "--doc-number", "appendix")?;
-            (
-                Some(Place::TopRight(200.0, 34.0)),
-                vec![n, now.clone()],
-                Some(10.0),
-            )
-        }
-        Some(RoleArg::Copy) => {
-            let org = need(&a.org.clone().or(profile.organization.clone()), "--org", "copy")?;
-            let (w, h) = real_size(&image, "copy")?;
-            (
-                Some(Place::TopRight(w + 170.0, h.max(36.0))),
-                vec![org, now.clone()],
-                Some(10.0),
-            )
-        }
-        Some(RoleArg::Incoming) => {
-            let r = need(&a.receipt, "--receipt", "incoming")?;
-            (
-                Some(Place::TopLeft(220.0, 36.0)),
-                vec![r, format!("Thời gian nhận: {now}")],
-                Some(10.0),
-            )
-        }
-    };
-    let Some(v) = &a.visible else {
-        if let Some(place) = role_place {
-            let lines = if a.text.is_empty() {
-                role_lines
-            } else {
-                a.text.clone()
+        Some(v) => {
+            let n: Vec<f32> = v
+                .split(',')
+                .map(|x| x.trim().parse::<f32>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| bad())?;
+            let [p, x1, y1, x2, y2] = n.as_slice() else {
+                return Err(bad());
             };
-            return Ok(Some(Spec {
-                page: 1,
-                place: Some(place),
-                lines,
-                image,
-                max_font_size: font,
-            }));
+            if *p < 1.0 || (x2 - x1).abs() < 10.0 || (y2 - y1).abs() < 10.0 {
+                return Err(Error::Policy(
+                    "the visible signature needs a page ≥ 1 and a box of at least 10 × 10 points".into(),
+                ));
+            }
+            (*p as usize, Some(Place::Rect([*x1, *y1, *x2, *y2])), false)
         }
-        if a.role == Some(RoleArg::Approve) {
-            return Err(Error::Policy(
-                "the approve role needs the signature block: --visible PAGE,X1,Y1,X2,Y2 or --field NAME --visible field".into(),
-            ));
-        }
-        if image.is_some() || !a.text.is_empty() {
-            return Err(Error::Policy("--text and --image need --visible".into()));
-        }
-        return Ok(None);
     };
-    let (page, place) = if v == "field" {
-        if a.field.is_none() {
-            return Err(Error::Policy("--visible field needs --field NAME".into()));
-        }
-        (1, None)
-    } else {
-        let n: Vec<f32> = v
-            .split(',')
-            .map(|x| x.trim().parse::<f32>())
-            .collect::<Result<_, _>>()
-            .map_err(|_| {
-                Error::Policy("--visible takes PAGE,X1,Y1,X2,Y2 (numbers, points) or field".into())
-            })?;
-        let [p, x1, y1, x2, y2] = n.as_slice() else {
-            return Err(Error::Policy(
-                "--visible takes PAGE,X1,Y1,X2,Y2 (numbers, points) or field".into(),
-            ));
-        };
-        if *p < 1.0 || (x2 - x1).abs() < 10.0 || (y2 - y1).abs() < 10.0 {
-            return Err(Error::Policy(
-                "the visible signature needs a page ≥ 1 and a box of at least 10 × 10 points".into(),
-            ));
-        }
-        (*p as usize, Some(Place::Rect([*x1, *y1, *x2, *y2])))
-    };
-    let lines = if a.text.is_empty() {
-        role_lines
-    } else {
-        a.text.clone()
-    };
-    Ok(Some(Spec {
-        page,
-        place,
-        lines,
-        image,
-        max_font_size: font,
-    }))
-}
-
-/// The default text of a visible signature: who, for which organisation, when.
-fn default_lines(cert: &Certificate) -> Vec<String> {
-    let id = kyso_core::cert::identity(cert);
-    let mut lines = vec![format!("Người ký: {}", id.common_name.unwrap_or_default())];
-    if let Some(o) = id.organization {
-        lines.push(format!("Cơ quan: {o}"));
-    }
-    lines.push(format!(
-        "Thời gian ký: {}",
-        kyso_core::timefmt::vietnam(kyso_core::timefmt::now())
-    ));
-    lines
+    roles::spec(
+        &roles::Request {
+            role: role_of(a.role),
+            place,
+            use_field,
+            page,
+            text: a.text.clone(),
+            image,
+            doc_number: a.doc_number.clone(),
+            org: a.org.clone(),
+            receipt: a.receipt.clone(),
+        },
+        &kyso_core::trust::config_dir(),
+    )
 }
 
 /// The TSA URLs in the desktop app's settings (`settings.json` in the config folder).

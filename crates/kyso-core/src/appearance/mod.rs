@@ -3,4 +3,5 @@
 
 pub mod font;
 pub mod profile;
+pub mod roles;
 pub mod visible;

@@ -1,0 +1,181 @@
+//! Decree 30/2020 roles as visible-signature specs, shared by the CLI and the app: what each
+//! role draws and where, with the organisation profile filling in what the caller leaves out.
+
+use std::path::Path;
+
+use x509_cert::Certificate;
+
+use super::profile::Profile;
+use super::visible::{image_size_pt, Place, Spec};
+use crate::Error;
+
+/// The roles of Decree 30 (and VGCA's signing tool).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The leader's approval: the handwritten signature image in the signature block.
+    Approve,
+    /// The organisation's issuing signature: the seal over the leader's signature.
+    Issue,
+    /// An attachment in its own file: number and time, top right.
+    Appendix,
+    /// An electronic copy: seal, organisation and time, top right.
+    Copy,
+    /// Receipt of an incoming document: a stamp, top left.
+    Incoming,
+}
+
+/// What the user asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    /// The role, if any.
+    pub role: Option<Role>,
+    /// An explicit place (else the role's, or the existing field's with `use_field`).
+    pub place: Option<Place>,
+    /// Draw into the existing field being signed.
+    pub use_field: bool,
+    /// Page (1-based) for an explicit rectangle.
+    pub page: usize,
+    /// Text lines (else the role's or the signer's).
+    pub text: Vec<String>,
+    /// Image bytes (else the profile's seal or signature image).
+    pub image: Option<Vec<u8>>,
+    /// Number and symbol of the (main) document.
+    pub doc_number: Option<String>,
+    /// Copying organisation (else the profile's).
+    pub org: Option<String>,
+    /// Receipt text.
+    pub receipt: Option<String>,
+}
+
+fn policy(e: impl std::fmt::Display) -> Error {
+    Error::Policy(e.to_string())
+}
+
+/// The spec for `req` (no signer needed yet: refusals happen before any PIN), or `None`
+/// for an invisible signature.
+pub fn spec(req: &Request, config: &Path) -> Result<Option<Spec>, Error> {
+    let profile = Profile::load(config).map_err(policy)?;
+    let need = |v: &Option<String>, what: &str, role: &str| {
+        v.clone()
+            .ok_or_else(|| Error::Policy(format!("the {role} role needs {what}")))
+    };
+    let image = match (&req.image, req.role) {
+        (Some(i), _) => Some(i.clone()),
+        (None, Some(Role::Issue | Role::Copy)) => profile.seal_image(config).map_err(policy)?,
+        _ => None,
+    };
+    let real_size = |role: &str| -> Result<(f32, f32), Error> {
+        let img = image
+            .as_ref()
+            .ok_or_else(|| Error::Policy(format!("the {role} role needs the seal image")))?;
+        image_size_pt(img).map_err(policy)
+    };
+    let now = crate::timefmt::vietnam_iso(crate::timefmt::now());
+    let (role_place, role_lines, font) = match req.role {
+        None | Some(Role::Approve) => (None, Vec::new(), None),
+        Some(Role::Issue) => {
+            let (w, h) = real_size("issue")?;
+            (Some(Place::OverLastSignature(w, h)), Vec::new(), None)
+        }
+        Some(Role::Appendix) => {
+            let n = need(&req.doc_number, "the document number", "appendix")?;
+            (
+                Some(Place::TopRight(200.0, 34.0)),
+                vec![n, now.clone()],
+                Some(10.0),
+            )
+        }
+        Some(Role::Copy) => {
+            let org = need(
+                &req.org.clone().or(profile.organization.clone()),
+                "the organisation's name",
+                "copy",
+            )?;
+            let (w, h) = real_size("copy")?;
+            (
+                Some(Place::TopRight(w + 170.0, h.max(36.0))),
+                vec![org, now.clone()],
+                Some(10.0),
+            )
+        }
+        Some(Role::Incoming) => {
+            let r = need(&req.receipt, "the receipt text", "incoming")?;
+            (
+                Some(Place::TopLeft(220.0, 36.0)),
+                vec![r, format!("Thời gian nhận: {now}")],
+                Some(10.0),
+            )
+        }
+    };
+    let lines = if req.text.is_empty() {
+        role_lines
+    } else {
+        req.text.clone()
+    };
+    let place =
+        match (&req.place, req.use_field) {
+            (Some(p), _) => Some(p.clone()),
+            (None, true) => None,
+            (None, false) => match role_place {
+                Some(p) => Some(p),
+                None if req.role == Some(Role::Approve) => return Err(Error::Policy(
+                    "the approve role needs the signature block: a rectangle or an existing signature field"
+                        .into(),
+                )),
+                None if image.is_some() || !req.text.is_empty() => {
+                    return Err(Error::Policy(
+                        "text and images need a place for the visible signature".into(),
+                    ))
+                }
+                None => return Ok(None),
+            },
+        };
+    Ok(Some(Spec {
+        page: req.page.max(1),
+        place,
+        lines,
+        image,
+        max_font_size: font,
+    }))
+}
+
+/// Completes `spec` once the signer is known: the leader's signature image and text from
+/// the profile (approve), or the default text — who signed, for which organisation, when —
+/// unless the role shows an image alone.
+pub fn for_signer(mut spec: Spec, role: Option<Role>, cert: &Certificate, config: &Path) -> Spec {
+    let id = crate::cert::identity(cert);
+    if spec.image.is_none() && role == Some(Role::Approve) {
+        if let Ok(p) = Profile::load(config) {
+            let cn = id.common_name.clone().unwrap_or_default();
+            spec.image = p.signature_image(config, &cn).ok().flatten();
+            if spec.lines.is_empty() {
+                spec.lines = p.approve_text.clone();
+            }
+        }
+    }
+    let image_only = matches!(role, Some(Role::Approve | Role::Issue)) && spec.image.is_some();
+    if spec.lines.is_empty() && !image_only {
+        spec.lines
+            .push(format!("Người ký: {}", id.common_name.unwrap_or_default()));
+        if let Some(o) = id.organization {
+            spec.lines.push(format!("Cơ quan: {o}"));
+        }
+        spec.lines.push(format!(
+            "Thời gian ký: {}",
+            crate::timefmt::vietnam(crate::timefmt::now())
+        ));
+    }
+    spec
+}
+
+/// The reason an issuing signature records: the number and date it gives the document.
+pub fn issue_reason(role: Option<Role>, doc_number: Option<&str>) -> Option<String> {
+    match (role, doc_number) {
+        (Some(Role::Issue), Some(n)) => Some(format!(
+            "Phát hành văn bản số {n}, ngày {}",
+            crate::timefmt::vietnam_iso(crate::timefmt::now())
+        )),
+        _ => None,
+    }
+}
