@@ -16,6 +16,9 @@ fn main() {
         "export_report",
         "get_journal",
         "complete_pending",
+        "get_profile",
+        "save_profile",
+        "pick_profile_image",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

@@ -60,6 +60,9 @@ fn main() {
             commands::verify::verify_documents,
             commands::journal::get_journal,
             commands::journal::complete_pending,
+            commands::profile::get_profile,
+            commands::profile::save_profile,
+            commands::profile::pick_profile_image,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -16,7 +16,7 @@ const MAX_PREVIEW: u64 = 64 << 20;
 /// Test switch (feature `e2e` only): the "dialog" answers with the paths listed in the file
 /// named by `KYSO_E2E_PICK_FILE`. Release builds have no such code.
 #[cfg(feature = "e2e")]
-fn scripted_answer() -> Option<Vec<PathBuf>> {
+pub(crate) fn scripted_answer() -> Option<Vec<PathBuf>> {
     let file = std::env::var_os("KYSO_E2E_PICK_FILE")?;
     let text = std::fs::read_to_string(file).ok()?;
     Some(
@@ -28,11 +28,11 @@ fn scripted_answer() -> Option<Vec<PathBuf>> {
 }
 
 #[cfg(not(feature = "e2e"))]
-fn scripted_answer() -> Option<Vec<PathBuf>> {
+pub(crate) fn scripted_answer() -> Option<Vec<PathBuf>> {
     None
 }
 
-fn to_paths(files: Option<Vec<tauri_plugin_dialog::FilePath>>) -> Vec<PathBuf> {
+pub(crate) fn to_paths(files: Option<Vec<tauri_plugin_dialog::FilePath>>) -> Vec<PathBuf> {
     files
         .unwrap_or_default()
         .into_iter()

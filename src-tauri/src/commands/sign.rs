@@ -46,6 +46,29 @@ pub struct SignRequest {
     /// PAdES level (`B-B`, `B-T`, `B-LT`, `B-LTA`); default: B-LT when a TSA is set and the
     /// app is online, else B-B.
     pub level: Option<String>,
+    /// A visible signature (PDFs), with its Decree 30 role.
+    pub appearance: Option<AppearanceRequest>,
+}
+
+/// What the UI asks to draw: a role, and/or a box the user placed on the preview.
+#[derive(Debug, Deserialize, Default)]
+pub struct AppearanceRequest {
+    /// `approve`, `issue`, `appendix`, `copy`, `incoming`.
+    pub role: Option<kyso_core::appearance::roles::Role>,
+    /// Page (1-based) of `rect`.
+    #[serde(default)]
+    pub page: usize,
+    /// `[x1, y1, x2, y2]` in points on the displayed page, origin bottom-left.
+    pub rect: Option<[f32; 4]>,
+    /// Text lines (else the role's or the signer's).
+    #[serde(default)]
+    pub text: Vec<String>,
+    /// Number and symbol of the (main) document.
+    pub doc_number: Option<String>,
+    /// Copying organisation.
+    pub org: Option<String>,
+    /// Receipt text.
+    pub receipt: Option<String>,
 }
 
 /// One file's outcome.
@@ -170,9 +193,42 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
     } else {
         Default::default()
     };
+    // The visible signature is worked out before anything is signed, so a missing seal or
+    // number stops the batch at once.
+    let appearance = match &request.appearance {
+        Some(a) => kyso_core::appearance::roles::spec(
+            &kyso_core::appearance::roles::Request {
+                role: a.role,
+                place: a.rect.map(kyso_core::appearance::visible::Place::Rect),
+                use_field: false,
+                page: a.page.max(1),
+                text: a.text.clone(),
+                image: None,
+                doc_number: a.doc_number.clone(),
+                org: a.org.clone(),
+                receipt: a.receipt.clone(),
+            },
+            &state.config_dir,
+        )?
+        .map(|spec| {
+            kyso_core::appearance::roles::for_signer(spec, a.role, signer.certificate(), &state.config_dir)
+        }),
+        None => None,
+    };
+    let reason = request
+        .reason
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| {
+            request
+                .appearance
+                .as_ref()
+                .and_then(|a| kyso_core::appearance::roles::issue_reason(a.role, a.doc_number.as_deref()))
+        });
     let opts = SignOptions {
+        appearance,
         tsa_urls: if wanted == "B-B" { Vec::new() } else { tsa_urls },
-        reason: request.reason.clone().filter(|s| !s.trim().is_empty()),
+        reason,
         location: request.location.clone().filter(|s| !s.trim().is_empty()),
         ..SignOptions::default()
     };
