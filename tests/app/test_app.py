@@ -193,8 +193,10 @@ def wait(d, css, timeout=30):
 def click(d, css, timeout=30):
     """Clicks the element; the UI redraws when tokens are polled, so re-find on staleness."""
     for _ in range(10):
-        el = WebDriverWait(d, timeout).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
         try:
+            # The wait itself can meet a node replaced by a redraw (is_enabled on a stale
+            # element), not only the click.
+            el = WebDriverWait(d, timeout).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
             el.click()
             return el
         except StaleElementReferenceException:
