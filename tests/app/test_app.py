@@ -14,10 +14,13 @@ import subprocess
 import tempfile
 import threading
 import time
+import zlib
+import struct
 
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as EC
@@ -413,3 +416,138 @@ def test_a_signature_made_without_network_is_completed_when_the_network_returns(
     assert "Cong van 03.pdf → Cong van 03-signed.pdf" in signing.text and "Nguyễn Văn An" in signing.text, signing.text
     assert "Nhật ký ký số" in app.find_element(By.ID, "nav-journal").text
     shot(app, "journal")
+
+
+def ellipse_png(path, w, h, rgb):
+    """A w×h RGBA PNG: a filled ellipse of colour `rgb` on a transparent background."""
+    col = bytes(rgb) + b"\xff"
+    raw = b"".join(b"\x00" + b"".join(col if (x - w / 2 + .5) ** 2 / (w / 2) ** 2 + (y - h / 2 + .5) ** 2 / (h / 2) ** 2 < 1 else bytes(4)
+                                      for x in range(w)) for y in range(h))
+    chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+def page_pixels(pdf, test):
+    """Pixels of page 1 at 72 dpi matching `test(r, g, b)`, as points (origin bottom-left)."""
+    data = subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", pdf], capture_output=True, check=True).stdout
+    fields, i = [], 0
+    while len(fields) < 4:
+        while data[i:i + 1].isspace():
+            i += 1
+        j = i
+        while not data[j:j + 1].isspace():
+            j += 1
+        fields.append(data[i:j])
+        i = j
+    w, h = int(fields[1]), int(fields[2])
+    px = data[i + 1:]
+    return [(x + .5, h - y - .5) for y in range(h) for x in range(w) if test(*px[(y * w + x) * 3:(y * w + x) * 3 + 3])]
+
+
+def bounds(points):
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return [min(xs), min(ys), max(xs), max(ys)]
+
+
+def sign_with_pin(app):
+    click(app, "#sign-btn")
+    visible(app, "#pin-input").send_keys(PIN)
+    click(app, "#pin-ok")
+
+
+def test_leader_approves_in_the_placed_box_then_the_clerk_issues_with_the_seal(env, app):
+    seal = ellipse_png(os.path.join(WORK, "con-dau.png"), 60, 30, (220, 20, 20))  # 45 × 22.5 pt at 96 dpi
+    signature = ellipse_png(os.path.join(WORK, "chu-ky.png"), 100, 40, (20, 40, 200))  # the box's 2.5:1
+    # (a) The organisation profile: name, seal, the leader's signature image.
+    wait(app, "#sign-screen")
+    click(app, "#nav-settings")
+    org = wait(app, "#profile-org")
+    org.clear()
+    org.send_keys("UBND tỉnh Bắc Giang")
+    assert "Chưa có con dấu" in text_of(app, "#profile-images")
+    pick(env, seal)
+    click(app, "#profile-pick-seal")
+    img = wait(app, '#profile-seal img[alt="Con dấu"]')
+    assert img.get_attribute("src").startswith("data:image/png;base64,")
+    click(app, "#profile-person").send_keys("Nguyễn Văn An")
+    pick(env, signature)
+    click(app, "#profile-pick-signature")
+    wait(app, '.profile-signature[data-person="Nguyễn Văn An"] img[alt="Chữ ký của Nguyễn Văn An"]')
+    click(app, "#profile-save")
+    WebDriverWait(app, 10).until(lambda d: "Đã lưu hồ sơ đơn vị" in d.find_element(By.ID, "profile-status").text)
+    assert wait(app, "#profile-org").get_attribute("value") == "UBND tỉnh Bắc Giang"
+    app.execute_script("document.getElementById('profile-section').scrollIntoView()")
+    shot(app, "profile")
+    # (b) The leader approves: the box dragged on the preview of page 1.
+    doc = os.path.join(WORK, "To trinh 05.pdf")
+    shutil.copy(os.path.join(env["pdfs"], "vietnamese.pdf"), doc)
+    pick(env, doc)
+    click(app, "#nav-sign")
+    click(app, "#pick-files")
+    wait(app, "#file-list li")
+    click(app, '#cert-list .cert[data-id="01"]')
+    wait(app, '#cert-list .cert.selected[data-id="01"]')
+    assert text_of(app, "#role-approve") == "Lãnh đạo ký duyệt"
+    click(app, "#role-approve")
+    assert wait(app, "#role-approve").get_attribute("aria-checked") == "true"
+    assert not app.find_elements(By.CSS_SELECTOR, "#doc-number, #org, #receipt")
+    box = wait(app, "#preview #sig-box")
+    start = [float(v) for v in box.get_attribute("data-rect").split(",")]
+    assert start[0] > 595.28 / 2 and start[1] < 841.89 / 4, start  # lower right
+    app.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    ActionChains(app).click_and_hold(box).pause(0.1).move_by_offset(-30, -20).pause(0.1).move_by_offset(-30, -20).release().perform()
+    rect = [float(v) for v in wait(app, "#sig-box").get_attribute("data-rect").split(",")]
+    assert rect[0] < start[0] - 20 and rect[1] > start[1] + 15, (start, rect)  # moved left and up
+    assert abs((rect[2] - rect[0]) - (start[2] - start[0])) < 0.5 and abs((rect[3] - rect[1]) - (start[3] - start[1])) < 0.5
+    # WebKitWebDriver's screenshot misses accelerated canvases: show the page as an image.
+    app.execute_script("""const c = document.querySelector('#preview canvas'); const i = new Image();
+        i.src = c.toDataURL(); i.width = c.clientWidth; i.style.display = 'block'; c.replaceWith(i);""")
+    WebDriverWait(app, 10).until(lambda d: d.execute_script("const i = document.querySelector('#preview img'); return i && i.complete"))
+    shot(app, "sign-roles")
+    sign_with_pin(app)
+    wait(app, '#results .result[data-status="signed"]', timeout=60)
+    approved = os.path.join(WORK, "To trinh 05-signed.pdf")
+    assert os.path.exists(approved)
+    blue = lambda r, g, b: b > 150 and r < 90 and g < 110
+    red = lambda r, g, b: r > 180 and g < 90 and b < 90
+    blue_box = bounds(page_pixels(approved, blue))
+    # The signature image fills the placed box (same proportions).
+    assert all(abs(a - b) < 3 for a, b in zip(blue_box, rect)), (blue_box, rect)
+    # (c) The clerk issues it: the seal over the leader's signature, with the number.
+    click(app, "#file-list li button.link")
+    WebDriverWait(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#file-list li"))
+    pick(env, approved)
+    click(app, "#pick-files")
+    wait(app, "#file-list li")
+    click(app, '#cert-list .cert[data-id="02"]')
+    wait(app, '#cert-list .cert.selected[data-id="02"]')
+    click(app, "#role-issue")
+    assert not app.find_elements(By.ID, "sig-box")
+    click(app, "#doc-number").send_keys("15/QĐ-UBND")
+    shot(app, "sign-role-issue")
+    sign_with_pin(app)
+    issued = os.path.join(WORK, "To trinh 05-signed-signed.pdf")
+    WebDriverWait(app, 60).until(lambda d: os.path.exists(issued) and d.find_elements(
+        By.CSS_SELECTOR, '#results .result[data-status="signed"]'))
+    assert "To trinh 05-signed-signed.pdf" in text_of(app, '#results .result[data-status="signed"]')
+    code, report = kyso_verify_json(env, issued)
+    assert code == 0, report
+    sigs = report["files"][0]["signatures"]
+    assert len(sigs) == 2 and all(s["indication"] == "TOTAL_PASSED" for s in sigs), sigs
+    assert "15/QĐ-UBND" in json.dumps(report, ensure_ascii=False), "the issuing signature records the number"
+    assert pdfsig_valid(env, issued)
+    reds = page_pixels(issued, red)
+    blue_box = bounds(page_pixels(issued, blue))
+    assert len(reds) > 200, len(reds)
+    red_box = bounds(reds)
+    third = blue_box[0] + (blue_box[2] - blue_box[0]) / 3
+    assert blue_box[0] < red_box[2] <= third + 3, (red_box, blue_box)
+    assert abs((red_box[2] - red_box[0]) - 45) < 3, red_box  # the seal at real size
+    subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", "-singlefile", issued,
+                    os.path.join(WORK, "screens", "issued-page1")], check=True)
+    text = subprocess.run(["pdftotext", issued, "-"], capture_output=True, text=True)
+    assert text.returncode == 0 and "Quyet dinh so 01/QD-UBND - trang 1" in text.stdout, text
+    assert "\ufffd" not in text.stdout and "Error" not in text.stderr, text

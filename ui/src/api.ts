@@ -58,6 +58,17 @@ export interface FileReport {
   revisions: number; signatures: SignatureReport[]; error: { code: string; message: Msg } | null;
 }
 
+/** A Decree 30 role for the visible signature. */
+export type Role = "approve" | "issue" | "appendix" | "copy" | "incoming";
+export const ROLES: Role[] = ["approve", "issue", "appendix", "copy", "incoming"];
+/** The visible signature asked for: `rect` in points on the page as displayed, origin bottom-left. */
+export interface Appearance {
+  role?: Role; page?: number; rect?: [number, number, number, number]; text?: string[];
+  doc_number?: string; org?: string; receipt?: string;
+}
+/** The organisation profile: images as data URLs; `signatures` as [person, data URL]. */
+export interface Profile { organization: string | null; seal: string | null; signatures: [string, string][]; approve_text: string[] }
+
 export const api = {
   getSettings: () => invoke<Settings>("get_settings"),
   saveSettings: (settings: Settings) => invoke<Settings>("save_settings", { settings }),
@@ -65,7 +76,7 @@ export const api = {
   pickFiles: (purpose: "sign" | "check") => invoke<string[]>("pick_files", { purpose }),
   pickFolder: () => invoke<string[]>("pick_folder"),
   pickP12: () => invoke<string | null>("pick_p12"),
-  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; reason: string | null; location: string | null; level?: Level }) =>
+  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; reason: string | null; location: string | null; level?: Level; appearance?: Appearance }) =>
     invoke<FileResult[]>("sign_documents", { request }),
   cancelSigning: () => invoke<void>("cancel_signing"),
   verifyDocuments: (files: string[]) => invoke<FileReport[]>("verify_documents", { files }),
@@ -73,6 +84,9 @@ export const api = {
   readPreview: (path: string) => invoke<ArrayBuffer>("read_preview", { path }),
   getJournal: () => invoke<Journal>("get_journal"),
   completePending: () => invoke<QueueReport>("complete_pending"),
+  getProfile: () => invoke<Profile>("get_profile"),
+  saveProfile: (organization: string | null, approveText: string[]) => invoke<Profile>("save_profile", { organization, approveText }),
+  pickProfileImage: (kind: "seal" | "signature", person?: string) => invoke<Profile>("pick_profile_image", { kind, person: person ?? null }),
   exportReport: (files: string[], language: string) => invoke<string | null>("export_report", { files, language }),
 };
 

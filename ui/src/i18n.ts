@@ -119,6 +119,44 @@ const S = {
   result_ok: ["Thành công", "Done"],
   result_pending: ["Chờ mạng", "Waiting for the network"],
   result_failed: ["Không thành công", "Failed"],
+  role_title: ["Chữ ký trên văn bản", "Signature on the page"],
+  role_none: ["Không hiển thị", "Invisible"],
+  role_visible: ["Chữ ký hiển thị", "Visible"],
+  role_approve: ["Lãnh đạo ký duyệt", "Approve"],
+  role_issue: ["Văn thư phát hành", "Issue"],
+  role_appendix: ["Ký phụ lục", "Appendix"],
+  role_copy: ["Ký bản sao", "Copy"],
+  role_incoming: ["Văn bản đến", "Incoming"],
+  hint_none: ["Chữ ký số không hiện trên trang (vẫn kiểm tra được).", "The digital signature does not show on the page (it can still be checked)."],
+  hint_visible: ["Tên người ký, cơ quan và thời gian ký, trong khung đặt trên trang 1.", "Signer, organisation and signing time, in the box placed on page 1."],
+  hint_approve: ["Ảnh chữ ký của người ký (theo tên trên chứng thư, trong Hồ sơ đơn vị ở Cài đặt) đặt vào khung trên trang 1. Kéo khung đến chỗ ký.", "The signer's signature image (by the name in the certificate, from the organisation profile in Settings) in the box on page 1. Drag the box to the signature block."],
+  hint_issue: ["Con dấu của đơn vị (Hồ sơ đơn vị) đóng trùm lên 1/3 bên trái chữ ký của lãnh đạo. Lãnh đạo phải ký trước.", "The organisation's seal (from the profile) over the left third of the leader's signature. The leader signs first."],
+  hint_appendix: ["Số, ký hiệu của văn bản chính và thời gian ký, góc trên bên phải trang 1.", "Number of the main document and the signing time, top right of page 1."],
+  hint_copy: ["Con dấu, tên cơ quan sao và thời gian ký, góc trên bên phải trang 1.", "Seal, copying organisation and signing time, top right of page 1."],
+  hint_incoming: ["Dấu “đến” ở góc trên bên trái trang 1.", "The “received” stamp, top left of page 1."],
+  doc_number: ["Số, ký hiệu văn bản (ví dụ 15/QĐ-UBND)", "Document number and symbol (e.g. 15/QĐ-UBND)"],
+  copy_org: ["Tên cơ quan sao (để trống: lấy từ Hồ sơ đơn vị)", "Copying organisation (empty: from the profile)"],
+  receipt: ["Nội dung dấu đến (ví dụ: Số đến 125, ngày 24/11/2026)", "Receipt text (e.g. Received no. 125, 24/11/2026)"],
+  field_needed: ["Cần nhập: {f}", "Needed: {f}"],
+  box_hint: ["Kéo khung xanh để đặt chữ ký; kéo góc dưới bên phải để đổi cỡ.", "Drag the blue box to place the signature; drag its lower right corner to resize it."],
+  box_label: ["Vị trí chữ ký", "Signature position"],
+  box_no_preview: ["Chọn một tệp PDF để đặt vị trí chữ ký trên trang 1.", "Choose a PDF to place the signature on page 1."],
+  profile_title: ["Hồ sơ đơn vị: con dấu và chữ ký", "Organisation profile: seal and signatures"],
+  profile_hint: ["Dùng cho chữ ký hiển thị. Ảnh được chép vào máy này và chỉ dùng khi ký.", "Used for visible signatures. Images are copied to this computer and only used when signing."],
+  profile_org: ["Tên cơ quan", "Organisation name"],
+  profile_approve_text: ["Dòng chữ dưới chữ ký duyệt (mỗi dòng một dòng)", "Text under approval signatures (one line per line)"],
+  profile_seal: ["Con dấu", "Seal"],
+  profile_no_seal: ["Chưa có con dấu.", "No seal yet."],
+  profile_pick_seal: ["Chọn ảnh con dấu (PNG nền trong suốt)…", "Choose the seal image (transparent PNG)…"],
+  profile_signatures: ["Ảnh chữ ký", "Signature images"],
+  profile_no_signatures: ["Chưa có ảnh chữ ký.", "No signature image yet."],
+  profile_person: ["Họ tên người ký (đúng như trên chứng thư số)", "Signer's name (exactly as in the certificate)"],
+  profile_pick_signature: ["Chọn ảnh chữ ký…", "Choose the signature image…"],
+  profile_person_needed: ["Hãy nhập họ tên người ký trước khi chọn ảnh.", "Enter the signer's name before choosing the image."],
+  profile_signature_of: ["Chữ ký của {n}", "Signature of {n}"],
+  profile_save: ["Lưu hồ sơ", "Save profile"],
+  profile_saved: ["Đã lưu hồ sơ đơn vị.", "Profile saved."],
+  profile_image_saved: ["Đã lưu ảnh.", "Image saved."],
 } as const;
 
 export type Key = keyof typeof S;
@@ -156,14 +194,35 @@ const E: Record<string, [string, string]> = {
   SETTINGS_INVALID: ["Cài đặt không hợp lệ", "Invalid settings"],
   TRUST_UNREADABLE: ["Không đọc được tệp chứng thư gốc trong Cài đặt.", "A trusted root file in Settings cannot be read."],
   JOURNAL: ["Không mở được nhật ký ký số (kiểm tra quyền ghi thư mục dữ liệu)", "The signing journal cannot be opened (check the data folder's permissions)"],
+  PROFILE: ["Hồ sơ đơn vị", "Organisation profile"],
   INTERNAL: ["Lỗi không mong đợi.", "Unexpected error."],
 };
 
+// Refusals of a visible signature (code POLICY, English detail from the core).
+const APPEARANCE: [RegExp, string, string][] = [
+  [/needs the seal image/, "Chưa có ảnh con dấu: hãy chọn con dấu trong Cài đặt › Hồ sơ đơn vị.", "No seal image: choose the seal in Settings › Organisation profile."],
+  [/no visible signature to place the seal over/, "Văn bản chưa có chữ ký hiển thị của lãnh đạo để đóng dấu lên: lãnh đạo ký duyệt trước.", "The document has no visible signature of the leader to place the seal over: the leader signs first."],
+  [/needs the document number/, "Cần nhập số, ký hiệu văn bản.", "Enter the document number."],
+  [/needs the organisation's name/, "Cần tên cơ quan sao (nhập vào ô hoặc lưu trong Hồ sơ đơn vị).", "The copying organisation's name is needed (type it, or save it in the profile)."],
+  [/needs the receipt text/, "Cần nhập nội dung dấu đến.", "Enter the receipt text."],
+  [/needs the signature block/, "Cần đặt khung chữ ký trên trang xem trước.", "Place the signature box on the preview."],
+];
+
+/** The visible-signature refusal in `detail`, in the current language, or null. */
+export function appearanceError(detail: string): string | null {
+  for (const [re, vi, en] of APPEARANCE) if (re.test(detail)) return lang === "vi" ? vi : en;
+  return null;
+}
+
 export function errorText(e: CommandError): string {
+  if (e.code === "POLICY") {
+    const a = appearanceError(e.detail ?? "");
+    if (a) return a;
+  }
   const pair = E[e.code] ?? E.INTERNAL;
   let s = pair[lang === "vi" ? 0 : 1];
   if (e.code === "PIN_INCORRECT" && e.pin) s += " " + pinWarning(e.pin);
-  if (e.code === "SETTINGS_INVALID" || e.code === "JOURNAL" || !E[e.code]) s += `: ${e.detail}`;
+  if (e.code === "SETTINGS_INVALID" || e.code === "JOURNAL" || e.code === "PROFILE" || !E[e.code]) s += `: ${e.detail}`;
   return s.trim();
 }
 

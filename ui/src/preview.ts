@@ -13,19 +13,24 @@ export const openPdf = (data: Uint8Array) => pdfjs.getDocument({ data, isEvalSup
 // to an HTML layer we do not build, which would hide a changed field value.
 export const ANNOTATIONS_ON_CANVAS = pdfjs.AnnotationMode.ENABLE;
 
-export async function renderPreview(box: HTMLElement, path: string) {
+/** Renders page 1 of `path` into `box`; returns the canvas and its pdf.js viewport (scale,
+ * size in canvas pixels; the displayed page, /Rotate applied), or null when there is none. */
+export async function renderPreview(box: HTMLElement, path: string): Promise<{ canvas: HTMLCanvasElement; scale: number; width: number; height: number } | null> {
   try {
     const bytes = await api.readPreview(path);
     const doc = await openPdf(new Uint8Array(bytes));
     const page = await doc.getPage(1);
     const base = page.getViewport({ scale: 1 });
-    const viewport = page.getViewport({ scale: Math.min(1.5, 520 / base.width) });
+    const scale = Math.min(1.5, 520 / base.width);
+    const viewport = page.getViewport({ scale });
     const canvas = h("canvas", { width: Math.floor(viewport.width), height: Math.floor(viewport.height), "aria-label": "preview" }) as HTMLCanvasElement;
     clear(box);
     box.append(canvas);
     await page.render({ canvas, canvasContext: canvas.getContext("2d")!, viewport }).promise;
+    return { canvas, scale, width: viewport.width, height: viewport.height };
   } catch {
     clear(box);
     box.append(h("p", { class: "muted" }, t("preview_none")));
+    return null;
   }
 }

@@ -1,7 +1,8 @@
-// Settings: driver paths, TSA URLs, trust anchors, language.
+// Settings: driver paths, TSA URLs, trust anchors, language; the organisation profile.
 import { api, asError, type Settings } from "./api";
 import { clear, h } from "./dom";
 import { errorText, t, type Lang } from "./i18n";
+import { renderProfile } from "./profile";
 
 const lines = (s: string) => s.split("\n").map((x) => x.trim()).filter(Boolean);
 
@@ -44,5 +45,7 @@ export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) =>
         status.textContent = errorText(asError(e));
       }
     } }, t("save"))),
-    status));
+    status,
+    h("section", { id: "profile-section", class: "profile" })));
+  await renderProfile(main.querySelector<HTMLElement>("#profile-section")!);
 }

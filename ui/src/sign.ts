@@ -6,6 +6,7 @@ import { errorText, pinWarning, t } from "./i18n";
 import { afterSigning, completedLevel, onPendingChange } from "./pending";
 import { askSecret } from "./pin";
 import { renderPreview } from "./preview";
+import { appearanceRequest, defaultRect, fieldLabel, fieldsFor, needsBox, placeBox, requiredField, ROLE_CHOICES, type Rect, type RoleChoice, type RoleField, type RoleFields } from "./appearance";
 
 interface SignState {
   files: string[];
@@ -25,6 +26,11 @@ interface SignState {
   defaultLevel: Level;
   /** A TSA is set and the app is online (else a timestamp can only be queued). */
   online: boolean;
+  /** The visible signature: none, default text in a box, or a Decree 30 role. */
+  role: RoleChoice;
+  fields: RoleFields;
+  /** The box placed on the preview (points on page 1 as displayed); null until shown. */
+  rect: Rect | null;
 }
 
 /** B-LT when the settings name a TSA and the app is online; else B-B (no network). */
@@ -32,7 +38,7 @@ export function defaultLevel(s: Pick<Settings, "tsa_urls" | "offline"> | null | 
   return s && Array.isArray(s.tsa_urls) && s.tsa_urls.some((u) => u.trim()) && !s.offline ? "B-LT" : "B-B";
 }
 
-const st: SignState = { files: [], certs: [], certError: null, selected: null, p12: null, results: [], progress: "", busy: false, error: null, reason: "", location: "", level: null, defaultLevel: "B-B", online: false };
+const st: SignState = { files: [], certs: [], certError: null, selected: null, p12: null, results: [], progress: "", busy: false, error: null, reason: "", location: "", level: null, defaultLevel: "B-B", online: false, role: "none", fields: {}, rect: null };
 let root: HTMLElement | null = null;
 let poll: number | undefined;
 // A queued signature completed in the background: update its result row.
@@ -132,8 +138,30 @@ function draw() {
   const level = h("select", { id: "level", "aria-label": t("level"), onchange: (e: Event) => { st.level = (e.target as HTMLSelectElement).value as Level; draw(); } },
     ...LEVELS.map((l) => h("option", { value: l }, t(`level_${l}`)))) as HTMLSelectElement;
   level.value = chosen;
-  const canSign = st.files.length > 0 && !!st.selected && !st.busy;
+  const firstPdf = st.files.find((f) => f.toLowerCase().endsWith(".pdf"));
   const preview = h("div", { id: "preview", class: "preview" });
+  const roleNote = h("p", { id: "role-needed", class: "warn" });
+  const signBtn = h("button", { id: "sign-btn", class: "primary", onclick: () => void doSign(st.reason, st.location) }, t("sign_btn")) as HTMLButtonElement;
+  // Required role fields are checked as the user types, without redrawing.
+  const update = () => {
+    const missing = missingField();
+    roleNote.textContent = missing ? t("field_needed", { f: fieldLabel(missing) }) : "";
+    roleNote.hidden = !missing;
+    signBtn.disabled = !(st.files.length > 0 && !!st.selected && !st.busy && !missing && !(needsBox(st.role) && firstPdf && !st.rect));
+  };
+  const fieldInput = (f: RoleField) => {
+    const id = f === "doc_number" ? "doc-number" : f;
+    const el = h("input", { id, type: "text", placeholder: fieldLabel(f), "aria-label": fieldLabel(f),
+      oninput: (e: Event) => { st.fields[f] = (e.target as HTMLInputElement).value; update(); } }) as HTMLInputElement;
+    el.value = st.fields[f] ?? "";
+    return el;
+  };
+  const roles = h("div", { id: "roles", class: "roles", role: "radiogroup", "aria-label": t("role_title") },
+    ...ROLE_CHOICES.map((r) => h("button", {
+      id: `role-${r}`, type: "button", class: `role${st.role === r ? " selected" : ""}`, "data-role": r, role: "radio",
+      "aria-checked": st.role === r ? "true" : "false", onclick: () => { st.role = r; draw(); },
+    }, t(`role_${r}`))));
+  const fields = fieldsFor(st.role);
   root.append(
     h("section", { id: "sign-screen", class: "screen" },
       h("div", { class: "col" },
@@ -147,9 +175,15 @@ function draw() {
         h("button", { id: "use-p12", class: "link", onclick: async () => { const p = await api.pickP12(); if (p) { st.p12 = p; st.selected = "p12:" + p; draw(); } } }, t("use_p12")),
         h("div", { class: "row" }, reason, location),
         h("label", { for: "level" }, t("level")), level,
+        h("h2", {}, t("role_title")),
+        roles,
+        h("p", { id: "role-hint", class: "muted" }, t(`hint_${st.role}`)),
+        fields.length ? h("div", { id: "role-fields", class: "row" }, ...fields.map(fieldInput)) : null,
+        needsBox(st.role) ? h("p", { id: "box-hint", class: "muted" }, firstPdf ? t("box_hint") : t("box_no_preview")) : null,
+        roleNote,
         chosen !== "B-B" && !st.online ? h("p", { id: "level-note", class: "warn" }, t("level_no_network")) : null,
         h("div", { class: "row" },
-          h("button", { id: "sign-btn", class: "primary", disabled: !canSign, onclick: () => void doSign(st.reason, st.location) }, t("sign_btn")),
+          signBtn,
           st.busy ? h("button", { id: "cancel-btn", onclick: () => void api.cancelSigning() }, t("cancel")) : null),
         st.progress ? h("div", { id: "progress", role: "status" }, st.progress, h("progress", {})) : null,
         st.error ? h("p", { id: "sign-error", class: "bad", role: "alert" }, st.error) : null,
@@ -158,8 +192,27 @@ function draw() {
       h("div", { class: "col preview-col" }, preview),
     ),
   );
-  const first = st.files.find((f) => f.toLowerCase().endsWith(".pdf"));
-  if (first) void renderPreview(preview, first);
+  update();
+  if (firstPdf) void showPreview(preview, firstPdf, update);
+}
+
+/** The role's required input, when it is still empty. */
+function missingField(): RoleField | null {
+  const f = requiredField(st.role);
+  return f && !st.fields[f]?.trim() ? f : null;
+}
+
+/** Page 1, with the signature box over it for the roles drawn in a box. */
+async function showPreview(preview: HTMLElement, file: string, update: () => void) {
+  const info = await renderPreview(preview, file);
+  if (!info || !needsBox(st.role) || !preview.contains(info.canvas) || preview.querySelector("#sig-box")) return;
+  const pageW = info.width / info.scale, pageH = info.height / info.scale;
+  const had = !!st.rect;
+  st.rect = st.rect ?? defaultRect(pageW, pageH);
+  const box = placeBox(info.canvas, info, st.rect, (r) => { st.rect = r; });
+  // Kept inside this page.
+  st.rect = box.dataset.rect!.split(",").map(Number) as Rect;
+  if (!had) update();
 }
 
 function resultItem(r: FileResult): HTMLElement {
@@ -206,6 +259,7 @@ async function doSign(reason: string, location: string) {
     st.results = await api.signDocuments({
       files: [...st.files], certificate: isP12 ? "" : st.selected ?? "", p12: isP12 ? st.p12 : null, pin,
       reason: reason || null, location: location || null, level,
+      appearance: appearanceRequest(st.role, st.fields, st.rect),
     });
   } catch (e) {
     st.error = errorText(asError(e));
