@@ -17,34 +17,29 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         .map(|t| t.unix_timestamp())
 }
 
-/// Vietnam time (UTC+7) for people, e.g. `2026-11-24 12:30:00 (+07:00)`.
-pub fn vietnam(unix: i64) -> String {
+/// `unix` in Vietnam time (UTC+7) with `format`.
+fn in_vietnam(unix: i64, format: &[time::format_description::FormatItem<'_>]) -> String {
     let offset = UtcOffset::from_hms(7, 0, 0).unwrap_or(UtcOffset::UTC);
     OffsetDateTime::from_unix_timestamp(unix)
         .ok()
-        .map(|t| t.to_offset(offset))
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute]:[second] (+07:00)"
-            ))
-            .ok()
-        })
+        .and_then(|t| t.to_offset(offset).format(format).ok())
         .unwrap_or_else(|| unix.to_string())
+}
+
+/// Vietnam time (UTC+7) for people, e.g. `2026-11-24 12:30:00 (+07:00)`.
+pub fn vietnam(unix: i64) -> String {
+    in_vietnam(
+        unix,
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] (+07:00)"),
+    )
 }
 
 /// Vietnam time in the ISO 8601 style Decree 30 stamps use: `2026-11-24T09:30:00+07:00`.
 pub fn vietnam_iso(unix: i64) -> String {
-    let offset = UtcOffset::from_hms(7, 0, 0).unwrap_or(UtcOffset::UTC);
-    OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .map(|t| t.to_offset(offset))
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]+07:00"
-            ))
-            .ok()
-        })
-        .unwrap_or_else(|| unix.to_string())
+    in_vietnam(
+        unix,
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+07:00"),
+    )
 }
 
 /// PDF date in UTC: `D:YYYYMMDDHHmmSSZ`.

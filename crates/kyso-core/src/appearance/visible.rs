@@ -174,19 +174,9 @@ fn image_object(data: &[u8], update: &mut Update) -> Result<(ObjRef, f32, f32), 
             4 => b"DeviceCMYK",
             _ => b"DeviceRGB",
         };
-        let obj = font::stream(
-            &[
-                (b"Type", Object::name(b"XObject")),
-                (b"Subtype", Object::name(b"Image")),
-                (b"Width", Object::Int(i64::from(w))),
-                (b"Height", Object::Int(i64::from(h))),
-                (b"ColorSpace", Object::name(cs)),
-                (b"BitsPerComponent", Object::Int(8)),
-                (b"Filter", Object::name(b"DCTDecode")),
-            ],
-            data.to_vec(),
-            false,
-        );
+        let mut entries = image_dict(w, h, cs);
+        entries.push((b"Filter", Object::name(b"DCTDecode")));
+        let obj = font::stream(&entries, data.to_vec(), false);
         return Ok((update.add(obj), w as f32, h as f32));
     }
     let mut decoder = png::Decoder::new(std::io::Cursor::new(data));
@@ -219,16 +209,7 @@ fn image_object(data: &[u8], update: &mut Update) -> Result<(ObjRef, f32, f32), 
             mask.push(px.get(channels).copied().unwrap_or(255));
         }
     }
-    let dims = |cs: &[u8]| -> Vec<(&'static [u8], Object)> {
-        vec![
-            (b"Type", Object::name(b"XObject")),
-            (b"Subtype", Object::name(b"Image")),
-            (b"Width", Object::Int(i64::from(w))),
-            (b"Height", Object::Int(i64::from(h))),
-            (b"ColorSpace", Object::name(cs)),
-            (b"BitsPerComponent", Object::Int(8)),
-        ]
-    };
+    let dims = |cs: &'static [u8]| image_dict(w, h, cs);
     let mut entries = dims(if channels == 1 {
         b"DeviceGray"
     } else {
@@ -241,6 +222,18 @@ fn image_object(data: &[u8], update: &mut Update) -> Result<(ObjRef, f32, f32), 
     let entries: Vec<(&[u8], Object)> = entries.into_iter().collect();
     let img = update.add(font::stream(&entries, font::compress(&color), true));
     Ok((img, w as f32, h as f32))
+}
+
+/// The entries of an 8-bit image XObject of `w` × `h` pixels in colour space `cs`.
+fn image_dict(w: u32, h: u32, cs: &'static [u8]) -> Vec<(&'static [u8], Object)> {
+    vec![
+        (b"Type", Object::name(b"XObject")),
+        (b"Subtype", Object::name(b"Image")),
+        (b"Width", Object::Int(i64::from(w))),
+        (b"Height", Object::Int(i64::from(h))),
+        (b"ColorSpace", Object::name(cs)),
+        (b"BitsPerComponent", Object::Int(8)),
+    ]
 }
 
 /// Width, height and components from a JPEG's start-of-frame marker.
