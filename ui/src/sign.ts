@@ -207,12 +207,12 @@ async function showPreview(preview: HTMLElement, file: string, update: () => voi
   const info = await renderPreview(preview, file);
   if (!info || !needsBox(st.role) || !preview.contains(info.canvas) || preview.querySelector("#sig-box")) return;
   const pageW = info.width / info.scale, pageH = info.height / info.scale;
-  const had = !!st.rect;
   st.rect = st.rect ?? defaultRect(pageW, pageH);
-  const box = placeBox(info.canvas, info, st.rect, (r) => { st.rect = r; });
+  const box = placeBox(info.canvas, info, st.rect, (r) => { st.rect = r; update(); });
   // Kept inside this page.
   st.rect = box.dataset.rect!.split(",").map(Number) as Rect;
-  if (!had) update();
+  // The Sign button waits for the box: say it is there (also after a redraw).
+  update();
 }
 
 function resultItem(r: FileResult): HTMLElement {
