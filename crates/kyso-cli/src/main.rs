@@ -231,9 +231,10 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         (None, false) => "B-T",
         (None, true) => "B-B",
     };
-    let (tsa_urls, waiting) = match sign::probe_tsa(&tsa_urls, hash) {
-        Ok((urls, _)) => (urls, None),
-        Err(Error::Timestamp(why)) if !a.no_queue && !a.detached => (tsa_urls.clone(), Some(why)),
+    // One probe, before the PIN: it finds a TSA that answers and the room its tokens need.
+    let (tsa_urls, tsa_room, waiting) = match sign::probe_tsa(&tsa_urls, hash) {
+        Ok((urls, room)) => (urls, Some(room), None),
+        Err(Error::Timestamp(why)) if !a.no_queue && !a.detached => (tsa_urls.clone(), None, Some(why)),
         Err(e) => return Err(e),
     };
     let appearance = visible_spec(&a)?;
@@ -261,6 +262,7 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         time: kyso_core::timefmt::now(),
         force: a.force,
         tsa_urls,
+        tsa_room,
         certify: a.certify,
         appearance,
         lock_fields: a.lock_fields.as_deref().map(|l| match l {

@@ -178,14 +178,20 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
         None if !tsa_urls.is_empty() && !offline => "B-LT".into(),
         None => "B-B".into(),
     };
-    let waiting = if wanted == "B-B" {
-        None
+    // One probe for the whole batch: a TSA that answers and the room its tokens need.
+    let (tsa_urls, tsa_room, waiting) = if wanted == "B-B" {
+        (tsa_urls, None, None)
     } else if offline || tsa_urls.is_empty() {
-        Some("offline mode or no timestamp authority configured".to_string())
+        (
+            tsa_urls,
+            None,
+            Some("offline mode or no timestamp authority configured".to_string()),
+        )
     } else {
-        sign::probe_tsa(&tsa_urls, kyso_core::crypto::HashAlg::Sha256)
-            .err()
-            .map(|e| e.to_string())
+        match sign::probe_tsa(&tsa_urls, kyso_core::crypto::HashAlg::Sha256) {
+            Ok((urls, room)) => (urls, Some(room), None),
+            Err(e) => (tsa_urls, None, Some(e.to_string())),
+        }
     };
     let trust = if wanted.starts_with("B-LT") {
         let o = crate::commands::verify::options(&state)?;
@@ -228,6 +234,7 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
     let opts = SignOptions {
         appearance,
         tsa_urls: if wanted == "B-B" { Vec::new() } else { tsa_urls },
+        tsa_room,
         reason,
         location: request.location.clone().filter(|s| !s.trim().is_empty()),
         ..SignOptions::default()

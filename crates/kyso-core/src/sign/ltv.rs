@@ -24,7 +24,7 @@ use crate::crypto::HashAlg;
 use crate::pdf::source::FileSource;
 use crate::pdf::writer::{Base, Update};
 use crate::pdf::{self, Dict, Object, Pdf};
-use crate::trust::{aia, crl, fetch, ocsp, tsa};
+use crate::trust::{aia, fetch, online, tsa};
 use crate::verify::{chain, timestamp};
 use crate::Error;
 
@@ -108,23 +108,17 @@ fn subjects(contents: &[u8], doc_ts: bool) -> Result<(Vec<Certificate>, Vec<Cert
     let sd = parse::parse(contents).map_err(|e| Error::Policy(format!("unreadable signature: {e}")))?;
     let mut ends = Vec::new();
     let mut pool = sd.certificates.clone();
+    // A document timestamp is signed by its TSA; a signature by its signer.
+    let signer = signer_cert(&sd)
+        .ok_or_else(|| Error::Policy("a signature without its signer's certificate".into()))?;
+    ends.push(signer.clone());
     if doc_ts {
-        let info = timestamp::check_with(contents, &mut |_| None)
-            .or_else(|_| timestamp_cert(&sd).ok_or_else(|| "no TSA certificate".to_string()))
-            .map_err(|e| Error::Policy(format!("unreadable document timestamp: {e}")))?;
-        ends.push(info.cert);
         return Ok((ends, pool));
     }
     let si = sd
         .signer_infos
         .first()
         .ok_or_else(|| Error::Policy("a signature without a signer".into()))?;
-    let signer = sd
-        .certificates
-        .iter()
-        .find(|c| parse::sid_matches(&si.sid, c))
-        .ok_or_else(|| Error::Policy("a signature without its signer's certificate".into()))?;
-    ends.push(signer.clone());
     for attr in si
         .unsigned_attrs
         .iter()
@@ -140,51 +134,21 @@ fn subjects(contents: &[u8], doc_ts: bool) -> Result<(Vec<Certificate>, Vec<Cert
     Ok((ends, pool))
 }
 
-/// The TSA certificate of a token whose imprint we do not check here.
-fn timestamp_cert(sd: &parse::SignedData) -> Option<timestamp::TimestampInfo> {
+/// The certificate of the (first) signer of `sd`.
+fn signer_cert(sd: &parse::SignedData) -> Option<&Certificate> {
     let si = sd.signer_infos.first()?;
-    let cert = sd.certificates.iter().find(|c| parse::sid_matches(&si.sid, c))?;
-    Some(timestamp::TimestampInfo {
-        time: 0,
-        tsa: None,
-        cert: cert.clone(),
-        certs: sd.certificates.clone(),
-    })
+    sd.certificates.iter().find(|c| parse::sid_matches(&si.sid, c))
 }
 
-/// Revocation data for `cert` (issued by `issuer`): a fresh OCSP response, else a CRL.
-/// `Ok(None)` when the certificate names no revocation service at all.
+/// Revocation data for `cert` (issued by `issuer`): a fresh OCSP response (`true`), else a
+/// CRL. `Ok(None)` when the certificate names no revocation service at all.
 fn revocation_for(cert: &Certificate, issuer: &Certificate) -> Result<Option<(bool, Vec<u8>)>, String> {
     let mut failures = Vec::new();
-    for url in ocsp::responder_urls(cert) {
-        let mut nonce = [0u8; 16];
-        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
-        let got = ocsp::request(cert, issuer, &nonce)
-            .map_err(|e| e.to_string())
-            .and_then(|req| {
-                fetch::post(&url, "application/ocsp-request", &req, fetch::MAX_OCSP)
-                    .map_err(|e| e.to_string())
-            })
-            .and_then(|resp| ocsp::check(&resp, cert, issuer, Some(&nonce)).map(|s| (s, resp)));
-        match got {
-            Ok((ocsp::OcspStatus::Unknown, _)) => {
-                failures.push(format!("{url}: certificate unknown to the responder"))
-            }
-            Ok((_, resp)) => return Ok(Some((true, resp))),
-            Err(e) => failures.push(format!("{url}: {e}")),
-        }
-    }
-    for url in crl::distribution_points(cert) {
-        match fetch::get(&url, fetch::MAX_CRL) {
-            Ok(d) if crl::check(&d, cert, issuer).is_some() => return Ok(Some((false, d))),
-            Ok(_) => failures.push(format!("{url}: not a valid CRL from the issuer")),
-            Err(e) => failures.push(format!("{url}: {e}")),
-        }
-    }
-    if failures.is_empty() {
-        Ok(None)
-    } else {
-        Err(failures.join("; "))
+    match online::check(cert, issuer, &mut failures) {
+        Some(online::Answer::Ocsp(_, der)) => Ok(Some((true, der))),
+        Some(online::Answer::Crl(_, der)) => Ok(Some((false, der))),
+        None if failures.is_empty() => Ok(None),
+        None => Err(failures.join("; ")),
     }
 }
 

@@ -54,6 +54,9 @@ pub struct SignOptions {
     /// Timestamp authorities for a signature timestamp (PAdES B-T), tried in order; empty
     /// for B-B.
     pub tsa_urls: Vec<String>,
+    /// Room the TSA's tokens need, when the caller already asked ([`probe_tsa`]: it also
+    /// puts the TSA that answered first); `None` makes [`prepare`] ask.
+    pub tsa_room: Option<usize>,
     /// Make a certification signature with this DocMDP level (1 no changes, 2 form filling
     /// and signing, 3 also annotations); only as the document's first signature.
     pub certify: Option<u8>,
@@ -75,6 +78,7 @@ impl Default for SignOptions {
             time: crate::timefmt::now(),
             force: false,
             tsa_urls: Vec::new(),
+            tsa_room: None,
             certify: None,
             lock_fields: None,
             appearance: None,
@@ -606,7 +610,10 @@ pub fn prepare(
     })?;
     // B-T: the token's size is learnt from a real answer of the TSA (as pyHanko does), which
     // also finds an unreachable TSA before the PIN is used.
-    let (tsa_urls, token_room) = probe_tsa(&opts.tsa_urls, opts.hash)?;
+    let (tsa_urls, token_room) = match opts.tsa_room {
+        Some(room) if !opts.tsa_urls.is_empty() => (opts.tsa_urls.clone(), room),
+        _ => probe_tsa(&opts.tsa_urls, opts.hash)?,
+    };
     let reserved = dummy.len() + 256 + token_room;
 
     let mut update = Update::new(pdf.size());

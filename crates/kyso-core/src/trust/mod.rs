@@ -12,6 +12,7 @@ pub mod aia;
 pub mod crl;
 pub mod fetch;
 pub mod ocsp;
+pub mod online;
 pub mod tsa;
 
 use der::Encode;

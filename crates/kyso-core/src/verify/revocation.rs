@@ -5,9 +5,6 @@
 //! signature; one after it needs a proof of time (a timestamp); revocation that cannot be
 //! checked is never passed silently.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
-
 use der::{AnyRef, Decode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use x509_cert::Certificate;
 
@@ -16,8 +13,8 @@ use crate::cms::parse::SignerInfo;
 use crate::pdf::{Dict, Object, Pdf, Source};
 use crate::timefmt;
 use crate::trust::crl::{self, CrlStatus};
-use crate::trust::fetch;
 use crate::trust::ocsp::{self, OcspStatus};
+use crate::trust::{fetch, online};
 
 /// adbe-revocationInfoArchival (Adobe PDF signature attribute).
 const ADBE_REVOCATION: der::asn1::ObjectIdentifier =
@@ -80,24 +77,6 @@ pub fn dss_items<S: Source>(pdf: &Pdf<S>, catalog: &Dict, key: &[u8]) -> Vec<Vec
         .collect()
 }
 
-/// Download results by URL.
-type FetchCache = Mutex<HashMap<String, Result<Vec<u8>, String>>>;
-
-/// Fetched CRLs, once per URL per process (a folder of documents shares them).
-fn fetched_crl(url: &str) -> Result<Vec<u8>, String> {
-    static CACHE: OnceLock<FetchCache> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(r) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(url) {
-        return r.clone();
-    }
-    let r = fetch::get(url, fetch::MAX_CRL).map_err(|e| e.to_string());
-    cache
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(url.to_string(), r.clone());
-    r
-}
-
 /// Revocation evidence gathered for one certificate.
 pub(super) struct Evidence<'a> {
     /// DER CRLs (signature, DSS).
@@ -154,34 +133,10 @@ fn find(
     if offline {
         return None;
     }
-    for url in ocsp::responder_urls(cert) {
-        let mut nonce = [0u8; 16];
-        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
-        let answer = ocsp::request(cert, issuer, &nonce)
-            .map_err(|e| e.to_string())
-            .and_then(|req| {
-                fetch::post(&url, "application/ocsp-request", &req, fetch::MAX_OCSP)
-                    .map_err(|e| e.to_string())
-            })
-            .and_then(|resp| ocsp::check(&resp, cert, issuer, Some(&nonce)));
-        match answer {
-            Ok(s) => match from_ocsp(s, "online") {
-                Some(f) => return Some(f),
-                None => failures.push(format!("{url}: the responder does not know the certificate")),
-            },
-            Err(e) => failures.push(format!("{url}: {e}")),
-        }
+    match online::check(cert, issuer, failures)? {
+        online::Answer::Ocsp(s, _) => from_ocsp(s, "online"),
+        online::Answer::Crl(s, _) => Some(from_crl(s, "online")),
     }
-    for url in crl::distribution_points(cert) {
-        match fetched_crl(&url) {
-            Ok(d) => match crl::check(&d, cert, issuer) {
-                Some(s) => return Some(from_crl(s, "online")),
-                None => failures.push(format!("{url}: not a valid CRL from the issuer")),
-            },
-            Err(e) => failures.push(format!("{url}: {e}")),
-        }
-    }
-    None
 }
 
 /// Judges the signer certificate's revocation at time `at` (`poe`: proven time, if any).
