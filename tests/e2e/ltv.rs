@@ -96,6 +96,21 @@ fn b_lta_with_crl_has_a_document_timestamp_over_the_dss() {
     assert!(qpdf_ok(&out));
 }
 
+/// `kyso augment IN -o OUT --level B-LT --json [extra]`.
+fn augment_lt(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "augment",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--level",
+        "B-LT",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    kyso(&args)
+}
+
 #[test]
 fn augment_extends_a_pyhanko_signature_and_refuses_without_revocation_data() {
     let f = fixtures();
@@ -118,17 +133,8 @@ fn augment_extends_a_pyhanko_signature_and_refuses_without_revocation_data() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let before = std::fs::read(&signed).unwrap();
     let lt = dir.path().join("pyhanko-lt.pdf");
-    let o = kyso(&[
-        "augment",
-        signed.to_str().unwrap(),
-        "-o",
-        lt.to_str().unwrap(),
-        "--level",
-        "B-LT",
-        "--trust",
-        f.root_pem().to_str().unwrap(),
-        "--json",
-    ]);
+    let root = f.root_pem();
+    let o = augment_lt(&signed, &lt, &["--trust", root.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stdout(&o));
     assert_eq!(
         std::fs::read(&signed).unwrap(),
@@ -148,17 +154,7 @@ fn augment_extends_a_pyhanko_signature_and_refuses_without_revocation_data() {
     let down = dir.path().join("down.pdf");
     sign_p12_ok(&f.pdf("v17-classic.pdf"), &down, "crl-down", &[]);
     let out = dir.path().join("down-lt.pdf");
-    let o = kyso(&[
-        "augment",
-        down.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--level",
-        "B-LT",
-        "--trust",
-        f.root_pem().to_str().unwrap(),
-        "--json",
-    ]);
+    let o = augment_lt(&down, &out, &["--trust", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         json(&o)["error"]["code"],
@@ -168,15 +164,7 @@ fn augment_extends_a_pyhanko_signature_and_refuses_without_revocation_data() {
     );
     assert!(!out.exists());
     // No anchor for the chain: refused with a pointer to `kyso trust import`.
-    let o = kyso(&[
-        "augment",
-        down.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--level",
-        "B-LT",
-        "--json",
-    ]);
+    let o = augment_lt(&down, &out, &[]);
     assert!(
         json(&o)["error"]["message"]
             .as_str()

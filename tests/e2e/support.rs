@@ -373,6 +373,11 @@ pub fn sign_token(input: &Path, output: &Path, cert_id: &str, extra: &[&str]) ->
 /// Signs `input` into `output` with the fixture's `NAME.p12` (password from the
 /// environment) plus `extra` flags; returns the tool's output for the caller to judge.
 pub fn sign_p12_file(input: &Path, output: &Path, p12: &str, extra: &[&str]) -> Output {
+    sign_p12_env(input, output, p12, extra, &[])
+}
+
+/// As [`sign_p12_file`], with extra environment variables.
+pub fn sign_p12_env(input: &Path, output: &Path, p12: &str, extra: &[&str], env: &[(&str, &str)]) -> Output {
     let f = fixtures();
     let p12 = f.pki.join(format!("{p12}.p12"));
     let mut args = vec![
@@ -386,7 +391,7 @@ pub fn sign_p12_file(input: &Path, output: &Path, p12: &str, extra: &[&str]) -> 
         "KYSO_P12_PASS",
     ];
     args.extend_from_slice(extra);
-    kyso(&args)
+    kyso_env(&args, env)
 }
 
 /// As [`sign_p12_file`], asserting success.

@@ -141,19 +141,12 @@ fn an_unreachable_or_broken_tsa_stops_before_the_pin_and_falls_back_in_order() {
         assert!(!out.exists());
     }
     // B-T without any TSA is a clear refusal.
-    let o = kyso(&[
-        "sign",
-        f.pdf("v17-classic.pdf").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--json",
-        "--level",
-        "B-T",
-        "--p12",
-        f.pki.join("rsa2048.p12").to_str().unwrap(),
-        "--p12-password-env",
-        "KYSO_P12_PASS",
-    ]);
+    let o = sign_p12_file(
+        &f.pdf("v17-classic.pdf"),
+        &out,
+        "rsa2048",
+        &["--json", "--level", "B-T"],
+    );
     assert_eq!(json(&o)["error"]["code"], "POLICY");
     assert!(!out.exists());
     // The first TSA is down, the second answers.
@@ -175,20 +168,11 @@ fn an_unreachable_or_broken_tsa_stops_before_the_pin_and_falls_back_in_order() {
     )
     .unwrap();
     let out2 = dir.path().join("from-settings.pdf");
-    let o = kyso_env(
-        &[
-            "sign",
-            f.pdf("v17-classic.pdf").to_str().unwrap(),
-            "-o",
-            out2.to_str().unwrap(),
-            "--json",
-            "--level",
-            "B-T",
-            "--p12",
-            f.pki.join("rsa2048.p12").to_str().unwrap(),
-            "--p12-password-env",
-            "KYSO_P12_PASS",
-        ],
+    let o = sign_p12_env(
+        &f.pdf("v17-classic.pdf"),
+        &out2,
+        "rsa2048",
+        &["--json", "--level", "B-T"],
         &[("KYSO_CONFIG_DIR", cfg.to_str().unwrap())],
     );
     assert_eq!(json(&o)["tsa_url"], f.tsa_url.as_str(), "{}", stdout(&o));

@@ -82,6 +82,26 @@ fn a_forged_byte_range_is_caught() {
     assert_eq!(v["files"][0]["signatures"][0]["coverage"], "INVALID");
 }
 
+/// `kyso verify -r --trust ROOT --report REPORT [extra] INBOX`.
+fn inbox_report(
+    root: &std::path::Path,
+    report: &std::path::Path,
+    inbox: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "verify",
+        "-r",
+        "--trust",
+        root.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    args.push(inbox.to_str().unwrap());
+    kyso(&args)
+}
+
 #[test]
 fn a_clerks_inbox_folder_with_a_summary_and_an_html_report() {
     let f = fixtures();
@@ -104,15 +124,7 @@ fn a_clerks_inbox_folder_with_a_summary_and_an_html_report() {
         inbox.to_str().unwrap(),
     ]);
     assert_eq!(json(&o)["files"].as_array().unwrap().len(), 1);
-    let o = kyso(&[
-        "verify",
-        "-r",
-        "--trust",
-        root.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-        inbox.to_str().unwrap(),
-    ]);
+    let o = inbox_report(&root, &report, &inbox, &[]);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -131,15 +143,7 @@ fn a_clerks_inbox_folder_with_a_summary_and_an_html_report() {
     // The same report as a PDF to file: a valid PDF, its own font embedded and subsetted,
     // and the Vietnamese text extracts exactly.
     let pdf = dir.path().join("bao-cao.pdf");
-    let o = kyso(&[
-        "verify",
-        "-r",
-        "--trust",
-        root.to_str().unwrap(),
-        "--report",
-        pdf.to_str().unwrap(),
-        inbox.to_str().unwrap(),
-    ]);
+    let o = inbox_report(&root, &pdf, &inbox, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(qpdf_ok(&pdf));
     let fonts = std::process::Command::new("pdffonts").arg(&pdf).output().unwrap();
@@ -166,16 +170,7 @@ fn a_clerks_inbox_folder_with_a_summary_and_an_html_report() {
     }
     // English on request.
     let en = dir.path().join("report-en.pdf");
-    kyso(&[
-        "verify",
-        "-r",
-        "--english",
-        "--trust",
-        root.to_str().unwrap(),
-        "--report",
-        en.to_str().unwrap(),
-        inbox.to_str().unwrap(),
-    ]);
+    inbox_report(&root, &en, &inbox, &["--english"]);
     let text = std::process::Command::new("pdftotext")
         .arg(&en)
         .arg("-")
