@@ -9,6 +9,7 @@ mod corpus;
 mod ltv;
 mod queue;
 mod refusals;
+mod remote;
 mod revocation;
 mod sign;
 mod support;

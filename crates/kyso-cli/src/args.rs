@@ -35,6 +35,9 @@ pub enum Command {
     /// The organisation profile for visible signatures: seal, signature images, name.
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// Saved remote-signing accounts (SIM-PKI, CSC, SmartCA, MySign); secrets are never saved.
+    #[command(subcommand)]
+    Providers(crate::remote::ProvidersCommand),
 }
 
 /// `kyso profile …`.
@@ -122,6 +125,8 @@ pub struct SignerArgs {
     /// hash-and-sign mechanisms misbehave).
     #[arg(long)]
     pub raw_mechanism: bool,
+    #[command(flatten)]
+    pub remote: crate::remote::RemoteArgs,
 }
 
 /// Digest algorithms offered for new signatures (SHA-1 is not offered).
@@ -170,9 +175,11 @@ pub enum LevelArg {
 /// `kyso sign`.
 #[derive(Args, Debug)]
 pub struct SignArgs {
-    /// File to sign (never modified).
+    /// File to sign (never modified), or a folder: every PDF in it is signed as one batch
+    /// (one PIN, one confirmation on the phone where the service allows it).
     pub input: PathBuf,
-    /// Output file (default: INPUT with `-signed` before the extension, or INPUT.p7s).
+    /// Output file (default: INPUT with `-signed` before the extension, or INPUT.p7s); for a
+    /// folder, the output folder (default: the same folder).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Make a detached CAdES signature (FILE.p7s) instead of signing inside a PDF.

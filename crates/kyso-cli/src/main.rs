@@ -7,6 +7,7 @@
 mod args;
 mod longterm;
 mod output;
+mod remote;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         Command::Profile(c) => run_profile(c),
         Command::Tokens(a) => run_tokens(a),
         Command::Trust(c) => run_trust(c),
+        Command::Providers(c) => remote::run(c),
     };
     ExitCode::from(code)
 }
@@ -83,7 +85,7 @@ fn pin_from_flags(a: &SignerArgs) -> Result<Option<Secret>, Error> {
     Ok(None)
 }
 
-fn prompt_secret(prompt: &str) -> Result<Option<Secret>, Error> {
+pub(crate) fn prompt_secret(prompt: &str) -> Result<Option<Secret>, Error> {
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
@@ -105,6 +107,9 @@ fn load_chain(paths: &[PathBuf]) -> Result<Vec<kyso_core::cert::Certificate>, Er
 }
 
 fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
+    if a.remote.wanted() {
+        return remote::open(&a.remote, pin_from_flags(a)?);
+    }
     let extra = load_chain(&a.chain)?;
     if let Some(p12) = &a.p12 {
         let data = std::fs::read(p12)?;
@@ -159,7 +164,12 @@ fn run_sign(a: SignArgs) -> u8 {
     match sign_inner(a) {
         Ok(v) => {
             output::print_json_or(json, &v, || output::print_sign(&v));
-            0
+            // A folder with documents that could not be signed is not a success.
+            let failed = v
+                .get("failed")
+                .and_then(|f| f.as_array())
+                .is_some_and(|f| !f.is_empty());
+            u8::from(failed)
         }
         Err(e) => {
             output::print_error(json, &e);
@@ -168,17 +178,55 @@ fn run_sign(a: SignArgs) -> u8 {
     }
 }
 
+/// The documents of a folder batch: every PDF directly in `dir` that is not already a
+/// `-signed` output, each with its output in `out_dir`.
+fn folder_jobs(dir: &Path, out_dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, Error> {
+    let mut jobs = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if p.is_file() && name.ends_with(".pdf") && !name.ends_with("-signed.pdf") {
+            let out = sign::output_path(&p, true, 1);
+            let out = out_dir.join(out.file_name().unwrap_or_default());
+            jobs.push((p, out));
+        }
+    }
+    jobs.sort();
+    if jobs.is_empty() {
+        return Err(Error::Policy(format!("no PDF to sign in {}", dir.display())));
+    }
+    Ok(jobs)
+}
+
 fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
-    let output = a
-        .output
-        .clone()
-        .unwrap_or_else(|| sign::output_path(&a.input, !a.detached, 1));
+    let folder = a.input.is_dir();
+    if folder && a.detached {
+        return Err(Error::Policy(
+            "a folder is signed PDF by PDF; --detached takes one file".into(),
+        ));
+    }
+    let output = a.output.clone().unwrap_or_else(|| {
+        if folder {
+            a.input.clone()
+        } else {
+            sign::output_path(&a.input, !a.detached, 1)
+        }
+    });
+    let jobs = if folder {
+        std::fs::create_dir_all(&output)?;
+        folder_jobs(&a.input, &output)?
+    } else {
+        vec![(a.input.clone(), output.clone())]
+    };
     let hash = match a.hash {
         HashArg::Sha256 => HashAlg::Sha256,
         HashArg::Sha384 => HashAlg::Sha384,
         HashArg::Sha512 => HashAlg::Sha512,
     };
-    if !a.detached && !looks_like_pdf(&a.input)? {
+    if !folder && !a.detached && !looks_like_pdf(&a.input)? {
         return Err(Error::Policy(
             "the input is not a PDF; use --detached to make a separate .p7s signature for other files".into(),
         ));
@@ -221,9 +269,37 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         ));
     }
     // Refuse early (before a PIN is asked) when the output cannot be written or no TSA answers.
-    sign::check_output(&a.input, &output, a.force)?;
-    if !a.detached {
-        sign::check_document(&a.input)?;
+    // In a folder, a document that cannot be signed is reported and the others go on.
+    let mut refused = Vec::new();
+    let jobs: Vec<(PathBuf, PathBuf)> = jobs
+        .into_iter()
+        .filter(|(input, out)| {
+            let check = sign::check_output(input, out, a.force).and_then(|_| {
+                if a.detached {
+                    Ok(())
+                } else {
+                    sign::check_document(input)
+                }
+            });
+            match check {
+                Ok(()) => true,
+                Err(e) if folder => {
+                    refused.push(serde_json::json!({
+                        "input": input, "error": {"code": e.code(), "message": e.to_string()}
+                    }));
+                    false
+                }
+                Err(_) => true,
+            }
+        })
+        .collect();
+    if !folder {
+        sign::check_output(&a.input, &output, a.force)?;
+        if !a.detached {
+            sign::check_document(&a.input)?;
+        }
+    } else if jobs.is_empty() {
+        return Ok(serde_json::json!({"signed": [], "failed": refused}));
     }
     // Offline-first: with no TSA reachable, sign B-B now and queue the rest for later.
     let wanted = match (a.level, tsa_urls.is_empty()) {
@@ -299,18 +375,26 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
     } else {
         Default::default()
     };
-    let out = ltv::sign_to_level(
-        &a.input,
-        &output,
-        signer.as_mut(),
-        &opts,
-        ltv::LevelRequest {
-            wanted,
-            waiting,
-            queue: !a.no_queue,
-            trust,
-        },
-    )?;
+    let req = ltv::LevelRequest {
+        wanted,
+        waiting,
+        queue: !a.no_queue,
+        trust,
+    };
+    if folder {
+        let results = ltv::sign_batch_to_level(&jobs, signer.as_mut(), &opts, &req)?;
+        let mut signed = Vec::new();
+        for ((input, _), r) in jobs.iter().zip(results) {
+            match r {
+                Ok(o) => signed.push(serde_json::to_value(o).unwrap_or_default()),
+                Err(e) => refused.push(serde_json::json!({
+                    "input": input, "error": {"code": e.code(), "message": e.to_string()}
+                })),
+            }
+        }
+        return Ok(serde_json::json!({"signed": signed, "failed": refused}));
+    }
+    let out = ltv::sign_to_level(&a.input, &output, signer.as_mut(), &opts, req)?;
     if let Some(w) = &out.journal_warning {
         eprintln!("kyso: warning: {w}");
     }

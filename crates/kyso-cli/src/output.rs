@@ -24,6 +24,21 @@ pub fn print_error(json: bool, e: &Error) {
 
 /// A signing result.
 pub fn print_sign(v: &serde_json::Value) {
+    if let Some(signed) = v.get("signed").and_then(|s| s.as_array()) {
+        for s in signed {
+            print_sign(s);
+        }
+        for f in v.get("failed").and_then(|f| f.as_array()).into_iter().flatten() {
+            println!(
+                "Không ký được / not signed: {}: {}",
+                f.get("input").and_then(|o| o.as_str()).unwrap_or("?"),
+                f.pointer("/error/message")
+                    .and_then(|o| o.as_str())
+                    .unwrap_or("?")
+            );
+        }
+        return;
+    }
     let out = v.get("output").and_then(|o| o.as_str()).unwrap_or("");
     let who = v
         .pointer("/signer/common_name")

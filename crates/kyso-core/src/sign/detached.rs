@@ -55,6 +55,10 @@ pub fn sign_detached(
         digest: &attrs_digest,
         hash: opts.hash,
         scheme,
+        label: &input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     })?;
     let alg = scheme_alg(scheme, opts.hash)?;
     crypto::verify(

@@ -529,25 +529,80 @@ pub struct PendingNote {
     pub reason: String,
 }
 
-/// Signs `input` into `output` at `req.wanted` (`opts.tsa_urls` are the TSAs), recording it
-/// in the journal; with no network the signature is made B-B (or B-T) and the rest queued.
-pub fn sign_to_level(
+/// One document of a leveled signing between planning and its signature value: the journal
+/// entry is open, and the signature goes to `target` (the output, or a stage file beside it
+/// that B-LT/B-LTA extend before it becomes the output).
+struct Plan {
+    rec: crate::journal::Entry,
+    long: Option<Level>,
+    target: PathBuf,
+    stage: Option<tempfile::TempPath>,
+    opts: super::SignOptions,
+}
+
+fn plan(
     input: &Path,
     output: &Path,
-    signer: &mut dyn crate::signer::Signer,
     opts: &super::SignOptions,
-    req: LevelRequest<'_>,
-) -> Result<LevelOutcome, Error> {
+    req: &LevelRequest<'_>,
+) -> Result<Plan, Error> {
     let rec = crate::journal::Entry::start("sign", input, output, req.wanted);
+    let long = match req.wanted {
+        "B-LT" if req.waiting.is_none() => Some(Level::Lt),
+        "B-LTA" if req.waiting.is_none() => Some(Level::Lta),
+        _ => None,
+    };
+    let mut o = opts.clone();
+    if long.is_none() {
+        if req.waiting.is_some() {
+            o.tsa_urls.clear();
+        }
+        return Ok(Plan {
+            rec,
+            long,
+            target: output.to_path_buf(),
+            stage: None,
+            opts: o,
+        });
+    }
+    let stage = match stage_path(output, input) {
+        Ok(s) => s,
+        Err(e) => {
+            rec.finish("failed", "", None, None, Some(e.code().into()));
+            return Err(e);
+        }
+    };
+    o.force = true;
+    Ok(Plan {
+        rec,
+        long,
+        target: stage.to_path_buf(),
+        stage: Some(stage),
+        opts: o,
+    })
+}
+
+/// Records a signing that failed before its signature existed.
+fn failed(plan: &Plan, e: Error) -> Error {
+    plan.rec.finish("failed", "", None, None, Some(e.code().into()));
+    e
+}
+
+/// After the signature: the level reached, B-LT/B-LTA validation data, the queue, the journal.
+fn conclude(
+    plan: Plan,
+    input: &Path,
+    output: &Path,
+    opts: &super::SignOptions,
+    req: &LevelRequest<'_>,
+    signed: Result<super::SignOutcome, Error>,
+) -> Result<LevelOutcome, Error> {
+    let rec = &plan.rec;
     let who = |o: &super::SignOutcome| {
         Some((
             o.signer.common_name.clone().unwrap_or_default(),
             o.certificate_sha256.clone(),
         ))
-    };
-    let fail = |e: Error| {
-        rec.finish("failed", "", None, None, Some(e.code().into()));
-        e
     };
     let queue = |file: &Path, reason: &str| -> Result<PendingNote, Error> {
         rec.queue(file, req.wanted, &opts.tsa_urls)
@@ -557,18 +612,13 @@ pub fn sign_to_level(
             reason: reason.into(),
         })
     };
-    let long = match req.wanted {
-        "B-LT" if req.waiting.is_none() => Some(Level::Lt),
-        "B-LTA" if req.waiting.is_none() => Some(Level::Lta),
-        _ => None,
-    };
-    let Some(level) = long else {
-        let mut o = opts.clone();
-        if req.waiting.is_some() {
-            o.tsa_urls.clear();
-        }
-        let out = super::sign_pdf(input, output, signer, &o).map_err(fail)?;
-        let reached = if o.tsa_urls.is_empty() { "B-B" } else { "B-T" };
+    let mut out = signed.map_err(|e| failed(&plan, e))?;
+    let (Some(level), Some(stage)) = (plan.long, plan.stage.as_ref()) else {
+        let reached = if plan.opts.tsa_urls.is_empty() {
+            "B-B"
+        } else {
+            "B-T"
+        };
         let pending = match &req.waiting {
             Some(why) => {
                 // The journal keeps the stable code; the message goes to the caller.
@@ -594,22 +644,16 @@ pub fn sign_to_level(
             journal_warning: rec.warning().map(str::to_string),
         });
     };
-    // B-LT/B-LTA: B-T into a stage file beside the output, then extended; the output appears
-    // only when everything is in — or, when validation data cannot be had now and queueing
-    // is allowed, as the B-T signature with the rest queued.
-    let stage = stage_path(output, input)?;
-    let mut staged = opts.clone();
-    staged.force = true;
-    let mut out = super::sign_pdf(input, &stage, signer, &staged).map_err(fail)?;
+    // B-LT/B-LTA: the output appears only when everything is in — or, when validation data
+    // cannot be had now and queueing is allowed, as the B-T signature with the rest queued.
     out.output = output.to_path_buf();
-    let (anchors, intermediates) = req.trust;
     let aug = augment(
-        &stage,
+        stage,
         output,
         level,
         &AugmentOptions {
-            anchors,
-            intermediates,
+            anchors: req.trust.0.clone(),
+            intermediates: req.trust.1.clone(),
             tsa_urls: opts.tsa_urls.clone(),
             force: opts.force,
         },
@@ -633,7 +677,11 @@ pub fn sign_to_level(
         }
         Err(e @ (Error::ValidationData(_) | Error::Timestamp(_))) if req.queue => {
             super::check_output(input, output, opts.force)?;
-            stage.persist(output).map_err(|e| Error::Io(e.error))?;
+            let warning = rec.warning().map(str::to_string);
+            let Plan { rec, stage, .. } = plan;
+            if let Some(stage) = stage {
+                stage.persist(output).map_err(|e| Error::Io(e.error))?;
+            }
             rec.finish(
                 "pending",
                 "B-T",
@@ -641,17 +689,90 @@ pub fn sign_to_level(
                 who(&out),
                 Some(e.code().into()),
             );
-            let pending = Some(queue(output, &e.to_string())?);
+            rec.queue(output, req.wanted, &opts.tsa_urls)
+                .map_err(|e| Error::Policy(e.to_string()))?;
             Ok(LevelOutcome {
                 signature: out,
                 level: "B-T".into(),
                 validation_data: None,
-                pending,
-                journal_warning: rec.warning().map(str::to_string),
+                pending: Some(PendingNote {
+                    wanted_level: req.wanted.into(),
+                    reason: e.to_string(),
+                }),
+                journal_warning: warning.or_else(|| rec.warning().map(str::to_string)),
             })
         }
-        Err(e) => Err(fail(e)),
+        Err(e) => Err(failed(&plan, e)),
     }
+}
+
+/// Signs `input` into `output` at `req.wanted` (`opts.tsa_urls` are the TSAs), recording it
+/// in the journal; with no network the signature is made B-B (or B-T) and the rest queued.
+pub fn sign_to_level(
+    input: &Path,
+    output: &Path,
+    signer: &mut dyn crate::signer::Signer,
+    opts: &super::SignOptions,
+    req: LevelRequest<'_>,
+) -> Result<LevelOutcome, Error> {
+    let p = plan(input, output, opts, &req)?;
+    let signed = super::sign_pdf(input, &p.target, signer, &p.opts);
+    conclude(p, input, output, opts, &req, signed)
+}
+
+/// Signs several documents with one request to the signer (one confirmation on the phone
+/// for services that sign a batch, one PIN for a token): every document is prepared first,
+/// then all digests go to [`Signer::sign_many`](crate::signer::Signer::sign_many), then
+/// each is finished like [`sign_to_level`]. A document that cannot be prepared gets its
+/// error and the others go on; when the signer fails, nothing is written.
+pub fn sign_batch_to_level(
+    jobs: &[(PathBuf, PathBuf)],
+    signer: &mut dyn crate::signer::Signer,
+    opts: &super::SignOptions,
+    req: &LevelRequest<'_>,
+) -> Result<Vec<Result<LevelOutcome, Error>>, Error> {
+    let cert = signer.certificate().clone();
+    let chain = signer.chain().to_vec();
+    let kind = signer.key_kind();
+    let mut ready = Vec::new();
+    let mut results: Vec<Option<Result<LevelOutcome, Error>>> = Vec::new();
+    for (i, (input, output)) in jobs.iter().enumerate() {
+        results.push(None);
+        let p = match plan(input, output, opts, req) {
+            Ok(p) => p,
+            Err(e) => {
+                results[i] = Some(Err(e));
+                continue;
+            }
+        };
+        match super::prepare(input, &p.target, &cert, &chain, kind, &p.opts) {
+            Ok(prepared) => ready.push((i, p, prepared)),
+            Err(e) => results[i] = Some(Err(failed(&p, e))),
+        }
+    }
+    let values = {
+        let reqs: Vec<_> = ready.iter().map(|(_, _, pr)| pr.request()).collect();
+        signer.sign_many(&reqs)
+    };
+    let values = match values {
+        Ok(v) => v,
+        Err(e) => {
+            let e = Error::Signer(e);
+            for (_, p, _) in &ready {
+                p.rec.finish("failed", "", None, None, Some(e.code().into()));
+            }
+            return Err(e);
+        }
+    };
+    for ((i, p, prepared), value) in ready.into_iter().zip(values) {
+        let (input, output) = &jobs[i];
+        let signed = prepared.finish(&value);
+        results[i] = Some(conclude(p, input, output, opts, req, signed));
+    }
+    Ok(results
+        .into_iter()
+        .map(|r| r.unwrap_or(Err(Error::Internal("a batch job was skipped"))))
+        .collect())
 }
 
 /// What one pass over the queue did.

@@ -251,6 +251,8 @@ pub struct Prepared {
     signed_attrs: cms::signed_data::SignedAttributes,
     attrs_der: Vec<u8>,
     attrs_digest: Vec<u8>,
+    /// The input's file name, for signers that show what is being signed.
+    label: String,
     cert: Certificate,
     chain: Vec<Certificate>,
     /// TSAs for B-T, the one that answered the size probe first.
@@ -265,6 +267,7 @@ impl Prepared {
             digest: &self.attrs_digest,
             hash: self.hash,
             scheme: self.scheme,
+            label: &self.label,
         }
     }
 
@@ -729,6 +732,10 @@ pub fn prepare(
         signed_attrs,
         attrs_der,
         attrs_digest,
+        label: input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         cert: cert.clone(),
         chain: chain.to_vec(),
         tsa_urls,

@@ -1,10 +1,13 @@
 //! Signers: something that holds (or reaches) a private key and its certificate, and signs.
-//! Backends: PKCS#11 tokens (`pkcs11`), PKCS#12 files (`p12`); remote services plug into the
-//! same trait later.
+//! Backends: PKCS#11 tokens (`pkcs11`), PKCS#12 files (`p12`), and remote services where the
+//! key never reaches the desktop (`remote`: CSC, SIM-PKI over ETSI TS 102 204, VNPT SmartCA,
+//! Viettel MySign). A remote signer blocks in `sign` while the official confirms on the phone;
+//! it reports progress and honours cancel through its [`remote::Control`].
 
 pub mod discover;
 pub mod p12;
 pub mod pkcs11;
+pub mod remote;
 
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
@@ -43,6 +46,8 @@ pub struct SignRequest<'a> {
     pub hash: HashAlg,
     /// Signature scheme.
     pub scheme: Scheme,
+    /// What is being signed, in words (the file name): shown on the phone by remote signers.
+    pub label: &'a str,
 }
 
 /// The state of a token's user PIN, from its flags (PKCS#11 `CK_TOKEN_INFO.flags`).
@@ -118,6 +123,21 @@ pub enum SignerError {
     /// The signature returned does not verify with the certificate: never embedded.
     #[error("the signature returned by the signer does not match its certificate (wrong key?)")]
     WrongKey,
+    /// The official refused the request on the phone (or in the provider's app).
+    #[error("the signing request was refused on the phone or in the provider's app")]
+    Refused,
+    /// Nobody confirmed before the request expired.
+    #[error("the signing request expired before it was confirmed{}", if .0.is_empty() { String::new() } else { format!(" ({})", .0) })]
+    Expired(String),
+    /// The user cancelled in Kyso.
+    #[error("signing was cancelled")]
+    Cancelled,
+    /// The signing service could not be reached (network down, connection dropped).
+    #[error("the signing service cannot be reached: {0}")]
+    Unreachable(String),
+    /// The signing service answered with an error or with something that is not its protocol.
+    #[error("the signing service answered: {0}")]
+    Service(String),
     /// I/O.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -145,6 +165,12 @@ pub trait Signer {
     fn key_kind(&self) -> KeyKind;
     /// Produces the signature value (DER for ECDSA).
     fn sign(&mut self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError>;
+
+    /// Signs several requests, in order. Services that can sign a batch after one
+    /// confirmation (CSC, SmartCA, MySign) override it; others sign one by one.
+    fn sign_many(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError> {
+        reqs.iter().map(|r| self.sign(r)).collect()
+    }
 
     /// The scheme used when the caller does not choose.
     fn default_scheme(&self) -> Scheme {
