@@ -19,6 +19,9 @@ fn main() {
         "get_profile",
         "save_profile",
         "pick_profile_image",
+        "list_providers",
+        "save_provider",
+        "remove_provider",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

@@ -63,6 +63,9 @@ fn main() {
             commands::profile::get_profile,
             commands::profile::save_profile,
             commands::profile::pick_profile_image,
+            commands::remote::list_providers,
+            commands::remote::save_provider,
+            commands::remote::remove_provider,
         ])
         .build(tauri::generate_context!());
     match app {

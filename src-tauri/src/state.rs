@@ -23,6 +23,8 @@ pub struct AppState {
     pub modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
     /// Set by `cancel_signing`; checked between files.
     pub cancel: AtomicBool,
+    /// The remote signing in progress, so `cancel_signing` can stop its wait at once.
+    pub remote: Mutex<Option<kyso_core::signer::remote::Control>>,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
             produced: Mutex::new(HashSet::new()),
             modules: Mutex::new(HashMap::new()),
             cancel: AtomicBool::new(false),
+            remote: Mutex::new(None),
         })
     }
 

@@ -72,6 +72,8 @@ pub struct CertList {
     pub modules: Vec<ModuleEntry>,
     /// Signing certificates.
     pub certificates: Vec<CertEntry>,
+    /// Remote-signing accounts (SIM-PKI, CSC, SmartCA, MySign), in the same list.
+    pub remote: Vec<super::remote::RemoteEntry>,
 }
 
 /// Driver paths: settings, then the environment, then auto-discovery.
@@ -164,5 +166,6 @@ pub async fn list_certificates(state: State<'_, AppState>) -> CmdResult<CertList
     Ok(CertList {
         modules,
         certificates,
+        remote: super::remote::entries(),
     })
 }

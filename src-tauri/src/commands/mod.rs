@@ -4,6 +4,7 @@ pub mod certs;
 pub mod files;
 pub mod journal;
 pub mod profile;
+pub mod remote;
 pub mod settings;
 pub mod sign;
 pub mod verify;

@@ -39,6 +39,8 @@ pub struct SignRequest {
     pub p12: Option<String>,
     /// PIN or .p12 password (absent for PIN-pad tokens).
     pub pin: Option<Pin>,
+    /// A remote account's secret (SIM-PKI AP password, SmartCA/MySign/CSC secret).
+    pub secret: Option<Pin>,
     /// Reason.
     pub reason: Option<String>,
     /// Location.
@@ -95,10 +97,13 @@ struct Progress {
     file: String,
 }
 
-/// Stops the running batch after the current file.
+/// Stops the running batch after the current file; a remote signing stops waiting at once.
 #[tauri::command]
 pub fn cancel_signing(state: State<'_, AppState>) {
     state.cancel.store(true, Ordering::SeqCst);
+    if let Some(c) = state.remote.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        c.cancel();
+    }
 }
 
 /// Signs the chosen files with the chosen certificate.
@@ -107,6 +112,45 @@ pub async fn sign_documents(app: AppHandle, request: SignRequest) -> CmdResult<V
     tauri::async_runtime::spawn_blocking(move || sign_blocking(&app, request))
         .await
         .map_err(|e| CommandError::new("INTERNAL", e.to_string()))?
+}
+
+/// A saved remote account: connects with the secrets typed now; progress goes to the window
+/// as `remote-progress` events (what the phone shows, the code, the countdown).
+fn open_remote(
+    app: &AppHandle,
+    state: &AppState,
+    name: &str,
+    secret: Option<Secret>,
+    pin: Option<Secret>,
+) -> CmdResult<Box<dyn Signer>> {
+    use kyso_core::signer::remote::{self, Control, Secrets};
+    let provider = remote::load_providers()
+        .remove(name)
+        .ok_or_else(|| CommandError::new("CERT_NOT_FOUND", format!("no saved account \"{name}\"")))?;
+    let events = app.clone();
+    let control = Control::with_listener(move |p| {
+        let _ = events.emit("remote-progress", p);
+    });
+    *state.remote.lock().unwrap_or_else(|e| e.into_inner()) = Some(control.clone());
+    let mut browser = |url: &str| -> Result<(), kyso_core::signer::SignerError> {
+        let opener = if cfg!(windows) { "explorer" } else { "xdg-open" };
+        std::process::Command::new(opener)
+            .arg(url)
+            .spawn()
+            .map(|_| ())
+            .map_err(|e| kyso_core::signer::SignerError::Policy(format!("cannot open the browser: {e}")))
+    };
+    let signer = remote::open(
+        &provider,
+        Secrets {
+            secret,
+            pin,
+            otp: None,
+        },
+        control,
+        &mut browser,
+    )?;
+    Ok(signer)
 }
 
 fn open_signer(state: &AppState, request: &SignRequest, pin: Option<&Secret>) -> CmdResult<Box<dyn Signer>> {
@@ -163,9 +207,40 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
         inputs.push(state.chosen(f)?);
     }
     let pin = request.pin.take().map(|p| Secret::new(p.0.to_string()));
-    let mut signer = open_signer(&state, &request, pin.as_ref())?;
-    drop(pin);
+    let secret = request.secret.take().map(|p| Secret::new(p.0.to_string()));
     state.cancel.store(false, Ordering::SeqCst);
+    let remote_name = request.certificate.strip_prefix("remote:").map(str::to_string);
+    let opened = match &remote_name {
+        Some(name) => open_remote(app, &state, name, secret, pin),
+        None => {
+            drop(secret);
+            let s = open_signer(&state, &request, pin.as_ref());
+            drop(pin);
+            s
+        }
+    };
+    let result = opened.and_then(|mut signer| {
+        sign_with(
+            app,
+            &state,
+            &request,
+            &inputs,
+            signer.as_mut(),
+            remote_name.is_some(),
+        )
+    });
+    *state.remote.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    result
+}
+
+fn sign_with(
+    app: &AppHandle,
+    state: &AppState,
+    request: &SignRequest,
+    inputs: &[PathBuf],
+    signer: &mut dyn Signer,
+    remote: bool,
+) -> CmdResult<Vec<FileResult>> {
     // The level: asked, or B-LT when a TSA is set and the app is online. With no TSA
     // reachable now, documents are signed B-B and queued (offline-first).
     let (tsa_urls, offline) = {
@@ -240,6 +315,51 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
         ..SignOptions::default()
     };
     let total = inputs.len();
+    let req = ltv::LevelRequest {
+        wanted: &wanted,
+        waiting: waiting.clone(),
+        queue: true,
+        trust: trust.clone(),
+    };
+    // A remote service signs every PDF of the batch after one confirmation on the phone.
+    if remote && inputs.iter().all(|p| is_pdf(p)) && total > 1 {
+        let jobs: Vec<(PathBuf, PathBuf)> =
+            inputs.iter().map(|p| (p.clone(), free_output(p, true))).collect();
+        let _ = app.emit(
+            "sign-progress",
+            Progress {
+                index: 0,
+                total,
+                file: String::new(),
+            },
+        );
+        let outcomes = ltv::sign_batch_to_level(&jobs, signer, &opts, &req)?;
+        let mut results = Vec::new();
+        for ((input, output), r) in jobs.iter().zip(outcomes) {
+            results.push(match r {
+                Ok(o) => {
+                    state.add_produced(output);
+                    FileResult {
+                        file: input.display().to_string(),
+                        output: Some(output.display().to_string()),
+                        status: "signed".into(),
+                        error: None,
+                        level: Some(o.level),
+                        pending: o.pending.map(|p| p.wanted_level),
+                    }
+                }
+                Err(e) => FileResult {
+                    file: input.display().to_string(),
+                    output: None,
+                    status: "failed".into(),
+                    error: Some(e.into()),
+                    level: None,
+                    pending: None,
+                },
+            });
+        }
+        return Ok(results);
+    }
     let mut results = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
         let shown = input.display().to_string();
@@ -268,7 +388,7 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
             ltv::sign_to_level(
                 input,
                 &output,
-                signer.as_mut(),
+                signer,
                 &opts,
                 ltv::LevelRequest {
                     wanted: &wanted,
@@ -281,7 +401,7 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
         } else {
             let mut o = opts.clone();
             o.tsa_urls.clear();
-            sign::detached::sign_detached(input, &output, signer.as_mut(), &o).map(|_| (None, None))
+            sign::detached::sign_detached(input, &output, signer, &o).map(|_| (None, None))
         };
         match outcome {
             Ok((level, pending)) => {
