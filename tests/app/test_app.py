@@ -8,6 +8,7 @@ with `kyso verify` and poppler's pdfsig. Screenshots go to target/app-e2e/screen
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -549,3 +551,137 @@ def test_leader_approves_in_the_placed_box_then_the_clerk_issues_with_the_seal(e
     text = subprocess.run(["pdftotext", issued, "-"], capture_output=True, text=True)
     assert text.returncode == 0 and "Quyet dinh so 01/QD-UBND - trang 1" in text.stdout, text
     assert "\ufffd" not in text.stdout and "Error" not in text.stderr, text
+
+
+@pytest.fixture
+def remote(env):
+    """An app instance with remote-signing accounts: the test services of
+    tests/fixtures/remote_services.py (VNPT SmartCA users `slow`, confirming after 5 s, and
+    `refuse`), saved in providers.json of its own config folder, and its own tauri-driver."""
+    services = subprocess.Popen([os.path.join(ROOT, "target/test-venv/bin/python"), os.path.join(ROOT, "tests/fixtures/remote_services.py"),
+                                 env["pki"]], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    td = d = None
+    try:
+        line = services.stdout.readline()
+        assert line, "remote_services.py printed nothing"
+        urls = json.loads(line)
+        base = os.path.join(WORK, "remote")
+        shutil.rmtree(base, ignore_errors=True)
+        config, data = os.path.join(base, "config"), os.path.join(base, "data")
+        os.makedirs(config)
+        with open(os.path.join(config, "settings.json"), "w") as f:
+            json.dump({"trust_anchor_files": [os.path.join(env["pki"], "root.cert.pem")], "language": "vi", "offline": True}, f)
+        smartca = urls["http"] + "/smartca"
+        with open(os.path.join(config, "providers.json"), "w") as f:
+            json.dump({"vnpt": {"kind": "smartca", "url": smartca, "sp_id": "kyso-sp", "user_id": "slow"},
+                       "vnpt-refuse": {"kind": "smartca", "url": smartca, "sp_id": "kyso-sp", "user_id": "refuse"}}, f)
+        e = dict(env["env"], KYSO_CONFIG_DIR=config, KYSO_DATA_DIR=data)
+        td, port = start_driver(e, "tauri-driver-remote")
+        d = new_session(port)
+        yield {"app": d, "urls": urls, "config": config}
+    finally:
+        if d is not None:
+            d.quit()
+        if td is not None:
+            td.terminate()
+            td.wait(10)
+        services.stdin.close()  # the services exit when their stdin closes
+        try:
+            services.wait(10)
+        except subprocess.TimeoutExpired:
+            services.kill()
+        services.stdout.close()
+
+
+def dialog_open(app):
+    return app.execute_script("const d = document.getElementById('remote-dialog'); return !!(d && d.open);")
+
+
+def test_sign_with_a_remote_account_confirming_on_the_phone(env, remote):
+    app = remote["app"]
+    doc = os.path.join(WORK, "To trinh tu xa 06.pdf")
+    shutil.copy(os.path.join(env["pdfs"], "vietnamese.pdf"), doc)
+    pick(env, doc)
+    wait(app, "#sign-screen")
+    click(app, "#pick-files")
+    wait(app, "#file-list li")
+    # The accounts are in the same list as the token's certificates.
+    assert app.find_elements(By.CSS_SELECTOR, '#cert-list .cert[data-id="01"]')
+    assert "VNPT SmartCA · slow" in text_of(app, '#cert-list .cert[data-remote="vnpt"]')
+    click(app, '#cert-list .cert[data-remote="vnpt"]')
+    card = text_of(app, '#cert-list .cert.selected[data-remote="vnpt"]')
+    assert "xác nhận trên điện thoại" in card, card
+    click(app, "#sign-btn")
+    secret = visible(app, "#pin-input")  # the account secret, asked like a PIN
+    assert secret.get_attribute("value") == ""
+    assert "VNPT SmartCA" in text_of(app, "#pin-label")
+    secret.send_keys("sp-secret")
+    click(app, "#pin-ok")
+    # The phone confirmation: what the phone shows, the code to compare, a live countdown.
+    visible(app, "#remote-dialog", timeout=30)
+    WebDriverWait(app, 30).until(lambda d: d.find_element(By.ID, "remote-code").text.strip())
+    assert "Hãy xác nhận trên điện thoại" in text_of(app, "#remote-dialog")
+    assert "To trinh tu xa 06.pdf" in text_of(app, "#remote-shown")
+    countdown = wait(app, "#remote-countdown")
+    assert re.fullmatch(r"Còn \d+:\d\d để xác nhận", countdown.text), countdown.text
+    first = int(countdown.get_attribute("data-seconds"))
+    assert 100 < first <= 180, first
+    assert visible(app, "#remote-cancel").text == "Huỷ"
+    shot(app, "remote-confirm")
+    WebDriverWait(app, 5).until(lambda d: int(d.find_element(By.ID, "remote-countdown").get_attribute("data-seconds")) < first)
+    result = text_of(app, '#results .result[data-status="signed"]', timeout=60)
+    assert "Đã ký" in result
+    assert not dialog_open(app)
+    out = os.path.join(WORK, "To trinh tu xa 06-signed.pdf")
+    assert os.path.exists(out)
+    code, report = kyso_verify_json(env, out)
+    assert code == 0, report
+    assert report["files"][0]["verdict"] == "TOTAL_PASSED", report
+    sigs = report["files"][0]["signatures"]
+    assert len(sigs) == 1 and sigs[0]["indication"] == "TOTAL_PASSED", sigs
+    assert pdfsig_valid(env, out)
+    # Refused on the phone: the message says so, and nothing is written.
+    click(app, "#file-list li button.link")
+    WebDriverWait(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#file-list li"))
+    refused = os.path.join(WORK, "Cong van tu choi 07.pdf")
+    shutil.copy(os.path.join(env["pdfs"], "v17-classic.pdf"), refused)
+    pick(env, refused)
+    click(app, "#pick-files")
+    wait(app, "#file-list li")
+    click(app, '#cert-list .cert[data-remote="vnpt-refuse"]')
+    wait(app, '#cert-list .cert.selected[data-remote="vnpt-refuse"]')
+    click(app, "#sign-btn")
+    visible(app, "#pin-input").send_keys("sp-secret")
+    click(app, "#pin-ok")
+    failed = text_of(app, '#results .result[data-status="failed"]', timeout=60)
+    assert "Yêu cầu ký đã bị từ chối trên điện thoại" in failed, failed
+    assert not dialog_open(app)
+    assert not os.path.exists(os.path.join(WORK, "Cong van tu choi 07-signed.pdf"))
+    app.execute_script("document.getElementById('results').scrollIntoView()")
+    shot(app, "remote-refused")
+    # Settings: the saved accounts, one added from the form (no secret in it), one removed.
+    click(app, "#nav-settings")
+    wait(app, '#remote-list li[data-name="vnpt-refuse"]')
+    assert "VNPT SmartCA · slow" in text_of(app, '#remote-list li[data-name="vnpt"]')
+    Select(wait(app, "#remote-kind")).select_by_value("sim")
+    for css, value in (("#remote-name", "SIM công vụ"), ("#remote-url", remote["urls"]["mss"]), ("#remote-msisdn", "0900000001"),
+                       ("#remote-ap-id", "http://kyso.test/ap"), ("#remote-mssp-id", "http://kyso.test/mssp"),
+                       ("#remote-signature-profile", "http://kyso.test/profile/sign"), ("#remote-client-cert", remote["urls"]["ap_cert"]),
+                       ("#remote-client-key", remote["urls"]["ap_key"]), ("#remote-ca", remote["urls"]["tls_ca"])):
+        # File paths are typed as text (not uploaded as files by the remote driver).
+        with app.file_detector_context(UselessFileDetector):
+            click(app, css).send_keys(value)
+    click(app, "#remote-add")
+    assert "SIM-PKI · 84900000001" in text_of(app, '#remote-list li[data-name="SIM công vụ"]')
+    click(app, '#remote-list li[data-name="vnpt-refuse"] .remote-remove')
+    WebDriverWait(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, '#remote-list li[data-name="vnpt-refuse"]'))
+    saved = json.load(open(os.path.join(remote["config"], "providers.json"), encoding="utf-8"))
+    assert sorted(saved) == ["SIM công vụ", "vnpt"], saved
+    sim = saved["SIM công vụ"]
+    assert sim["kind"] == "sim" and sim["msisdn"] == "84900000001" and sim["tls"]["client_key"] == remote["urls"]["ap_key"], sim
+    assert "sp-secret" not in open(os.path.join(remote["config"], "providers.json"), encoding="utf-8").read()
+    app.execute_script("document.getElementById('remote-accounts').scrollIntoView()")
+    shot(app, "remote-accounts")
+    # The new SIM account is offered for signing too.
+    click(app, "#nav-sign")
+    assert "SIM-PKI · 84900000001" in text_of(app, '#cert-list .cert[data-remote="SIM công vụ"]')

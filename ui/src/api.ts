@@ -11,7 +11,25 @@ export interface CertEntry {
   pin: PinState; protected_authentication_path: boolean; key_type: string;
 }
 export interface ModuleEntry { path: string; error: CommandError | null; tokens: number }
-export interface CertList { modules: ModuleEntry[]; certificates: CertEntry[] }
+export interface CertList { modules: ModuleEntry[]; certificates: CertEntry[]; remote?: RemoteEntry[] }
+
+/** TLS files of a remote service (paths on this computer). */
+export interface Tls { ca?: string | null; client_cert?: string | null; client_key?: string | null }
+export type CscLogin = "none" | "basic" | "client_credentials" | "authorization_code";
+/** A saved remote-signing account's settings (never a secret), as the core serialises it. */
+export type Provider =
+  | { kind: "csc"; url: string; version?: number | null; login?: CscLogin; user?: string | null; credential?: string | null; tls?: Tls }
+  | { kind: "sim"; url: string; ap_id: string; mssp_id: string; msisdn: string; signature_profile: string; asynchronous?: boolean; certificate?: string | null; tls?: Tls; signature_path?: string; status_path?: string; profile_path?: string }
+  | { kind: "smartca"; url: string; sp_id: string; user_id: string; serial_number?: string | null; tls?: Tls }
+  | { kind: "mysign"; url: string; client_id: string; profile_id: string; user_id: string; credential?: string | null; tls?: Tls };
+export type RemoteKind = Provider["kind"];
+/** A saved remote account in the certificate list: sign with `certificate: key`. */
+export interface RemoteEntry { key: string; name: string; kind: RemoteKind; detail: string; asks_secret: boolean; asks_pin: boolean; provider: Provider }
+/** What a remote signing is doing (the `remote-progress` event). */
+export type RemoteProgress =
+  | { state: "contacting"; service: string }
+  | { state: "confirm"; shown: string; code: string | null; seconds_left: number }
+  | { state: "received" };
 
 export interface Settings { module_paths: string[]; tsa_urls: string[]; trust_anchor_files: string[]; language: "vi" | "en"; offline: boolean }
 
@@ -76,9 +94,13 @@ export const api = {
   pickFiles: (purpose: "sign" | "check") => invoke<string[]>("pick_files", { purpose }),
   pickFolder: () => invoke<string[]>("pick_folder"),
   pickP12: () => invoke<string | null>("pick_p12"),
-  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; reason: string | null; location: string | null; level?: Level; appearance?: Appearance }) =>
+  /** `pin`: token PIN, .p12 password or CSC credential PIN; `secret`: a remote account's secret. */
+  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; secret?: string | null; reason: string | null; location: string | null; level?: Level; appearance?: Appearance }) =>
     invoke<FileResult[]>("sign_documents", { request }),
   cancelSigning: () => invoke<void>("cancel_signing"),
+  listProviders: () => invoke<RemoteEntry[]>("list_providers"),
+  saveProvider: (name: string, provider: Provider) => invoke<void>("save_provider", { name, provider }),
+  removeProvider: (name: string) => invoke<void>("remove_provider", { name }),
   verifyDocuments: (files: string[]) => invoke<FileReport[]>("verify_documents", { files }),
   revealOutput: (path: string) => invoke<void>("reveal_output", { path }),
   readPreview: (path: string) => invoke<ArrayBuffer>("read_preview", { path }),

@@ -1,8 +1,10 @@
-// Settings: driver paths, TSA URLs, trust anchors, language; the organisation profile.
+// Settings: driver paths, TSA URLs, trust anchors, language; remote signing accounts; the
+// organisation profile.
 import { api, asError, type Settings } from "./api";
 import { clear, h } from "./dom";
 import { errorText, t, type Lang } from "./i18n";
 import { renderProfile } from "./profile";
+import { renderAccounts } from "./accounts";
 
 const lines = (s: string) => s.split("\n").map((x) => x.trim()).filter(Boolean);
 
@@ -46,6 +48,10 @@ export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) =>
       }
     } }, t("save"))),
     status,
+    h("section", { id: "remote-accounts", class: "profile" }),
     h("section", { id: "profile-section", class: "profile" })));
-  await renderProfile(main.querySelector<HTMLElement>("#profile-section")!);
+  await Promise.all([
+    renderAccounts(main.querySelector<HTMLElement>("#remote-accounts")!),
+    renderProfile(main.querySelector<HTMLElement>("#profile-section")!),
+  ]);
 }

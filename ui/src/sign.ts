@@ -1,18 +1,21 @@
 // The Sign screen: files, one certificate list across sources, PIN dialog, batch results.
 import { listen } from "@tauri-apps/api/event";
-import { api, asError, LEVELS, type CertEntry, type FileResult, type Level, type Settings } from "./api";
+import { api, asError, LEVELS, type CertEntry, type FileResult, type Level, type RemoteEntry, type Settings } from "./api";
 import { baseName, clear, h } from "./dom";
 import { errorText, pinWarning, t } from "./i18n";
 import { afterSigning, completedLevel, onPendingChange } from "./pending";
 import { askSecret } from "./pin";
 import { renderPreview } from "./preview";
+import { RemoteDialog, remoteLabel, secretLabel } from "./remote";
 import { appearanceRequest, defaultRect, fieldLabel, fieldsFor, needsBox, placeBox, requiredField, ROLE_CHOICES, type Rect, type RoleChoice, type RoleField, type RoleFields } from "./appearance";
 
 interface SignState {
   files: string[];
   certs: CertEntry[];
+  /** Saved remote-signing accounts, in the same list. */
+  remote: RemoteEntry[];
   certError: string | null;
-  selected: string | null; // certificate key, or "p12:<path>"
+  selected: string | null; // certificate key, "remote:<name>" or "p12:<path>"
   p12: string | null;
   results: FileResult[];
   progress: string;
@@ -38,7 +41,7 @@ export function defaultLevel(s: Pick<Settings, "tsa_urls" | "offline"> | null | 
   return s && Array.isArray(s.tsa_urls) && s.tsa_urls.some((u) => u.trim()) && !s.offline ? "B-LT" : "B-B";
 }
 
-const st: SignState = { files: [], certs: [], certError: null, selected: null, p12: null, results: [], progress: "", busy: false, error: null, reason: "", location: "", level: null, defaultLevel: "B-B", online: false, role: "none", fields: {}, rect: null };
+const st: SignState = { files: [], certs: [], remote: [], certError: null, selected: null, p12: null, results: [], progress: "", busy: false, error: null, reason: "", location: "", level: null, defaultLevel: "B-B", online: false, role: "none", fields: {}, rect: null };
 let root: HTMLElement | null = null;
 let poll: number | undefined;
 // A queued signature completed in the background: update its result row.
@@ -70,20 +73,21 @@ export function addFiles(files: string[]) {
 }
 
 export async function refreshCerts() {
-  const before = JSON.stringify([st.certs, st.certError, st.selected]);
+  const before = JSON.stringify([st.certs, st.remote, st.certError, st.selected]);
   try {
     const list = await api.listCertificates();
     st.certs = list.certificates;
-    st.certError = list.certificates.length === 0 ? t("no_certs") : null;
-    if (st.selected && !st.selected.startsWith("p12:") && !st.certs.some((c) => c.key === st.selected)) st.selected = null;
-    // One usable certificate: choose it.
-    const usable = st.certs.filter((c) => !c.expired);
-    if (!st.selected && usable.length === 1 && !st.p12) st.selected = usable[0].key;
+    st.remote = list.remote ?? [];
+    st.certError = list.certificates.length === 0 && st.remote.length === 0 ? t("no_certs") : null;
+    if (st.selected && !st.selected.startsWith("p12:") && !st.certs.some((c) => c.key === st.selected) && !st.remote.some((r) => r.key === st.selected)) st.selected = null;
+    // One usable certificate (or account): choose it.
+    const usable = [...st.certs.filter((c) => !c.expired).map((c) => c.key), ...st.remote.map((r) => r.key)];
+    if (!st.selected && usable.length === 1 && !st.p12) st.selected = usable[0];
   } catch (e) {
     st.certError = errorText(asError(e));
   }
   // Redraw only when something changed, so polling never disturbs typing or focus.
-  if (root && JSON.stringify([st.certs, st.certError, st.selected]) !== before) draw();
+  if (root && JSON.stringify([st.certs, st.remote, st.certError, st.selected]) !== before) draw();
 }
 
 export async function renderSign(main: HTMLElement) {
@@ -120,12 +124,30 @@ function certCard(c: CertEntry): HTMLElement {
   );
 }
 
+/** A remote account, in the same list: the service and who, confirmed on the phone. */
+function remoteCard(r: RemoteEntry): HTMLElement {
+  const selected = st.selected === r.key;
+  return h(
+    "button",
+    {
+      class: `cert remote${selected ? " selected" : ""}`,
+      "data-remote": r.name,
+      "data-kind": r.kind,
+      "aria-pressed": selected ? "true" : "false",
+      onclick: () => { st.selected = r.key; st.p12 = null; draw(); },
+    },
+    h("strong", {}, r.name),
+    h("div", { class: "remote-kind" }, remoteLabel(r)),
+    h("div", { class: "muted" }, t(r.asks_pin ? "remote_card_hint_pin" : "remote_card_hint")),
+  );
+}
+
 function draw() {
   if (!root) return;
   clear(root);
   const fileList = h("ul", { id: "file-list" }, ...st.files.map((f) => h("li", { title: f }, baseName(f),
     h("button", { class: "link", "aria-label": `remove ${baseName(f)}`, onclick: () => { st.files = st.files.filter((x) => x !== f); draw(); } }, "✕"))));
-  const certs = h("div", { id: "cert-list", role: "list" }, ...st.certs.map(certCard));
+  const certs = h("div", { id: "cert-list", role: "list" }, ...st.certs.map(certCard), ...st.remote.map(remoteCard));
   if (st.p12) {
     certs.append(h("button", { class: `cert${st.selected === "p12:" + st.p12 ? " selected" : ""}`, "data-id": "p12", onclick: () => { st.selected = "p12:" + st.p12; draw(); } },
       h("strong", {}, baseName(st.p12)), h("div", { class: "muted" }, ".p12")));
@@ -234,9 +256,21 @@ function resultItem(r: FileResult): HTMLElement {
 async function doSign(reason: string, location: string) {
   const level = st.level ?? st.defaultLevel;
   const cert = st.certs.find((c) => c.key === st.selected);
+  const remote = st.remote.find((r) => r.key === st.selected);
   const isP12 = st.selected?.startsWith("p12:") ?? false;
   let pin: string | null = null;
-  if (isP12 || (cert && !cert.protected_authentication_path)) {
+  let secret: string | null = null;
+  if (remote) {
+    // The account's secret, then the credential PIN (CSC): asked fresh every time.
+    if (remote.asks_secret) {
+      secret = await askSecret({ title: t("remote_secret_title"), label: secretLabel(remote.kind), token: `${remote.name} — ${remoteLabel(remote)}`, warning: "" });
+      if (secret === null) return;
+    }
+    if (remote.asks_pin) {
+      pin = await askSecret({ title: t("remote_pin_title"), label: t("remote_pin_label"), token: `${remote.name} — ${remoteLabel(remote)}`, warning: "" });
+      if (pin === null) { secret = null; return; }
+    }
+  } else if (isP12 || (cert && !cert.protected_authentication_path)) {
     // The PIN is asked fresh every time, never pre-filled, never retried automatically.
     pin = await askSecret({
       title: isP12 ? t("password_title") : t("pin_title"),
@@ -255,9 +289,12 @@ async function doSign(reason: string, location: string) {
     st.progress = e.payload.index < e.payload.total ? t("signing", { i: e.payload.index + 1, n: e.payload.total, f: baseName(e.payload.file) }) : "";
     draw();
   });
+  // A remote account: the phone confirmation dialog, until the call returns.
+  const dialog = remote ? new RemoteDialog() : null;
+  await dialog?.start();
   try {
     st.results = await api.signDocuments({
-      files: [...st.files], certificate: isP12 ? "" : st.selected ?? "", p12: isP12 ? st.p12 : null, pin,
+      files: [...st.files], certificate: isP12 ? "" : st.selected ?? "", p12: isP12 ? st.p12 : null, pin, secret,
       reason: reason || null, location: location || null, level,
       appearance: appearanceRequest(st.role, st.fields, st.rect),
     });
@@ -271,6 +308,8 @@ async function doSign(reason: string, location: string) {
     return;
   } finally {
     pin = null;
+    secret = null;
+    dialog?.stop();
     un();
   }
   st.busy = false;

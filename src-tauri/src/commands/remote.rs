@@ -68,7 +68,7 @@ pub fn list_providers() -> Vec<RemoteEntry> {
 #[tauri::command]
 pub fn save_provider(name: String, provider: Provider) -> CmdResult<()> {
     let name = name.trim();
-    if name.is_empty() || name.len() > 64 {
+    if name.is_empty() || name.chars().count() > 64 {
         return Err(CommandError::new("POLICY", "the account needs a short name"));
     }
     remote::save_provider(name, Some(&provider))?;
