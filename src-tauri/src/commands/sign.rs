@@ -269,7 +269,7 @@ fn sign_with(
         }
     };
     let trust = if wanted.starts_with("B-LT") {
-        let o = crate::commands::verify::options(&state)?;
+        let o = crate::commands::verify::options(state)?;
         (o.anchors, o.intermediates)
     } else {
         Default::default()

@@ -349,9 +349,12 @@ mod tests {
             Ok((n == 3).then_some(42))
         });
         assert_eq!(got.unwrap(), 42);
-        let seen = seen.lock().unwrap();
-        assert!(matches!(seen[0], Progress::Confirm { ref code, .. } if code.as_deref() == Some("ABC")));
-        assert_eq!(seen.last(), Some(&Progress::Received));
+        {
+            // The listener takes this lock: hold it only while looking.
+            let seen = seen.lock().unwrap();
+            assert!(matches!(seen[0], Progress::Confirm { ref code, .. } if code.as_deref() == Some("ABC")));
+            assert_eq!(seen.last(), Some(&Progress::Received));
+        }
 
         let r: Result<(), _> = c.wait_for("doc.pdf", None, || Ok(None));
         assert!(matches!(r, Err(SignerError::Expired(_))));
