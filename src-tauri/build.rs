@@ -22,6 +22,9 @@ fn main() {
         "list_providers",
         "save_provider",
         "remove_provider",
+        "bridge_status",
+        "bridge_answer",
+        "bridge_origin_answer",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

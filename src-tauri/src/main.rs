@@ -26,6 +26,7 @@ fn main() {
         .setup(|app| {
             let state = state::AppState::load()?;
             app.manage(state);
+            commands::bridge::apply(app.handle());
             Ok(())
         })
         .on_page_load(move |_, payload| {
@@ -66,6 +67,9 @@ fn main() {
             commands::remote::list_providers,
             commands::remote::save_provider,
             commands::remote::remove_provider,
+            commands::bridge::bridge_status,
+            commands::bridge::bridge_answer,
+            commands::bridge::bridge_origin_answer,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -19,6 +19,14 @@ pub struct Settings {
     pub language: String,
     /// Never use the network when checking (no CRL download).
     pub offline: bool,
+    /// The local signing bridge for document-management web pages (off until turned on).
+    pub bridge_enabled: bool,
+    /// Its port on 127.0.0.1.
+    pub bridge_port: u16,
+    /// Sites allowed to ask for signatures (scheme://host:port).
+    pub bridge_origins: Vec<String>,
+    /// Other sites documents may come from or go to.
+    pub bridge_hosts: Vec<String>,
 }
 
 impl Default for Settings {
@@ -29,6 +37,10 @@ impl Default for Settings {
             trust_anchor_files: Vec::new(),
             language: "vi".into(),
             offline: false,
+            bridge_enabled: false,
+            bridge_port: 8987,
+            bridge_origins: Vec::new(),
+            bridge_hosts: Vec::new(),
         }
     }
 }
@@ -71,6 +83,14 @@ impl Settings {
             if kyso_core::cert::parse_certificates(&data).is_empty() {
                 return Err(format!("no certificate in {a}"));
             }
+        }
+        for o in self.bridge_origins.iter().chain(&self.bridge_hosts) {
+            if kyso_core::bridge::transfer::origin_of(o).is_none() {
+                return Err(format!("not a web site address (http(s)://host[:port]): {o}"));
+            }
+        }
+        if self.bridge_port < 1024 {
+            return Err(format!("port {} is reserved; use 1024–65535", self.bridge_port));
         }
         for u in &self.tsa_urls {
             if !(u.starts_with("http://") || u.starts_with("https://")) {

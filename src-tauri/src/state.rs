@@ -25,6 +25,8 @@ pub struct AppState {
     pub cancel: AtomicBool,
     /// The remote signing in progress, so `cancel_signing` can stop its wait at once.
     pub remote: Mutex<Option<kyso_core::signer::remote::Control>>,
+    /// The local signing bridge.
+    pub bridge: crate::commands::bridge::BridgeState,
 }
 
 impl AppState {
@@ -40,6 +42,7 @@ impl AppState {
             modules: Mutex::new(HashMap::new()),
             cancel: AtomicBool::new(false),
             remote: Mutex::new(None),
+            bridge: Default::default(),
         })
     }
 

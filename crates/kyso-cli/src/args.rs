@@ -38,6 +38,9 @@ pub enum Command {
     /// Saved remote-signing accounts (SIM-PKI, CSC, SmartCA, MySign); secrets are never saved.
     #[command(subcommand)]
     Providers(crate::remote::ProvidersCommand),
+    /// The local signing bridge for document-management web pages (WebSocket and HTTP on
+    /// 127.0.0.1:8987): allowed sites only, every signing confirmed here with the PIN.
+    Serve(Box<crate::serve::ServeArgs>),
 }
 
 /// `kyso profile …`.

@@ -8,6 +8,7 @@ mod args;
 mod longterm;
 mod output;
 mod remote;
+mod serve;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Command::Tokens(a) => run_tokens(a),
         Command::Trust(c) => run_trust(c),
         Command::Providers(c) => remote::run(c),
+        Command::Serve(a) => serve::run(*a),
     };
     ExitCode::from(code)
 }
@@ -106,7 +108,7 @@ fn load_chain(paths: &[PathBuf]) -> Result<Vec<kyso_core::cert::Certificate>, Er
     Ok(out)
 }
 
-fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
+pub(crate) fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
     if a.remote.wanted() {
         return remote::open(&a.remote, pin_from_flags(a)?);
     }

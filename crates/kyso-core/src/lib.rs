@@ -16,6 +16,7 @@
 //! outputs appear atomically.
 
 pub mod appearance;
+pub mod bridge;
 pub mod cert;
 pub mod cms;
 pub mod crypto;

@@ -1,5 +1,6 @@
 //! Tauri commands, one file per screen. Each is a few lines over kyso-core.
 
+pub mod bridge;
 pub mod certs;
 pub mod files;
 pub mod journal;

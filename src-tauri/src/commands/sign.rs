@@ -22,6 +22,13 @@ impl<'de> Deserialize<'de> for Pin {
     }
 }
 
+impl Pin {
+    /// Moves the text into a [`Secret`] (both wipe on drop).
+    pub fn into_secret(self) -> Secret {
+        Secret::new(self.0.to_string())
+    }
+}
+
 impl std::fmt::Debug for Pin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Pin(***)")
@@ -153,14 +160,38 @@ fn open_remote(
     Ok(signer)
 }
 
-fn open_signer(state: &AppState, request: &SignRequest, pin: Option<&Secret>) -> CmdResult<Box<dyn Signer>> {
-    if let Some(p12) = &request.p12 {
+/// Opens the signer the user chose: a token certificate key, a registered .p12, or a saved
+/// remote account (`remote:NAME`). Used by signing and by the bridge's confirmation.
+pub(crate) fn open_chosen(
+    app: &AppHandle,
+    state: &AppState,
+    certificate: &str,
+    p12: Option<&str>,
+    pin: Option<Secret>,
+    secret: Option<Secret>,
+) -> CmdResult<Box<dyn Signer>> {
+    match certificate.strip_prefix("remote:") {
+        Some(name) => open_remote(app, state, name, secret, pin),
+        None => {
+            drop(secret);
+            open_signer(state, certificate, p12, pin.as_ref())
+        }
+    }
+}
+
+fn open_signer(
+    state: &AppState,
+    certificate: &str,
+    p12: Option<&str>,
+    pin: Option<&Secret>,
+) -> CmdResult<Box<dyn Signer>> {
+    if let Some(p12) = p12 {
         let path = state.chosen(p12)?;
         let data = std::fs::read(path)?;
         let password = pin.ok_or_else(|| CommandError::new("PIN_REQUIRED", "password required"))?;
         return Ok(Box::new(P12Signer::from_bytes(&data, password.expose())?));
     }
-    let mut parts = request.certificate.split('\n');
+    let mut parts = certificate.split('\n');
     let (Some(module_path), Some(serial), Some(cert_id)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(CommandError::new("CERT_NOT_FOUND", "no certificate chosen"));
     };
@@ -209,26 +240,16 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
     let pin = request.pin.take().map(|p| Secret::new(p.0.to_string()));
     let secret = request.secret.take().map(|p| Secret::new(p.0.to_string()));
     state.cancel.store(false, Ordering::SeqCst);
-    let remote_name = request.certificate.strip_prefix("remote:").map(str::to_string);
-    let opened = match &remote_name {
-        Some(name) => open_remote(app, &state, name, secret, pin),
-        None => {
-            drop(secret);
-            let s = open_signer(&state, &request, pin.as_ref());
-            drop(pin);
-            s
-        }
-    };
-    let result = opened.and_then(|mut signer| {
-        sign_with(
-            app,
-            &state,
-            &request,
-            &inputs,
-            signer.as_mut(),
-            remote_name.is_some(),
-        )
-    });
+    let remote = request.certificate.starts_with("remote:");
+    let opened = open_chosen(
+        app,
+        &state,
+        &request.certificate,
+        request.p12.as_deref(),
+        pin,
+        secret,
+    );
+    let result = opened.and_then(|mut signer| sign_with(app, &state, &request, &inputs, signer.as_mut(), remote));
     *state.remote.lock().unwrap_or_else(|e| e.into_inner()) = None;
     result
 }

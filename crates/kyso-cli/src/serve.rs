@@ -1,0 +1,229 @@
+//! `kyso serve`: the local signing bridge without the window, for headless use and tests.
+//! The terminal is the confirmation dialog: each signing request is printed and needs `y`
+//! and the PIN; a new site is allowed only when the user says so (or with --allow-origin).
+
+use std::io::{IsTerminal, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+
+use clap::Args;
+use kyso_core::bridge::{self, transfer, Ask, Bridge, Host, Limits};
+use kyso_core::cert::Certificate;
+use kyso_core::sign::SignOptions;
+use kyso_core::signer::{Signer, SignerError};
+use kyso_core::verify::VerifyOptions;
+use kyso_core::Error;
+
+use crate::args::SignerArgs;
+
+/// `kyso serve` flags.
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (8987 is the one document-management systems call).
+    #[arg(long, default_value_t = 8987)]
+    pub port: u16,
+    /// A site allowed to ask for signatures (scheme://host[:port]); repeatable. Sites allowed
+    /// before are remembered in the config folder.
+    #[arg(long = "allow-origin", value_name = "URL")]
+    pub allow_origin: Vec<String>,
+    /// Another site documents may come from or go to; repeatable.
+    #[arg(long = "allow-host", value_name = "URL")]
+    pub allow_host: Vec<String>,
+    /// Timestamp authorities (B-T); none: B-B.
+    #[arg(long, value_name = "URL")]
+    pub tsa: Vec<String>,
+    /// Extra trust anchors for VerifyPDF (PEM/DER).
+    #[arg(long, value_name = "PEM")]
+    pub trust: Vec<PathBuf>,
+    /// Largest document fetched, in MB.
+    #[arg(long, default_value_t = 50)]
+    pub max_file_mb: u64,
+    /// Requests per site per minute.
+    #[arg(long, default_value_t = 30)]
+    pub per_minute: usize,
+    #[command(flatten)]
+    pub signer: SignerArgs,
+}
+
+fn origins_file() -> PathBuf {
+    kyso_core::trust::config_dir().join("bridge-origins.json")
+}
+
+/// The sites the user allowed before.
+fn saved_origins() -> Vec<String> {
+    std::fs::read(origins_file())
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+fn save_origins(all: &[String]) {
+    let path = origins_file();
+    if let Some(d) = path.parent() {
+        let _ = std::fs::create_dir_all(d);
+    }
+    let _ = std::fs::write(path, serde_json::to_vec_pretty(all).unwrap_or_default());
+}
+
+/// Test builds can confirm without a person (`KYSO_BRIDGE_AUTO_CONFIRM=yes|no`); a release
+/// build has no such switch compiled in.
+#[cfg(debug_assertions)]
+fn scripted_answer() -> Option<bool> {
+    match std::env::var("KYSO_BRIDGE_AUTO_CONFIRM").ok().as_deref() {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn scripted_answer() -> Option<bool> {
+    None
+}
+
+/// Asks the person at the terminal. `scripted` lets a test build answer for signing
+/// confirmations — never for allowing a new site.
+fn ask_yes(question: &str, scripted: bool) -> bool {
+    if let Some(a) = scripted_answer().filter(|_| scripted) {
+        eprintln!("kyso: {question} → {}", if a { "y (test build)" } else { "n (test build)" });
+        return a;
+    }
+    if !std::io::stdin().is_terminal() {
+        eprintln!("kyso: {question} → no one to answer: refused");
+        return false;
+    }
+    eprint!("kyso: {question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    matches!(line.trim(), "y" | "Y" | "yes" | "c" | "C" | "có")
+}
+
+struct CliHost {
+    args: ServeArgs,
+    origins: Mutex<Vec<String>>,
+    last_cert: Mutex<Option<Certificate>>,
+    trust: (Vec<Certificate>, Vec<Certificate>),
+}
+
+impl Host for CliHost {
+    fn origin_allowed(&self, origin: &str) -> bool {
+        let Some(o) = transfer::origin_of(origin) else {
+            return false;
+        };
+        let mut known = self.origins.lock().unwrap_or_else(|e| e.into_inner());
+        if known.iter().any(|k| transfer::origin_of(k).as_deref() == Some(o.as_str())) {
+            return true;
+        }
+        // Asked once; a yes is remembered.
+        if ask_yes(
+            &format!("Trang {origin} muốn dùng Kyso để ký / {origin} wants to use Kyso to sign. Cho phép / allow?"),
+            false,
+        ) {
+            known.push(origin.to_string());
+            let saved: Vec<String> = known
+                .iter()
+                .filter(|k| !self.args.allow_origin.contains(k))
+                .cloned()
+                .collect();
+            save_origins(&saved);
+            return true;
+        }
+        false
+    }
+
+    fn allowed_hosts(&self) -> Vec<String> {
+        self.args.allow_host.clone()
+    }
+
+    fn approve(&self, ask: &Ask) -> Result<Box<dyn Signer>, Error> {
+        eprintln!("kyso: ── yêu cầu ký / signing request ──");
+        eprintln!("kyso:   từ / from: {}", ask.origin);
+        eprintln!("kyso:   thao tác / action: {}", ask.action_text);
+        if let Some(n) = &ask.document_number {
+            eprintln!("kyso:   số văn bản / number: {n}");
+        }
+        for d in &ask.documents {
+            eprintln!("kyso:   tệp / file: {d}");
+        }
+        if !ask_yes("Ký các tệp này? / sign these files?", true) {
+            return Err(Error::Signer(SignerError::Cancelled));
+        }
+        let signer = crate::open_signer(&self.args.signer)?;
+        *self.last_cert.lock().unwrap_or_else(|e| e.into_inner()) = Some(signer.certificate().clone());
+        Ok(signer)
+    }
+
+    fn certificate(&self) -> Option<Certificate> {
+        if let Some(c) = self.last_cert.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+            return Some(c);
+        }
+        // A .p12 whose password comes from the environment can be read without asking.
+        if self.args.signer.p12.is_some() && self.args.signer.p12_password_env.is_some() {
+            return crate::open_signer(&self.args.signer)
+                .ok()
+                .map(|s| s.certificate().clone());
+        }
+        None
+    }
+
+    fn sign_options(&self) -> SignOptions {
+        SignOptions {
+            tsa_urls: self.args.tsa.clone(),
+            ..SignOptions::default()
+        }
+    }
+
+    fn verify_options(&self) -> VerifyOptions {
+        VerifyOptions {
+            anchors: self.trust.0.clone(),
+            intermediates: self.trust.1.clone(),
+            ..VerifyOptions::default()
+        }
+    }
+
+    fn config_dir(&self) -> PathBuf {
+        kyso_core::trust::config_dir()
+    }
+}
+
+/// Runs `kyso serve` until killed.
+pub fn run(a: ServeArgs) -> u8 {
+    let r = (|| -> Result<(), Error> {
+        let trust = crate::trust_material(&a.trust)?;
+        let mut origins = a.allow_origin.clone();
+        origins.extend(saved_origins());
+        let limits = Limits {
+            max_file: a.max_file_mb << 20,
+            per_minute: a.per_minute.max(1),
+            ..Limits::default()
+        };
+        let listener = TcpListener::bind(("127.0.0.1", a.port))?;
+        let port = listener.local_addr()?.port();
+        let host = CliHost {
+            args: a,
+            origins: Mutex::new(origins),
+            last_cert: Mutex::new(None),
+            trust,
+        };
+        let tls = bridge::tls::load_or_create(&kyso_core::trust::config_dir().join("bridge-tls"))?;
+        let b = Arc::new(Bridge::new(Box::new(host), limits));
+        // The first line says where it listens (scripts and tests wait for it).
+        println!(
+            "kyso: listening on ws(s)://127.0.0.1:{port}/ and http(s)://127.0.0.1:{port}/ (certificate authority to trust: {})",
+            tls.ca_path.display()
+        );
+        let _ = std::io::stdout().flush();
+        bridge::serve(listener, b, Some(tls.config), Arc::new(AtomicBool::new(false)))?;
+        Ok(())
+    })();
+    match r {
+        Ok(()) => 0,
+        Err(e) => {
+            crate::output::print_error(false, &e);
+            1
+        }
+    }
+}

@@ -1,0 +1,541 @@
+//! The local signing bridge: document-management web pages ask Kyso to sign over a WebSocket
+//! or HTTP POST on 127.0.0.1 (port 8987, like the tool they call today), with the request and
+//! reply shapes they already use ([`protocol`]).
+//!
+//! What makes it safe to run: it listens on loopback only and answers only requests whose
+//! `Host` is loopback (no DNS rebinding) and whose `Origin` the user allowed; files come from
+//! and go back to that origin only ([`transfer`]); every signing is shown to the user and
+//! needs their confirmation and PIN ([`Host::approve`]) — a page can never sign silently;
+//! requests are rate-limited per site, replays refused, and all of them journaled.
+
+pub mod protocol;
+mod server;
+pub mod tls;
+pub mod transfer;
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use x509_cert::Certificate;
+
+use crate::appearance::roles;
+use crate::sign::{self, ltv, SignOptions};
+use crate::signer::Signer;
+use crate::verify::VerifyOptions;
+use protocol::{status, Action, Meta, Reply, Request};
+pub use server::serve;
+
+/// What the user is asked to confirm.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Ask {
+    /// The action.
+    pub action: Action,
+    /// The action in words.
+    pub action_text: String,
+    /// The site that asks.
+    pub origin: String,
+    /// The documents (addresses), in order.
+    pub documents: Vec<String>,
+    /// Document number from the request, if any.
+    pub document_number: Option<String>,
+}
+
+/// The side that talks to the user: the app (a dialog) or `kyso serve` (the terminal).
+pub trait Host: Send + Sync {
+    /// Whether `origin` may use the bridge (the user's allow-list; a new site may be asked
+    /// about once).
+    fn origin_allowed(&self, origin: &str) -> bool;
+    /// Other sites files may come from or go to.
+    fn allowed_hosts(&self) -> Vec<String>;
+    /// Shows what is asked; when the user agrees, returns the signer (its PIN typed then).
+    /// `Err` carries why not, for the page.
+    fn approve(&self, ask: &Ask) -> Result<Box<dyn Signer>, crate::Error>;
+    /// The certificate `GetCertInfo` reports, without a PIN.
+    fn certificate(&self) -> Option<Certificate>;
+    /// Signing options (TSA, level) the host's settings give.
+    fn sign_options(&self) -> SignOptions;
+    /// Trust for `VerifyPDF`.
+    fn verify_options(&self) -> VerifyOptions;
+    /// The config folder (organisation profile for the Decree 30 roles).
+    fn config_dir(&self) -> PathBuf;
+}
+
+/// Bounds on what a page may make Kyso do.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest document fetched.
+    pub max_file: u64,
+    /// Largest request body.
+    pub max_request: usize,
+    /// Requests per site per minute.
+    pub per_minute: usize,
+    /// Fetch and upload timeout.
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_file: 50 << 20,
+            max_request: 1 << 20,
+            per_minute: 30,
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The bridge: request handling shared by every connection.
+pub struct Bridge {
+    host: Box<dyn Host>,
+    limits: Limits,
+    seen: Mutex<HashMap<Vec<u8>, Instant>>,
+    recent: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// One signing at a time: a second page waits instead of stacking dialogs.
+    signing: Mutex<()>,
+}
+
+const REPLAY_WINDOW: Duration = Duration::from_secs(600);
+
+fn msg(vi: &str, en: &str) -> String {
+    format!("{vi} / {en}")
+}
+
+impl Bridge {
+    /// A bridge for `host`.
+    pub fn new(host: Box<dyn Host>, limits: Limits) -> Self {
+        Self {
+            host,
+            limits,
+            seen: Mutex::new(HashMap::new()),
+            recent: Mutex::new(HashMap::new()),
+            signing: Mutex::new(()),
+        }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Handles one request: `path` names the action, `origin` is the page's `Origin`.
+    /// Journaled with its outcome.
+    pub fn handle(&self, path: &str, origin: Option<&str>, body: &[u8]) -> Reply {
+        let shown_origin = origin.unwrap_or("(none)");
+        let rec = crate::journal::Entry::start(
+            &format!("bridge {}", path.trim_matches('/')),
+            Path::new(shown_origin),
+            Path::new("-"),
+            "",
+        );
+        let reply = self.handle_inner(path, origin, body);
+        let result = if reply.status == status::OK { "ok" } else { "refused" };
+        rec.finish(
+            result,
+            "",
+            None,
+            None,
+            Some(format!("Status {}: {}", reply.status, reply.message)),
+        );
+        reply
+    }
+
+    fn rate_ok(&self, origin: &str) -> bool {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let q = recent.entry(origin.to_string()).or_default();
+        let now = Instant::now();
+        while q.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60)) {
+            q.pop_front();
+        }
+        if q.len() >= self.limits.per_minute {
+            return false;
+        }
+        q.push_back(now);
+        true
+    }
+
+    /// A request seen before (same site, action and body) within ten minutes.
+    fn replayed(&self, origin: &str, path: &str, body: &[u8]) -> bool {
+        let mut h = crate::crypto::Hasher::new(crate::crypto::HashAlg::Sha256);
+        for part in [origin.as_bytes(), b"\n", path.as_bytes(), b"\n", body] {
+            h.update(part);
+        }
+        let key = h.finish();
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        seen.retain(|_, t| now.duration_since(*t) < REPLAY_WINDOW);
+        seen.insert(key, now).is_some()
+    }
+
+    fn handle_inner(&self, path: &str, origin: Option<&str>, body: &[u8]) -> Reply {
+        let Some(origin) = origin.filter(|o| transfer::origin_of(o).is_some()) else {
+            return Reply::fail(
+                status::ORIGIN_REFUSED,
+                msg("Yêu cầu không cho biết trang web gửi", "requests must come from a web page (Origin)"),
+            );
+        };
+        if !self.host.origin_allowed(origin) {
+            return Reply::fail(
+                status::ORIGIN_REFUSED,
+                msg(
+                    &format!("Trang {origin} chưa được phép dùng Kyso"),
+                    &format!("{origin} is not allowed to use Kyso; allow it in Kyso's settings"),
+                ),
+            );
+        }
+        if !self.rate_ok(origin) {
+            return Reply::fail(
+                status::RATE_LIMITED,
+                msg("Quá nhiều yêu cầu, hãy thử lại sau một phút", "too many requests; try again in a minute"),
+            );
+        }
+        let Some(action) = Action::from_path(path) else {
+            return Reply::fail(
+                status::BAD_REQUEST,
+                msg(
+                    &format!("Kyso không hỗ trợ thao tác \"{}\"", path.trim_matches('/')),
+                    "unknown action",
+                ),
+            );
+        };
+        let req: Request = if action == Action::GetCertInfo && body.iter().all(u8::is_ascii_whitespace) {
+            Request::default()
+        } else {
+            match serde_json::from_slice(body) {
+                Ok(r) => r,
+                Err(e) => {
+                    return Reply::fail(
+                        status::BAD_REQUEST,
+                        msg("Yêu cầu không đúng định dạng JSON", &format!("the request is not valid JSON ({e})")),
+                    )
+                }
+            }
+        };
+        if action.signs() && self.replayed(origin, path, body) {
+            return Reply::fail(
+                status::REPLAYED,
+                msg(
+                    "Yêu cầu này đã được xử lý; hãy tải lại trang để ký lại",
+                    "this request was already handled; reload the page to ask again",
+                ),
+            );
+        }
+        match action {
+            Action::GetCertInfo => self.cert_info(),
+            Action::VerifyPdf => self.verify(origin, &req),
+            _ => self.sign(action, origin, &req),
+        }
+    }
+
+    fn cert_info(&self) -> Reply {
+        match self.host.certificate() {
+            Some(c) => {
+                let (from, to) = crate::cert::validity(&c);
+                Reply {
+                    status: status::OK,
+                    message: "OK".into(),
+                    data: Some(serde_json::json!({
+                        "identity": crate::cert::identity(&c),
+                        "issuer": crate::cert::name_to_string(&c.tbs_certificate.issuer),
+                        "serial": hex::encode(c.tbs_certificate.serial_number.as_bytes()),
+                        "not_before": crate::timefmt::rfc3339(from),
+                        "not_after": crate::timefmt::rfc3339(to),
+                        "sha256": crate::cert::fingerprint(&c),
+                        "certificate": base64_der(&c),
+                    })),
+                    ..Reply::default()
+                }
+            }
+            None => Reply::fail(
+                status::SIGN_FAILED,
+                msg("Chưa chọn chứng thư số để ký", "no signing certificate is chosen in Kyso"),
+            ),
+        }
+    }
+
+    /// Every document's source and upload target, checked before anything is fetched or the
+    /// user is asked.
+    fn plan(&self, origin: &str, req: &Request, need_upload: bool) -> Result<Vec<Job>, Reply> {
+        let docs = req.documents();
+        if docs.is_empty() {
+            return Err(Reply::fail(
+                status::BAD_REQUEST,
+                msg("Yêu cầu không có tệp nào (FileName)", "the request names no file (FileName)"),
+            ));
+        }
+        let allowed = self.host.allowed_hosts();
+        let refused = |e: transfer::TransferError| Reply {
+            code: Some("FILE_REFUSED".into()),
+            ..Reply::fail(status::FILE_REFUSED, msg("Không dùng được địa chỉ tệp", &e.to_string()))
+        };
+        docs.into_iter()
+            .map(|(file, upload, meta)| {
+                let source = transfer::resolve(&file, origin, &allowed).map_err(refused)?;
+                let upload = match upload {
+                    Some(u) => Some(transfer::resolve(&u, origin, &allowed).map_err(refused)?),
+                    None if need_upload => {
+                        return Err(Reply::fail(
+                            status::BAD_REQUEST,
+                            msg(
+                                "Yêu cầu thiếu nơi nhận tệp đã ký (FileUploadHandler)",
+                                "the request names no FileUploadHandler",
+                            ),
+                        ))
+                    }
+                    None => None,
+                };
+                Ok(Job {
+                    source,
+                    upload,
+                    meta,
+                    session: req.session_id.clone(),
+                    jwt: req.jwt_token.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn fetch(&self, url: &str, dir: &Path) -> Result<PathBuf, Reply> {
+        let data = transfer::fetch(url, self.limits.max_file, self.limits.timeout).map_err(|e| Reply {
+            code: Some("FILE_REFUSED".into()),
+            ..Reply::fail(status::FILE_REFUSED, msg("Không tải được tệp", &e.to_string()))
+        })?;
+        let name = file_name_of(url);
+        let io = |e: std::io::Error| Reply::fail(status::SIGN_FAILED, e.to_string());
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let path = dir.join(&name);
+        std::fs::write(&path, data).map_err(io)?;
+        Ok(path)
+    }
+
+    fn verify(&self, origin: &str, req: &Request) -> Reply {
+        let jobs = match self.plan(origin, req, false) {
+            Ok(j) => j,
+            Err(r) => return r,
+        };
+        let Ok(dir) = tempfile::tempdir() else {
+            return Reply::fail(status::SIGN_FAILED, "no temporary folder");
+        };
+        let opts = self.host.verify_options();
+        let mut reports = Vec::new();
+        for (i, j) in jobs.iter().enumerate() {
+            match self.fetch(&j.source, &dir.path().join(i.to_string())) {
+                Ok(p) => reports.push(crate::verify::verify_pdf(&p, &opts)),
+                Err(r) => return r,
+            }
+        }
+        Reply {
+            status: status::OK,
+            message: "OK".into(),
+            data: serde_json::to_value(&reports).ok(),
+            ..Reply::default()
+        }
+    }
+
+    fn sign(&self, action: Action, origin: &str, req: &Request) -> Reply {
+        let jobs = match self.plan(origin, req, true) {
+            Ok(j) => j,
+            Err(r) => return r,
+        };
+        // Every document is fetched (and bounded) before the user is asked anything.
+        let Ok(dir) = tempfile::tempdir() else {
+            return Reply::fail(status::SIGN_FAILED, "no temporary folder");
+        };
+        let mut inputs = Vec::new();
+        // Each in its own folder: two documents may share a name.
+        for (i, j) in jobs.iter().enumerate() {
+            match self.fetch(&j.source, &dir.path().join(i.to_string())) {
+                Ok(p) => inputs.push(p),
+                Err(r) => return r,
+            }
+        }
+        let _one = self.signing.lock().unwrap_or_else(|e| e.into_inner());
+        let ask = Ask {
+            action,
+            action_text: action.describe().into(),
+            origin: origin.to_string(),
+            documents: jobs.iter().map(|j| j.source.clone()).collect(),
+            document_number: jobs
+                .first()
+                .and_then(|j| Request::meta(&j.meta, DOC_NUMBER))
+                .map(str::to_string),
+        };
+        let mut signer = match self.host.approve(&ask) {
+            Ok(s) => s,
+            Err(crate::Error::Signer(crate::signer::SignerError::Cancelled)) => {
+                return Reply::fail(
+                    status::USER_REFUSED,
+                    msg("Người dùng không đồng ý ký", "the user declined to sign"),
+                )
+            }
+            Err(e) => {
+                return Reply {
+                    code: Some(e.code().into()),
+                    ..Reply::fail(status::SIGN_FAILED, msg("Không mở được thiết bị ký", &e.to_string()))
+                }
+            }
+        };
+        let mut replies = Vec::new();
+        for (j, input) in jobs.iter().zip(&inputs) {
+            replies.push(self.sign_one(action, j, input, signer.as_mut()));
+        }
+        if replies.len() == 1 {
+            return replies.remove(0);
+        }
+        let failed = replies.iter().filter(|r| r.status != status::OK).count();
+        Reply {
+            status: if failed == 0 { status::OK } else { status::SIGN_FAILED },
+            message: if failed == 0 {
+                msg("Đã ký tất cả tệp", "every file was signed")
+            } else {
+                msg(&format!("{failed} tệp không ký được"), &format!("{failed} file(s) not signed"))
+            },
+            files: replies,
+            ..Reply::default()
+        }
+    }
+
+    fn sign_one(&self, action: Action, job: &Job, input: &Path, signer: &mut dyn Signer) -> Reply {
+        let failed = |e: crate::Error| Reply {
+            code: Some(e.code().into()),
+            ..Reply::fail(status::SIGN_FAILED, msg("Không ký được", &e.to_string()))
+        };
+        let mut opts = self.host.sign_options();
+        let number = Request::meta(&job.meta, DOC_NUMBER).map(str::to_string);
+        let detached = action == Action::SignFile;
+        let output = sign::output_path(input, !detached, 1);
+        let signed = if detached {
+            opts.tsa_urls.clear();
+            sign::detached::sign_detached(input, &output, signer, &opts).map(|_| ())
+        } else {
+            let role = action.role();
+            // Where the approval goes: `Page` and `Rect` ("x1,y1,x2,y2" in points, origin
+            // bottom-left) in the metadata; the other roles place themselves.
+            let rect = Request::meta(&job.meta, &["Rect", "Position"]).and_then(|r| {
+                let v: Vec<f32> = r.split([',', ' ', ';']).filter_map(|n| n.trim().parse().ok()).collect();
+                <[f32; 4]>::try_from(v).ok()
+            });
+            let page = Request::meta(&job.meta, &["Page", "Trang"])
+                .and_then(|p| p.trim().parse().ok())
+                .unwrap_or(1);
+            let appearance = roles::spec(
+                &roles::Request {
+                    role,
+                    place: rect.map(crate::appearance::visible::Place::Rect),
+                    page,
+                    doc_number: number.clone(),
+                    org: Request::meta(&job.meta, &["Organization", "Org", "CoQuan"]).map(str::to_string),
+                    receipt: Request::meta(&job.meta, &["Receipt", "SoDen"]).map(str::to_string),
+                    ..roles::Request::default()
+                },
+                &self.host.config_dir(),
+            );
+            let appearance = match appearance {
+                Ok(a) => a.map(|s| roles::for_signer(s, role, signer.certificate(), &self.host.config_dir())),
+                Err(e) => return failed(e),
+            };
+            opts.appearance = appearance;
+            opts.reason = opts.reason.or_else(|| roles::issue_reason(role, number.as_deref()));
+            let wanted = if opts.tsa_urls.is_empty() { "B-B" } else { "B-T" };
+            // The file leaves at once: nothing is queued, a TSA that fails fails the signing.
+            ltv::sign_to_level(
+                input,
+                &output,
+                signer,
+                &opts,
+                ltv::LevelRequest {
+                    wanted,
+                    waiting: None,
+                    queue: false,
+                    trust: Default::default(),
+                },
+            )
+            .map(|_| ())
+        };
+        if let Err(e) = signed {
+            return failed(e);
+        }
+        let data = match std::fs::read(&output) {
+            Ok(d) => d,
+            Err(e) => return failed(e.into()),
+        };
+        let Some(upload) = &job.upload else {
+            return Reply::fail(status::BAD_REQUEST, "no FileUploadHandler");
+        };
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match transfer::upload(
+            upload,
+            &name,
+            &data,
+            job.session.as_deref(),
+            job.jwt.as_deref(),
+            self.limits.timeout,
+        ) {
+            Ok(answer) => Reply {
+                status: status::OK,
+                message: msg("Đã ký và gửi tệp", "signed and delivered"),
+                file_server: Some(answer),
+                document_number: number,
+                document_date: Some(vietnam_date()),
+                ..Reply::default()
+            },
+            Err(e) => Reply {
+                code: Some("UPLOAD_FAILED".into()),
+                ..Reply::fail(status::UPLOAD_FAILED, msg("Đã ký nhưng không gửi được tệp", &e.to_string()))
+            },
+        }
+    }
+}
+
+/// Metadata keys that carry the document number.
+const DOC_NUMBER: &[&str] = &["DocumentNumber", "SoKyHieu", "SoVanBan", "Number"];
+
+struct Job {
+    source: String,
+    upload: Option<String>,
+    meta: Vec<Meta>,
+    /// The page's session and token, sent back with the upload only.
+    session: Option<String>,
+    jwt: Option<String>,
+}
+
+/// Today's date in Vietnam as documents write it: dd/mm/yyyy.
+fn vietnam_date() -> String {
+    let iso = crate::timefmt::vietnam(crate::timefmt::now());
+    let d: Vec<&str> = iso.get(..10).unwrap_or("").split('-').collect();
+    match d.as_slice() {
+        [y, m, day] => format!("{day}/{m}/{y}"),
+        _ => iso,
+    }
+}
+
+/// A safe local file name for a fetched URL (its last path segment, without query).
+fn file_name_of(url: &str) -> String {
+    let last = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let clean: String = last
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
+        .take(100)
+        .collect();
+    let clean = clean.trim_start_matches('.').trim().to_string();
+    if clean.is_empty() {
+        "document.pdf".into()
+    } else {
+        clean
+    }
+}
+
+fn base64_der(c: &Certificate) -> String {
+    use base64ct::Encoding;
+    base64ct::Base64::encode_string(&sign::der_of(c))
+}

@@ -1,0 +1,200 @@
+//! Files travel only between the requesting site and Kyso: the document is fetched from the
+//! page's own origin (or a host the user allow-listed), the result is posted to an upload
+//! target on the same terms, with the page's session token. A web page can never name a
+//! local path, another scheme, or a redirect elsewhere.
+
+use std::time::Duration;
+
+/// Why a transfer was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    /// Not an address Kyso may use for this page.
+    #[error("{0}")]
+    Refused(String),
+    /// Larger than allowed.
+    #[error("the file is larger than {0} MB")]
+    TooLarge(u64),
+    /// Network or server error.
+    #[error("{0}")]
+    Network(String),
+}
+
+/// `scheme://host:port` of an http(s) URL, lowercased, with the default port written out.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next()?;
+    // user:password@host is refused: nothing legitimate needs it and it disguises hosts.
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => match p.parse::<u16>() {
+            Ok(p) => (h, p),
+            Err(_) if authority.starts_with('[') && authority.ends_with(']') => (authority, default),
+            Err(_) => return None,
+        },
+        _ => (authority, default),
+    };
+    Some(format!("{scheme}://{}:{port}", host.to_ascii_lowercase()))
+}
+
+/// The absolute URL a page's `FileName` / `FileUploadHandler` stands for, if the page may use
+/// it: an absolute http(s) URL on the page's origin or an allowed one, or a path on the
+/// page's origin. Local paths, other schemes and hosts are refused.
+pub fn resolve(name: &str, page_origin: &str, allowed: &[String]) -> Result<String, TransferError> {
+    let name = name.trim();
+    let refuse = |why: &str| TransferError::Refused(format!("\"{name}\": {why}"));
+    if name.is_empty() {
+        return Err(refuse("no file named"));
+    }
+    let page = origin_of(page_origin).ok_or_else(|| refuse("the requesting page has no web origin"))?;
+    if name.contains("://") {
+        let o = origin_of(name).ok_or_else(|| refuse("only http and https addresses are accepted"))?;
+        let ok = o == page || allowed.iter().any(|a| origin_of(a).as_deref() == Some(o.as_str()));
+        return if ok {
+            Ok(name.to_string())
+        } else {
+            Err(refuse("it is on another site than the page that asked (add it to the allowed sites)"))
+        };
+    }
+    // A drive letter, a UNC path or a backslash is a local path: never from a web page.
+    if name.contains('\\') || name.contains(':') || name.starts_with("//") {
+        return Err(refuse("a web page cannot name a file on this computer"));
+    }
+    let base = page_origin.trim_end_matches('/');
+    let base = base.split_once("://").map_or(base, |(s, rest)| {
+        // Keep scheme://authority only.
+        let auth = rest.split('/').next().unwrap_or(rest);
+        &base[..s.len() + 3 + auth.len()]
+    });
+    Ok(if name.starts_with('/') {
+        format!("{base}{name}")
+    } else {
+        format!("{base}/{name}")
+    })
+}
+
+fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        // A redirect could lead anywhere: refused rather than followed.
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+/// GETs `url`, at most `limit` bytes.
+pub fn fetch(url: &str, limit: u64, timeout: Duration) -> Result<Vec<u8>, TransferError> {
+    let mut resp = agent(timeout)
+        .get(url)
+        .call()
+        .map_err(|e| TransferError::Network(format!("{url}: {e}")))?;
+    let status = resp.status().as_u16();
+    if status != 200 {
+        return Err(TransferError::Network(format!("{url}: HTTP {status}")));
+    }
+    if let Some(len) = resp
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        if len > limit {
+            return Err(TransferError::TooLarge(limit >> 20));
+        }
+    }
+    resp.body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => TransferError::TooLarge(limit >> 20),
+            e => TransferError::Network(format!("{url}: {e}")),
+        })
+}
+
+/// POSTs `data` as `file_name` (multipart/form-data, field `file`, plus `SessionId`) with the
+/// page's bearer token; returns what the target answered (at most 64 KB).
+pub fn upload(
+    url: &str,
+    file_name: &str,
+    data: &[u8],
+    session_id: Option<&str>,
+    jwt: Option<&str>,
+    timeout: Duration,
+) -> Result<String, TransferError> {
+    let boundary = format!("kyso-{}", crate::signer::remote::random_id());
+    let safe_name: String = file_name
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\r' | '\n' | '\\'))
+        .collect();
+    let mut body = Vec::with_capacity(data.len() + 512);
+    if let Some(s) = session_id {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"SessionId\"\r\n\r\n{s}\r\n").as_bytes(),
+        );
+    }
+    let ctype = if safe_name.to_lowercase().ends_with(".pdf") {
+        "application/pdf"
+    } else {
+        "application/pkcs7-signature"
+    };
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{safe_name}\"\r\nContent-Type: {ctype}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(data);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut req = agent(timeout)
+        .post(url)
+        .header("Content-Type", &format!("multipart/form-data; boundary={boundary}"));
+    if let Some(t) = jwt {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    let mut resp = req
+        .send(&body[..])
+        .map_err(|e| TransferError::Network(format!("{url}: {e}")))?;
+    let status = resp.status().as_u16();
+    let text = resp
+        .body_mut()
+        .with_config()
+        .limit(64 << 10)
+        .read_to_string()
+        .unwrap_or_default();
+    if (200..300).contains(&status) {
+        Ok(text.trim().to_string())
+    } else {
+        Err(TransferError::Network(format!("{url}: HTTP {status} {}", text.trim())))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_page_origin_or_allowed_sites() {
+        let page = "http://127.0.0.1:8000";
+        assert_eq!(origin_of("HTTP://Example.vn/x").as_deref(), Some("http://example.vn:80"));
+        assert_eq!(origin_of("https://a.vn:8443/").as_deref(), Some("https://a.vn:8443"));
+        assert_eq!(origin_of("http://user@evil/"), None);
+        assert_eq!(resolve("/docs/a.pdf", page, &[]).unwrap(), "http://127.0.0.1:8000/docs/a.pdf");
+        assert_eq!(resolve("a.pdf", page, &[]).unwrap(), "http://127.0.0.1:8000/a.pdf");
+        assert!(resolve("http://127.0.0.1:8000/a.pdf", page, &[]).is_ok());
+        assert!(resolve("http://127.0.0.1:9000/a.pdf", page, &[]).is_err());
+        assert!(resolve("http://files.vn/a.pdf", page, &["http://files.vn".into()]).is_ok());
+        for local in ["C:\\Users\\a.pdf", "file:///etc/passwd", "\\\\server\\share\\a.pdf", "//evil/a.pdf", "data:,x"] {
+            assert!(resolve(local, page, &[]).is_err(), "{local}");
+        }
+    }
+}

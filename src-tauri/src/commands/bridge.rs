@@ -1,0 +1,270 @@
+//! The local signing bridge inside the app (off until the user turns it on in Settings).
+//! Document-management pages call it on 127.0.0.1; every new site and every signing request
+//! is put to the user in a dialog (`bridge-origin`, `bridge-request` events), answered by
+//! `bridge_origin_answer` / `bridge_answer` — with the certificate and PIN, as for any signing.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kyso_core::bridge::{self, transfer, Ask, Bridge, Host, Limits};
+use kyso_core::cert::Certificate;
+use kyso_core::sign::SignOptions;
+use kyso_core::signer::{Secret, Signer, SignerError};
+use kyso_core::verify::VerifyOptions;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use super::sign::Pin;
+use crate::error::{CmdResult, CommandError};
+use crate::state::AppState;
+
+/// How long a question waits for the user.
+const ASK_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The user's answer to a signing request.
+pub struct Choice {
+    certificate: String,
+    p12: Option<String>,
+    pin: Option<Secret>,
+    secret: Option<Secret>,
+}
+
+enum Answer {
+    Origin(bool),
+    Sign(Option<Choice>),
+}
+
+/// The running bridge and the questions waiting for the user.
+#[derive(Default)]
+pub struct BridgeState {
+    stop: Mutex<Option<Arc<AtomicBool>>>,
+    status: Mutex<BridgeStatus>,
+    waiting: Mutex<HashMap<u64, Sender<Answer>>>,
+    next: AtomicU64,
+}
+
+/// What the settings screen shows.
+#[derive(Clone, Default, Serialize)]
+pub struct BridgeStatus {
+    /// Listening now.
+    pub listening: bool,
+    /// Port.
+    pub port: u16,
+    /// Why it is not listening (port taken …).
+    pub error: Option<CommandError>,
+    /// The local certificate authority users import for `wss://`.
+    pub ca_path: Option<String>,
+}
+
+#[derive(Clone, Serialize)]
+struct OriginQuestion {
+    id: u64,
+    origin: String,
+}
+
+#[derive(Clone, Serialize)]
+struct SignQuestion {
+    id: u64,
+    #[serde(flatten)]
+    ask: Ask,
+}
+
+struct AppHost {
+    app: AppHandle,
+}
+
+impl AppHost {
+    /// Puts a question to the user and waits for the answer (or the timeout: no).
+    fn ask<T: Serialize + Clone>(&self, event: &str, make: impl FnOnce(u64) -> T) -> Option<Answer> {
+        let state = self.app.state::<AppState>();
+        let id = state.bridge.next.fetch_add(1, Ordering::SeqCst) + 1;
+        let (tx, rx) = channel();
+        state.bridge.waiting.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
+        // The window comes forward: the question must not hide behind the browser.
+        if let Some(w) = self.app.get_webview_window("main") {
+            let _ = w.unminimize();
+            let _ = w.set_focus();
+        }
+        let _ = self.app.emit(event, make(id));
+        let answer = rx.recv_timeout(ASK_TIMEOUT).ok();
+        state.bridge.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        answer
+    }
+}
+
+impl Host for AppHost {
+    fn origin_allowed(&self, origin: &str) -> bool {
+        let Some(o) = transfer::origin_of(origin) else {
+            return false;
+        };
+        let state = self.app.state::<AppState>();
+        let known = |s: &crate::settings::Settings| {
+            s.bridge_origins
+                .iter()
+                .any(|k| transfer::origin_of(k).as_deref() == Some(o.as_str()))
+        };
+        if known(&state.settings.lock().unwrap_or_else(|e| e.into_inner())) {
+            return true;
+        }
+        let allowed = matches!(
+            self.ask("bridge-origin", |id| OriginQuestion {
+                id,
+                origin: origin.to_string()
+            }),
+            Some(Answer::Origin(true))
+        );
+        if allowed {
+            let mut s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
+            if !known(&s) {
+                s.bridge_origins.push(origin.to_string());
+                let _ = s.save(&state.config_dir);
+            }
+        }
+        allowed
+    }
+
+    fn allowed_hosts(&self) -> Vec<String> {
+        let state = self.app.state::<AppState>();
+        let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
+        s.bridge_hosts.clone()
+    }
+
+    fn approve(&self, ask: &Ask) -> Result<Box<dyn Signer>, kyso_core::Error> {
+        let answer = self.ask("bridge-request", |id| SignQuestion { id, ask: ask.clone() });
+        let Some(Answer::Sign(Some(choice))) = answer else {
+            return Err(kyso_core::Error::Signer(SignerError::Cancelled));
+        };
+        let state = self.app.state::<AppState>();
+        super::sign::open_chosen(
+            &self.app,
+            &state,
+            &choice.certificate,
+            choice.p12.as_deref(),
+            choice.pin,
+            choice.secret,
+        )
+        .map_err(|e| kyso_core::Error::Policy(format!("{}: {}", e.code, e.detail)))
+    }
+
+    fn certificate(&self) -> Option<Certificate> {
+        None
+    }
+
+    fn sign_options(&self) -> SignOptions {
+        let state = self.app.state::<AppState>();
+        let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
+        SignOptions {
+            tsa_urls: if s.offline { Vec::new() } else { s.tsa_urls.clone() },
+            ..SignOptions::default()
+        }
+    }
+
+    fn verify_options(&self) -> VerifyOptions {
+        let state = self.app.state::<AppState>();
+        super::verify::options(&state).unwrap_or_default()
+    }
+
+    fn config_dir(&self) -> PathBuf {
+        self.app.state::<AppState>().config_dir.clone()
+    }
+}
+
+/// Starts or stops the bridge to match the settings (at start-up and after saving them).
+pub fn apply(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let (enabled, port) = {
+        let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
+        (s.bridge_enabled, s.bridge_port)
+    };
+    let mut stop = state.bridge.stop.lock().unwrap_or_else(|e| e.into_inner());
+    let running_port = state.bridge.status.lock().unwrap_or_else(|e| e.into_inner()).port;
+    if stop.is_some() && enabled && running_port == port {
+        return;
+    }
+    if let Some(s) = stop.take() {
+        s.store(true, Ordering::SeqCst);
+        // The accept loop notices within 50 ms; the port is free after it returns.
+        std::thread::sleep(Duration::from_millis(120));
+    }
+    let mut status = BridgeStatus {
+        port,
+        ..BridgeStatus::default()
+    };
+    if enabled {
+        let started = (|| -> Result<(TcpListener, bridge::tls::LocalTls), CommandError> {
+            let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+                CommandError::new(
+                    "BRIDGE_PORT",
+                    format!("127.0.0.1:{port}: {e} (another signing tool may be using it)"),
+                )
+            })?;
+            let tls = bridge::tls::load_or_create(&state.config_dir.join("bridge-tls"))?;
+            Ok((listener, tls))
+        })();
+        match started {
+            Ok((listener, tls)) => {
+                let flag = Arc::new(AtomicBool::new(false));
+                let b = Arc::new(Bridge::new(Box::new(AppHost { app: app.clone() }), Limits::default()));
+                let (f, cfg) = (flag.clone(), tls.config.clone());
+                std::thread::spawn(move || bridge::serve(listener, b, Some(cfg), f));
+                status.listening = true;
+                status.ca_path = Some(tls.ca_path.display().to_string());
+                *stop = Some(flag);
+            }
+            Err(e) => status.error = Some(e),
+        }
+    }
+    *state.bridge.status.lock().unwrap_or_else(|e| e.into_inner()) = status;
+}
+
+/// Whether the bridge listens, and where.
+#[tauri::command]
+pub fn bridge_status(state: State<'_, AppState>) -> BridgeStatus {
+    state.bridge.status.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+fn send(state: &AppState, id: u64, answer: Answer) -> CmdResult<()> {
+    let tx = state
+        .bridge
+        .waiting
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&id)
+        .ok_or_else(|| CommandError::new("BRIDGE_EXPIRED", "the request is no longer waiting"))?;
+    let _ = tx.send(answer);
+    Ok(())
+}
+
+/// The user's answer about a new site.
+#[tauri::command]
+pub fn bridge_origin_answer(state: State<'_, AppState>, id: u64, allow: bool) -> CmdResult<()> {
+    send(&state, id, Answer::Origin(allow))
+}
+
+/// The user's answer to a signing request: declined, or the certificate and its PIN.
+#[tauri::command]
+pub fn bridge_answer(
+    state: State<'_, AppState>,
+    id: u64,
+    accept: bool,
+    certificate: Option<String>,
+    p12: Option<String>,
+    pin: Option<Pin>,
+    secret: Option<Pin>,
+) -> CmdResult<()> {
+    let choice = match (accept, certificate) {
+        (true, Some(certificate)) => Some(Choice {
+            certificate,
+            p12,
+            pin: pin.map(Pin::into_secret),
+            secret: secret.map(Pin::into_secret),
+        }),
+        _ => None,
+    };
+    send(&state, id, Answer::Sign(choice))
+}

@@ -1,0 +1,334 @@
+"""The local signing bridge as a document-management web page uses it: a page served on
+127.0.0.1 calls `kyso serve` from headless Chromium over WebSocket and HTTP POST, the signed
+PDF arrives at the page's upload handler with the page's session token, and pdfsig, pyHanko
+and `kyso verify` accept it. Foreign sites, oversized files, upload targets elsewhere, broken
+JSON, replays, local paths and a declined confirmation are refused, and nothing is signed.
+
+Confirmation: the debug build reads KYSO_BRIDGE_AUTO_CONFIRM (yes/no) in place of a person;
+the release build has no such switch (checked at the end)."""
+
+import cgi
+import io
+import json
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from selenium import webdriver
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
+KYSO = os.path.join(ROOT, "target/debug/kyso")
+KYSO_RELEASE = os.path.join(ROOT, "target/release/kyso")
+PYHANKO = os.path.join(ROOT, "target/test-venv/bin/pyhanko")
+P12_PASS = "kyso-test"
+
+PAGE = """<!doctype html><meta charset=utf-8><title>Hệ thống quản lý văn bản (test)</title>
+<script>
+function kysoWS(port, action, req) {
+  return new Promise(function (resolve) {
+    var ws = new WebSocket("ws://127.0.0.1:" + port + "/" + action);
+    ws.onopen = function () { ws.send(typeof req === "string" ? req : JSON.stringify(req)); };
+    ws.onmessage = function (m) { resolve(JSON.parse(m.data)); ws.close(); };
+    ws.onerror = function () { resolve({Status: -1, Message: "websocket refused"}); };
+  });
+}
+function kysoWSS(port, action, req) {
+  return new Promise(function (resolve) {
+    var ws = new WebSocket("wss://127.0.0.1:" + port + "/" + action);
+    ws.onopen = function () { ws.send(JSON.stringify(req)); };
+    ws.onmessage = function (m) { resolve(JSON.parse(m.data)); ws.close(); };
+    ws.onerror = function () { resolve({Status: -1, Message: "secure websocket refused"}); };
+  });
+}
+function kysoPOST(port, action, req) {
+  return fetch("http://127.0.0.1:" + port + "/" + action, {
+    method: "POST", headers: {"Content-Type": "application/json"},
+    body: typeof req === "string" ? req : JSON.stringify(req)
+  }).then(function (r) { return r.json(); }, function (e) { return {Status: -1, Message: String(e)}; });
+}
+</script><h1>Văn bản chờ ký</h1>"""
+
+
+def png(w, h, rgba):
+    raw = b"".join(b"\x00" + bytes(rgba) * w for _ in range(h))
+    chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+class Site:
+    """A document-management site: its page, its documents, its upload handler."""
+
+    def __init__(self, docs):
+        self.docs = docs
+        self.uploads = []
+        site = self
+
+        class H(BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                name = self.path.split("?")[0]
+                if name == "/page.html":
+                    body, ctype = PAGE.encode(), "text/html; charset=utf-8"
+                elif name.startswith("/docs/") and os.path.isfile(os.path.join(site.docs, name[6:])):
+                    body, ctype = open(os.path.join(site.docs, name[6:]), "rb").read(), "application/pdf"
+                elif name.startswith("/stored/") and any(u["name"] == name[8:] for u in site.uploads):
+                    body = [u for u in site.uploads if u["name"] == name[8:]][-1]["data"]
+                    ctype = "application/pdf"
+                else:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", 0))
+                data = self.rfile.read(n)
+                form = cgi.FieldStorage(fp=io.BytesIO(data), headers=self.headers,
+                                        environ={"REQUEST_METHOD": "POST"})
+                item = form["file"]
+                site.uploads.append({"path": self.path, "auth": self.headers.get("Authorization"),
+                                     "session": form.getfirst("SessionId"), "name": item.filename,
+                                     "data": item.file.read()})
+                body = json.dumps({"url": "/stored/" + item.filename}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.origin = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_bridge(binary, env, origin, extra=()):
+    port = free_port()
+    p = subprocess.Popen([binary, "serve", "--port", str(port), "--allow-origin", origin,
+                          "--p12", env["pki"] + "/rsa2048.p12", "--p12-password-env", "KYSO_P12_PASS",
+                          "--max-file-mb", "1", *extra],
+                         env=env["env"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    assert "listening" in line, line + p.stderr.read()
+    return p, port
+
+
+@pytest.fixture(scope="module")
+def env():
+    work = tempfile.mkdtemp(prefix="kyso-bridge-")
+    pki, pdfs, docs = (os.path.join(work, d) for d in ("pki", "pdfs", "docs"))
+    subprocess.run(["bash", os.path.join(ROOT, "tests/fixtures/make-pki.sh"), pki], check=True,
+                   env=dict(os.environ, KYSO_CRL_PORT="1", KYSO_OCSP_PORT="2"))
+    subprocess.run(["python3", os.path.join(ROOT, "tests/fixtures/make_pdfs.py"), pdfs], check=True)
+    os.makedirs(docs)
+    shutil.copy(os.path.join(pdfs, "v17-classic.pdf"), os.path.join(docs, "to-trinh.pdf"))
+    shutil.copy(os.path.join(pdfs, "vietnamese.pdf"), os.path.join(docs, "quyet-dinh.pdf"))
+    shutil.copy(os.path.join(pdfs, "xref-stream.pdf"), os.path.join(docs, "phu-luc.pdf"))
+    with open(os.path.join(docs, "big.pdf"), "wb") as f:
+        f.write(open(os.path.join(pdfs, "v17-classic.pdf"), "rb").read() + b"%" + b"0" * (2 << 20))
+    e = dict(os.environ, KYSO_CONFIG_DIR=os.path.join(work, "config"), KYSO_DATA_DIR=os.path.join(work, "data"),
+             KYSO_P12_PASS=P12_PASS, KYSO_BRIDGE_AUTO_CONFIRM="yes")
+    # The organisation profile the Decree 30 roles draw from: seal and the leader's signature.
+    for name, color in (("seal.png", (200, 20, 20, 200)), ("sig.png", (20, 20, 160, 255))):
+        with open(os.path.join(work, name), "wb") as f:
+            f.write(png(120, 120, color))
+    subprocess.run([KYSO, "profile", "set", "--org", "UBND tỉnh Bắc Giang", "--seal", os.path.join(work, "seal.png"),
+                    "--signature", "Nguyễn Văn An=" + os.path.join(work, "sig.png")], check=True, env=e)
+    site, foreign = Site(docs), Site(docs)
+    ctx = {"work": work, "pki": pki, "env": e, "site": site, "foreign": foreign}
+    # The first start makes the bridge's local certificate authority; the browser's profile
+    # trusts it the way the README tells users to (NSS database under $HOME/.pki/nssdb).
+    p, _ = start_bridge(KYSO, ctx, site.origin)
+    p.kill()
+    home = os.path.join(work, "home")
+    nss = os.path.join(home, ".pki", "nssdb")
+    os.makedirs(nss)
+    subprocess.run(["certutil", "-d", "sql:" + nss, "-N", "--empty-password"], check=True)
+    subprocess.run(["certutil", "-d", "sql:" + nss, "-A", "-t", "C,,", "-n", "Kyso bridge",
+                    "-i", os.path.join(work, "config", "bridge-tls", "ca.pem")], check=True)
+    ctx["home"] = home
+    yield ctx
+    shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser(env):
+    o = webdriver.ChromeOptions()
+    o.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        o.add_argument(a)
+    service = webdriver.ChromeService(shutil.which("chromedriver") or "/usr/bin/chromedriver",
+                                      env=dict(os.environ, HOME=env["home"]))
+    d = webdriver.Chrome(options=o, service=service)
+    d.set_script_timeout(60)
+    yield d
+    d.quit()
+
+
+def call(browser, site, port, how, action, req):
+    browser.get(site.origin + "/page.html")
+    fn = {"ws": "kysoWS", "wss": "kysoWSS", "post": "kysoPOST"}[how]
+    return browser.execute_async_script(
+        "var cb = arguments[arguments.length - 1]; %s(arguments[0], arguments[1], arguments[2]).then(cb);" % fn,
+        port, action, req)
+
+
+def accepted_everywhere(pki, data, work):
+    path = os.path.join(work, "check-%d.pdf" % time.monotonic_ns())
+    with open(path, "wb") as f:
+        f.write(data)
+    v = json.loads(subprocess.run([KYSO, "verify", "--json", "--offline", "--trust", pki + "/root.cert.pem", path],
+                                  capture_output=True, text=True).stdout)
+    sigs = v["files"][0]["signatures"]
+    assert sigs and all(s["indication"] == "TOTAL_PASSED" for s in sigs), v
+    out = subprocess.run(["pdfsig", path], capture_output=True, text=True).stdout
+    assert out.count("Signature is Valid.") == len(sigs), out
+    r = subprocess.run([PYHANKO, "sign", "validate", "--no-revocation-check", "--trust", pki + "/root.cert.pem",
+                        "--trust-replace", path], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_a_page_signs_through_the_bridge_and_gets_the_file_back(env, browser):
+    site = env["site"]
+    p, port = start_bridge(KYSO, env, site.origin)
+    try:
+        # The leader approves, over the WebSocket the existing systems use.
+        r = call(browser, site, port, "ws", "SignApproved", {
+            "FileName": "/docs/to-trinh.pdf", "FileUploadHandler": "/upload?doc=1",
+            "SessionId": "S-1", "JWTToken": "jwt-1",
+            "MetaData": [{"Key": "Page", "Value": "1"}, {"Key": "Rect", "Value": "330,120,540,220"}]})
+        assert r["Status"] == 0, r
+        up = site.uploads[-1]
+        assert up["path"] == "/upload?doc=1" and up["auth"] == "Bearer jwt-1" and up["session"] == "S-1"
+        assert up["name"] == "to-trinh-signed.pdf" and r["FileServer"] == '{"url": "/stored/to-trinh-signed.pdf"}'
+        accepted_everywhere(env["pki"], up["data"], env["work"])
+
+        # The clerk issues the approved document with the seal and the number, over HTTP POST.
+        r = call(browser, site, port, "post", "SignIssued", {
+            "FileName": site.origin + "/stored/to-trinh-signed.pdf", "FileUploadHandler": "/upload",
+            "SessionId": "S-2", "JWTToken": "jwt-2", "MetaData": [{"Key": "DocumentNumber", "Value": "15/QĐ-UBND"}]})
+        assert r["Status"] == 0 and r["DocumentNumber"] == "15/QĐ-UBND" and r["DocumentDate"].count("/") == 2, r
+        issued = site.uploads[-1]["data"]
+        accepted_everywhere(env["pki"], issued, env["work"])
+        assert issued.count(b"/ByteRange") == 2, "approval and issuing signatures"
+
+        # Secure WebSocket on the same port, with the certificate made on this computer.
+        r = call(browser, site, port, "wss", "SignPDF", {"FileName": "/docs/phu-luc.pdf", "FileUploadHandler": "/upload",
+                                                         "SessionId": "S-tls"})
+        assert r["Status"] == 0, r
+        accepted_everywhere(env["pki"], site.uploads[-1]["data"], env["work"])
+
+        # A batch (Files) and a detached signature.
+        before = len(site.uploads)
+        r = call(browser, site, port, "ws", "SignPDF", {
+            "Files": ["/docs/phu-luc.pdf", {"FileName": "/docs/to-trinh.pdf"}], "FileUploadHandler": "/upload"})
+        assert r["Status"] == 0 and [f["Status"] for f in r["Files"]] == [0, 0], r
+        assert len(site.uploads) == before + 2
+        r = call(browser, site, port, "post", "SignFile", {"FileName": "/docs/phu-luc.pdf", "FileUploadHandler": "/upload"})
+        assert r["Status"] == 0 and site.uploads[-1]["name"] == "phu-luc.pdf.p7s", r
+
+        # Verification and certificate information.
+        r = call(browser, site, port, "post", "GetCertInfo", {})
+        assert r["Status"] == 0 and r["Data"]["identity"]["common_name"] == "Nguyễn Văn An", r
+        r = call(browser, site, port, "ws", "VerifyPDF", {"FileName": "/docs/to-trinh.pdf"})
+        assert r["Status"] == 0 and r["Data"][0]["verdict"] == "NO_SIGNATURE", r
+    finally:
+        p.kill()
+
+
+def test_hostile_and_mistaken_requests_are_refused_and_nothing_is_signed(env, browser):
+    site, foreign = env["site"], env["foreign"]
+    p, port = start_bridge(KYSO, env, site.origin)
+    try:
+        before = len(site.uploads) + len(foreign.uploads)
+        ok_req = {"FileName": "/docs/to-trinh.pdf", "FileUploadHandler": "/upload", "SessionId": "S-9"}
+        # Another site's page: no socket, and POST is refused (and gets no CORS pass).
+        r = call(browser, foreign, port, "ws", "SignPDF", ok_req)
+        assert r["Status"] == -1, r
+        r = call(browser, foreign, port, "post", "SignPDF", ok_req)
+        assert r["Status"] == -1, r
+        # Without a browser in the way, the bridge's own answer is explicit.
+        import urllib.request
+        q = urllib.request.Request("http://127.0.0.1:%d/SignPDF" % port, data=json.dumps(ok_req).encode(),
+                                   headers={"Origin": foreign.origin, "Content-Type": "application/json"})
+        answer = json.loads(urllib.request.urlopen(q).read())
+        assert answer["Status"] == 2 and foreign.origin in answer["Message"], answer
+        # Oversized, upload elsewhere, a local path, broken JSON, an unknown action.
+        cases = [
+            ({"FileName": "/docs/big.pdf", "FileUploadHandler": "/upload"}, 4, "1 MB"),
+            ({"FileName": "/docs/to-trinh.pdf", "FileUploadHandler": foreign.origin + "/upload"}, 4, "another site"),
+            ({"FileName": "C:\\Users\\a\\secret.pdf", "FileUploadHandler": "/upload"}, 4, "this computer"),
+            ("{not json", 1, "JSON"),
+        ]
+        for req, status, words in cases:
+            r = call(browser, site, port, "post", "SignPDF", req)
+            assert r["Status"] == status and words in r["Message"], (req, r)
+        r = call(browser, site, port, "post", "Format", ok_req)
+        assert r["Status"] == 1, r
+        # A replayed request: the second copy is refused.
+        req = dict(ok_req, SessionId="S-replay")
+        assert call(browser, site, port, "post", "SignPDF", req)["Status"] == 0
+        r = call(browser, site, port, "post", "SignPDF", req)
+        assert r["Status"] == 7, r
+        assert len(site.uploads) + len(foreign.uploads) == before + 1, "only the one legitimate signing"
+        # A request not from 127.0.0.1 by name (DNS rebinding) is turned away.
+        q = urllib.request.Request("http://127.0.0.1:%d/GetCertInfo" % port, data=b"{}",
+                                   headers={"Origin": site.origin, "Host": "evil.example:%d" % port})
+        try:
+            urllib.request.urlopen(q)
+            assert False, "a foreign Host was answered"
+        except urllib.error.HTTPError as e:
+            assert e.code == 421
+    finally:
+        p.kill()
+    # The user declines: nothing is signed or sent.
+    env2 = dict(env, env=dict(env["env"], KYSO_BRIDGE_AUTO_CONFIRM="no"))
+    p, port = start_bridge(KYSO, env2, site.origin)
+    try:
+        before = len(site.uploads)
+        r = call(browser, site, port, "ws", "SignApproved", dict(ok_req, SessionId="S-declined"))
+        assert r["Status"] == 3, r
+        assert len(site.uploads) == before
+    finally:
+        p.kill()
+    # Every request is in the journal with its outcome.
+    j = json.loads(subprocess.run([KYSO, "journal", "--json"], env=env["env"], capture_output=True, text=True).stdout)
+    actions = [e["action"] for e in j["events"]]
+    assert any(a.startswith("bridge SignPDF") for a in actions), actions
+
+
+@pytest.mark.skipif(not os.path.exists(KYSO_RELEASE), reason="release build not made")
+def test_the_release_build_has_no_confirmation_shortcut(env, browser):
+    site = env["site"]
+    p, port = start_bridge(KYSO_RELEASE, env, site.origin)
+    try:
+        before = len(site.uploads)
+        r = call(browser, site, port, "ws", "SignPDF", {"FileName": "/docs/to-trinh.pdf", "FileUploadHandler": "/upload",
+                                                        "SessionId": "S-release"})
+        # KYSO_BRIDGE_AUTO_CONFIRM=yes is set, but a release build ignores it: with no one at
+        # the terminal the request is declined.
+        assert r["Status"] == 3, r
+        assert len(site.uploads) == before
+    finally:
+        p.kill()
