@@ -5,6 +5,7 @@ Xvfb + tauri-driver + WebKitWebDriver drive the debug build of `kyso-app` (built
 named by KYSO_E2E_PICK_FILE). The app talks to a real SoftHSM2 token; outputs are checked
 with `kyso verify` and poppler's pdfsig. Screenshots go to target/app-e2e/screens/.
 """
+import email.policy
 import http.server
 import json
 import os
@@ -15,8 +16,10 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.request
 import zlib
 import struct
+from email.parser import BytesParser
 
 import pytest
 from selenium import webdriver
@@ -685,3 +688,202 @@ def test_sign_with_a_remote_account_confirming_on_the_phone(env, remote):
     # The new SIM account is offered for signing too.
     click(app, "#nav-sign")
     assert "SIM-PKI · 84900000001" in text_of(app, '#cert-list .cert[data-remote="SIM công vụ"]')
+
+
+class DocumentSite:
+    """A document-management site on 127.0.0.1: serves the PDFs of `docs` at /docs/<name> and
+    records what is POSTed to /upload (multipart, as Kyso sends the signed file back)."""
+
+    def __init__(self, docs):
+        self.uploads = []
+        site = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                name = self.path.split("?")[0]
+                path = os.path.join(docs, name[len("/docs/"):]) if name.startswith("/docs/") else ""
+                if not path or "/" in name[len("/docs/"):] or not os.path.isfile(path):
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = open(path, "rb").read()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/pdf")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                msg = BytesParser(policy=email.policy.HTTP).parsebytes(
+                    b"Content-Type: " + self.headers.get("Content-Type", "").encode() + b"\r\n\r\n" + data)
+                fields = {p.get_param("name", header="content-disposition"): p for p in msg.iter_parts()}
+                item = fields.get("file")
+                site.uploads.append({"path": self.path, "auth": self.headers.get("Authorization"),
+                                     "session": fields["SessionId"].get_content().strip() if "SessionId" in fields else None,
+                                     "name": item.get_filename() if item else None,
+                                     "data": item.get_payload(decode=True) if item else b""})
+                body = json.dumps({"url": "/stored/%d" % len(site.uploads)}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def bridge(env):
+    """An app instance with the local signing bridge switched on (a free port, no site allowed
+    yet), its own config and data folders and tauri-driver, and a document-management site."""
+    docs = os.path.join(WORK, "dms-docs")
+    os.makedirs(docs, exist_ok=True)
+    shutil.copy(os.path.join(env["pdfs"], "vietnamese.pdf"), os.path.join(docs, "cong-van.pdf"))
+    site = DocumentSite(docs)
+    base = os.path.join(WORK, "bridge")
+    shutil.rmtree(base, ignore_errors=True)
+    config, data = os.path.join(base, "config"), os.path.join(base, "data")
+    os.makedirs(config)
+    port = free_port()
+    with open(os.path.join(config, "settings.json"), "w") as f:
+        json.dump({"trust_anchor_files": [os.path.join(env["pki"], "root.cert.pem")], "language": "vi", "offline": True,
+                   "bridge_enabled": True, "bridge_port": port, "bridge_origins": []}, f)
+    e = dict(env["env"], KYSO_CONFIG_DIR=config, KYSO_DATA_DIR=data)
+    td = d = None
+    try:
+        td, driver_port = start_driver(e, "tauri-driver-bridge")
+        d = new_session(driver_port)
+        yield {"app": d, "site": site, "port": port, "config": config}
+    finally:
+        if d is not None:
+            d.quit()
+        if td is not None:
+            td.terminate()
+            td.wait(10)
+        site.close()
+
+
+def ask_bridge(port, origin, action, request):
+    """POSTs `request` to the bridge as the page's script would (its Origin); the reply is put
+    in the returned dict under "reply" (or "error") when it comes."""
+    out = {}
+
+    def run():
+        req = urllib.request.Request("http://127.0.0.1:%d/%s" % (port, action), data=json.dumps(request).encode(), method="POST",
+                                     headers={"Origin": origin, "Content-Type": "application/json"})
+        try:
+            # No proxy: the bridge is on this computer.
+            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(req, timeout=120) as r:
+                out["reply"] = json.loads(r.read())
+        except Exception as ex:  # the assertion shows it
+            out["error"] = repr(ex)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    out["thread"] = t
+    return out
+
+
+def open_dialog(app, css):
+    return app.execute_script("const d = document.querySelector(arguments[0]); return !!(d && d.open);", css)
+
+
+class TestBridge:
+    """The local signing bridge (`-k bridge`)."""
+
+    def test_a_document_system_page_asks_and_the_official_confirms_in_the_app(self, env, bridge):
+        app, site, port = bridge["app"], bridge["site"], bridge["port"]
+        wait(app, "#sign-screen")
+        # The app listens as soon as it starts (the switch is on in its settings).
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        first = ask_bridge(port, site.origin, "SignPDF", {"FileName": "/docs/cong-van.pdf", "FileUploadHandler": "/upload",
+                                                          "SessionId": "S1", "JWTToken": "T1"})
+        # A site Kyso does not know yet: the official is asked first.
+        visible(app, "#bridge-origin-dialog", timeout=60)
+        assert text_of(app, "#bridge-origin-text") == "Trang %s muốn dùng Kyso để ký văn bản. Cho phép?" % site.origin
+        assert visible(app, "#bridge-origin-allow").text == "Cho phép" and visible(app, "#bridge-origin-deny").text == "Không"
+        shot(app, "bridge-origin")
+        click(app, "#bridge-origin-allow")
+        # The request: the site, what it asks, the document; the certificate and the PIN.
+        visible(app, "#bridge-dialog", timeout=60)
+        assert not open_dialog(app, "#bridge-origin-dialog")
+        assert text_of(app, "#bridge-site") == site.origin
+        assert "Ký số tệp PDF" in text_of(app, "#bridge-action")
+        docs = text_of(app, "#bridge-documents")
+        assert "cong-van.pdf" in docs and site.origin + "/docs/cong-van.pdf" in docs, docs
+        option = wait(app, '#bridge-cert option[data-id="01"]')
+        assert "Nguyễn Văn An" in option.text, option.text
+        Select(wait(app, "#bridge-cert")).select_by_index(int(option.get_attribute("index")))
+        pin = visible(app, "#bridge-pin")
+        assert pin.get_attribute("value") == "", "the PIN field is never pre-filled"
+        pin.send_keys(PIN)
+        assert "Nguyễn Văn An" in Select(wait(app, "#bridge-cert")).first_selected_option.text
+        shot(app, "bridge-request")
+        shutil.copy(os.path.join(WORK, "screens", "bridge-request.png"), os.path.join(ROOT, "docs/screenshots/bridge-request.png"))
+        click(app, "#bridge-sign")
+        first["thread"].join(120)
+        assert "reply" in first, first
+        reply = first["reply"]
+        assert reply["Status"] == 0, reply
+        assert reply["FileServer"] == '{"url": "/stored/1"}', reply
+        assert re.fullmatch(r"\d\d/\d\d/\d{4}", reply["DocumentDate"]), reply
+        assert not open_dialog(app, "#bridge-dialog")
+        assert app.execute_script("return document.getElementById('bridge-pin').value") == "", "the PIN is cleared"
+        # The signed file came back to the site, with the page's token.
+        assert len(site.uploads) == 1, site.uploads
+        up = site.uploads[0]
+        assert up["path"] == "/upload" and up["auth"] == "Bearer T1" and up["session"] == "S1", {k: up[k] for k in ("path", "auth", "session", "name")}
+        assert up["name"] == "cong-van-signed.pdf", up["name"]
+        signed = os.path.join(WORK, "bridge-uploaded.pdf")
+        with open(signed, "wb") as f:
+            f.write(up["data"])
+        code, report = kyso_verify_json(env, signed)
+        assert code == 0, report
+        assert report["files"][0]["verdict"] == "TOTAL_PASSED", report
+        sigs = report["files"][0]["signatures"]
+        assert len(sigs) == 1 and sigs[0]["indication"] == "TOTAL_PASSED" and sigs[0]["signer"]["common_name"] == "Nguyễn Văn An", sigs
+        assert pdfsig_valid(env, signed)
+        WebDriverWait(app, 30).until(lambda d: "Đã ký văn bản cho trang " + site.origin in d.find_element(By.ID, "bridge-notice").text)
+        # The site is remembered in the settings.
+        saved = json.load(open(os.path.join(bridge["config"], "settings.json"), encoding="utf-8"))
+        assert saved["bridge_origins"] == [site.origin], saved
+        assert saved["bridge_enabled"] is True and saved["bridge_port"] == port, saved
+        # A second request: no question about the site now; the official declines.
+        second = ask_bridge(port, site.origin, "SignPDF", {"FileName": "/docs/cong-van.pdf", "FileUploadHandler": "/upload",
+                                                           "SessionId": "S2", "JWTToken": "T2"})
+        visible(app, "#bridge-dialog", timeout=60)
+        assert not open_dialog(app, "#bridge-origin-dialog")
+        assert text_of(app, "#bridge-site") == site.origin
+        click(app, "#bridge-decline")
+        second["thread"].join(120)
+        assert "reply" in second, second
+        assert second["reply"]["Status"] == 3, second["reply"]
+        assert len(site.uploads) == 1, "nothing is sent after a refusal"
+        assert not open_dialog(app, "#bridge-dialog")
+        # Settings: listening on the port, the site allowed, the certificate authority for wss://.
+        click(app, "#nav-settings")
+        wait(app, '#bridge-origins li[data-origin="%s"]' % site.origin)
+        assert wait(app, "#bridge-enabled").is_selected()
+        assert text_of(app, "#bridge-status") == "Đang nhận yêu cầu tại 127.0.0.1:%d" % port
+        ca = text_of(app, "#bridge-ca-path")
+        assert ca == os.path.join(bridge["config"], "bridge-tls", "ca.pem") and os.path.isfile(ca), ca
+        app.execute_script("document.getElementById('bridge-section').scrollIntoView()")
+        shot(app, "bridge-settings")

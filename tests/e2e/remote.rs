@@ -642,22 +642,25 @@ fn a_saved_provider_keeps_settings_but_never_secrets() {
     let cfg = dir.path().join("config");
     let cfg_s = cfg.to_str().unwrap();
     let http = s.get("http");
-    let o = kyso_env(
-        &[
-            "providers",
-            "add",
-            "vnpt",
-            "--signer",
-            "smartca",
-            "--service",
-            &format!("{http}/smartca"),
-            "--client-id",
-            "kyso-sp",
-            "--user",
-            "ok",
-        ],
-        &[("KYSO_CONFIG_DIR", cfg_s)],
-    );
+    let add = |n: &str| {
+        kyso_env(
+            &[
+                "providers",
+                "add",
+                n,
+                "--signer",
+                "smartca",
+                "--service",
+                &format!("{http}/smartca"),
+                "--client-id",
+                "kyso-sp",
+                "--user",
+                "ok",
+            ],
+            &[("KYSO_CONFIG_DIR", cfg_s)],
+        )
+    };
+    let o = add("vnpt");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let saved = std::fs::read_to_string(cfg.join("providers.json")).unwrap();
     assert!(
@@ -684,4 +687,61 @@ fn a_saved_provider_keeps_settings_but_never_secrets() {
     assert!(o.status.success(), "{}", stdout(&o));
     let l = kyso_env(&["providers", "list", "--json"], &[("KYSO_CONFIG_DIR", cfg_s)]);
     assert_eq!(json(&l)["vnpt"]["user_id"], "ok");
+
+    // Remembered in the system keyring (here the Linux kernel keyring) on request, after the
+    // service accepted it; asked for again once the account is removed.
+    let name = format!("vnpt-{}", std::process::id());
+    assert!(add(&name).status.success());
+    // Both signings run in one login session (a desktop session has one session keyring;
+    // the helper joins a fresh one, as pam_keyinit does at login).
+    let input = fixtures().pdf("v17-classic.pdf");
+    let (k1, k2) = (dir.path().join("k1.pdf"), dir.path().join("k2.pdf"));
+    let kyso_bin = env!("CARGO_BIN_EXE_kyso");
+    let script = format!(
+        "'{kyso_bin}' sign '{i}' -o '{k1}' --json --provider {name} --wait 4 --secret-env SP_PWD --remember-secret >/dev/null || exit 11; \
+         SP_PWD= '{kyso_bin}' sign '{i}' -o '{k2}' --json --provider {name} --wait 4 </dev/null || exit 12",
+        i = input.display(),
+        k1 = k1.display(),
+        k2 = k2.display(),
+    );
+    let o = Command::new("python3")
+        .args([
+            "-c",
+            "import ctypes,os,sys; ctypes.CDLL(None).syscall(250, 1, None); os.execvp('sh', ['sh', '-c', sys.argv[1]])",
+            &script,
+        ])
+        .env("KYSO_CONFIG_DIR", cfg_s)
+        .env("KYSO_DATA_DIR", dir.path().join("data"))
+        .env("SP_PWD", "sp-secret")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "the remembered secret is used: {o:?}");
+    assert!(k1.exists() && k2.exists());
+    assert!(!std::fs::read_to_string(cfg.join("providers.json"))
+        .unwrap()
+        .contains("sp-secret"));
+    let o = kyso_env(&["providers", "remove", &name], &[("KYSO_CONFIG_DIR", cfg_s)]);
+    assert!(o.status.success());
+    assert!(add(&name).status.success());
+    let k3 = dir.path().join("k3.pdf");
+    let o = kyso_env(
+        &[
+            "sign",
+            input.to_str().unwrap(),
+            "-o",
+            k3.to_str().unwrap(),
+            "--json",
+            "--provider",
+            &name,
+            "--wait",
+            "4",
+        ],
+        &[("KYSO_CONFIG_DIR", cfg_s)],
+    );
+    assert_eq!(
+        error_code(&o),
+        "PIN_REQUIRED",
+        "forgotten with the account: {}",
+        stdout(&o)
+    );
 }

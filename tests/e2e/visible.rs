@@ -449,3 +449,183 @@ fn the_organisation_profile_supplies_images_and_names() {
     assert!(text_of(&copy).contains("UBND tỉnh Bắc Giang"));
     all_validators_accept(&issued, 2);
 }
+
+/// Where pdftotext sees the words `words` in a row on page 1: `[x1, y1, x2, y2]` on the
+/// displayed page, origin bottom-left (pdftotext -bbox counts from the top).
+fn word_box(pdf: &Path, words: &[&str]) -> [f32; 4] {
+    let o = Command::new("pdftotext")
+        .args(["-bbox", "-f", "1", "-l", "1"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&o.stdout).into_owned();
+    // Words come in the displayed frame; its height is the rendered page's (72 dpi = points).
+    let page_h = render(pdf).1 as f32;
+    let mut found: Vec<(String, [f32; 4])> = Vec::new();
+    for w in html.split("<word ").skip(1) {
+        let attr = |k: &str| -> f32 {
+            w.split(&format!("{k}=\""))
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .and_then(|s| s.parse().ok())
+                .unwrap()
+        };
+        let text = w
+            .split('>')
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .unwrap_or("")
+            .to_string();
+        found.push((
+            text,
+            [
+                attr("xMin"),
+                page_h - attr("yMax"),
+                attr("xMax"),
+                page_h - attr("yMin"),
+            ],
+        ));
+    }
+    let i = found
+        .windows(words.len())
+        .position(|win| win.iter().zip(words).all(|((t, _), w)| t == w))
+        .unwrap_or_else(|| {
+            panic!(
+                "{words:?} not in {:?}",
+                found.iter().map(|f| &f.0).collect::<Vec<_>>()
+            )
+        });
+    let mut b = found[i].1;
+    for (_, r) in &found[i..i + words.len()] {
+        b = [b[0].min(r[0]), b[1].min(r[1]), b[2].max(r[2]), b[3].max(r[3])];
+    }
+    b
+}
+
+#[test]
+fn placed_relative_to_text_in_a_simple_font_a_rotated_page_and_a_cid_font() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let png = seal(dir.path());
+    // A Type1 font with one-byte codes, on a plain and on a rotated page: the seal to the
+    // right of the placeholder, then above it. The standard fonts of these test files carry no
+    // /Widths, so glyphs are measured with an average width: a few points of slack.
+    for (name, at) in [("v17-classic.pdf", "right"), ("rotated.pdf", "above")] {
+        let out = dir.path().join(format!("anchor-{name}"));
+        sign_token(
+            &f.pdf(name),
+            &out,
+            "01",
+            &[
+                "--anchor",
+                "01/QD-UBND",
+                "--anchor-at",
+                at,
+                "--anchor-box",
+                "80x40",
+                "--image",
+                png.to_str().unwrap(),
+                "--text",
+                "Đã ký",
+            ],
+        );
+        let word = word_box(&out, &["01/QD-UBND"]);
+        let red = bounds(&pixels(&out, red));
+        match at {
+            "right" => {
+                assert!(
+                    red[0] >= word[2] - 6.0 && red[0] < word[2] + 16.0,
+                    "{name}: seal {red:?} right of {word:?}"
+                );
+                let (cw, cr) = ((word[1] + word[3]) / 2.0, (red[1] + red[3]) / 2.0);
+                assert!(
+                    (cw - cr).abs() < 8.0,
+                    "{name}: centred on the text line: {red:?} {word:?}"
+                );
+            }
+            _ => {
+                assert!(
+                    red[1] >= word[3] - 6.0 && red[1] < word[3] + 16.0,
+                    "{name}: seal {red:?} above {word:?}"
+                );
+                let (cw, cr) = ((word[0] + word[2]) / 2.0, (red[0] + red[2]) / 2.0);
+                assert!(
+                    (cw - cr).abs() < 30.0,
+                    "{name}: centred over the text: {red:?} {word:?}"
+                );
+            }
+        }
+        all_validators_accept(&out, 1);
+    }
+
+    // Vietnamese text in an embedded Type0/Identity-H font with ToUnicode (Kyso's own PDF
+    // report): the signer's printed name is the anchor.
+    let signed = dir.path().join("signed.pdf");
+    sign_token(&f.pdf("v17-classic.pdf"), &signed, "01", &[]);
+    let report = dir.path().join("bao-cao.pdf");
+    let root = f.root_pem();
+    let o = kyso(&[
+        "verify",
+        "--trust",
+        root.to_str().unwrap(),
+        signed.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(report.exists(), "{}", stdout(&o));
+    let out = dir.path().join("anchor-cid.pdf");
+    sign_token(
+        &report,
+        &out,
+        "01",
+        &[
+            "--anchor",
+            "Nguyễn Văn An",
+            "--anchor-at",
+            "right",
+            "--anchor-box",
+            "60x30",
+            "--image",
+            png.to_str().unwrap(),
+            "--text",
+            "x",
+        ],
+    );
+    let word = word_box(&out, &["Nguyễn", "Văn", "An"]);
+    let red = bounds(&pixels(&out, red));
+    assert!(
+        red[0] >= word[2] - 1.0 && red[0] < word[2] + 12.0,
+        "seal {red:?} right of the name {word:?}"
+    );
+    assert!(
+        ((word[1] + word[3]) / 2.0 - (red[1] + red[3]) / 2.0).abs() < 8.0,
+        "{red:?} {word:?}"
+    );
+    all_validators_accept(&out, 1);
+
+    // Text that is not there: named, nothing written.
+    let missing = dir.path().join("missing.pdf");
+    let o = kyso(&[
+        "sign",
+        f.pdf("v17-classic.pdf").to_str().unwrap(),
+        "-o",
+        missing.to_str().unwrap(),
+        "--json",
+        "--pkcs11",
+        f.module.to_str().unwrap(),
+        "--cert",
+        "01",
+        "--pin-env",
+        "KYSO_PIN",
+        "--anchor",
+        "[CHU_KY_LANH_DAO]",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("[CHU_KY_LANH_DAO]") && stdout(&o).contains("not found"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!missing.exists());
+}

@@ -24,14 +24,31 @@ export type Provider =
   | { kind: "mysign"; url: string; client_id: string; profile_id: string; user_id: string; credential?: string | null; tls?: Tls };
 export type RemoteKind = Provider["kind"];
 /** A saved remote account in the certificate list: sign with `certificate: key`. */
-export interface RemoteEntry { key: string; name: string; kind: RemoteKind; detail: string; asks_secret: boolean; asks_pin: boolean; provider: Provider }
+export interface RemoteEntry { key: string; name: string; kind: RemoteKind; detail: string; asks_secret: boolean; asks_pin: boolean; secret_saved?: boolean; provider: Provider }
 /** What a remote signing is doing (the `remote-progress` event). */
 export type RemoteProgress =
   | { state: "contacting"; service: string }
   | { state: "confirm"; shown: string; code: string | null; seconds_left: number }
   | { state: "received" };
 
-export interface Settings { module_paths: string[]; tsa_urls: string[]; trust_anchor_files: string[]; language: "vi" | "en"; offline: boolean }
+export interface Settings {
+  module_paths: string[]; tsa_urls: string[]; trust_anchor_files: string[]; language: "vi" | "en"; offline: boolean;
+  /** The local signing bridge (off by default), its port on 127.0.0.1, the sites allowed to
+   *  ask, and other sites documents may come from or go to. */
+  bridge_enabled: boolean; bridge_port: number; bridge_origins: string[]; bridge_hosts: string[];
+}
+
+/** Whether the bridge listens (`bridge_status`); `ca_path`: the local certificate authority
+ *  users import for wss://. */
+export interface BridgeStatus { listening: boolean; port: number; error: { code: string; detail: string } | null; ca_path: string | null }
+/** A site not allowed yet asks to use Kyso (`bridge-origin`). */
+export interface BridgeOriginQuestion { id: number; origin: string }
+/** A signing request from an allowed site (`bridge-request`); `action_text` is bilingual. */
+export interface BridgeRequest { id: number; action: string; action_text: string; origin: string; documents: string[]; document_number: string | null }
+/** A question is over (`bridge-done`): timed out, could not start, or signed (or not). */
+export interface BridgeDone { id: number; signed: boolean; error: CommandError | null }
+/** The answer to a signing request: declined, or the certificate and what was typed. */
+export interface BridgeAnswer { id: number; accept: boolean; certificate: string | null; p12: null; pin: string | null; secret: string | null }
 
 /** PAdES levels, from a plain signature to long-term archival. */
 export type Level = "B-B" | "B-T" | "B-LT" | "B-LTA";
@@ -95,7 +112,7 @@ export const api = {
   pickFolder: () => invoke<string[]>("pick_folder"),
   pickP12: () => invoke<string | null>("pick_p12"),
   /** `pin`: token PIN, .p12 password or CSC credential PIN; `secret`: a remote account's secret. */
-  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; secret?: string | null; reason: string | null; location: string | null; level?: Level; appearance?: Appearance }) =>
+  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; secret?: string | null; remember_secret?: boolean; reason: string | null; location: string | null; level?: Level; appearance?: Appearance }) =>
     invoke<FileResult[]>("sign_documents", { request }),
   cancelSigning: () => invoke<void>("cancel_signing"),
   listProviders: () => invoke<RemoteEntry[]>("list_providers"),
@@ -110,6 +127,10 @@ export const api = {
   saveProfile: (organization: string | null, approveText: string[]) => invoke<Profile>("save_profile", { organization, approveText }),
   pickProfileImage: (kind: "seal" | "signature", person?: string) => invoke<Profile>("pick_profile_image", { kind, person: person ?? null }),
   exportReport: (files: string[], language: string) => invoke<string | null>("export_report", { files, language }),
+  bridgeStatus: () => invoke<BridgeStatus>("bridge_status"),
+  bridgeOriginAnswer: (id: number, allow: boolean) => invoke<void>("bridge_origin_answer", { id, allow }),
+  /** The PIN and secret go in this one call. */
+  bridgeAnswer: (a: BridgeAnswer) => invoke<void>("bridge_answer", { ...a }),
 };
 
 export function asError(e: unknown): CommandError {

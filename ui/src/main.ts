@@ -8,6 +8,7 @@ import { renderTokens } from "./tokens";
 import { renderSettings } from "./settings";
 import { renderJournal } from "./journal";
 import { refreshPending } from "./pending";
+import { installBridge } from "./bridge";
 
 type View = "sign" | "check" | "journal" | "tokens" | "settings";
 let current: View = "sign";
@@ -46,6 +47,8 @@ async function start() {
     b.addEventListener("click", () => void show(b.dataset.view as View));
   }
   // Files dropped on the window were registered by the app; they go to the open screen.
+  // Questions from document-management pages, whatever screen is open.
+  await installBridge();
   await listen<string[]>("files-dropped", (e) => {
     if (current === "check") void renderCheck(document.getElementById("view")!, e.payload);
     else addFiles(e.payload);

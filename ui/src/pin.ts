@@ -2,7 +2,18 @@
 // typed secret once and clears the field. Nothing here stores or logs the value.
 import { t } from "./i18n";
 
-export interface SecretPrompt { title: string; label: string; token: string; warning: string }
+export interface SecretPrompt {
+  title: string; label: string; token: string; warning: string;
+  /** Offer "remember in the system keyring" (remote-account secrets only, never PINs). */
+  offerRemember?: boolean;
+}
+
+let remembered = false;
+
+/** Whether the user ticked "remember" in the last dialog that offered it. */
+export function rememberChosen(): boolean {
+  return remembered;
+}
 
 export function askSecret(p: SecretPrompt): Promise<string | null> {
   const dlg = document.getElementById("pin-dialog") as HTMLDialogElement;
@@ -19,6 +30,14 @@ export function askSecret(p: SecretPrompt): Promise<string | null> {
   (document.getElementById("pin-ok") as HTMLButtonElement).textContent = t("ok");
   cancel.textContent = t("cancel");
   input.value = "";
+  const row = document.getElementById("pin-remember-row");
+  const box = document.getElementById("pin-remember") as HTMLInputElement | null;
+  if (row && box) {
+    row.hidden = !p.offerRemember;
+    box.checked = false;
+    document.getElementById("pin-remember-label")!.textContent = t("remember_secret");
+  }
+  remembered = false;
   return new Promise((resolve) => {
     const done = (v: string | null) => {
       form.removeEventListener("submit", onSubmit);
@@ -31,6 +50,7 @@ export function askSecret(p: SecretPrompt): Promise<string | null> {
     const onSubmit = (e: Event) => {
       e.preventDefault();
       if (!input.value) return;
+      remembered = !!(p.offerRemember && box?.checked);
       done(input.value);
     };
     const onCancel = (e: Event) => { e.preventDefault(); done(null); };

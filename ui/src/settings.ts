@@ -1,10 +1,11 @@
-// Settings: driver paths, TSA URLs, trust anchors, language; remote signing accounts; the
-// organisation profile.
+// Settings: driver paths, TSA URLs, trust anchors, language; the connection with
+// document-management systems; remote signing accounts; the organisation profile.
 import { api, asError, type Settings } from "./api";
 import { clear, h } from "./dom";
 import { errorText, t, type Lang } from "./i18n";
 import { renderProfile } from "./profile";
 import { renderAccounts } from "./accounts";
+import { renderBridgeSettings } from "./bridge-settings";
 
 const lines = (s: string) => s.split("\n").map((x) => x.trim()).filter(Boolean);
 
@@ -37,7 +38,9 @@ export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) =>
     h("label", { for: "set-offline" }, offline, " ", t("offline")),
     h("div", { class: "row" }, h("button", { class: "primary", id: "save-settings", onclick: async () => {
       try {
-        const saved = await api.saveSettings({ module_paths: lines(modules.value), tsa_urls: lines(tsa.value), trust_anchor_files: lines(anchors.value), language: lang.value as Lang, offline: offline.checked });
+        // The bridge's settings as they are now (a site may have been allowed meanwhile).
+        const now = await api.getSettings();
+        const saved = await api.saveSettings({ ...now, module_paths: lines(modules.value), tsa_urls: lines(tsa.value), trust_anchor_files: lines(anchors.value), language: lang.value as Lang, offline: offline.checked });
         status.className = "ok";
         status.textContent = t("saved");
         onSaved();
@@ -48,9 +51,11 @@ export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) =>
       }
     } }, t("save"))),
     status,
+    h("section", { id: "bridge-section", class: "profile" }),
     h("section", { id: "remote-accounts", class: "profile" }),
     h("section", { id: "profile-section", class: "profile" })));
   await Promise.all([
+    renderBridgeSettings(main.querySelector<HTMLElement>("#bridge-section")!),
     renderAccounts(main.querySelector<HTMLElement>("#remote-accounts")!),
     renderProfile(main.querySelector<HTMLElement>("#profile-section")!),
   ]);

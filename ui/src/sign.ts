@@ -4,7 +4,7 @@ import { api, asError, LEVELS, type CertEntry, type FileResult, type Level, type
 import { baseName, clear, h } from "./dom";
 import { errorText, pinWarning, t } from "./i18n";
 import { afterSigning, completedLevel, onPendingChange } from "./pending";
-import { askSecret } from "./pin";
+import { askSecret, rememberChosen } from "./pin";
 import { renderPreview } from "./preview";
 import { RemoteDialog, remoteLabel, secretLabel } from "./remote";
 import { appearanceRequest, defaultRect, fieldLabel, fieldsFor, needsBox, placeBox, requiredField, ROLE_CHOICES, type Rect, type RoleChoice, type RoleField, type RoleFields } from "./appearance";
@@ -260,11 +260,14 @@ async function doSign(reason: string, location: string) {
   const isP12 = st.selected?.startsWith("p12:") ?? false;
   let pin: string | null = null;
   let secret: string | null = null;
+  let rememberSecret = false;
   if (remote) {
     // The account's secret, then the credential PIN (CSC): asked fresh every time.
-    if (remote.asks_secret) {
-      secret = await askSecret({ title: t("remote_secret_title"), label: secretLabel(remote.kind), token: `${remote.name} — ${remoteLabel(remote)}`, warning: "" });
+    // A secret the user chose to remember is in the system keyring: not asked again.
+    if (remote.asks_secret && !remote.secret_saved) {
+      secret = await askSecret({ title: t("remote_secret_title"), label: secretLabel(remote.kind), token: `${remote.name} — ${remoteLabel(remote)}`, warning: "", offerRemember: true });
       if (secret === null) return;
+      rememberSecret = rememberChosen();
     }
     if (remote.asks_pin) {
       pin = await askSecret({ title: t("remote_pin_title"), label: t("remote_pin_label"), token: `${remote.name} — ${remoteLabel(remote)}`, warning: "" });
@@ -294,7 +297,7 @@ async function doSign(reason: string, location: string) {
   await dialog?.start();
   try {
     st.results = await api.signDocuments({
-      files: [...st.files], certificate: isP12 ? "" : st.selected ?? "", p12: isP12 ? st.p12 : null, pin, secret,
+      files: [...st.files], certificate: isP12 ? "" : st.selected ?? "", p12: isP12 ? st.p12 : null, pin, secret, remember_secret: rememberSecret,
       reason: reason || null, location: location || null, level,
       appearance: appearanceRequest(st.role, st.fields, st.rect),
     });

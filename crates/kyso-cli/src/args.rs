@@ -225,8 +225,18 @@ pub struct SignArgs {
     pub certify: Option<u8>,
     /// Make the signature visible: `PAGE,X1,Y1,X2,Y2` in points on the page as displayed
     /// (origin bottom-left), or `field` to draw into the existing field named by --field.
-    #[arg(long, value_name = "PAGE,X1,Y1,X2,Y2|field")]
+    #[arg(long, value_name = "PAGE,X1,Y1,X2,Y2|field", conflicts_with = "anchor")]
     pub visible: Option<String>,
+    /// Place the visible signature next to this text on the page (a placeholder such as
+    /// `[CHU_KY]`, or the signer's printed name); the first page that shows it.
+    #[arg(long, value_name = "TEXT")]
+    pub anchor: Option<String>,
+    /// Where, relative to the --anchor text: above (default), over, below, right.
+    #[arg(long, value_name = "WHERE", default_value = "above", requires = "anchor")]
+    pub anchor_at: String,
+    /// Size of the anchored box in points, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "170x60", requires = "anchor")]
+    pub anchor_box: String,
     /// Text of the visible signature, one line per flag (default: signer, organisation and
     /// signing time in Vietnam time).
     #[arg(long, value_name = "LINE")]

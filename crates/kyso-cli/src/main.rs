@@ -424,6 +424,36 @@ fn visible_spec(a: &SignArgs) -> Result<Option<kyso_core::appearance::visible::S
     };
     let bad = || Error::Policy("--visible takes PAGE,X1,Y1,X2,Y2 (numbers, points) or field".into());
     let (page, place, use_field) = match a.visible.as_deref() {
+        None if a.anchor.is_some() => {
+            let at = kyso_core::appearance::visible::AnchorAt::from_name(&a.anchor_at)
+                .ok_or_else(|| Error::Policy("--anchor-at takes above, over, below or right".into()))?;
+            let size: Vec<f32> = a
+                .anchor_box
+                .split(['x', 'X'])
+                .filter_map(|v| v.trim().parse().ok())
+                .collect();
+            let [w, h] = size.as_slice() else {
+                return Err(Error::Policy(
+                    "--anchor-box takes WIDTHxHEIGHT in points, e.g. 170x60".into(),
+                ));
+            };
+            if *w < 10.0 || *h < 10.0 {
+                return Err(Error::Policy(
+                    "the anchored box needs at least 10 × 10 points".into(),
+                ));
+            }
+            let text = a.anchor.clone().unwrap_or_default();
+            (
+                1,
+                Some(Place::Anchor {
+                    text,
+                    width: *w,
+                    height: *h,
+                    at,
+                }),
+                false,
+            )
+        }
         None => (1, None, false),
         Some("field") => {
             if a.field.is_none() {

@@ -103,6 +103,10 @@ pub struct RemoteArgs {
     /// Its private key, PEM.
     #[arg(long, value_name = "PEM", requires = "client_cert")]
     pub client_key: Option<PathBuf>,
+    /// Keep the account secret in the system keyring (Windows Credential Manager, macOS
+    /// Keychain, Linux session keyring) for the saved --provider, so it is not asked again.
+    #[arg(long, requires = "provider")]
+    pub remember_secret: bool,
     /// Seconds to wait for the confirmation on the phone.
     #[arg(long, value_name = "SECONDS", default_value_t = 180)]
     pub wait: u64,
@@ -271,13 +275,15 @@ fn progress_printer() -> impl Fn(&Progress) + Send + Sync + 'static {
 /// Opens the remote signer the flags describe.
 pub fn open(a: &RemoteArgs, pin: Option<Secret>) -> Result<Box<dyn Signer>, Error> {
     let provider = provider_of(a)?;
-    let secret = match &a.secret_env {
-        Some(var) => Some(Secret::new(std::env::var(var).map_err(|_| {
+    let remembered = a.provider.as_deref().and_then(remote::keyring::saved);
+    let secret = match (&a.secret_env, remembered) {
+        (Some(var), _) => Some(Secret::new(std::env::var(var).map_err(|_| {
             Error::Signer(SignerError::Policy(format!(
                 "environment variable {var} is not set"
             )))
         })?)),
-        None => {
+        (None, Some(s)) => Some(s),
+        (None, None) => {
             let needs = match &provider {
                 Provider::Csc(c) => !matches!(c.login, CscLogin::None | CscLogin::AuthorizationCode),
                 _ => true,
@@ -317,6 +323,11 @@ pub fn open(a: &RemoteArgs, pin: Option<Secret>) -> Result<Box<dyn Signer>, Erro
             .map(|_| ())
             .map_err(|e| SignerError::Policy(format!("cannot open the browser: {e}")))
     };
+    // Remembered only once the service has accepted it.
+    let keep = match (&a.provider, a.remember_secret, &secret) {
+        (Some(name), true, Some(s)) => Some((name.clone(), Secret::new(s.expose().to_string()))),
+        _ => None,
+    };
     let signer = remote::open(
         &provider,
         Secrets {
@@ -327,6 +338,11 @@ pub fn open(a: &RemoteArgs, pin: Option<Secret>) -> Result<Box<dyn Signer>, Erro
         control,
         &mut browser,
     )?;
+    if let Some((name, s)) = keep {
+        if let Err(e) = remote::keyring::save(&name, &s) {
+            eprintln!("kyso: warning: {e}");
+        }
+    }
     Ok(signer)
 }
 
@@ -377,6 +393,7 @@ pub fn run(c: ProvidersCommand) -> u8 {
         }
         ProvidersCommand::Remove { name } => {
             remote::save_provider(&name, None)?;
+            remote::keyring::forget(&name);
             Ok(())
         }
     })();

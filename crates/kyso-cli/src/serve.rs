@@ -87,7 +87,10 @@ fn scripted_answer() -> Option<bool> {
 /// confirmations — never for allowing a new site.
 fn ask_yes(question: &str, scripted: bool) -> bool {
     if let Some(a) = scripted_answer().filter(|_| scripted) {
-        eprintln!("kyso: {question} → {}", if a { "y (test build)" } else { "n (test build)" });
+        eprintln!(
+            "kyso: {question} → {}",
+            if a { "y (test build)" } else { "n (test build)" }
+        );
         return a;
     }
     if !std::io::stdin().is_terminal() {
@@ -114,12 +117,17 @@ impl Host for CliHost {
             return false;
         };
         let mut known = self.origins.lock().unwrap_or_else(|e| e.into_inner());
-        if known.iter().any(|k| transfer::origin_of(k).as_deref() == Some(o.as_str())) {
+        if known
+            .iter()
+            .any(|k| transfer::origin_of(k).as_deref() == Some(o.as_str()))
+        {
             return true;
         }
         // Asked once; a yes is remembered.
         if ask_yes(
-            &format!("Trang {origin} muốn dùng Kyso để ký / {origin} wants to use Kyso to sign. Cho phép / allow?"),
+            &format!(
+                "Trang {origin} muốn dùng Kyso để ký / {origin} wants to use Kyso to sign. Cho phép / allow?"
+            ),
             false,
         ) {
             known.push(origin.to_string());

@@ -16,6 +16,14 @@ fn check(bytes: Vec<u8>) {
         offline: true,
         ..VerifyOptions::default()
     };
+    // Text extraction (for anchored signatures) on the first page must not panic either.
+    if let Ok(pdf) = kyso_core::pdf::reader::Pdf::open(bytes.clone()) {
+        if let Ok((_, cat)) = kyso_core::pdf::catalog(&pdf) {
+            if let Ok((_, page)) = kyso_core::pdf::page(&pdf, &cat, 0) {
+                let _ = kyso_core::pdf::text::find(&pdf, &page, "Nguyễn Văn An");
+            }
+        }
+    }
     let r = verify_source(bytes, "input".into(), &opts);
     assert!(
         t.elapsed() < Duration::from_secs(10),

@@ -9,12 +9,13 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kyso_core::bridge::{self, transfer, Ask, Bridge, Host, Limits};
 use kyso_core::cert::Certificate;
+use kyso_core::crypto::{KeyKind, Scheme};
 use kyso_core::sign::SignOptions;
-use kyso_core::signer::{Secret, Signer, SignerError};
+use kyso_core::signer::{Secret, SignRequest, Signer, SignerError};
 use kyso_core::verify::VerifyOptions;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -25,6 +26,9 @@ use crate::state::AppState;
 
 /// How long a question waits for the user.
 const ASK_TIMEOUT: Duration = Duration::from_secs(300);
+/// A site the user just said no to is not asked about again for this long: the listener
+/// checks a request's origin twice (CORS, then the request), and a page may retry at once.
+const DENIED_FOR: Duration = Duration::from_secs(60);
 
 /// The user's answer to a signing request.
 pub struct Choice {
@@ -46,6 +50,8 @@ pub struct BridgeState {
     status: Mutex<BridgeStatus>,
     waiting: Mutex<HashMap<u64, Sender<Answer>>>,
     next: AtomicU64,
+    /// Sites refused a moment ago (origin → when).
+    denied: Mutex<HashMap<String, Instant>>,
 }
 
 /// What the settings screen shows.
@@ -74,17 +80,105 @@ struct SignQuestion {
     ask: Ask,
 }
 
+/// A question is over (`bridge-done`): it timed out, the signing could not start, or the
+/// bridge is done with the signer. The window closes what it still shows for `id` (the
+/// question, the remote confirmation) and tells the user how it went.
+#[derive(Clone, Serialize)]
+struct Done {
+    id: u64,
+    /// A signature was made.
+    signed: bool,
+    error: Option<CommandError>,
+}
+
+fn done(app: &AppHandle, id: u64, signed: bool, error: Option<CommandError>) {
+    let _ = app.emit("bridge-done", Done { id, signed, error });
+}
+
+/// The signer handed to the bridge: when the bridge drops it (every document signed and
+/// sent, or failed), the window hears `bridge-done`.
+struct Watched {
+    inner: Box<dyn Signer>,
+    app: AppHandle,
+    id: u64,
+    signed: bool,
+    error: Option<CommandError>,
+}
+
+impl Watched {
+    fn noted<T>(&mut self, r: Result<T, SignerError>) -> Result<T, SignerError> {
+        match r {
+            Ok(v) => {
+                self.signed = true;
+                Ok(v)
+            }
+            Err(e) => {
+                let err = kyso_core::Error::Signer(e);
+                if self.error.is_none() {
+                    self.error = Some(CommandError::new(err.code(), err.to_string()));
+                }
+                Err(match err {
+                    kyso_core::Error::Signer(e) => e,
+                    _ => SignerError::Cancelled,
+                })
+            }
+        }
+    }
+}
+
+impl Signer for Watched {
+    fn certificate(&self) -> &Certificate {
+        self.inner.certificate()
+    }
+    fn chain(&self) -> &[Certificate] {
+        self.inner.chain()
+    }
+    fn key_kind(&self) -> KeyKind {
+        self.inner.key_kind()
+    }
+    fn sign(&mut self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
+        let r = self.inner.sign(req);
+        self.noted(r)
+    }
+    fn sign_many(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError> {
+        let r = self.inner.sign_many(reqs);
+        self.noted(r)
+    }
+    fn default_scheme(&self) -> Scheme {
+        self.inner.default_scheme()
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        // The remote signing (if any) is over: Cancel has nothing left to stop.
+        *self
+            .app
+            .state::<AppState>()
+            .remote
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = None;
+        done(&self.app, self.id, self.signed, self.error.take());
+    }
+}
+
 struct AppHost {
     app: AppHandle,
 }
 
 impl AppHost {
-    /// Puts a question to the user and waits for the answer (or the timeout: no).
-    fn ask<T: Serialize + Clone>(&self, event: &str, make: impl FnOnce(u64) -> T) -> Option<Answer> {
+    /// Puts a question to the user and waits for the answer (or the timeout: no, and the
+    /// window is told the question is over).
+    fn ask<T: Serialize + Clone>(&self, event: &str, make: impl FnOnce(u64) -> T) -> (u64, Option<Answer>) {
         let state = self.app.state::<AppState>();
         let id = state.bridge.next.fetch_add(1, Ordering::SeqCst) + 1;
         let (tx, rx) = channel();
-        state.bridge.waiting.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
+        state
+            .bridge
+            .waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, tx);
         // The window comes forward: the question must not hide behind the browser.
         if let Some(w) = self.app.get_webview_window("main") {
             let _ = w.unminimize();
@@ -92,8 +186,21 @@ impl AppHost {
         }
         let _ = self.app.emit(event, make(id));
         let answer = rx.recv_timeout(ASK_TIMEOUT).ok();
-        state.bridge.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
-        answer
+        state
+            .bridge
+            .waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
+        if answer.is_none() {
+            done(
+                &self.app,
+                id,
+                false,
+                Some(CommandError::new("BRIDGE_EXPIRED", "nobody answered in time")),
+            );
+        }
+        (id, answer)
     }
 }
 
@@ -111,14 +218,29 @@ impl Host for AppHost {
         if known(&state.settings.lock().unwrap_or_else(|e| e.into_inner())) {
             return true;
         }
+        {
+            let mut denied = state.bridge.denied.lock().unwrap_or_else(|e| e.into_inner());
+            denied.retain(|_, t| t.elapsed() < DENIED_FOR);
+            if denied.contains_key(&o) {
+                return false;
+            }
+        }
         let allowed = matches!(
             self.ask("bridge-origin", |id| OriginQuestion {
                 id,
                 origin: origin.to_string()
-            }),
+            })
+            .1,
             Some(Answer::Origin(true))
         );
-        if allowed {
+        if !allowed {
+            state
+                .bridge
+                .denied
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(o.clone(), Instant::now());
+        } else {
             let mut s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
             if !known(&s) {
                 s.bridge_origins.push(origin.to_string());
@@ -135,20 +257,34 @@ impl Host for AppHost {
     }
 
     fn approve(&self, ask: &Ask) -> Result<Box<dyn Signer>, kyso_core::Error> {
-        let answer = self.ask("bridge-request", |id| SignQuestion { id, ask: ask.clone() });
+        let (id, answer) = self.ask("bridge-request", |id| SignQuestion { id, ask: ask.clone() });
         let Some(Answer::Sign(Some(choice))) = answer else {
             return Err(kyso_core::Error::Signer(SignerError::Cancelled));
         };
         let state = self.app.state::<AppState>();
-        super::sign::open_chosen(
+        match super::sign::open_chosen(
             &self.app,
             &state,
             &choice.certificate,
             choice.p12.as_deref(),
             choice.pin,
             choice.secret,
-        )
-        .map_err(|e| kyso_core::Error::Policy(format!("{}: {}", e.code, e.detail)))
+        ) {
+            Ok(inner) => Ok(Box::new(Watched {
+                inner,
+                app: self.app.clone(),
+                id,
+                signed: false,
+                error: None,
+            })),
+            Err(e) => {
+                // The window says why (a wrong PIN …); the page gets the same in its reply.
+                *state.remote.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                let reason = kyso_core::Error::Policy(format!("{}: {}", e.code, e.detail));
+                done(&self.app, id, false, Some(e));
+                Err(reason)
+            }
+        }
     }
 
     fn certificate(&self) -> Option<Certificate> {
@@ -209,7 +345,10 @@ pub fn apply(app: &AppHandle) {
         match started {
             Ok((listener, tls)) => {
                 let flag = Arc::new(AtomicBool::new(false));
-                let b = Arc::new(Bridge::new(Box::new(AppHost { app: app.clone() }), Limits::default()));
+                let b = Arc::new(Bridge::new(
+                    Box::new(AppHost { app: app.clone() }),
+                    Limits::default(),
+                ));
                 let (f, cfg) = (flag.clone(), tls.config.clone());
                 std::thread::spawn(move || bridge::serve(listener, b, Some(cfg), f));
                 status.listening = true;
@@ -225,7 +364,12 @@ pub fn apply(app: &AppHandle) {
 /// Whether the bridge listens, and where.
 #[tauri::command]
 pub fn bridge_status(state: State<'_, AppState>) -> BridgeStatus {
-    state.bridge.status.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    state
+        .bridge
+        .status
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
 }
 
 fn send(state: &AppState, id: u64, answer: Answer) -> CmdResult<()> {

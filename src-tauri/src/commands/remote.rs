@@ -21,6 +21,8 @@ pub struct RemoteEntry {
     pub asks_secret: bool,
     /// A credential PIN is asked for at signing (CSC).
     pub asks_pin: bool,
+    /// The account secret is remembered in the system keyring (not asked again).
+    pub secret_saved: bool,
     /// The settings, for the settings screen.
     pub provider: Provider,
 }
@@ -46,6 +48,7 @@ pub fn entries() -> Vec<RemoteEntry> {
                 Provider::MySign(c) => (c.user_id.clone(), true),
             };
             RemoteEntry {
+                secret_saved: asks_secret && remote::keyring::saved(&name).is_some(),
                 key: format!("remote:{name}"),
                 kind: p.kind().into(),
                 asks_pin: p.asks_pin(),
@@ -79,5 +82,6 @@ pub fn save_provider(name: String, provider: Provider) -> CmdResult<()> {
 #[tauri::command]
 pub fn remove_provider(name: String) -> CmdResult<()> {
     remote::save_provider(&name, None)?;
+    remote::keyring::forget(&name);
     Ok(())
 }

@@ -12,7 +12,11 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 
 /// Validates and saves settings.
 #[tauri::command]
-pub fn save_settings(app: tauri::AppHandle, state: State<'_, AppState>, settings: Settings) -> CmdResult<Settings> {
+pub fn save_settings(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> CmdResult<Settings> {
     settings
         .validate()
         .map_err(|e| CommandError::new("SETTINGS_INVALID", e))?;

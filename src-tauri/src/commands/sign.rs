@@ -48,6 +48,9 @@ pub struct SignRequest {
     pub pin: Option<Pin>,
     /// A remote account's secret (SIM-PKI AP password, SmartCA/MySign/CSC secret).
     pub secret: Option<Pin>,
+    /// Keep that secret in the system keyring for this account.
+    #[serde(default)]
+    pub remember_secret: bool,
     /// Reason.
     pub reason: Option<String>,
     /// Location.
@@ -131,6 +134,8 @@ fn open_remote(
     pin: Option<Secret>,
 ) -> CmdResult<Box<dyn Signer>> {
     use kyso_core::signer::remote::{self, Control, Secrets};
+    // A secret the user asked Kyso to remember is in the system keyring, not in settings.
+    let secret = secret.or_else(|| remote::keyring::saved(name));
     let provider = remote::load_providers()
         .remove(name)
         .ok_or_else(|| CommandError::new("CERT_NOT_FOUND", format!("no saved account \"{name}\"")))?;
@@ -241,6 +246,15 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
     let secret = request.secret.take().map(|p| Secret::new(p.0.to_string()));
     state.cancel.store(false, Ordering::SeqCst);
     let remote = request.certificate.starts_with("remote:");
+    // Remembered only once the service has accepted it (below).
+    let keep = match (
+        request.certificate.strip_prefix("remote:"),
+        request.remember_secret,
+        &secret,
+    ) {
+        (Some(name), true, Some(s)) => Some((name.to_string(), Secret::new(s.expose().to_string()))),
+        _ => None,
+    };
     let opened = open_chosen(
         app,
         &state,
@@ -249,7 +263,11 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
         pin,
         secret,
     );
-    let result = opened.and_then(|mut signer| sign_with(app, &state, &request, &inputs, signer.as_mut(), remote));
+    if let (Ok(_), Some((name, s))) = (&opened, keep) {
+        let _ = kyso_core::signer::remote::keyring::save(&name, &s);
+    }
+    let result =
+        opened.and_then(|mut signer| sign_with(app, &state, &request, &inputs, signer.as_mut(), remote));
     *state.remote.lock().unwrap_or_else(|e| e.into_inner()) = None;
     result
 }

@@ -14,7 +14,8 @@ const cert: CertEntry = {
   expired: false, expiring_soon: false, pin, protected_authentication_path: true, key_type: "RSA-2048",
 };
 const settings = (over: Partial<Settings> = {}): Settings => ({
-  module_paths: [], tsa_urls: ["http://tsa.example/"], trust_anchor_files: [], language: "vi", offline: false, ...over,
+  module_paths: [], tsa_urls: ["http://tsa.example/"], trust_anchor_files: [], language: "vi", offline: false,
+  bridge_enabled: false, bridge_port: 8987, bridge_origins: [], bridge_hosts: [], ...over,
 });
 const job = (file: string, over: Partial<PendingJob> = {}): PendingJob => ({
   id: 1, created: 1_764_000_000, file, level: "B-LT", tsa_urls: ["http://tsa.example/"], attempts: 0, last_error: null, ...over,

@@ -108,7 +108,9 @@ describe("signing with a remote account", () => {
     clearMocks();
     document.body.innerHTML = `<main id="view"></main>
       <dialog id="pin-dialog"><form id="pin-form"><h2 id="pin-title"></h2><p id="pin-token"></p><p id="pin-warning" hidden></p>
-      <label id="pin-label"></label><input id="pin-input" type="password"><p id="pin-error" hidden></p>
+      <label id="pin-label"></label><input id="pin-input" type="password">
+      <label id="pin-remember-row" hidden><input id="pin-remember" type="checkbox"> <span id="pin-remember-label"></span></label>
+      <p id="pin-error" hidden></p>
       <button type="button" id="pin-cancel"></button><button type="submit" id="pin-ok"></button></form></dialog>`;
     const proto = HTMLDialogElement.prototype as unknown as { showModal?: () => void; close?: () => void };
     proto.showModal = function (this: HTMLDialogElement) { this.setAttribute("open", ""); };
@@ -188,6 +190,26 @@ describe("signing with a remote account", () => {
     await vi.waitFor(() => expect(dlg.hasAttribute("open")).toBe(false));
     finish([{ file: "/docs/Quyet dinh.pdf", output: null, status: "failed", error: err("REMOTE_REFUSED", "refused"), level: null, pending: null }]);
     await vi.waitFor(() => expect(document.querySelector('#results .result[data-status="failed"]')?.textContent).toContain("bị từ chối trên điện thoại"));
+  });
+
+  it("offers to remember the account secret, and does not ask for one already remembered", async () => {
+    await startSigning([entry()], "VNPT SmartCA · slowKý từ xa: xác nhận trên điện thoại");
+    await vi.waitFor(() => expect(document.getElementById("pin-remember-row")!.hidden).toBe(false));
+    (document.getElementById("pin-remember") as HTMLInputElement).checked = true;
+    await submit("sp-secret");
+    await vi.waitFor(() => expect(calls.some((c) => c.cmd === "sign_documents")).toBe(true));
+    let request = (calls.find((c) => c.cmd === "sign_documents")!.args as { request: Record<string, unknown> }).request;
+    expect(request).toMatchObject({ secret: "sp-secret", remember_secret: true });
+    finish([{ file: "/docs/Quyet dinh.pdf", output: "/docs/Quyet dinh-signed.pdf", status: "signed", error: null, level: "B-B", pending: null }]);
+
+    document.getElementById("view")!.innerHTML = "";
+    calls = [];
+    await startSigning([entry({ secret_saved: true })], "VNPT SmartCA · slowKý từ xa: xác nhận trên điện thoại");
+    await vi.waitFor(() => expect(calls.some((c) => c.cmd === "sign_documents")).toBe(true));
+    expect(document.getElementById("pin-dialog")!.hasAttribute("open")).toBe(false);
+    request = (calls.find((c) => c.cmd === "sign_documents")!.args as { request: Record<string, unknown> }).request;
+    expect(request).toMatchObject({ secret: null, remember_secret: false });
+    finish([]);
   });
 
   it("asks the account secret and then the credential PIN for CSC", async () => {

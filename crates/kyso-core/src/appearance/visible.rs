@@ -36,6 +36,44 @@ pub enum Place {
     /// signature (Decree 30 Art. 33: the seal over the leader's signature), centred on it
     /// vertically.
     OverLastSignature(f32, f32),
+    /// A box of this size next to text found on the page (a placeholder such as `[CHU_KY]`,
+    /// or the signer's printed name in the signature block); the first page that shows it.
+    Anchor {
+        /// The text to find (spaces and case do not matter).
+        text: String,
+        /// Box width, points.
+        width: f32,
+        /// Box height, points.
+        height: f32,
+        /// Where the box goes relative to the text, as the page is displayed.
+        at: AnchorAt,
+    },
+}
+
+/// Where an anchored box goes relative to its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnchorAt {
+    /// Centred on the text (a placeholder the signature replaces visually).
+    Over,
+    /// Just above it, centred (the signature above the printed name).
+    Above,
+    /// Just below it, centred.
+    Below,
+    /// To its right, centred vertically.
+    Right,
+}
+
+impl AnchorAt {
+    /// From its CLI/metadata name.
+    pub fn from_name(s: &str) -> Option<Self> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "over" => AnchorAt::Over,
+            "above" => AnchorAt::Above,
+            "below" => AnchorAt::Below,
+            "right" => AnchorAt::Right,
+            _ => return None,
+        })
+    }
 }
 
 /// The size in points an image is meant to be printed at: from its pixel density (PNG
@@ -101,21 +139,10 @@ pub struct PageBox {
     pub rotate: i64,
 }
 
-fn inherited<S: Source>(pdf: &Pdf<S>, page: &Dict, key: &[u8]) -> Option<Object> {
-    let mut cur = page.clone();
-    for _ in 0..32 {
-        if let Some(v) = cur.get(key) {
-            return pdf.resolve(v).ok();
-        }
-        cur = pdf.resolve(cur.get(b"Parent")?).ok()?.as_dict()?.clone();
-    }
-    None
-}
-
 impl PageBox {
     /// The geometry of `page` (MediaBox and Rotate, inherited from the page tree).
     pub fn of<S: Source>(pdf: &Pdf<S>, page: &Dict) -> Self {
-        let mb: Vec<f32> = inherited(pdf, page, b"MediaBox")
+        let mb: Vec<f32> = crate::pdf::inherited(pdf, page, b"MediaBox")
             .and_then(|o| {
                 o.as_array()
                     .map(|a| a.iter().filter_map(|v| v.as_f64()).map(|v| v as f32).collect())
@@ -123,7 +150,7 @@ impl PageBox {
             .filter(|v: &Vec<f32>| v.len() == 4)
             .unwrap_or_else(|| vec![0.0, 0.0, 595.0, 842.0]);
         let (x0, y0) = (mb[0].min(mb[2]), mb[1].min(mb[3]));
-        let rotate = inherited(pdf, page, b"Rotate")
+        let rotate = crate::pdf::inherited(pdf, page, b"Rotate")
             .and_then(|o| o.as_int())
             .unwrap_or(0)
             .rem_euclid(360);
@@ -145,6 +172,35 @@ impl PageBox {
             _ => (u, v),
         };
         (self.x0 + x, self.y0 + y)
+    }
+
+    /// A point in the page's own coordinates → the displayed page (inverse of `to_page`).
+    pub fn to_displayed(self, x: f32, y: f32) -> (f32, f32) {
+        let (x, y) = (x - self.x0, y - self.y0);
+        match self.rotate {
+            90 => (y, self.w - x),
+            180 => (self.w - x, self.h - y),
+            270 => (self.h - y, x),
+            _ => (x, y),
+        }
+    }
+
+    /// A box of `w` × `h` placed `at` a rectangle given in page coordinates (an anchor's
+    /// text), worked out as the page is displayed; returned as `/Rect` in page coordinates.
+    pub fn beside(self, anchor: [f32; 4], w: f32, h: f32, at: AnchorAt) -> [f32; 4] {
+        let (a, b) = (
+            self.to_displayed(anchor[0], anchor[1]),
+            self.to_displayed(anchor[2], anchor[3]),
+        );
+        let (u1, v1, u2, v2) = (a.0.min(b.0), a.1.min(b.1), a.0.max(b.0), a.1.max(b.1));
+        let (cu, cv) = ((u1 + u2) / 2.0, (v1 + v2) / 2.0);
+        let r = match at {
+            AnchorAt::Over => [cu - w / 2.0, cv - h / 2.0, cu + w / 2.0, cv + h / 2.0],
+            AnchorAt::Above => [cu - w / 2.0, v2 + 2.0, cu + w / 2.0, v2 + 2.0 + h],
+            AnchorAt::Below => [cu - w / 2.0, v1 - 2.0 - h, cu + w / 2.0, v1 - 2.0],
+            AnchorAt::Right => [u2 + 4.0, cv - h / 2.0, u2 + 4.0 + w, cv + h / 2.0],
+        };
+        self.rect(r)
     }
 
     /// Width and height of the page as displayed.

@@ -102,6 +102,9 @@ fn msg(vi: &str, en: &str) -> String {
     format!("{vi} / {en}")
 }
 
+// The "error" of the steps below is the page's reply itself, built once per request: boxing
+// it would only add noise.
+#[allow(clippy::result_large_err)]
 impl Bridge {
     /// A bridge for `host`.
     pub fn new(host: Box<dyn Host>, limits: Limits) -> Self {
@@ -122,6 +125,33 @@ impl Bridge {
     /// Handles one request: `path` names the action, `origin` is the page's `Origin`.
     /// Journaled with its outcome.
     pub fn handle(&self, path: &str, origin: Option<&str>, body: &[u8]) -> Reply {
+        self.handle_admitted(path, origin, body, false)
+    }
+
+    /// Whether `origin` may use the bridge at all (the user is asked about a new site once).
+    /// A refusal is journaled and returned as the page's reply.
+    pub fn admit(&self, path: &str, origin: Option<&str>) -> Result<(), Reply> {
+        match self.check_origin(origin) {
+            Ok(()) => Ok(()),
+            Err(r) => {
+                self.journal(path, origin, &r);
+                Err(r)
+            }
+        }
+    }
+
+    /// Like [`Bridge::handle`]; with `admitted`, the origin was already let in by
+    /// [`Bridge::admit`] for this connection and is not asked about again.
+    pub fn handle_admitted(&self, path: &str, origin: Option<&str>, body: &[u8], admitted: bool) -> Reply {
+        let reply = match (admitted, self.check_origin(origin)) {
+            (false, Err(r)) => r,
+            _ => self.handle_inner(path, origin.unwrap_or_default(), body),
+        };
+        self.journal(path, origin, &reply);
+        reply
+    }
+
+    fn journal(&self, path: &str, origin: Option<&str>, reply: &Reply) {
         let shown_origin = origin.unwrap_or("(none)");
         let rec = crate::journal::Entry::start(
             &format!("bridge {}", path.trim_matches('/')),
@@ -129,8 +159,11 @@ impl Bridge {
             Path::new("-"),
             "",
         );
-        let reply = self.handle_inner(path, origin, body);
-        let result = if reply.status == status::OK { "ok" } else { "refused" };
+        let result = if reply.status == status::OK {
+            "ok"
+        } else {
+            "refused"
+        };
         rec.finish(
             result,
             "",
@@ -138,14 +171,16 @@ impl Bridge {
             None,
             Some(format!("Status {}: {}", reply.status, reply.message)),
         );
-        reply
     }
 
     fn rate_ok(&self, origin: &str) -> bool {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         let q = recent.entry(origin.to_string()).or_default();
         let now = Instant::now();
-        while q.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60)) {
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
+        {
             q.pop_front();
         }
         if q.len() >= self.limits.per_minute {
@@ -168,26 +203,36 @@ impl Bridge {
         seen.insert(key, now).is_some()
     }
 
-    fn handle_inner(&self, path: &str, origin: Option<&str>, body: &[u8]) -> Reply {
+    fn check_origin(&self, origin: Option<&str>) -> Result<(), Reply> {
         let Some(origin) = origin.filter(|o| transfer::origin_of(o).is_some()) else {
-            return Reply::fail(
+            return Err(Reply::fail(
                 status::ORIGIN_REFUSED,
-                msg("Yêu cầu không cho biết trang web gửi", "requests must come from a web page (Origin)"),
-            );
+                msg(
+                    "Yêu cầu không cho biết trang web gửi",
+                    "requests must come from a web page (Origin)",
+                ),
+            ));
         };
         if !self.host.origin_allowed(origin) {
-            return Reply::fail(
+            return Err(Reply::fail(
                 status::ORIGIN_REFUSED,
                 msg(
                     &format!("Trang {origin} chưa được phép dùng Kyso"),
                     &format!("{origin} is not allowed to use Kyso; allow it in Kyso's settings"),
                 ),
-            );
+            ));
         }
+        Ok(())
+    }
+
+    fn handle_inner(&self, path: &str, origin: &str, body: &[u8]) -> Reply {
         if !self.rate_ok(origin) {
             return Reply::fail(
                 status::RATE_LIMITED,
-                msg("Quá nhiều yêu cầu, hãy thử lại sau một phút", "too many requests; try again in a minute"),
+                msg(
+                    "Quá nhiều yêu cầu, hãy thử lại sau một phút",
+                    "too many requests; try again in a minute",
+                ),
             );
         }
         let Some(action) = Action::from_path(path) else {
@@ -207,7 +252,10 @@ impl Bridge {
                 Err(e) => {
                     return Reply::fail(
                         status::BAD_REQUEST,
-                        msg("Yêu cầu không đúng định dạng JSON", &format!("the request is not valid JSON ({e})")),
+                        msg(
+                            "Yêu cầu không đúng định dạng JSON",
+                            &format!("the request is not valid JSON ({e})"),
+                        ),
                     )
                 }
             }
@@ -249,7 +297,10 @@ impl Bridge {
             }
             None => Reply::fail(
                 status::SIGN_FAILED,
-                msg("Chưa chọn chứng thư số để ký", "no signing certificate is chosen in Kyso"),
+                msg(
+                    "Chưa chọn chứng thư số để ký",
+                    "no signing certificate is chosen in Kyso",
+                ),
             ),
         }
     }
@@ -261,13 +312,19 @@ impl Bridge {
         if docs.is_empty() {
             return Err(Reply::fail(
                 status::BAD_REQUEST,
-                msg("Yêu cầu không có tệp nào (FileName)", "the request names no file (FileName)"),
+                msg(
+                    "Yêu cầu không có tệp nào (FileName)",
+                    "the request names no file (FileName)",
+                ),
             ));
         }
         let allowed = self.host.allowed_hosts();
         let refused = |e: transfer::TransferError| Reply {
             code: Some("FILE_REFUSED".into()),
-            ..Reply::fail(status::FILE_REFUSED, msg("Không dùng được địa chỉ tệp", &e.to_string()))
+            ..Reply::fail(
+                status::FILE_REFUSED,
+                msg("Không dùng được địa chỉ tệp", &e.to_string()),
+            )
         };
         docs.into_iter()
             .map(|(file, upload, meta)| {
@@ -372,7 +429,10 @@ impl Bridge {
             Err(e) => {
                 return Reply {
                     code: Some(e.code().into()),
-                    ..Reply::fail(status::SIGN_FAILED, msg("Không mở được thiết bị ký", &e.to_string()))
+                    ..Reply::fail(
+                        status::SIGN_FAILED,
+                        msg("Không mở được thiết bị ký", &e.to_string()),
+                    )
                 }
             }
         };
@@ -385,11 +445,18 @@ impl Bridge {
         }
         let failed = replies.iter().filter(|r| r.status != status::OK).count();
         Reply {
-            status: if failed == 0 { status::OK } else { status::SIGN_FAILED },
+            status: if failed == 0 {
+                status::OK
+            } else {
+                status::SIGN_FAILED
+            },
             message: if failed == 0 {
                 msg("Đã ký tất cả tệp", "every file was signed")
             } else {
-                msg(&format!("{failed} tệp không ký được"), &format!("{failed} file(s) not signed"))
+                msg(
+                    &format!("{failed} tệp không ký được"),
+                    &format!("{failed} file(s) not signed"),
+                )
             },
             files: replies,
             ..Reply::default()
@@ -413,16 +480,31 @@ impl Bridge {
             // Where the approval goes: `Page` and `Rect` ("x1,y1,x2,y2" in points, origin
             // bottom-left) in the metadata; the other roles place themselves.
             let rect = Request::meta(&job.meta, &["Rect", "Position"]).and_then(|r| {
-                let v: Vec<f32> = r.split([',', ' ', ';']).filter_map(|n| n.trim().parse().ok()).collect();
+                let v: Vec<f32> = r
+                    .split([',', ' ', ';'])
+                    .filter_map(|n| n.trim().parse().ok())
+                    .collect();
                 <[f32; 4]>::try_from(v).ok()
             });
             let page = Request::meta(&job.meta, &["Page", "Trang"])
                 .and_then(|p| p.trim().parse().ok())
                 .unwrap_or(1);
+            // Or next to text in the document (`Anchor`, e.g. a template's placeholder).
+            let anchored = Request::meta(&job.meta, &["Anchor", "ViTriKy"]).map(|text| {
+                let at = Request::meta(&job.meta, &["AnchorAt"])
+                    .and_then(crate::appearance::visible::AnchorAt::from_name)
+                    .unwrap_or(crate::appearance::visible::AnchorAt::Above);
+                crate::appearance::visible::Place::Anchor {
+                    text: text.to_string(),
+                    width: 170.0,
+                    height: 60.0,
+                    at,
+                }
+            });
             let appearance = roles::spec(
                 &roles::Request {
                     role,
-                    place: rect.map(crate::appearance::visible::Place::Rect),
+                    place: rect.map(crate::appearance::visible::Place::Rect).or(anchored),
                     page,
                     doc_number: number.clone(),
                     org: Request::meta(&job.meta, &["Organization", "Org", "CoQuan"]).map(str::to_string),
@@ -436,7 +518,9 @@ impl Bridge {
                 Err(e) => return failed(e),
             };
             opts.appearance = appearance;
-            opts.reason = opts.reason.or_else(|| roles::issue_reason(role, number.as_deref()));
+            opts.reason = opts
+                .reason
+                .or_else(|| roles::issue_reason(role, number.as_deref()));
             let wanted = if opts.tsa_urls.is_empty() { "B-B" } else { "B-T" };
             // The file leaves at once: nothing is queued, a TSA that fails fails the signing.
             ltv::sign_to_level(
@@ -485,7 +569,10 @@ impl Bridge {
             },
             Err(e) => Reply {
                 code: Some("UPLOAD_FAILED".into()),
-                ..Reply::fail(status::UPLOAD_FAILED, msg("Đã ký nhưng không gửi được tệp", &e.to_string()))
+                ..Reply::fail(
+                    status::UPLOAD_FAILED,
+                    msg("Đã ký nhưng không gửi được tệp", &e.to_string()),
+                )
             },
         }
     }

@@ -151,18 +151,30 @@ impl Request {
         let mut out: Vec<_> = self
             .file_name
             .iter()
-            .map(|f| (f.clone(), self.file_upload_handler.clone(), self.meta_data.clone()))
+            .map(|f| {
+                (
+                    f.clone(),
+                    self.file_upload_handler.clone(),
+                    self.meta_data.clone(),
+                )
+            })
             .collect();
         for f in &self.files {
             out.push(match f {
-                FileItem::Name(n) => (n.clone(), self.file_upload_handler.clone(), self.meta_data.clone()),
+                FileItem::Name(n) => (
+                    n.clone(),
+                    self.file_upload_handler.clone(),
+                    self.meta_data.clone(),
+                ),
                 FileItem::Full {
                     file_name,
                     file_upload_handler,
                     meta_data,
                 } => (
                     file_name.clone(),
-                    file_upload_handler.clone().or_else(|| self.file_upload_handler.clone()),
+                    file_upload_handler
+                        .clone()
+                        .or_else(|| self.file_upload_handler.clone()),
                     if meta_data.is_empty() {
                         self.meta_data.clone()
                     } else {

@@ -63,7 +63,12 @@ impl Head {
 }
 
 /// Plain or TLS, by the first byte (0x16 opens a TLS handshake record).
-fn accept(s: TcpStream, bridge: &Bridge, tls: Option<Arc<rustls::ServerConfig>>, port: u16) -> std::io::Result<()> {
+fn accept(
+    s: TcpStream,
+    bridge: &Bridge,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    port: u16,
+) -> std::io::Result<()> {
     s.set_nonblocking(false)?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut first = [0u8; 1];
@@ -145,10 +150,6 @@ fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io:
         return respond(&mut s, "421 Misdirected Request", None, &json(&r));
     }
     let origin = head.header("Origin").map(str::to_string);
-    let allowed_origin = origin
-        .as_deref()
-        .filter(|o| bridge.host.origin_allowed(o))
-        .map(str::to_string);
     let websocket = head
         .header("Upgrade")
         .is_some_and(|u| u.eq_ignore_ascii_case("websocket"));
@@ -156,9 +157,10 @@ fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io:
         return websocket_session(s, bridge, &head, origin.as_deref());
     }
     match head.method.as_str() {
-        "OPTIONS" => match allowed_origin {
-            Some(o) => respond(&mut s, "204 No Content", Some(&o), b""),
-            None => respond(&mut s, "403 Forbidden", None, b""),
+        // The preflight is where a new site is asked about (once).
+        "OPTIONS" => match (bridge.admit(&head.path, origin.as_deref()), &origin) {
+            (Ok(()), Some(o)) => respond(&mut s, "204 No Content", Some(o), b""),
+            _ => respond(&mut s, "403 Forbidden", None, b""),
         },
         "POST" => {
             let want = head
@@ -167,7 +169,7 @@ fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io:
                 .unwrap_or(0);
             if want > bridge.limits().max_request {
                 let r = Reply::fail(status::BAD_REQUEST, "the request is too large");
-                return respond(&mut s, "413 Payload Too Large", allowed_origin.as_deref(), &json(&r));
+                return respond(&mut s, "413 Payload Too Large", None, &json(&r));
             }
             let mut body = head.rest.clone();
             let mut chunk = [0u8; 8192];
@@ -180,7 +182,9 @@ fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io:
             }
             body.truncate(want);
             let r = bridge.handle(&head.path, origin.as_deref(), &body);
-            respond(&mut s, "200 OK", allowed_origin.as_deref(), &json(&r))
+            // CORS only for a site that got past the origin check.
+            let cors = origin.as_deref().filter(|_| r.status != status::ORIGIN_REFUSED);
+            respond(&mut s, "200 OK", cors, &json(&r))
         }
         _ => {
             let r = Reply::fail(status::BAD_REQUEST, "use POST or a WebSocket");
@@ -204,8 +208,7 @@ fn websocket_session<S: Read + Write>(
         return respond(&mut s, "400 Bad Request", None, b"");
     };
     // A site that is not allowed gets no socket at all (browsers do not enforce CORS here).
-    if !origin.is_some_and(|o| bridge.host.origin_allowed(o)) {
-        let r = bridge.handle(&head.path, origin, b"");
+    if let Err(r) = bridge.admit(&head.path, origin) {
         return respond(&mut s, "403 Forbidden", None, &json(&r));
     }
     let accept = {
@@ -236,7 +239,7 @@ fn websocket_session<S: Read + Write>(
             Message::Close(_) => return Ok(()),
             _ => continue,
         };
-        let r = bridge.handle(&head.path, origin, &body);
+        let r = bridge.handle_admitted(&head.path, origin, &body, true);
         let text = String::from_utf8(json(&r)).unwrap_or_default();
         if ws.send(Message::text(text)).is_err() {
             return Ok(());

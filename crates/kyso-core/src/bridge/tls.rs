@@ -35,12 +35,13 @@ pub fn load_or_create(dir: &Path) -> Result<LocalTls, crate::Error> {
         .collect::<Result<_, _>>()
         .map_err(err)?;
     let key = PrivateKeyDer::from_pem_file(&key).map_err(err)?;
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(err)?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .map_err(err)?;
+    let config =
+        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(err)?
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .map_err(err)?;
     Ok(LocalTls {
         config: Arc::new(config),
         ca_path: ca,
@@ -49,13 +50,15 @@ pub fn load_or_create(dir: &Path) -> Result<LocalTls, crate::Error> {
 
 fn create(dir: &Path, ca_path: &Path, cert_path: &Path, key_path: &Path) -> Result<(), crate::Error> {
     use rcgen::{
-        BasicConstraints, CertificateParams, CidrSubnet, DnType, ExtendedKeyUsagePurpose, GeneralSubtree, IsCa,
-        KeyPair, KeyUsagePurpose, NameConstraints,
+        BasicConstraints, CertificateParams, CidrSubnet, DnType, ExtendedKeyUsagePurpose, GeneralSubtree,
+        IsCa, KeyPair, KeyUsagePurpose, NameConstraints,
     };
     let now = time::OffsetDateTime::now_utc();
     let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
-    ca.distinguished_name
-        .push(DnType::CommonName, "Kyso local signing bridge (this computer only)");
+    ca.distinguished_name.push(
+        DnType::CommonName,
+        "Kyso local signing bridge (this computer only)",
+    );
     ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     ca.name_constraints = Some(NameConstraints {
@@ -70,7 +73,8 @@ fn create(dir: &Path, ca_path: &Path, cert_path: &Path, key_path: &Path) -> Resu
     let ca_key = KeyPair::generate().map_err(err)?;
     let ca_cert = ca.self_signed(&ca_key).map_err(err)?;
 
-    let mut leaf = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).map_err(err)?;
+    let mut leaf =
+        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).map_err(err)?;
     leaf.distinguished_name.push(DnType::CommonName, "127.0.0.1");
     leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];

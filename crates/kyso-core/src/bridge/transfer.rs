@@ -56,11 +56,16 @@ pub fn resolve(name: &str, page_origin: &str, allowed: &[String]) -> Result<Stri
     let page = origin_of(page_origin).ok_or_else(|| refuse("the requesting page has no web origin"))?;
     if name.contains("://") {
         let o = origin_of(name).ok_or_else(|| refuse("only http and https addresses are accepted"))?;
-        let ok = o == page || allowed.iter().any(|a| origin_of(a).as_deref() == Some(o.as_str()));
+        let ok = o == page
+            || allowed
+                .iter()
+                .any(|a| origin_of(a).as_deref() == Some(o.as_str()));
         return if ok {
             Ok(name.to_string())
         } else {
-            Err(refuse("it is on another site than the page that asked (add it to the allowed sites)"))
+            Err(refuse(
+                "it is on another site than the page that asked (add it to the allowed sites)",
+            ))
         };
     }
     // A drive letter, a UNC path or a backslash is a local path: never from a web page.
@@ -138,7 +143,8 @@ pub fn upload(
     let mut body = Vec::with_capacity(data.len() + 512);
     if let Some(s) = session_id {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"SessionId\"\r\n\r\n{s}\r\n").as_bytes(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"SessionId\"\r\n\r\n{s}\r\n")
+                .as_bytes(),
         );
     }
     let ctype = if safe_name.to_lowercase().ends_with(".pdf") {
@@ -154,9 +160,10 @@ pub fn upload(
     );
     body.extend_from_slice(data);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let mut req = agent(timeout)
-        .post(url)
-        .header("Content-Type", &format!("multipart/form-data; boundary={boundary}"));
+    let mut req = agent(timeout).post(url).header(
+        "Content-Type",
+        &format!("multipart/form-data; boundary={boundary}"),
+    );
     if let Some(t) = jwt {
         req = req.header("Authorization", &format!("Bearer {t}"));
     }
@@ -173,7 +180,10 @@ pub fn upload(
     if (200..300).contains(&status) {
         Ok(text.trim().to_string())
     } else {
-        Err(TransferError::Network(format!("{url}: HTTP {status} {}", text.trim())))
+        Err(TransferError::Network(format!(
+            "{url}: HTTP {status} {}",
+            text.trim()
+        )))
     }
 }
 
@@ -185,15 +195,33 @@ mod tests {
     #[test]
     fn only_the_page_origin_or_allowed_sites() {
         let page = "http://127.0.0.1:8000";
-        assert_eq!(origin_of("HTTP://Example.vn/x").as_deref(), Some("http://example.vn:80"));
-        assert_eq!(origin_of("https://a.vn:8443/").as_deref(), Some("https://a.vn:8443"));
+        assert_eq!(
+            origin_of("HTTP://Example.vn/x").as_deref(),
+            Some("http://example.vn:80")
+        );
+        assert_eq!(
+            origin_of("https://a.vn:8443/").as_deref(),
+            Some("https://a.vn:8443")
+        );
         assert_eq!(origin_of("http://user@evil/"), None);
-        assert_eq!(resolve("/docs/a.pdf", page, &[]).unwrap(), "http://127.0.0.1:8000/docs/a.pdf");
-        assert_eq!(resolve("a.pdf", page, &[]).unwrap(), "http://127.0.0.1:8000/a.pdf");
+        assert_eq!(
+            resolve("/docs/a.pdf", page, &[]).unwrap(),
+            "http://127.0.0.1:8000/docs/a.pdf"
+        );
+        assert_eq!(
+            resolve("a.pdf", page, &[]).unwrap(),
+            "http://127.0.0.1:8000/a.pdf"
+        );
         assert!(resolve("http://127.0.0.1:8000/a.pdf", page, &[]).is_ok());
         assert!(resolve("http://127.0.0.1:9000/a.pdf", page, &[]).is_err());
         assert!(resolve("http://files.vn/a.pdf", page, &["http://files.vn".into()]).is_ok());
-        for local in ["C:\\Users\\a.pdf", "file:///etc/passwd", "\\\\server\\share\\a.pdf", "//evil/a.pdf", "data:,x"] {
+        for local in [
+            "C:\\Users\\a.pdf",
+            "file:///etc/passwd",
+            "\\\\server\\share\\a.pdf",
+            "//evil/a.pdf",
+            "data:,x",
+        ] {
             assert!(resolve(local, page, &[]).is_err(), "{local}");
         }
     }

@@ -6,6 +6,7 @@ pub mod lexer;
 pub mod object;
 pub mod reader;
 pub mod source;
+pub mod text;
 pub mod writer;
 
 use std::collections::HashSet;
@@ -57,6 +58,19 @@ pub fn catalog<S: Source>(pdf: &Pdf<S>) -> Result<(Option<ObjRef>, Dict), PdfErr
             what: "no document catalog".into(),
         })?;
     Ok((root.as_ref(), dict))
+}
+
+/// A page attribute that may be inherited from the page tree (`/Resources`, `/MediaBox`,
+/// `/Rotate`), resolved; at most 32 levels up.
+pub fn inherited<S: Source>(pdf: &Pdf<S>, page: &Dict, key: &[u8]) -> Option<Object> {
+    let mut cur = page.clone();
+    for _ in 0..32 {
+        if let Some(v) = cur.get(key) {
+            return pdf.resolve(v).ok();
+        }
+        cur = pdf.resolve(cur.get(b"Parent")?).ok()?.as_dict()?.clone();
+    }
+    None
 }
 
 /// Page `index` (0-based) in document order: its reference and dictionary.

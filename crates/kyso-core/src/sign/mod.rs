@@ -520,11 +520,20 @@ fn visible_widget<S: pdf::Source>(
             let (_, page) = pdf::page(pdf, catalog, index)?;
             let geo = PageBox::of(pdf, &page);
             let (dw, dh) = geo.displayed();
-            let r = match *place {
-                visible::Place::Rect(r) => geo.rect(r),
-                visible::Place::TopRight(w, h) => geo.rect([dw - 20.0 - w, dh - 20.0 - h, dw - 20.0, dh - 20.0]),
-                visible::Place::TopLeft(w, h) => geo.rect([20.0, dh - 20.0 - h, 20.0 + w, dh - 20.0]),
-                visible::Place::OverLastSignature(w, h) => {
+            let r = match place {
+                visible::Place::Rect(r) => geo.rect(*r),
+                &visible::Place::TopRight(w, h) => geo.rect([dw - 20.0 - w, dh - 20.0 - h, dw - 20.0, dh - 20.0]),
+                &visible::Place::TopLeft(w, h) => geo.rect([20.0, dh - 20.0 - h, 20.0 + w, dh - 20.0]),
+                visible::Place::Anchor {
+                    text,
+                    width,
+                    height,
+                    at,
+                } => {
+                    let (p, r) = find_anchor(pdf, catalog, text, *width, *height, *at)?;
+                    return finish_visible(pdf, catalog, spec, p, r, update);
+                }
+                &visible::Place::OverLastSignature(w, h) => {
                     let (p, lr) = field::last_visible_signature(pdf, catalog)?.ok_or_else(|| {
                         Error::Policy("there is no visible signature to place the seal over; the leader signs first".into())
                     })?;
@@ -544,6 +553,28 @@ fn visible_widget<S: pdf::Source>(
         }
     };
     finish_visible(pdf, catalog, spec, page, rect, update)
+}
+
+/// The first page showing `text`, and the box placed beside it there (page coordinates).
+fn find_anchor<S: pdf::Source>(
+    pdf: &Pdf<S>,
+    catalog: &pdf::Dict,
+    text: &str,
+    w: f32,
+    h: f32,
+    at: crate::appearance::visible::AnchorAt,
+) -> Result<(usize, [f32; 4]), Error> {
+    use crate::appearance::visible::PageBox;
+    let pages = pdf::page_count(pdf, catalog)?.min(2000);
+    for i in 0..pages {
+        let (_, page) = pdf::page(pdf, catalog, i)?;
+        if let Some(b) = pdf::text::find(pdf, &page, text)? {
+            return Ok((i, PageBox::of(pdf, &page).beside(b, w, h, at)));
+        }
+    }
+    Err(Error::Policy(format!(
+        "the text \"{text}\" where the signature goes was not found on any page (it must be text, not part of a scanned image)"
+    )))
 }
 
 fn finish_visible<S: pdf::Source>(

@@ -10,6 +10,7 @@
 
 pub mod csc;
 pub mod http;
+pub mod keyring;
 pub mod mss;
 pub mod mysign;
 pub mod smartca;

@@ -1,0 +1,475 @@
+//! Where text is on a page: enough of the content-stream text model to find an anchor (a
+//! placeholder like `[CHU_KY]`, or the signer's printed name) and place a visible signature
+//! relative to it. Glyphs are decoded through the font's ToUnicode CMap (Type0/CID fonts
+//! with 2-byte codes included), else as single bytes; positions follow the text and
+//! graphics matrices; advances use the font's widths. Bounded like the rest of the reader.
+
+use super::lexer::Lexer;
+use super::object::{Dict, Object};
+use super::reader::Pdf;
+use super::source::Source;
+use super::PdfError;
+
+/// Largest decoded content stream read for text.
+const MAX_CONTENT: usize = 32 << 20;
+/// Most operators interpreted per page.
+const MAX_OPS: usize = 2_000_000;
+/// Deepest `q` nesting followed.
+const MAX_STACK: usize = 64;
+
+/// One glyph shown on the page, in default user space (page coordinates).
+#[derive(Clone, Debug)]
+pub struct Glyph {
+    /// The text it stands for.
+    pub text: String,
+    /// Origin of the glyph.
+    pub x: f32,
+    /// Baseline.
+    pub y: f32,
+    /// Advance along the baseline.
+    pub width: f32,
+    /// Font size in user space (for the glyph's height).
+    pub size: f32,
+}
+
+type Matrix = [f32; 6];
+
+fn mul(a: &Matrix, b: &Matrix) -> Matrix {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+}
+
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// A font as far as text positions need it.
+#[derive(Default)]
+struct Font {
+    /// Bytes per code (2 for Type0/Identity-H).
+    code_len: usize,
+    /// Code → Unicode from ToUnicode.
+    to_unicode: std::collections::HashMap<u32, String>,
+    /// Widths by code (1/1000 text space), and the default.
+    widths: std::collections::HashMap<u32, f32>,
+    default_width: f32,
+}
+
+impl Font {
+    fn load<S: Source>(pdf: &Pdf<S>, dict: &Dict) -> Self {
+        let subtype = dict.get_name(b"Subtype").unwrap_or(b"");
+        let mut f = Font {
+            code_len: 1,
+            default_width: 500.0,
+            ..Font::default()
+        };
+        if subtype == b"Type0" {
+            f.code_len = 2;
+            f.default_width = 1000.0;
+            let desc = dict
+                .get(b"DescendantFonts")
+                .and_then(|d| pdf.resolve(d).ok())
+                .and_then(|a| a.as_array().and_then(|a| a.first().cloned()))
+                .and_then(|d| pdf.resolve(&d).ok())
+                .and_then(|d| d.as_dict().cloned());
+            if let Some(desc) = desc {
+                if let Some(dw) = desc.get(b"DW").and_then(Object::as_f64) {
+                    f.default_width = dw as f32;
+                }
+                if let Some(w) = desc.get(b"W").and_then(|w| pdf.resolve(w).ok()) {
+                    f.cid_widths(pdf, &w);
+                }
+            }
+        } else {
+            let first = dict.get(b"FirstChar").and_then(Object::as_int).unwrap_or(0);
+            if let Some(Object::Array(ws)) = dict.get(b"Widths").and_then(|w| pdf.resolve(w).ok()) {
+                for (i, w) in ws.iter().take(256).enumerate() {
+                    if let Some(w) = pdf.resolve(w).ok().and_then(|w| w.as_f64()) {
+                        f.widths.insert((first + i as i64).clamp(0, 255) as u32, w as f32);
+                    }
+                }
+            }
+        }
+        if let Some(Object::Stream(s)) = dict.get(b"ToUnicode").and_then(|t| pdf.resolve(t).ok()) {
+            if let Ok(data) = pdf.decode_stream(&s, 4 << 20) {
+                f.parse_cmap(&data);
+            }
+        }
+        f
+    }
+
+    /// `/W [c [w1 w2 …]  cfirst clast w …]`.
+    fn cid_widths<S: Source>(&mut self, pdf: &Pdf<S>, w: &Object) {
+        let Some(items) = w.as_array() else { return };
+        let num = |o: &Object| pdf.resolve(o).ok().and_then(|v| v.as_f64());
+        let mut i = 0;
+        while i < items.len() && self.widths.len() < 65536 {
+            let Some(c) = num(&items[i]) else { break };
+            match items.get(i + 1).and_then(|o| pdf.resolve(o).ok()) {
+                Some(Object::Array(list)) => {
+                    for (k, v) in list.iter().enumerate().take(65536) {
+                        if let Some(v) = num(v) {
+                            self.widths.insert(c as u32 + k as u32, v as f32);
+                        }
+                    }
+                    i += 2;
+                }
+                Some(o) => {
+                    let (Some(last), Some(v)) = (o.as_f64(), items.get(i + 2).and_then(num)) else {
+                        break;
+                    };
+                    let (c, last) = (c as u32, (last as u32).min(c as u32 + 65535));
+                    for code in c..=last {
+                        self.widths.insert(code, v as f32);
+                    }
+                    i += 3;
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// The `bfchar` and `bfrange` sections of a ToUnicode CMap.
+    fn parse_cmap(&mut self, data: &[u8]) {
+        let mut lx = Lexer::new(data, 0);
+        let mut operands: Vec<Object> = Vec::new();
+        let mut mode = 0u8; // 1 bfchar, 2 bfrange, 3 codespacerange
+        for _ in 0..200_000 {
+            lx.skip_ws();
+            let Some(&b) = lx.buf().get(lx.pos) else { break };
+            if b.is_ascii_alphabetic() {
+                let Ok(t) = lx.token() else { break };
+                match t {
+                    b"beginbfchar" => mode = 1,
+                    b"beginbfrange" => mode = 2,
+                    b"begincodespacerange" => mode = 3,
+                    b"endbfchar" | b"endbfrange" | b"endcodespacerange" => mode = 0,
+                    _ => {}
+                }
+                operands.clear();
+                continue;
+            }
+            let Ok(o) = lx.object() else { break };
+            operands.push(o);
+            let code = |o: &Object| o.as_str_bytes().map(|b| (be(b), b.len()));
+            match (mode, operands.len()) {
+                (3, 2) => {
+                    if let Some((_, n)) = code(&operands[0]) {
+                        self.code_len = n.clamp(1, 4);
+                    }
+                    operands.clear();
+                }
+                (1, 2) => {
+                    if let (Some((c, _)), Some(u)) = (code(&operands[0]), operands[1].as_str_bytes()) {
+                        self.to_unicode.insert(c, utf16(u));
+                    }
+                    operands.clear();
+                }
+                (2, 3) => {
+                    if let (Some((lo, _)), Some((hi, _))) = (code(&operands[0]), code(&operands[1])) {
+                        let hi = hi.min(lo.saturating_add(65535));
+                        match &operands[2] {
+                            Object::Array(list) => {
+                                for (k, u) in list.iter().enumerate() {
+                                    if let Some(u) = u.as_str_bytes() {
+                                        self.to_unicode.insert(lo + k as u32, utf16(u));
+                                    }
+                                }
+                            }
+                            o => {
+                                if let Some(start) = o.as_str_bytes() {
+                                    let mut units: Vec<u16> = start
+                                        .chunks(2)
+                                        .map(|p| u16::from_be_bytes([p[0], *p.get(1).unwrap_or(&0)]))
+                                        .collect();
+                                    for c in lo..=hi {
+                                        self.to_unicode.insert(c, String::from_utf16_lossy(&units));
+                                        if let Some(last) = units.last_mut() {
+                                            *last = last.wrapping_add(1);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    operands.clear();
+                }
+                (0, _) => operands.clear(),
+                _ => {}
+            }
+        }
+    }
+
+    fn decode(&self, code: u32) -> String {
+        if let Some(s) = self.to_unicode.get(&code) {
+            return s.clone();
+        }
+        if self.code_len == 1 {
+            // WinAnsi and Latin-1 agree on the letters that matter for an anchor.
+            return char::from_u32(code).map(String::from).unwrap_or_default();
+        }
+        String::new()
+    }
+
+    fn width(&self, code: u32) -> f32 {
+        self.widths.get(&code).copied().unwrap_or(self.default_width)
+    }
+}
+
+fn be(b: &[u8]) -> u32 {
+    b.iter().take(4).fold(0u32, |a, &x| (a << 8) | u32::from(x))
+}
+
+fn utf16(b: &[u8]) -> String {
+    let units: Vec<u16> = b
+        .chunks(2)
+        .map(|p| u16::from_be_bytes([p[0], *p.get(1).unwrap_or(&0)]))
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+/// The page's content streams, decoded and joined.
+fn contents<S: Source>(pdf: &Pdf<S>, page: &Dict) -> Result<Vec<u8>, PdfError> {
+    let mut out = Vec::new();
+    let list = match page.get(b"Contents").map(|c| pdf.resolve(c)).transpose()? {
+        Some(Object::Array(a)) => a,
+        Some(o) => vec![o],
+        None => Vec::new(),
+    };
+    for c in list.iter().take(1000) {
+        if let Object::Stream(s) = pdf.resolve(c)? {
+            out.extend(pdf.decode_stream(&s, MAX_CONTENT.saturating_sub(out.len()))?);
+            out.push(b'\n');
+        }
+    }
+    Ok(out)
+}
+
+struct State {
+    ctm: Matrix,
+    font: Option<Vec<u8>>,
+    size: f32,
+    char_spacing: f32,
+    word_spacing: f32,
+    scale: f32,
+    leading: f32,
+    rise: f32,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            ctm: IDENTITY,
+            font: None,
+            size: 0.0,
+            char_spacing: 0.0,
+            word_spacing: 0.0,
+            scale: 1.0,
+            leading: 0.0,
+            rise: 0.0,
+        }
+    }
+}
+
+/// Every glyph shown by the page's own content (form XObjects are not entered), in order.
+pub fn page_glyphs<S: Source>(pdf: &Pdf<S>, page: &Dict) -> Result<Vec<Glyph>, PdfError> {
+    let data = contents(pdf, page)?;
+    let fonts_dict = super::inherited(pdf, page, b"Resources")
+        .and_then(|r| r.as_dict().cloned())
+        .and_then(|r| r.get(b"Font").and_then(|f| pdf.resolve(f).ok()))
+        .and_then(|f| f.as_dict().cloned())
+        .unwrap_or_default();
+    let mut fonts: std::collections::HashMap<Vec<u8>, Font> = std::collections::HashMap::new();
+    let mut glyphs = Vec::new();
+    let mut st = State::default();
+    let mut stack: Vec<State> = Vec::new();
+    let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
+    let mut lx = Lexer::new(&data, 0);
+    let mut ops: Vec<Object> = Vec::new();
+    for _ in 0..MAX_OPS {
+        lx.skip_ws();
+        let Some(&b) = data.get(lx.pos) else { break };
+        let is_operator = b.is_ascii_alphabetic() || b == b'\'' || b == b'"' || b == b'*';
+        if !is_operator {
+            match lx.object() {
+                Ok(o) => ops.push(o),
+                // A stray byte: skip it rather than give up on the page.
+                Err(_) => lx.pos += 1,
+            }
+            if ops.len() > 4096 {
+                ops.clear();
+            }
+            continue;
+        }
+        let Ok(op) = lx.token() else { break };
+        let num = |i: usize| {
+            ops.get(i)
+                .and_then(Object::as_f64)
+                .map(|v| v as f32)
+                .unwrap_or(0.0)
+        };
+        match op {
+            b"BI" => {
+                // Inline image data is binary: jump past `EI`.
+                let rest = data.get(lx.pos..).unwrap_or_default();
+                let skip = rest
+                    .windows(4)
+                    .position(|w| {
+                        super::lexer::is_whitespace(w[0])
+                            && &w[1..3] == b"EI"
+                            && super::lexer::is_whitespace(w[3])
+                    })
+                    .map_or(rest.len(), |i| i + 4);
+                lx.pos += skip;
+            }
+            b"q" if stack.len() < MAX_STACK => stack.push(State {
+                font: st.font.clone(),
+                ..st
+            }),
+            b"Q" => {
+                if let Some(s) = stack.pop() {
+                    st = s;
+                }
+            }
+            b"cm" if ops.len() >= 6 => {
+                let m = [num(0), num(1), num(2), num(3), num(4), num(5)];
+                st.ctm = mul(&m, &st.ctm);
+            }
+            b"BT" => {
+                tm = IDENTITY;
+                tlm = IDENTITY;
+            }
+            b"Tf" if ops.len() >= 2 => {
+                st.font = match &ops[0] {
+                    Object::Name(n) => Some(n.clone()),
+                    _ => None,
+                };
+                st.size = num(1);
+                if let Some(name) = &st.font {
+                    if !fonts.contains_key(name) && fonts.len() < 256 {
+                        let f = fonts_dict
+                            .get(name)
+                            .and_then(|d| pdf.resolve(d).ok())
+                            .and_then(|d| d.as_dict().cloned())
+                            .map(|d| Font::load(pdf, &d))
+                            .unwrap_or_default();
+                        fonts.insert(name.clone(), f);
+                    }
+                }
+            }
+            b"Tc" => st.char_spacing = num(0),
+            b"Tw" => st.word_spacing = num(0),
+            b"Tz" => st.scale = num(0) / 100.0,
+            b"TL" => st.leading = num(0),
+            b"Ts" => st.rise = num(0),
+            b"Td" | b"TD" if ops.len() >= 2 => {
+                if op == b"TD" {
+                    st.leading = -num(1);
+                }
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, num(0), num(1)], &tlm);
+                tm = tlm;
+            }
+            b"Tm" if ops.len() >= 6 => {
+                tlm = [num(0), num(1), num(2), num(3), num(4), num(5)];
+                tm = tlm;
+            }
+            b"T*" => {
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.leading], &tlm);
+                tm = tlm;
+            }
+            b"Tj" | b"'" | b"\"" | b"TJ" => {
+                if op == b"'" || op == b"\"" {
+                    if op == b"\"" {
+                        st.word_spacing = num(0);
+                        st.char_spacing = num(1);
+                    }
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.leading], &tlm);
+                    tm = tlm;
+                }
+                let items: Vec<Object> = match ops.last() {
+                    Some(Object::Array(a)) if op == b"TJ" => a.clone(),
+                    Some(o) => vec![o.clone()],
+                    None => Vec::new(),
+                };
+                let font = st.font.as_ref().and_then(|n| fonts.get(n));
+                for item in items {
+                    if let Some(adj) = item.as_f64() {
+                        let tx = -(adj as f32) / 1000.0 * st.size * st.scale;
+                        tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                        continue;
+                    }
+                    let (Some(bytes), Some(font)) = (item.as_str_bytes(), font) else {
+                        continue;
+                    };
+                    for code in bytes.chunks(font.code_len.max(1)) {
+                        let c = be(code);
+                        let w0 = font.width(c) / 1000.0;
+                        let space = if font.code_len == 1 && c == 32 {
+                            st.word_spacing
+                        } else {
+                            0.0
+                        };
+                        let tx = (w0 * st.size + st.char_spacing + space) * st.scale;
+                        let trm = mul(&mul(&[1.0, 0.0, 0.0, 1.0, 0.0, st.rise], &tm), &st.ctm);
+                        let end = mul(&mul(&[1.0, 0.0, 0.0, 1.0, tx, st.rise], &tm), &st.ctm);
+                        let height = (st.size * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt()).abs();
+                        glyphs.push(Glyph {
+                            text: font.decode(c),
+                            x: trm[4],
+                            y: trm[5],
+                            width: ((end[4] - trm[4]).powi(2) + (end[5] - trm[5]).powi(2)).sqrt(),
+                            size: height,
+                        });
+                        tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                    }
+                }
+            }
+            _ => {}
+        }
+        ops.clear();
+    }
+    Ok(glyphs)
+}
+
+/// The box `[x1, y1, x2, y2]` (page coordinates) around the first place `needle` is shown,
+/// ignoring spaces and case (text is often split into runs and spaced by positioning).
+pub fn find<S: Source>(pdf: &Pdf<S>, page: &Dict, needle: &str) -> Result<Option<[f32; 4]>, PdfError> {
+    let glyphs = page_glyphs(pdf, page)?;
+    let norm = |s: &str| -> Vec<char> {
+        use unicode_normalization::UnicodeNormalization;
+        s.nfc()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let want = norm(needle);
+    if want.is_empty() {
+        return Ok(None);
+    }
+    // Each character of the page's text, with the glyph it came from.
+    let mut chars: Vec<(char, usize)> = Vec::new();
+    for (i, g) in glyphs.iter().enumerate() {
+        for c in norm(&g.text) {
+            chars.push((c, i));
+        }
+    }
+    let Some(start) = chars
+        .windows(want.len())
+        .position(|w| w.iter().map(|(c, _)| *c).eq(want.iter().copied()))
+    else {
+        return Ok(None);
+    };
+    let (first, last) = (chars[start].1, chars[start + want.len() - 1].1);
+    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for g in glyphs.get(first..=last).unwrap_or_default() {
+        b[0] = b[0].min(g.x);
+        b[1] = b[1].min(g.y - g.size * 0.2);
+        b[2] = b[2].max(g.x + g.width);
+        b[3] = b[3].max(g.y + g.size * 0.8);
+    }
+    Ok(Some(b))
+}
