@@ -122,11 +122,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_bridge(binary, env, origin, extra=()):
+def start_bridge(binary, env, origin, extra=(), signer=None):
     port = free_port()
+    if signer is None:
+        signer = ["--p12", env["pki"] + "/rsa2048.p12", "--p12-password-env", "KYSO_P12_PASS"]
     p = subprocess.Popen([binary, "serve", "--port", str(port), "--allow-origin", origin,
-                          "--p12", env["pki"] + "/rsa2048.p12", "--p12-password-env", "KYSO_P12_PASS",
-                          "--max-file-mb", "1", *extra],
+                          *signer, "--max-file-mb", "1", *extra],
                          env=env["env"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     line = p.stdout.readline()
@@ -316,6 +317,20 @@ def test_hostile_and_mistaken_requests_are_refused_and_nothing_is_signed(env, br
     j = json.loads(subprocess.run([KYSO, "journal", "--json"], env=env["env"], capture_output=True, text=True).stdout)
     actions = [e["action"] for e in j["events"]]
     assert any(a.startswith("bridge SignPDF") for a in actions), actions
+
+
+def test_a_token_certificate_is_reported_before_any_pin(env, browser):
+    site = env["site"]
+    module = next(m for m in ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+                  if os.path.exists(m))
+    e = dict(env, env=dict(env["env"], SOFTHSM2_CONF=os.path.join(env["pki"], "softhsm", "softhsm2.conf")))
+    # No PIN anywhere: GetCertInfo reads the token's public certificate objects only.
+    p, port = start_bridge(KYSO, e, site.origin, signer=["--pkcs11", module, "--cert", "03"])
+    try:
+        r = call(browser, site, port, "post", "GetCertInfo", {})
+        assert r["Status"] == 0 and r["Data"]["identity"]["common_name"] == "Lê Văn Cường", r
+    finally:
+        p.kill()
 
 
 @pytest.mark.skipif(not os.path.exists(KYSO_RELEASE), reason="release build not made")

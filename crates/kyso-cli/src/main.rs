@@ -47,7 +47,7 @@ fn main() -> ExitCode {
 }
 
 /// Modules to use: the one given, else `$KYSO_PKCS11_MODULE`, else those discovered.
-fn module_paths(given: Option<&Path>) -> Vec<PathBuf> {
+pub(crate) fn module_paths(given: Option<&Path>) -> Vec<PathBuf> {
     if let Some(p) = given {
         return vec![p.to_path_buf()];
     }

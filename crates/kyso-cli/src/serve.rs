@@ -168,13 +168,25 @@ impl Host for CliHost {
         if let Some(c) = self.last_cert.lock().unwrap_or_else(|e| e.into_inner()).clone() {
             return Some(c);
         }
+        let a = &self.args.signer;
         // A .p12 whose password comes from the environment can be read without asking.
-        if self.args.signer.p12.is_some() && self.args.signer.p12_password_env.is_some() {
-            return crate::open_signer(&self.args.signer)
-                .ok()
+        if a.p12.is_some() {
+            return a
+                .p12_password_env
+                .as_ref()
+                .and_then(|_| crate::open_signer(a).ok())
                 .map(|s| s.certificate().clone());
         }
-        None
+        if a.remote.wanted() {
+            return None;
+        }
+        // A token's certificates are public objects: read without a login, so no PIN.
+        let path = crate::module_paths(a.pkcs11.as_deref()).into_iter().next()?;
+        let module = kyso_core::signer::pkcs11::Module::load(&path).ok()?;
+        module
+            .certificate(a.token.as_deref(), a.cert.as_deref())
+            .ok()
+            .map(|(c, _)| c)
     }
 
     fn sign_options(&self) -> SignOptions {

@@ -216,15 +216,8 @@ impl Module {
         Ok(out)
     }
 
-    /// Opens a signer: picks the token and certificate, logs in once, pairs the private key.
-    /// The signer keeps the module loaded for as long as it lives.
-    pub fn open_signer(
-        self: &Arc<Self>,
-        token: Option<&str>,
-        cert_selector: Option<&str>,
-        pin: Option<&Secret>,
-        extra_chain: &[Certificate],
-    ) -> Result<Pkcs11Signer, SignerError> {
+    /// The token named `token`, or the only one plugged in.
+    fn pick_token(&self, token: Option<&str>) -> Result<(Slot, TokenInfo), SignerError> {
         let slots = self.slots()?;
         if slots.is_empty() {
             return Err(SignerError::NoToken(self.path.display().to_string()));
@@ -245,6 +238,35 @@ impl Module {
                 return Err(SignerError::AmbiguousToken(names.join(", ")));
             }
         };
+        Ok((slot, info))
+    }
+
+    /// The certificate `open_signer` would use, and its chain, read without a login
+    /// (certificates are public objects): for showing who would sign before any PIN.
+    pub fn certificate(
+        &self,
+        token: Option<&str>,
+        cert_selector: Option<&str>,
+    ) -> Result<(Certificate, Vec<Certificate>), SignerError> {
+        let (slot, _) = self.pick_token(token)?;
+        let session = self.ctx.open_ro_session(slot).map_err(ck_err)?;
+        let certs = find_certs(&session)?;
+        let chosen = select_cert(&certs, cert_selector)?;
+        let pool: Vec<Certificate> = certs.iter().map(|c| c.cert.clone()).collect();
+        let chain = chain_for(&chosen.cert, &pool);
+        Ok((chosen.cert, chain))
+    }
+
+    /// Opens a signer: picks the token and certificate, logs in once, pairs the private key.
+    /// The signer keeps the module loaded for as long as it lives.
+    pub fn open_signer(
+        self: &Arc<Self>,
+        token: Option<&str>,
+        cert_selector: Option<&str>,
+        pin: Option<&Secret>,
+        extra_chain: &[Certificate],
+    ) -> Result<Pkcs11Signer, SignerError> {
+        let (slot, info) = self.pick_token(token)?;
         let state = pin_state(&info);
         if state.locked {
             return Err(SignerError::PinLocked);
