@@ -12,12 +12,11 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use x509_cert::Certificate;
 
 use super::http::{self, Http, Tls};
 use super::{Control, Progress};
 use crate::crypto::{HashAlg, KeyKind, Scheme};
-use crate::signer::{PinState, Secret, SignRequest, Signer, SignerError};
+use crate::signer::{PinState, Secret, SignRequest, SignerError};
 
 /// How Kyso signs in to the CSC service.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -76,9 +75,7 @@ pub struct CscSigner {
     version: u8,
     token: Option<String>,
     credential: String,
-    cert: Certificate,
-    chain: Vec<Certificate>,
-    kind: KeyKind,
+    id: super::Identity,
     multisign: usize,
     secrets: CscSecrets,
     control: Control,
@@ -147,7 +144,7 @@ impl CscSigner {
             }
         }
         let ders = http::certificates(info.pointer("/cert/certificates"))?;
-        let (cert, chain, kind) = super::identity(&ders)?;
+        let id = super::identity(&ders)?;
         let multisign = info
             .get("multisign")
             .and_then(Value::as_u64)
@@ -158,9 +155,7 @@ impl CscSigner {
             version,
             token,
             credential,
-            cert,
-            chain,
-            kind,
+            id,
             multisign,
             secrets,
             control,
@@ -234,7 +229,7 @@ impl CscSigner {
         if self.control.is_cancelled() {
             return Err(SignerError::Cancelled);
         }
-        let sign_algo = match self.kind {
+        let sign_algo = match self.id.kind {
             KeyKind::Rsa { .. } => "1.2.840.113549.1.1.1".to_string(),
             KeyKind::Ec { .. } => Scheme::Ecdsa
                 .algorithm_identifier(hash)
@@ -261,44 +256,19 @@ impl CscSigner {
             .get("signatures")
             .and_then(Value::as_array)
             .ok_or_else(|| SignerError::Service("the answer has no signatures".into()))?;
-        if sigs.len() != reqs.len() {
-            return Err(SignerError::Service(format!(
-                "asked for {} signatures, got {}",
-                reqs.len(),
-                sigs.len()
-            )));
-        }
         self.control.report(&Progress::Received);
         sigs.iter()
-            .map(|s| {
-                Ok(super::normalize_signature(
-                    self.kind,
-                    super::unb64(s.as_str().unwrap_or_default())?,
-                ))
-            })
+            .map(|s| super::unb64(s.as_str().unwrap_or_default()))
             .collect()
     }
 }
 
-impl Signer for CscSigner {
-    fn certificate(&self) -> &Certificate {
-        &self.cert
+impl super::Service for CscSigner {
+    fn identity(&self) -> &super::Identity {
+        &self.id
     }
 
-    fn chain(&self) -> &[Certificate] {
-        &self.chain
-    }
-
-    fn key_kind(&self) -> KeyKind {
-        self.kind
-    }
-
-    fn sign(&mut self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
-        let mut v = self.sign_chunk(std::slice::from_ref(req))?;
-        Ok(v.remove(0))
-    }
-
-    fn sign_many(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError> {
+    fn sign_batch(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError> {
         let mut out = Vec::with_capacity(reqs.len());
         for chunk in reqs.chunks(self.multisign) {
             out.extend(self.sign_chunk(chunk)?);

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use x509_cert::Certificate;
 
-use super::SignerError;
+use super::{SignRequest, SignerError};
 use crate::crypto::KeyKind;
 
 /// What a remote signing is doing, for the person waiting.
@@ -273,9 +273,77 @@ pub fn save_provider(name: &str, provider: Option<&Provider>) -> std::io::Result
     Ok(())
 }
 
-/// The certificate, its chain and key kind, from the DER certificates a service returned
-/// (leaf first); the key must be one Kyso signs with.
-pub(crate) fn identity(ders: &[Vec<u8>]) -> Result<(Certificate, Vec<Certificate>, KeyKind), SignerError> {
+/// Who a remote service signs as.
+pub struct Identity {
+    /// The signer's certificate.
+    pub cert: Certificate,
+    /// The chain the service sent (ordered up from the certificate).
+    pub chain: Vec<Certificate>,
+    /// Its key.
+    pub kind: KeyKind,
+}
+
+/// A remote service: one request signs a batch of digests (services that cannot, such as
+/// SIM-PKI, go one by one inside). Every service is a [`Signer`](super::Signer) through this,
+/// with the checks they share done once here.
+pub trait Service {
+    /// Who signs.
+    fn identity(&self) -> &Identity;
+    /// Raw signature values for `reqs` (never empty), in order.
+    fn sign_batch(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError>;
+}
+
+impl<T: Service> super::Signer for T {
+    fn certificate(&self) -> &Certificate {
+        &self.identity().cert
+    }
+
+    fn chain(&self) -> &[Certificate] {
+        &self.identity().chain
+    }
+
+    fn key_kind(&self) -> KeyKind {
+        self.identity().kind
+    }
+
+    fn sign(&mut self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
+        let mut v = self.sign_many(std::slice::from_ref(req))?;
+        Ok(v.remove(0))
+    }
+
+    fn sign_many(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError> {
+        if reqs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sigs = self.sign_batch(reqs)?;
+        if sigs.len() != reqs.len() {
+            return Err(SignerError::Service(format!(
+                "asked for {} signatures, got {}",
+                reqs.len(),
+                sigs.len()
+            )));
+        }
+        let kind = self.identity().kind;
+        Ok(sigs.into_iter().map(|s| normalize_signature(kind, s)).collect())
+    }
+}
+
+/// Refuses what a service that signs only SHA-256 PKCS#1 v1.5 hashes cannot do.
+pub(crate) fn sha256_pkcs1_only(reqs: &[SignRequest<'_>], service: &str) -> Result<(), SignerError> {
+    if reqs
+        .iter()
+        .any(|r| r.hash != crate::crypto::HashAlg::Sha256 || r.scheme == crate::crypto::Scheme::RsaPss)
+    {
+        return Err(SignerError::Mechanism(format!(
+            "{service} signs SHA-256 PKCS#1 hashes only"
+        )));
+    }
+    Ok(())
+}
+
+/// The identity in the DER certificates a service returned (leaf first); the key must be one
+/// Kyso signs with.
+pub(crate) fn identity(ders: &[Vec<u8>]) -> Result<Identity, SignerError> {
     use der::Decode;
     let mut certs = ders
         .iter()
@@ -295,7 +363,11 @@ pub(crate) fn identity(ders: &[Vec<u8>]) -> Result<(Certificate, Vec<Certificate
         )));
     }
     let chain = super::chain_for(&leaf, &certs);
-    Ok((leaf, chain, kind))
+    Ok(Identity {
+        cert: leaf,
+        chain,
+        kind,
+    })
 }
 
 /// Base64 (standard alphabet, padded), as every protocol here uses.
@@ -322,7 +394,7 @@ pub(crate) fn random_id() -> String {
 
 /// The signature value the CMS needs: services sign raw PKCS#1 for RSA; an ECDSA service may
 /// answer r‖s, which CMS wants as DER.
-pub(crate) fn normalize_signature(kind: KeyKind, sig: Vec<u8>) -> Vec<u8> {
+fn normalize_signature(kind: KeyKind, sig: Vec<u8>) -> Vec<u8> {
     match kind {
         KeyKind::Ec { .. } if sig.first() != Some(&0x30) => {
             crate::crypto::ecdsa_raw_to_der(&sig).unwrap_or(sig)

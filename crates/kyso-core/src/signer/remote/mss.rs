@@ -11,12 +11,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use x509_cert::Certificate;
-
 use super::http::{Http, Tls};
 use super::{Control, Progress};
-use crate::crypto::{KeyKind, Scheme};
-use crate::signer::{Secret, SignRequest, Signer, SignerError};
+use crate::crypto::Scheme;
+use crate::signer::{Secret, SignRequest, SignerError};
 
 /// The ETSI TS 102 204 namespace.
 pub const MSS_NS: &str = "http://uri.etsi.org/TS102204/v1.1.2#";
@@ -98,9 +96,7 @@ struct Conn {
 /// A SIM-PKI signer for one phone number.
 pub struct MssSigner {
     conn: Conn,
-    cert: Certificate,
-    chain: Vec<Certificate>,
-    kind: KeyKind,
+    id: super::Identity,
 }
 
 impl std::fmt::Debug for MssSigner {
@@ -172,13 +168,8 @@ impl MssSigner {
             }
             None => conn.profile_certificates()?,
         };
-        let (cert, chain, kind) = super::identity(&ders)?;
-        Ok(Self {
-            conn,
-            cert,
-            chain,
-            kind,
-        })
+        let id = super::identity(&ders)?;
+        Ok(Self { conn, id })
     }
 }
 
@@ -416,24 +407,13 @@ impl Conn {
     }
 }
 
-impl Signer for MssSigner {
-    fn certificate(&self) -> &Certificate {
-        &self.cert
-    }
-
-    fn chain(&self) -> &[Certificate] {
-        &self.chain
-    }
-
-    fn key_kind(&self) -> KeyKind {
-        self.kind
-    }
-
-    fn sign(&mut self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
+impl Conn {
+    /// One signature: the phone shows one document at a time.
+    fn sign_one(&self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
         if req.scheme == Scheme::RsaPss {
             return Err(SignerError::Mechanism("RSA-PSS through SIM-PKI".into()));
         }
-        let c = &self.conn;
+        let c = self;
         let code = short_code();
         let shown = display_text(req.label, &code);
         c.control.report(&Progress::Confirm {
@@ -457,7 +437,17 @@ impl Signer for MssSigner {
             })?,
         };
         c.control.report(&Progress::Received);
-        Ok(super::normalize_signature(self.kind, sig))
+        Ok(sig)
+    }
+}
+
+impl super::Service for MssSigner {
+    fn identity(&self) -> &super::Identity {
+        &self.id
+    }
+
+    fn sign_batch(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError> {
+        reqs.iter().map(|r| self.conn.sign_one(r)).collect()
     }
 }
 

@@ -6,12 +6,10 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use x509_cert::Certificate;
 
 use super::http::{self, Http, Tls};
 use super::{Control, Progress};
-use crate::crypto::{HashAlg, KeyKind, Scheme};
-use crate::signer::{Secret, SignRequest, Signer, SignerError};
+use crate::signer::{Secret, SignRequest, SignerError};
 
 /// Settings of a MySign account (the client secret is kept apart).
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -39,9 +37,7 @@ pub struct MySignSigner {
     secret: Secret,
     bearer: String,
     credential: String,
-    cert: Certificate,
-    chain: Vec<Certificate>,
-    kind: KeyKind,
+    id: super::Identity,
     control: Control,
 }
 
@@ -113,48 +109,26 @@ impl MySignSigner {
         };
         let credential = http::text(c, "credential_id")?.to_string();
         let ders = http::certificates(c.pointer("/cert/certificates"))?;
-        let (cert, chain, kind) = super::identity(&ders)?;
+        let id = super::identity(&ders)?;
         Ok(Self {
             http,
             cfg,
             secret,
             bearer,
             credential,
-            cert,
-            chain,
-            kind,
+            id,
             control,
         })
     }
 }
 
-impl Signer for MySignSigner {
-    fn certificate(&self) -> &Certificate {
-        &self.cert
+impl super::Service for MySignSigner {
+    fn identity(&self) -> &super::Identity {
+        &self.id
     }
 
-    fn chain(&self) -> &[Certificate] {
-        &self.chain
-    }
-
-    fn key_kind(&self) -> KeyKind {
-        self.kind
-    }
-
-    fn sign(&mut self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
-        let mut v = self.sign_many(std::slice::from_ref(req))?;
-        Ok(v.remove(0))
-    }
-
-    fn sign_many(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError> {
-        if reqs
-            .iter()
-            .any(|r| r.hash != HashAlg::Sha256 || r.scheme == Scheme::RsaPss)
-        {
-            return Err(SignerError::Mechanism(
-                "MySign signs SHA-256 PKCS#1 hashes only".into(),
-            ));
-        }
+    fn sign_batch(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError> {
+        super::sha256_pkcs1_only(reqs, "MySign")?;
         let ids = super::smartca::doc_ids(reqs);
         let documents: Vec<Value> = ids
             .iter()
@@ -174,8 +148,7 @@ impl Signer for MySignSigner {
         )?;
         let v = ok_json("signHash", status, v)?;
         let tid = http::text(&v, "transactionId")?.to_string();
-        let n = reqs.len();
-        let sigs = self.control.wait_for(&ids.join(", "), Some(&tid), || {
+        self.control.wait_for(&ids.join(", "), Some(&tid), || {
             let (status, v) = self.http.post_json(
                 "vtss/service/requests/status",
                 Some(&self.bearer),
@@ -198,12 +171,6 @@ impl Signer for MySignSigner {
                         .get("signatures")
                         .and_then(Value::as_array)
                         .ok_or_else(|| SignerError::Service("MySign: signed, but no signatures".into()))?;
-                    if list.len() != n {
-                        return Err(SignerError::Service(format!(
-                            "MySign: asked for {n} signatures, got {}",
-                            list.len()
-                        )));
-                    }
                     list.iter()
                         .map(|s| super::unb64(s.as_str().unwrap_or_default()))
                         .collect::<Result<Vec<_>, _>>()
@@ -213,10 +180,6 @@ impl Signer for MySignSigner {
                 "4002" => Err(SignerError::Expired(why)),
                 other => Err(SignerError::Service(format!("MySign status {other} {why}"))),
             }
-        })?;
-        Ok(sigs
-            .into_iter()
-            .map(|s| super::normalize_signature(self.kind, s))
-            .collect())
+        })
     }
 }

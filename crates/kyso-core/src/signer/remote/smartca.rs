@@ -6,12 +6,10 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use x509_cert::Certificate;
 
 use super::http::{self, Http, Tls};
 use super::{Control, Progress};
-use crate::crypto::{HashAlg, KeyKind, Scheme};
-use crate::signer::{Secret, SignRequest, Signer, SignerError};
+use crate::signer::{Secret, SignRequest, SignerError};
 
 /// Settings of a SmartCA account (the SP password is a secret, kept apart).
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -36,9 +34,7 @@ pub struct SmartCaSigner {
     cfg: SmartCaConfig,
     sp_password: Secret,
     serial: String,
-    cert: Certificate,
-    chain: Vec<Certificate>,
-    kind: KeyKind,
+    id: super::Identity,
     control: Control,
 }
 
@@ -124,7 +120,7 @@ impl SmartCaSigner {
                 }
             }
         }
-        let (cert, chain, kind) = super::identity(&ders)?;
+        let id = super::identity(&ders)?;
         let serial = c
             .get("serial_number")
             .and_then(Value::as_str)
@@ -135,9 +131,7 @@ impl SmartCaSigner {
             cfg,
             sp_password,
             serial,
-            cert,
-            chain,
-            kind,
+            id,
             control,
         })
     }
@@ -157,33 +151,13 @@ pub(crate) fn doc_ids(reqs: &[SignRequest<'_>]) -> Vec<String> {
         .collect()
 }
 
-impl Signer for SmartCaSigner {
-    fn certificate(&self) -> &Certificate {
-        &self.cert
+impl super::Service for SmartCaSigner {
+    fn identity(&self) -> &super::Identity {
+        &self.id
     }
 
-    fn chain(&self) -> &[Certificate] {
-        &self.chain
-    }
-
-    fn key_kind(&self) -> KeyKind {
-        self.kind
-    }
-
-    fn sign(&mut self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
-        let mut v = self.sign_many(std::slice::from_ref(req))?;
-        Ok(v.remove(0))
-    }
-
-    fn sign_many(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError> {
-        if reqs
-            .iter()
-            .any(|r| r.hash != HashAlg::Sha256 || r.scheme == Scheme::RsaPss)
-        {
-            return Err(SignerError::Mechanism(
-                "SmartCA signs SHA-256 PKCS#1 hashes only".into(),
-            ));
-        }
+    fn sign_batch(&mut self, reqs: &[SignRequest<'_>]) -> Result<Vec<Vec<u8>>, SignerError> {
+        super::sha256_pkcs1_only(reqs, "SmartCA")?;
         let ids = doc_ids(reqs);
         let files: Vec<Value> = reqs
             .iter()
@@ -204,7 +178,7 @@ impl Signer for SmartCaSigner {
         let tran = http::text(&data, "tran_code")?.to_string();
         let path = format!("v1/signatures/sign/{tran}/status");
         let body = json!({"sp_id": self.cfg.sp_id, "sp_password": self.sp_password.expose()});
-        let sigs = self.control.wait_for(&ids.join(", "), Some(&tran), || {
+        self.control.wait_for(&ids.join(", "), Some(&tran), || {
             let (status, v) = self.http.post_json(&path, None, &body)?;
             let data = data_of(status, v)?;
             let Some(list) = data.get("signatures").and_then(Value::as_array) else {
@@ -220,10 +194,6 @@ impl Signer for SmartCaSigner {
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some)
-        })?;
-        Ok(sigs
-            .into_iter()
-            .map(|s| super::normalize_signature(self.kind, s))
-            .collect())
+        })
     }
 }
