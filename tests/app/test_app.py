@@ -5,6 +5,7 @@ Xvfb + tauri-driver + WebKitWebDriver drive the debug build of `kyso-app` (built
 named by KYSO_E2E_PICK_FILE). The app talks to a real SoftHSM2 token; outputs are checked
 with `kyso verify` and poppler's pdfsig. Screenshots go to target/app-e2e/screens/.
 """
+import contextlib
 import email.policy
 import http.server
 import json
@@ -114,7 +115,50 @@ def app(env):
     d.quit()
 
 
-class LoopbackTsa:
+class Loopback:
+    """An HTTP server on 127.0.0.1 with `handler`, served from a thread until `close`."""
+
+    def serve(self, handler):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return "http://127.0.0.1:%d" % self.server.server_address[1]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+@contextlib.contextmanager
+def own_app(env, name, settings, providers=None):
+    """An app instance with its own config and data folders (a fresh journal), `settings`
+    over the test trust anchor, optional saved remote accounts, and its own tauri-driver (the
+    app inherits the driver's environment). Yields (driver, environment, config, data)."""
+    base = os.path.join(WORK, name)
+    shutil.rmtree(base, ignore_errors=True)
+    config, data = os.path.join(base, "config"), os.path.join(base, "data")
+    os.makedirs(config)
+    with open(os.path.join(config, "settings.json"), "w") as f:
+        json.dump(dict({"trust_anchor_files": [os.path.join(env["pki"], "root.cert.pem")], "language": "vi"}, **settings), f)
+    if providers is not None:
+        with open(os.path.join(config, "providers.json"), "w") as f:
+            json.dump(providers, f)
+    e = dict(env["env"], KYSO_CONFIG_DIR=config, KYSO_DATA_DIR=data)
+    td = d = None
+    try:
+        td, port = start_driver(e, "tauri-driver-" + name)
+        d = new_session(port)
+        yield d, e, config, data
+    finally:
+        if d is not None:
+            d.quit()
+        if td is not None:
+            td.terminate()
+            td.wait(10)
+
+
+class LoopbackTsa(Loopback):
     """An RFC 3161 TSA on 127.0.0.1 (`openssl ts -reply` with the test PKI's tsa.cnf) that
     answers 503 until `up` is set: the network being down, then back."""
 
@@ -151,15 +195,7 @@ class LoopbackTsa:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d/tsa" % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(10)
+        self.url = self.serve(Handler) + "/tsa"
 
 
 @pytest.fixture
@@ -168,24 +204,10 @@ def online(env):
     config and data folders (a fresh journal), its own tauri-driver (the app inherits the
     driver's environment)."""
     tsa = LoopbackTsa(env["pki"])
-    base = os.path.join(WORK, "online")
-    shutil.rmtree(base, ignore_errors=True)
-    config, data = os.path.join(base, "config"), os.path.join(base, "data")
-    os.makedirs(config)
-    with open(os.path.join(config, "settings.json"), "w") as f:
-        json.dump({"trust_anchor_files": [os.path.join(env["pki"], "root.cert.pem")], "language": "vi",
-                   "offline": False, "tsa_urls": [tsa.url]}, f)
-    e = dict(env["env"], KYSO_CONFIG_DIR=config, KYSO_DATA_DIR=data)
-    td, port = start_driver(e, "tauri-driver-online")
-    d = None
     try:
-        d = new_session(port)
-        yield {"app": d, "tsa": tsa, "env": e, "data": data}
+        with own_app(env, "online", {"offline": False, "tsa_urls": [tsa.url]}) as (d, e, _, data):
+            yield {"app": d, "tsa": tsa, "env": e, "data": data}
     finally:
-        if d is not None:
-            d.quit()
-        td.terminate()
-        td.wait(10)
         tsa.close()
 
 
@@ -563,31 +585,16 @@ def remote(env):
     `refuse`), saved in providers.json of its own config folder, and its own tauri-driver."""
     services = subprocess.Popen([os.path.join(ROOT, "target/test-venv/bin/python"), os.path.join(ROOT, "tests/fixtures/remote_services.py"),
                                  env["pki"]], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    td = d = None
     try:
         line = services.stdout.readline()
         assert line, "remote_services.py printed nothing"
         urls = json.loads(line)
-        base = os.path.join(WORK, "remote")
-        shutil.rmtree(base, ignore_errors=True)
-        config, data = os.path.join(base, "config"), os.path.join(base, "data")
-        os.makedirs(config)
-        with open(os.path.join(config, "settings.json"), "w") as f:
-            json.dump({"trust_anchor_files": [os.path.join(env["pki"], "root.cert.pem")], "language": "vi", "offline": True}, f)
         smartca = urls["http"] + "/smartca"
-        with open(os.path.join(config, "providers.json"), "w") as f:
-            json.dump({"vnpt": {"kind": "smartca", "url": smartca, "sp_id": "kyso-sp", "user_id": "slow"},
-                       "vnpt-refuse": {"kind": "smartca", "url": smartca, "sp_id": "kyso-sp", "user_id": "refuse"}}, f)
-        e = dict(env["env"], KYSO_CONFIG_DIR=config, KYSO_DATA_DIR=data)
-        td, port = start_driver(e, "tauri-driver-remote")
-        d = new_session(port)
-        yield {"app": d, "urls": urls, "config": config}
+        providers = {"vnpt": {"kind": "smartca", "url": smartca, "sp_id": "kyso-sp", "user_id": "slow"},
+                     "vnpt-refuse": {"kind": "smartca", "url": smartca, "sp_id": "kyso-sp", "user_id": "refuse"}}
+        with own_app(env, "remote", {"offline": True}, providers) as (d, _, config, _):
+            yield {"app": d, "urls": urls, "config": config}
     finally:
-        if d is not None:
-            d.quit()
-        if td is not None:
-            td.terminate()
-            td.wait(10)
         services.stdin.close()  # the services exit when their stdin closes
         try:
             services.wait(10)
@@ -690,7 +697,7 @@ def test_sign_with_a_remote_account_confirming_on_the_phone(env, remote):
     assert "SIM-PKI · 84900000001" in text_of(app, '#cert-list .cert[data-remote="SIM công vụ"]')
 
 
-class DocumentSite:
+class DocumentSite(Loopback):
     """A document-management site on 127.0.0.1: serves the PDFs of `docs` at /docs/<name> and
     records what is POSTed to /upload (multipart, as Kyso sends the signed file back)."""
 
@@ -734,15 +741,7 @@ class DocumentSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = "http://127.0.0.1:%d" % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(10)
+        self.origin = self.serve(Handler)
 
 
 @pytest.fixture
@@ -753,26 +752,12 @@ def bridge(env):
     os.makedirs(docs, exist_ok=True)
     shutil.copy(os.path.join(env["pdfs"], "vietnamese.pdf"), os.path.join(docs, "cong-van.pdf"))
     site = DocumentSite(docs)
-    base = os.path.join(WORK, "bridge")
-    shutil.rmtree(base, ignore_errors=True)
-    config, data = os.path.join(base, "config"), os.path.join(base, "data")
-    os.makedirs(config)
     port = free_port()
-    with open(os.path.join(config, "settings.json"), "w") as f:
-        json.dump({"trust_anchor_files": [os.path.join(env["pki"], "root.cert.pem")], "language": "vi", "offline": True,
-                   "bridge_enabled": True, "bridge_port": port, "bridge_origins": []}, f)
-    e = dict(env["env"], KYSO_CONFIG_DIR=config, KYSO_DATA_DIR=data)
-    td = d = None
+    settings = {"offline": True, "bridge_enabled": True, "bridge_port": port, "bridge_origins": []}
     try:
-        td, driver_port = start_driver(e, "tauri-driver-bridge")
-        d = new_session(driver_port)
-        yield {"app": d, "site": site, "port": port, "config": config}
+        with own_app(env, "bridge", settings) as (d, _, config, _):
+            yield {"app": d, "site": site, "port": port, "config": config}
     finally:
-        if d is not None:
-            d.quit()
-        if td is not None:
-            td.terminate()
-            td.wait(10)
         site.close()
 
 

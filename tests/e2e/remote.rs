@@ -214,6 +214,23 @@ fn accepted_everywhere(file: &Path, root: &Path) {
     );
 }
 
+/// Runs `sign(who, output)` for every `(who, expected error code)` side by side: each must
+/// fail with its code and write nothing.
+fn all_refused(cases: &[(&str, &str)], dir: &Path, sign: impl Fn(&str, &Path) -> Output + Sync) {
+    std::thread::scope(|sc| {
+        for &(who, code) in cases {
+            let out = dir.join(format!("fail-{who}.pdf"));
+            let sign = &sign;
+            sc.spawn(move || {
+                let o = sign(who, &out);
+                assert_eq!(o.status.code(), Some(1), "{who}: {}", stdout(&o));
+                assert_eq!(error_code(&o), code, "{who}: {}", stdout(&o));
+                assert!(!out.exists(), "{who}: nothing is written");
+            });
+        }
+    });
+}
+
 /// A folder of three PDFs to sign as one batch.
 fn three_pdfs(dir: &Path) -> PathBuf {
     let inbox = dir.join("inbox");
@@ -499,17 +516,7 @@ fn sim_pki_confirm_refuse_expire_and_broken_services() {
         ("84900000008", "REMOTE_UNREACHABLE"),
         ("84911111111", "REMOTE_ERROR"),
     ];
-    std::thread::scope(|sc| {
-        for (msisdn, code) in cases {
-            let out = dir.path().join(format!("fail-{msisdn}.pdf"));
-            sc.spawn(move || {
-                let o = sim(&out, msisdn, &[]);
-                assert_eq!(o.status.code(), Some(1), "{msisdn}: {}", stdout(&o));
-                assert_eq!(error_code(&o), code, "{msisdn}: {}", stdout(&o));
-                assert!(!out.exists(), "{msisdn}: nothing is written");
-            });
-        }
-    });
+    all_refused(&cases, dir.path(), |who, out| sim(out, who, &[]));
     // An application without the MSSP's client certificate is turned away at TLS.
     let s = services();
     let out = dir.path().join("rogue.pdf");
@@ -621,16 +628,8 @@ fn smartca_and_mysign_batches_confirm_once_and_failures_are_named() {
             ("garbage", "REMOTE_ERROR"),
             ("drop", "REMOTE_UNREACHABLE"),
         ];
-        std::thread::scope(|sc| {
-            for (user, code) in cases {
-                let out = dir.path().join(format!("{user}.pdf"));
-                sc.spawn(move || {
-                    let o = run(&fixtures().pdf("v17-classic.pdf"), &out, user);
-                    assert_eq!(o.status.code(), Some(1), "{name} {user}: {}", stdout(&o));
-                    assert_eq!(error_code(&o), code, "{name} {user}: {}", stdout(&o));
-                    assert!(!out.exists(), "{name} {user}: nothing is written");
-                });
-            }
+        all_refused(&cases, dir.path(), |user, out| {
+            run(&fixtures().pdf("v17-classic.pdf"), out, user)
         });
     }
 }
