@@ -363,6 +363,18 @@ pub fn json(o: &Output) -> serde_json::Value {
 
 /// Signs `input` into `output` with token key `cert_id`; panics with the tool output on failure.
 pub fn sign_token(input: &Path, output: &Path, cert_id: &str, extra: &[&str]) -> serde_json::Value {
+    let o = sign_token_output(input, output, cert_id, extra);
+    assert!(
+        o.status.success(),
+        "sign failed: {}\n{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    json(&o)
+}
+
+/// Like [`sign_token`], returning the tool's output for the caller to judge (refusals).
+pub fn sign_token_output(input: &Path, output: &Path, cert_id: &str, extra: &[&str]) -> Output {
     let f = fixtures();
     let mut args = vec![
         "sign",
@@ -378,14 +390,7 @@ pub fn sign_token(input: &Path, output: &Path, cert_id: &str, extra: &[&str]) ->
         "--json",
     ];
     args.extend_from_slice(extra);
-    let o = kyso(&args);
-    assert!(
-        o.status.success(),
-        "sign failed: {}\n{}",
-        stdout(&o),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    json(&o)
+    kyso(&args)
 }
 
 /// Signs `input` into `output` with the fixture's `NAME.p12` (password from the

@@ -606,21 +606,12 @@ fn placed_relative_to_text_in_a_simple_font_a_rotated_page_and_a_cid_font() {
 
     // Text that is not there: named, nothing written.
     let missing = dir.path().join("missing.pdf");
-    let o = kyso(&[
-        "sign",
-        f.pdf("v17-classic.pdf").to_str().unwrap(),
-        "-o",
-        missing.to_str().unwrap(),
-        "--json",
-        "--pkcs11",
-        f.module.to_str().unwrap(),
-        "--cert",
+    let o = sign_token_output(
+        &f.pdf("v17-classic.pdf"),
+        &missing,
         "01",
-        "--pin-env",
-        "KYSO_PIN",
-        "--anchor",
-        "[CHU_KY_LANH_DAO]",
-    ]);
+        &["--anchor", "[CHU_KY_LANH_DAO]"],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stdout(&o).contains("[CHU_KY_LANH_DAO]") && stdout(&o).contains("not found"),
