@@ -216,6 +216,12 @@ def pick(env, *paths):
         f.write("\n".join(paths))
 
 
+def waiting(d, timeout):
+    """A wait that retries when the UI redraws under it (the certificate list refreshes every
+    3 s; WebKitWebDriver then reports stale nodes even from find_elements)."""
+    return WebDriverWait(d, timeout, ignored_exceptions=(StaleElementReferenceException,))
+
+
 def wait(d, css, timeout=30):
     return WebDriverWait(d, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
@@ -331,7 +337,7 @@ def test_check_a_folder_with_valid_tampered_and_shadow_attacked_files(env, app):
     pick(env, folder)
     click(app, "#nav-check")
     click(app, "#check-pick-folder")
-    WebDriverWait(app, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#check-results li.file")) == len(expected))
+    waiting(app, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#check-results li.file")) == len(expected))
     for name, verdict in expected.items():
         li = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="%s"]' % name)
         assert li.get_attribute("data-verdict") == verdict, (name, li.text)
@@ -351,7 +357,7 @@ def test_check_a_folder_with_valid_tampered_and_shadow_attacked_files(env, app):
         # Signed revision vs current file, side by side: the attacker's new form-field value
         # ("World Health Organisation" -> "Attacker") is a visible change on page 1.
         click(app, '#check-results li[data-name="3-shadow.pdf"] .show-changes')
-        WebDriverWait(app, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#compare-view:not([data-state="loading"])'))
+        waiting(app, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#compare-view:not([data-state="loading"])'))
         view = app.find_element(By.ID, "compare-view")
         assert view.get_attribute("data-state") == "done", view.text
         regions = {p.get_attribute("data-page"): int(p.get_attribute("data-regions"))
@@ -373,18 +379,18 @@ def test_check_a_folder_with_valid_tampered_and_shadow_attacked_files(env, app):
             // WebKitWebDriver's screenshot misses accelerated canvases: show them as images.
             v.querySelectorAll('canvas').forEach(c => { const i = new Image(); i.src = c.toDataURL();
                 i.style.cssText = getComputedStyle(c).cssText; i.width = c.clientWidth; c.replaceWith(i); });""")
-        WebDriverWait(app, 10).until(lambda d: d.execute_script(
+        waiting(app, 10).until(lambda d: d.execute_script(
             "return [...document.querySelectorAll('#compare-view img')].every(i => i.complete && i.naturalWidth > 0)"))
         shot(app, "check-compare")
         app.execute_script("document.querySelectorAll('#check-screen > *').forEach(e => e.style.display = '')")
         click(app, "#compare-close")
-        WebDriverWait(app, 10).until(lambda d: not d.find_elements(By.ID, "compare-view"))
+        waiting(app, 10).until(lambda d: not d.find_elements(By.ID, "compare-view"))
     shot(app, "check-folder")
     # Export the report: the (scripted) save dialog answers with a path.
     report = os.path.join(WORK, "bao-cao.html")
     pick(env, report)
     click(app, "#export-report")
-    WebDriverWait(app, 30).until(lambda d: os.path.exists(report))
+    waiting(app, 30).until(lambda d: os.path.exists(report))
     html = open(report, encoding="utf-8").read()
     assert "Báo cáo kiểm tra chữ ký số" in html and "1-hop-le.pdf" in html and "Không hợp lệ" in html
 
@@ -416,17 +422,17 @@ def test_a_signature_made_without_network_is_completed_when_the_network_returns(
     item = wait(app, "#pending-list li.pending-item")
     assert item.get_attribute("data-file") == out
     # One attempt was made right after signing; its error is shown.
-    WebDriverWait(app, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#pending-list li.pending-item .pending-error"))
+    waiting(app, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#pending-list li.pending-item .pending-error"))
     assert "Đang chờ mạng (1)" in text_of(app, "#pending-panel")
     assert tsa.refused >= 2, tsa.refused  # the probe while signing, then the attempt
     app.execute_script("document.getElementById('results').scrollIntoView()")
     shot(app, "sign-pending")
     # The network is back: the list empties by itself (the app retries every 15 s).
     tsa.up = True
-    WebDriverWait(app, 60).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#pending-list li.pending-item"))
+    waiting(app, 60).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#pending-list li.pending-item"))
     assert not app.find_elements(By.ID, "pending-panel")
     assert tsa.answered >= 1
-    WebDriverWait(app, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#results .result[data-level="B-LT"]:not([data-pending])'))
+    waiting(app, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#results .result[data-level="B-LT"]:not([data-pending])'))
     app.execute_script("document.getElementById('results').scrollIntoView()")
     shot(app, "sign-pending-completed")
     code, report = kyso_verify_json(env, out)
@@ -504,7 +510,7 @@ def test_leader_approves_in_the_placed_box_then_the_clerk_issues_with_the_seal(e
     click(app, "#profile-pick-signature")
     wait(app, '.profile-signature[data-person="Nguyễn Văn An"] img[alt="Chữ ký của Nguyễn Văn An"]')
     click(app, "#profile-save")
-    WebDriverWait(app, 10).until(lambda d: "Đã lưu hồ sơ đơn vị" in d.find_element(By.ID, "profile-status").text)
+    waiting(app, 10).until(lambda d: "Đã lưu hồ sơ đơn vị" in d.find_element(By.ID, "profile-status").text)
     assert wait(app, "#profile-org").get_attribute("value") == "UBND tỉnh Bắc Giang"
     app.execute_script("document.getElementById('profile-section').scrollIntoView()")
     shot(app, "profile")
@@ -543,7 +549,7 @@ def test_leader_approves_in_the_placed_box_then_the_clerk_issues_with_the_seal(e
     assert all(abs(a - b) < 3 for a, b in zip(blue_box, rect)), (blue_box, rect)
     # (c) The clerk issues it: the seal over the leader's signature, with the number.
     click(app, "#file-list li button.link")
-    WebDriverWait(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#file-list li"))
+    waiting(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#file-list li"))
     pick(env, approved)
     click(app, "#pick-files")
     wait(app, "#file-list li")
@@ -555,7 +561,7 @@ def test_leader_approves_in_the_placed_box_then_the_clerk_issues_with_the_seal(e
     shot(app, "sign-role-issue")
     sign_with_pin(app)
     issued = os.path.join(WORK, "To trinh 05-signed-signed.pdf")
-    WebDriverWait(app, 60).until(lambda d: os.path.exists(issued) and d.find_elements(
+    waiting(app, 60).until(lambda d: os.path.exists(issued) and d.find_elements(
         By.CSS_SELECTOR, '#results .result[data-status="signed"]'))
     assert "To trinh 05-signed-signed.pdf" in text_of(app, '#results .result[data-status="signed"]')
     code, report = kyso_verify_json(env, issued)
@@ -629,7 +635,7 @@ def test_sign_with_a_remote_account_confirming_on_the_phone(env, remote):
     click(app, "#pin-ok")
     # The phone confirmation: what the phone shows, the code to compare, a live countdown.
     visible(app, "#remote-dialog", timeout=30)
-    WebDriverWait(app, 30).until(lambda d: d.find_element(By.ID, "remote-code").text.strip())
+    waiting(app, 30).until(lambda d: d.find_element(By.ID, "remote-code").text.strip())
     assert "Hãy xác nhận trên điện thoại" in text_of(app, "#remote-dialog")
     assert "To trinh tu xa 06.pdf" in text_of(app, "#remote-shown")
     countdown = wait(app, "#remote-countdown")
@@ -638,7 +644,7 @@ def test_sign_with_a_remote_account_confirming_on_the_phone(env, remote):
     assert 100 < first <= 180, first
     assert visible(app, "#remote-cancel").text == "Huỷ"
     shot(app, "remote-confirm")
-    WebDriverWait(app, 5).until(lambda d: int(d.find_element(By.ID, "remote-countdown").get_attribute("data-seconds")) < first)
+    waiting(app, 5).until(lambda d: int(d.find_element(By.ID, "remote-countdown").get_attribute("data-seconds")) < first)
     result = text_of(app, '#results .result[data-status="signed"]', timeout=60)
     assert "Đã ký" in result
     assert not dialog_open(app)
@@ -652,7 +658,7 @@ def test_sign_with_a_remote_account_confirming_on_the_phone(env, remote):
     assert pdfsig_valid(env, out)
     # Refused on the phone: the message says so, and nothing is written.
     click(app, "#file-list li button.link")
-    WebDriverWait(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#file-list li"))
+    waiting(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#file-list li"))
     refused = os.path.join(WORK, "Cong van tu choi 07.pdf")
     shutil.copy(os.path.join(env["pdfs"], "v17-classic.pdf"), refused)
     pick(env, refused)
@@ -684,7 +690,7 @@ def test_sign_with_a_remote_account_confirming_on_the_phone(env, remote):
     click(app, "#remote-add")
     assert "SIM-PKI · 84900000001" in text_of(app, '#remote-list li[data-name="SIM công vụ"]')
     click(app, '#remote-list li[data-name="vnpt-refuse"] .remote-remove')
-    WebDriverWait(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, '#remote-list li[data-name="vnpt-refuse"]'))
+    waiting(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, '#remote-list li[data-name="vnpt-refuse"]'))
     saved = json.load(open(os.path.join(remote["config"], "providers.json"), encoding="utf-8"))
     assert sorted(saved) == ["SIM công vụ", "vnpt"], saved
     sim = saved["SIM công vụ"]
@@ -846,7 +852,7 @@ class TestBridge:
         sigs = report["files"][0]["signatures"]
         assert len(sigs) == 1 and sigs[0]["indication"] == "TOTAL_PASSED" and sigs[0]["signer"]["common_name"] == "Nguyễn Văn An", sigs
         assert pdfsig_valid(env, signed)
-        WebDriverWait(app, 30).until(lambda d: "Đã ký văn bản cho trang " + site.origin in d.find_element(By.ID, "bridge-notice").text)
+        waiting(app, 30).until(lambda d: "Đã ký văn bản cho trang " + site.origin in d.find_element(By.ID, "bridge-notice").text)
         # The site is remembered in the settings.
         saved = json.load(open(os.path.join(bridge["config"], "settings.json"), encoding="utf-8"))
         assert saved["bridge_origins"] == [site.origin], saved
