@@ -51,13 +51,17 @@ pub fn request(hash: HashAlg, digest: &[u8], nonce: &[u8; 16]) -> Result<Vec<u8>
     req.to_der()
 }
 
-/// A positive INTEGER from the nonce bytes (a leading zero keeps it positive).
+/// A positive INTEGER from the nonce bytes, in minimal DER: leading zero bytes dropped (a
+/// random nonce starts with one in 1/256 of requests, and OpenSSL-based TSAs reject the
+/// padded form as "bad request format"), one zero put back if the high bit is set.
 fn nonce_int(nonce: &[u8; 16]) -> Result<Int, der::Error> {
+    let start = nonce.iter().position(|&b| b != 0).unwrap_or(nonce.len() - 1);
+    let digits = &nonce[start..];
     let mut v = Vec::with_capacity(17);
-    if nonce[0] & 0x80 != 0 {
+    if digits[0] & 0x80 != 0 {
         v.push(0);
     }
-    v.extend_from_slice(nonce);
+    v.extend_from_slice(digits);
     Int::new(&v)
 }
 
@@ -145,6 +149,21 @@ mod tests {
         assert_eq!(back.message_imprint.hashed_message.as_bytes(), &[7u8; 32]);
         // High bit set: a leading zero keeps the INTEGER positive.
         assert_eq!(back.nonce.unwrap().as_bytes()[0], 0);
+    }
+
+    #[test]
+    fn nonces_are_minimal_integers_whatever_their_first_bytes() {
+        // The encoded INTEGER must never start with 00 followed by a byte below 0x80
+        // (non-minimal DER), whatever leading zeros the random bytes have.
+        for first in [[0u8, 0x12], [0, 0x92], [0, 0], [0x7f, 0], [0x80, 0]] {
+            let mut nonce = [0x55u8; 16];
+            nonce[..2].copy_from_slice(&first);
+            let int = nonce_int(&nonce).unwrap();
+            let b = int.as_bytes();
+            assert!(!(b.len() > 1 && b[0] == 0 && b[1] < 0x80), "{first:?} → {b:02x?}");
+            assert!(b[0] < 0x80, "positive: {first:?} → {b:02x?}");
+        }
+        assert_eq!(nonce_int(&[0u8; 16]).unwrap().as_bytes(), &[0]);
     }
 
     #[test]
