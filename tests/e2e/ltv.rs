@@ -9,6 +9,10 @@ use std::process::Command;
 use crate::support::*;
 
 fn sign_level(p12: &str, level: &str, dir: &Path) -> (PathBuf, serde_json::Value) {
+    sign_level_with(p12, level, &fixtures().tsa_url, dir)
+}
+
+fn sign_level_with(p12: &str, level: &str, tsa: &str, dir: &Path) -> (PathBuf, serde_json::Value) {
     let f = fixtures();
     let out = dir.join(format!("{p12}-{level}.pdf"));
     let root = f.root_pem();
@@ -21,7 +25,7 @@ fn sign_level(p12: &str, level: &str, dir: &Path) -> (PathBuf, serde_json::Value
             "--level",
             level,
             "--tsa",
-            &f.tsa_url,
+            tsa,
             "--trust",
             root.to_str().unwrap(),
         ],
@@ -94,6 +98,37 @@ fn b_lta_with_crl_has_a_document_timestamp_over_the_dss() {
         "{ph:?}"
     );
     assert!(qpdf_ok(&out));
+}
+
+#[test]
+fn a_timestamp_from_a_revoked_tsa_proves_nothing_from_the_dss_alone() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let revoked_tsa = format!("http://127.0.0.1:{}/tsa-revoked", f.http_port);
+    let (out, v) = sign_level_with("crl-good", "B-LTA", &revoked_tsa, dir.path());
+    assert_eq!(v["level"], "B-LTA", "{v}");
+    // Offline: the TSA's revocation comes from the CRL the DSS holds.
+    let (code, r) = kyso_verify_offline(&[&out]);
+    assert_eq!(code, 1, "{r}");
+    let sigs = r["files"][0]["signatures"].as_array().unwrap();
+    let doc_ts = sigs.iter().find(|s| s["kind"] == "document-timestamp").unwrap();
+    assert_eq!(doc_ts["indication"], "TOTAL_FAILED", "{doc_ts}");
+    assert_eq!(doc_ts["sub_indication"], "REVOKED", "{doc_ts}");
+    let sig = sigs.iter().find(|s| s["kind"] != "document-timestamp").unwrap();
+    assert!(
+        sig["findings"]
+            .to_string()
+            .contains("Kyso Revoked TSA was revoked on"),
+        "{sig}"
+    );
+    // The signer is fine and nothing else rests on the timestamp: the signature passes.
+    assert_eq!(sig["indication"], "TOTAL_PASSED", "{sig}");
+    // pyHanko, from the same DSS, agrees on both.
+    let ph = pyhanko_ltv(&out);
+    for s in &ph {
+        let is_ts = s["timestamp"] == true;
+        assert_eq!(s["trusted"], !is_ts, "{ph:?}");
+    }
 }
 
 /// `kyso augment IN -o OUT --level B-LT --json [extra]`.

@@ -83,6 +83,21 @@ pub fn fixtures() -> &'static Fixtures {
                 .env("KYSO_CONFIG_DIR", base.join("config"))
                 .env("KYSO_DATA_DIR", base.join("data")),
         );
+        // The same, timestamped by a TSA whose own certificate was revoked before.
+        run_ok(
+            Command::new(env!("CARGO_BIN_EXE_kyso"))
+                .args(["sign", "--level", "B-T", "--tsa"])
+                .arg(format!("http://127.0.0.1:{port}/tsa-revoked"))
+                .arg("--p12")
+                .arg(pki.join("crl-late.p12"))
+                .args(["--p12-password-env", "KYSO_P12_PASS"])
+                .arg(pdfs.join("v17-classic.pdf"))
+                .arg("-o")
+                .arg(pki.join("late-revoked-bt-revoked-tsa.pdf"))
+                .env("KYSO_P12_PASS", P12_PASS)
+                .env("KYSO_CONFIG_DIR", base.join("config"))
+                .env("KYSO_DATA_DIR", base.join("data")),
+        );
         std::thread::sleep(std::time::Duration::from_millis(1100));
         run_ok(
             Command::new("openssl")
@@ -165,7 +180,7 @@ pub fn fixtures() -> &'static Fixtures {
 
 /// Minimal HTTP/1.0 server on loopback: `GET /name` returns `dir/name` (names without
 /// slashes: the CRLs); `POST /tsa` answers an RFC 3161 request with `openssl ts -reply` (a
-/// real TSA); `POST /tsa-garbage` answers with bytes that are not a timestamp response.
+/// real TSA), `POST /tsa-revoked` the same with a revoked TSA certificate; `POST /tsa-garbage` answers with bytes that are not a timestamp response.
 fn serve_files(listener: std::net::TcpListener, dir: PathBuf) {
     // One thread per connection: a deliberately slow TSA must not hold up the CRLs.
     for stream in listener.incoming() {
@@ -233,6 +248,10 @@ fn serve_one(mut s: std::net::TcpStream, dir: &Path) {
             // A body cut short is the client's or the network's fault, not a TSA refusal.
             ("POST", _) if body.len() < want => None,
             ("POST", "tsa") => tsa_reply(dir, &body).map(|b| ("application/timestamp-reply", b)),
+            // A TSA whose certificate its CA has revoked.
+            ("POST", "tsa-revoked") => {
+                tsa_reply_as(dir, &body, "tsa_revoked").map(|b| ("application/timestamp-reply", b))
+            }
             // A TSA that is up only while the file `up-NAME` exists (network comes back).
             ("POST", p) if p.starts_with("tsa-when-") => {
                 let name = &p["tsa-when-".len()..];
@@ -269,13 +288,26 @@ fn serve_one(mut s: std::net::TcpStream, dir: &Path) {
 
 /// Runs `openssl ts -reply` on a timestamp query, one at a time (it keeps a serial file).
 fn tsa_reply(dir: &Path, query: &[u8]) -> Option<Vec<u8>> {
+    tsa_reply_as(dir, query, "tsa_config")
+}
+
+/// [`tsa_reply`] with the TSA of `section` in tsa.cnf.
+fn tsa_reply_as(dir: &Path, query: &[u8], section: &str) -> Option<Vec<u8>> {
     static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
     let q = tempfile::NamedTempFile::new().ok()?;
     std::fs::write(q.path(), query).ok()?;
     let r = tempfile::NamedTempFile::new().ok()?;
     let ok = Command::new("openssl")
-        .args(["ts", "-reply", "-config", "tsa.cnf", "-queryfile"])
+        .args([
+            "ts",
+            "-reply",
+            "-config",
+            "tsa.cnf",
+            "-section",
+            section,
+            "-queryfile",
+        ])
         .arg(q.path())
         .arg("-out")
         .arg(r.path())

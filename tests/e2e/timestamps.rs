@@ -83,6 +83,21 @@ fn revoked_after_a_timestamped_signing_passes_revoked_before_fails() {
     assert_eq!(s["revocation"], "REVOKED");
     assert!(s["findings"].to_string().contains("revoked later"), "{s}");
 
+    // The same signing timestamped by a TSA whose certificate had been revoked: that
+    // timestamp proves nothing, so nothing proves the signing came before the revocation.
+    let bad_tsa = f.pki.join("late-revoked-bt-revoked-tsa.pdf");
+    let (code, r) = kyso_verify(&[&bad_tsa]);
+    let s = first_sig(&r);
+    assert_eq!(code, 1, "{s}");
+    assert_eq!(s["indication"], "INDETERMINATE", "{s}");
+    assert_eq!(s["sub_indication"], "REVOKED_NO_POE", "{s}");
+    assert!(
+        s["findings"]
+            .to_string()
+            .contains("timestamp authority Kyso Revoked TSA was revoked on"),
+        "{s}"
+    );
+
     // Without a timestamp the same revocation leaves no proof of the signing time.
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("late-bb.pdf");

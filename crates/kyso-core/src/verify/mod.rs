@@ -545,7 +545,7 @@ fn check_pdf_signature<S: Source>(
         Ok(hasher.finish())
     };
     if is_doc_ts {
-        check_document_timestamp(&mut ev, &contents, &mut digest_of, opts);
+        check_document_timestamp(&mut ev, &contents, &mut digest_of, opts, doc_revocation);
         return ev.finish();
     }
     let pades = sub_filter.as_deref() == Some("ETSI.CAdES.detached");
@@ -674,6 +674,7 @@ fn check_document_timestamp(
     token: &[u8],
     digest_of: &mut dyn FnMut(HashAlg) -> std::io::Result<Vec<u8>>,
     opts: &VerifyOptions,
+    doc_revocation: DocRevocation<'_>,
 ) {
     match timestamp::check_with(token, &mut |h| digest_of(h).ok()) {
         Ok(info) => {
@@ -686,10 +687,21 @@ fn check_document_timestamp(
             ev.report.signer = Some(cert::identity(&info.cert));
             let tsa = info.tsa.clone().unwrap_or_default();
             match timestamp::tsa_trust(&info, &opts.intermediates, &opts.anchors) {
-                Ok(()) => ev.note(
-                    format!("Dấu thời gian tài liệu hợp lệ, do {tsa} cấp."),
-                    format!("Valid document timestamp from {tsa}."),
-                ),
+                Ok(path) => {
+                    if tsa_usable(ev, &info, &path, doc_revocation, &[], opts) {
+                        ev.note(
+                            format!("Dấu thời gian tài liệu hợp lệ, do {tsa} cấp."),
+                            format!("Valid document timestamp from {tsa}."),
+                        );
+                    } else {
+                        ev.flag(
+                            Indication::TotalFailed,
+                            SubIndication::Revoked,
+                            format!("Đơn vị cấp dấu thời gian {tsa} đã bị thu hồi chứng thư trước thời điểm ghi trong dấu."),
+                            format!("The timestamp authority {tsa} had its certificate revoked before the time the timestamp gives."),
+                        );
+                    }
+                }
                 Err((vi, en)) => ev.flag(
                     Indication::Indeterminate,
                     SubIndication::NoCertificateChainFound,
@@ -712,6 +724,30 @@ fn check_document_timestamp(
             )
         }
     }
+}
+
+/// Whether a trusted TSA's certificate (`path[0]`, issued by `path[1]`) was not revoked
+/// at its token's time, judged from the token's CRLs, `crls` (the signature's), the
+/// document's DSS and — online — the TSA's OCSP responder or CRL.
+fn tsa_usable(
+    ev: &mut Eval,
+    info: &timestamp::TimestampInfo,
+    path: &[Certificate],
+    doc_revocation: DocRevocation<'_>,
+    crls: &[Vec<u8>],
+    opts: &VerifyOptions,
+) -> bool {
+    let [tsa, issuer, ..] = path else {
+        return true; // the TSA certificate is itself an anchor: trusted by configuration
+    };
+    let mut all_crls = info.crls.clone();
+    all_crls.extend_from_slice(crls);
+    all_crls.extend(doc_revocation.0.iter().cloned());
+    let evidence = revocation::Evidence {
+        crls: &all_crls,
+        ocsps: doc_revocation.1,
+    };
+    revocation::tsa_usable(ev, tsa, issuer, &evidence, info.time, opts.offline)
 }
 
 /// CMS-level checks shared by PDF and detached signatures.
@@ -948,12 +984,20 @@ fn check_cms(
                 Ok(info) => {
                     let mut pool = sd.certificates.clone();
                     pool.extend_from_slice(&opts.intermediates);
-                    if let Err((vi, en)) = timestamp::tsa_trust(&info, &pool, &opts.anchors) {
-                        // An untrusted timestamp proves nothing: judge as if it were absent.
-                        ev.note(
-                            format!("Dấu thời gian không được dùng làm bằng chứng: {vi}."),
-                            format!("The signature timestamp is not used as proof: {en}."),
-                        );
+                    let path = match timestamp::tsa_trust(&info, &pool, &opts.anchors) {
+                        Ok(path) => path,
+                        Err((vi, en)) => {
+                            // An untrusted timestamp proves nothing: judge as if it were absent.
+                            ev.note(
+                                format!("Dấu thời gian không được dùng làm bằng chứng: {vi}."),
+                                format!("The signature timestamp is not used as proof: {en}."),
+                            );
+                            continue;
+                        }
+                    };
+                    let mut crls = sd.crls.clone();
+                    crls.extend(revocation::archived(si, 0));
+                    if !tsa_usable(ev, &info, &path, doc_revocation, &crls, opts) {
                         continue;
                     }
                     ev.note(

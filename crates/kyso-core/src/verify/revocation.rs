@@ -265,3 +265,60 @@ pub(super) fn check_ca(
         None => {}
     }
 }
+
+/// Revocation of a TSA certificate (`cert` issued by `issuer`) at `gen_time`, the time its
+/// token gives. Returns `false` when the TSA was revoked at or before that time: such a
+/// token proves nothing (RFC 3161 §4, and EU DSS treat it as not trustworthy). A later
+/// revocation or missing information is a note, as for the CAs in a chain.
+pub(super) fn tsa_usable(
+    ev: &mut Eval,
+    cert: &Certificate,
+    issuer: &Certificate,
+    evidence: &Evidence<'_>,
+    gen_time: i64,
+    offline: bool,
+) -> bool {
+    let name = crate::cert::identity(cert).common_name.unwrap_or_default();
+    let mut failures = Vec::new();
+    match find(cert, issuer, evidence, offline, &mut failures) {
+        Some(Found::Revoked { at }) if at <= gen_time => {
+            ev.note(
+                format!(
+                    "Chứng thư của đơn vị cấp dấu thời gian {name} đã bị thu hồi từ {} — trước thời điểm ghi trong dấu; dấu thời gian này không có giá trị chứng minh.",
+                    timefmt::vietnam(at)
+                ),
+                format!(
+                    "The certificate of the timestamp authority {name} was revoked on {} — before the time the timestamp gives; the timestamp proves nothing.",
+                    timefmt::rfc3339(at)
+                ),
+            );
+            return false;
+        }
+        Some(Found::Revoked { at }) => ev.note(
+            format!(
+                "Chứng thư của đơn vị cấp dấu thời gian {name} bị thu hồi sau thời điểm ghi trong dấu ({}).",
+                timefmt::vietnam(at)
+            ),
+            format!(
+                "The certificate of the timestamp authority {name} was revoked after the time the timestamp gives ({}).",
+                timefmt::rfc3339(at)
+            ),
+        ),
+        Some(Found::Good { how, .. }) => ev.note(
+            format!("Chứng thư của đơn vị cấp dấu thời gian {name} không bị thu hồi ({how})."),
+            format!("The timestamp authority's certificate {name} is not revoked ({how})."),
+        ),
+        None if !failures.is_empty() => ev.note(
+            format!(
+                "Không kiểm tra được tình trạng thu hồi của đơn vị cấp dấu thời gian {name}: {}.",
+                failures.join("; ")
+            ),
+            format!(
+                "The revocation status of the timestamp authority {name} could not be obtained: {}.",
+                failures.join("; ")
+            ),
+        ),
+        None => {}
+    }
+    true
+}

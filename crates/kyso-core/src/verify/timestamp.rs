@@ -29,6 +29,8 @@ pub struct TimestampInfo {
     pub cert: x509_cert::Certificate,
     /// Certificates the token carries (for path building).
     pub certs: Vec<x509_cert::Certificate>,
+    /// CRLs the token carries (revocation evidence for the TSA).
+    pub crls: Vec<Vec<u8>>,
 }
 
 /// id-kp-timeStamping (RFC 5280 §4.2.1.12).
@@ -37,12 +39,13 @@ const KP_TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1
 /// Whether the TSA certificate may be trusted for the time it gives: it chains to one of
 /// `anchors` (with `pool` for intermediates), is meant for timestamping (RFC 3161 §2.3: the
 /// extended key usage must be present and critical with only timeStamping), and was valid
-/// at genTime. Returns the reason when not (Vietnamese, English).
+/// at genTime. Returns the path (TSA certificate first, anchor last), or the reason when
+/// not (Vietnamese, English).
 pub fn tsa_trust(
     info: &TimestampInfo,
     pool: &[x509_cert::Certificate],
     anchors: &[x509_cert::Certificate],
-) -> Result<(), (&'static str, &'static str)> {
+) -> Result<Vec<x509_cert::Certificate>, (&'static str, &'static str)> {
     let eku: Option<x509_cert::ext::pkix::ExtendedKeyUsage> =
         crate::cert::extension(&info.cert, ObjectIdentifier::new_unwrap("2.5.29.37"));
     if !eku.is_some_and(|e| e.0.contains(&KP_TIME_STAMPING)) {
@@ -67,7 +70,7 @@ pub fn tsa_trust(
             "the TSA certificate does not chain to a trusted root",
         ));
     }
-    Ok(())
+    Ok(path.path)
 }
 
 /// Checks a timestamp token over `data` (for a signature timestamp: the signature value).
@@ -120,6 +123,7 @@ pub fn check_with(
         tsa: crate::cert::identity(cert).common_name,
         cert: cert.clone(),
         certs: sd.certificates.clone(),
+        crls: sd.crls.clone(),
     })
 }
 
