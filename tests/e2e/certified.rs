@@ -202,3 +202,54 @@ fn locked_fields_are_honoured() {
         }
     }
 }
+
+/// An approval signature that locks fields is not a certification (pyHanko reads no DocMDP),
+/// and its new field carries the lock as `/Lock` too; signing into a prepared field that
+/// asks for a lock takes that lock into the signature. Filling the locked field breaks the
+/// signature in kyso and in pyHanko.
+#[test]
+fn approval_locks_are_written_on_the_field_and_taken_from_it() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let asked = dir.path().join("approval-lock.pdf");
+    sign_p12_ok(
+        &f.pdf("form.pdf"),
+        &asked,
+        "rsa2048",
+        &["--field", "ChungThuc", "--lock-fields", "SoVanBan"],
+    );
+    assert_eq!(helper(&["level", asked.to_str().unwrap()]), "none");
+    let prepared = dir.path().join("prepared-lock.pdf");
+    sign_p12_ok(
+        &f.pdf("form-locked.pdf"),
+        &prepared,
+        "rsa2048",
+        &["--field", "KyDuyet"],
+    );
+    for (file, field) in [(&asked, "ChungThuc"), (&prepared, "KyDuyet")] {
+        // The field's /Lock, then the signature's FieldMDP.
+        assert_eq!(
+            helper(&["locks", file.to_str().unwrap(), field]),
+            "Include SoVanBan\nInclude SoVanBan",
+            "{field}"
+        );
+        let (code, v) = kyso_verify_offline(&[file]);
+        assert_eq!(code, 0, "{v}");
+        let filled = dir.path().join(format!("{field}-filled.pdf"));
+        helper(&[
+            "fill",
+            file.to_str().unwrap(),
+            filled.to_str().unwrap(),
+            "07/QD-UBND",
+        ]);
+        let (code, v) = kyso_verify_offline(&[&filled]);
+        assert_eq!(code, 1, "{v}");
+        assert!(v.to_string().contains("locked by this signature"), "{v}");
+        let (text, _) = pyhanko_summary(&filled, &[]);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{field}:")))
+            .unwrap_or("");
+        assert!(line.contains("ILLEGAL"), "pyHanko on {field}: {text}");
+    }
+}

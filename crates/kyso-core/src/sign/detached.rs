@@ -1,4 +1,5 @@
-//! Detached CAdES-BES signatures (`FILE.p7s`) for files that are not PDFs (Word, Excel, ZIP…).
+//! Detached CAdES signatures (`FILE.p7s`) for files that are not PDFs (Word, Excel, ZIP…):
+//! CAdES-BES, or CAdES-T with a signature timestamp when TSAs are given.
 
 use std::fs::File;
 use std::io::Write;
@@ -21,10 +22,17 @@ pub struct DetachedOutcome {
     pub signer: crate::cert::Identity,
     /// CMS size.
     pub cms_len: usize,
+    /// `B-B`, or `B-T` with a signature timestamp.
+    pub level: &'static str,
+    /// Time the signature timestamp proves (Unix seconds), for B-T.
+    pub timestamp: Option<i64>,
+    /// The TSA that gave it.
+    pub tsa_url: Option<String>,
 }
 
 /// Signs `input` into a detached CMS at `output` (DER). The signing time goes into the
-/// signing-time attribute, as CAdES-BES expects.
+/// signing-time attribute, as CAdES-BES expects; with `opts.tsa_urls` the signature value
+/// is timestamped (CAdES-T, ETSI EN 319 122-1 §5.3) before anything is written.
 pub fn sign_detached(
     input: &Path,
     output: &Path,
@@ -69,6 +77,14 @@ pub fn sign_detached(
         &value,
     )
     .map_err(|_| crate::signer::SignerError::WrongKey)?;
+    let token = if opts.tsa_urls.is_empty() {
+        None
+    } else {
+        Some(
+            crate::trust::tsa::timestamp(&opts.tsa_urls, opts.hash, &opts.hash.digest(&value))
+                .map_err(|e| Error::Timestamp(e.0.join("; ")))?,
+        )
+    };
     let cms = build::assemble(build::Assemble {
         hash: opts.hash,
         signed_attrs: attrs,
@@ -76,7 +92,10 @@ pub fn sign_detached(
         signature: &value,
         signer: &cert,
         certificates: &chain,
-        unsigned_attrs: None,
+        unsigned_attrs: token
+            .as_ref()
+            .map(|t| build::timestamp_attribute(&t.der))
+            .transpose()?,
     })?;
     let mut tmp = temp_beside(output, input)?;
     tmp.write_all(&cms)?;
@@ -86,6 +105,9 @@ pub fn sign_detached(
         output: output.to_path_buf(),
         signer: crate::cert::identity(&cert),
         cms_len: cms.len(),
+        level: if token.is_some() { "B-T" } else { "B-B" },
+        timestamp: token.as_ref().map(|t| t.time),
+        tsa_url: token.map(|t| t.url),
     })
 }
 

@@ -4,6 +4,7 @@
 use crate::pdf::object::text_string;
 use crate::pdf::writer::Update;
 use crate::pdf::{self, Dict, ObjRef, Object, Pdf, Source};
+use crate::verify::diff::FieldLock;
 use crate::Error;
 
 /// Refuses to sign a document certified with "no changes allowed" (DocMDP P=1, ISO 32000-2
@@ -98,17 +99,32 @@ pub fn last_visible_signature<S: Source>(
     Ok(found)
 }
 
-/// Puts the signature `sig` into the field named `wanted` (existing, empty) or into a new
-/// field — visible when `visible` says where and how; returns the field's name.
+/// Where a signature goes.
+pub struct Target<'a> {
+    /// The field's name: an existing empty signature field, or the new field's.
+    pub name: Option<&'a str>,
+    /// Where and how it shows (invisible when `None`).
+    pub visible: Option<Visible>,
+    /// The fields the signature locks, recorded on the field as `/Lock` too (what form
+    /// software enforces while filling; validators read the signature's FieldMDP).
+    pub lock: Option<&'a FieldLock>,
+}
+
+/// Puts the signature `sig` into the field `target` names (existing, empty) or into a new
+/// field; returns the field's name.
 pub fn attach<S: Source>(
     pdf: &Pdf<S>,
     catalog: &Dict,
     cat_ref: ObjRef,
     update: &mut Update,
     sig: ObjRef,
-    wanted: Option<&str>,
-    visible: Option<Visible>,
+    target: Target<'_>,
 ) -> Result<String, Error> {
+    let Target {
+        name: wanted,
+        visible,
+        lock,
+    } = target;
     let fields = pdf::fields(pdf, catalog)?;
     if let Some(name) = wanted {
         if let Some(f) = fields.iter().find(|f| f.name == name) {
@@ -123,6 +139,9 @@ pub fn attach<S: Source>(
             d.set(b"V", Object::Ref(sig));
             if let Some(v) = visible {
                 d.set(b"AP", appearance_dict(v.ap));
+            }
+            if let (Some(l), None) = (lock, d.get(b"Lock")) {
+                d.set(b"Lock", Object::Dict(l.to_dict(b"SigFieldLock")));
             }
             update.put(r, Object::Dict(d));
             ensure_sig_flags(pdf, catalog, cat_ref, update, None)?;
@@ -157,6 +176,9 @@ pub fn attach<S: Source>(
         None => widget.set(b"Rect", Object::Array(vec![Object::Int(0); 4])),
     }
     widget.set(b"P", Object::Ref(page_ref));
+    if let Some(l) = lock {
+        widget.set(b"Lock", Object::Dict(l.to_dict(b"SigFieldLock")));
+    }
     update.put(field_ref, Object::Dict(widget));
 
     // Page /Annots: direct array, array object, or none.

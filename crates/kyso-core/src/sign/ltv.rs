@@ -397,6 +397,7 @@ fn add_document_timestamp(
         room + 256,
         Some(&field),
         None,
+        None,
         &before,
     )?;
     let token =

@@ -403,6 +403,7 @@ pub(crate) fn reserve<S: pdf::Source>(
     contents_len: usize,
     field_name: Option<&str>,
     visible: Option<field::Visible>,
+    lock: Option<&crate::verify::diff::FieldLock>,
     before: &std::fs::Metadata,
 ) -> Result<Reserved, Error> {
     sig.set(
@@ -413,9 +414,29 @@ pub(crate) fn reserve<S: pdf::Source>(
         b"Contents",
         Object::Placeholder(pdf::object::Placeholder::Contents(contents_len)),
     );
-    let certifying = sig.get(b"Reference").is_some();
+    // Only a DocMDP reference makes a certification; a FieldMDP lock alone does not.
+    let certifying = sig
+        .get(b"Reference")
+        .and_then(Object::as_array)
+        .unwrap_or_default()
+        .iter()
+        .any(|r| {
+            r.as_dict()
+                .is_some_and(|d| d.name_is(b"TransformMethod", b"DocMDP"))
+        });
     let sig_ref = update.add(Object::Dict(sig));
-    let field_name = field::attach(pdf, catalog, cat_ref, &mut update, sig_ref, field_name, visible)?;
+    let field_name = field::attach(
+        pdf,
+        catalog,
+        cat_ref,
+        &mut update,
+        sig_ref,
+        field::Target {
+            name: field_name,
+            visible,
+            lock,
+        },
+    )?;
     if certifying {
         // A certification signature is named in the catalog's /Perms (ISO 32000-2 §12.8.4).
         let mut cat = update
@@ -700,24 +721,17 @@ pub fn prepare(
         reference.set(b"TransformParams", Object::Dict(params));
         sig.set(b"Reference", Object::Array(vec![Object::Dict(reference)]));
     }
-    if let Some(lock) = &opts.lock_fields {
+    // The lock asked for, else the one the field being signed asks of its signer.
+    let lock = opts.lock_fields.clone().or_else(|| {
+        let name = opts.field.as_deref()?;
+        let fields = pdf::fields(&pdf, &catalog).ok()?;
+        let f = fields.iter().find(|f| f.name == name)?;
+        crate::verify::diff::FieldLock::of_field(&pdf, &f.dict)
+    });
+    if let Some(lock) = &lock {
         // FieldMDP in the signature's /Reference, which validators read (ISO 32000-2
         // §12.8.2.4).
-        use crate::verify::diff::FieldLock;
-        let mut params = pdf::Dict::new();
-        params.set(b"Type", Object::name(b"TransformParams"));
-        let (action, names): (&[u8], &[String]) = match lock {
-            FieldLock::All => (b"All", &[]),
-            FieldLock::Include(v) => (b"Include", v),
-            FieldLock::Exclude(v) => (b"Exclude", v),
-        };
-        params.set(b"Action", Object::name(action));
-        if !names.is_empty() {
-            params.set(
-                b"Fields",
-                Object::Array(names.iter().map(|n| pdf::object::text_string(n)).collect()),
-            );
-        }
+        let mut params = lock.to_dict(b"TransformParams");
         params.set(b"V", Object::name(b"1.2"));
         let mut reference = pdf::Dict::new();
         reference.set(b"Type", Object::name(b"SigRef"));
@@ -744,6 +758,7 @@ pub fn prepare(
         reserved,
         opts.field.as_deref(),
         visible,
+        lock.as_ref(),
         &before,
     )?;
     let content_digest = reserved.digest.clone();
