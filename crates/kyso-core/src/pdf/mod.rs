@@ -6,6 +6,7 @@ pub mod lexer;
 pub mod object;
 pub mod reader;
 pub mod source;
+mod std14;
 pub mod text;
 pub mod writer;
 

@@ -92,6 +92,13 @@ impl Font {
                         f.widths.insert((first + i as i64).clamp(0, 255) as u32, w as f32);
                     }
                 }
+            } else if let Some(base) = dict.get_name(b"BaseFont") {
+                // A standard font named without widths: its published metrics.
+                for code in 32..127 {
+                    if let Some(w) = super::std14::width(base, code) {
+                        f.widths.insert(code, w);
+                    }
+                }
             }
         }
         if let Some(Object::Stream(s)) = dict.get(b"ToUnicode").and_then(|t| pdf.resolve(t).ok()) {
@@ -249,9 +256,9 @@ fn contents<S: Source>(pdf: &Pdf<S>, page: &Dict) -> Result<Vec<u8>, PdfError> {
     Ok(out)
 }
 
+#[derive(Clone)]
 struct State {
     ctm: Matrix,
-    font: Option<Vec<u8>>,
     size: f32,
     char_spacing: f32,
     word_spacing: f32,
@@ -264,7 +271,6 @@ impl Default for State {
     fn default() -> Self {
         Self {
             ctm: IDENTITY,
-            font: None,
             size: 0.0,
             char_spacing: 0.0,
             word_spacing: 0.0,
@@ -275,164 +281,264 @@ impl Default for State {
     }
 }
 
-/// Every glyph shown by the page's own content (form XObjects are not entered), in order.
+/// Deepest nesting of form XObjects entered (a form may draw another form).
+const MAX_FORM_DEPTH: usize = 8;
+
+/// Every glyph shown on the page, in order: its content streams and the form XObjects they
+/// draw (headers and stamps are often forms), within shared budgets of operators and
+/// decoded bytes so that a form drawn many times, or forms drawing each other, stay bounded.
 pub fn page_glyphs<S: Source>(pdf: &Pdf<S>, page: &Dict) -> Result<Vec<Glyph>, PdfError> {
     let data = contents(pdf, page)?;
-    let fonts_dict = super::inherited(pdf, page, b"Resources")
+    let resources = super::inherited(pdf, page, b"Resources")
         .and_then(|r| r.as_dict().cloned())
-        .and_then(|r| r.get(b"Font").and_then(|f| pdf.resolve(f).ok()))
-        .and_then(|f| f.as_dict().cloned())
         .unwrap_or_default();
-    let mut fonts: std::collections::HashMap<Vec<u8>, Font> = std::collections::HashMap::new();
-    let mut glyphs = Vec::new();
-    let mut st = State::default();
-    let mut stack: Vec<State> = Vec::new();
-    let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
-    let mut lx = Lexer::new(&data, 0);
-    let mut ops: Vec<Object> = Vec::new();
-    for _ in 0..MAX_OPS {
-        lx.skip_ws();
-        let Some(&b) = data.get(lx.pos) else { break };
-        let is_operator = b.is_ascii_alphabetic() || b == b'\'' || b == b'"' || b == b'*';
-        if !is_operator {
-            match lx.object() {
-                Ok(o) => ops.push(o),
-                // A stray byte: skip it rather than give up on the page.
-                Err(_) => lx.pos += 1,
+    let mut t = Interp {
+        pdf,
+        glyphs: Vec::new(),
+        ops_left: MAX_OPS,
+        bytes_left: MAX_CONTENT.saturating_sub(data.len()),
+        fonts: std::collections::HashMap::new(),
+    };
+    t.run(&data, &resources, State::default(), None, 0);
+    Ok(t.glyphs)
+}
+
+/// The text-showing part of a content-stream interpreter.
+struct Interp<'p, S: Source> {
+    pdf: &'p Pdf<S>,
+    glyphs: Vec<Glyph>,
+    /// Operators still allowed, over the page and all its forms.
+    ops_left: usize,
+    /// Decoded form-XObject bytes still allowed.
+    bytes_left: usize,
+    /// Fonts loaded, by object (fonts are shared between a page and its forms).
+    fonts: std::collections::HashMap<super::ObjRef, std::rc::Rc<Font>>,
+}
+
+impl<S: Source> Interp<'_, S> {
+    /// The font named `name` in `fonts_dict`.
+    fn font(&mut self, fonts_dict: &Dict, name: &[u8]) -> Option<std::rc::Rc<Font>> {
+        let entry = fonts_dict.get(name)?;
+        if let Object::Ref(r) = entry {
+            if let Some(f) = self.fonts.get(r) {
+                return Some(f.clone());
             }
-            if ops.len() > 4096 {
-                ops.clear();
-            }
-            continue;
         }
-        let Ok(op) = lx.token() else { break };
-        let num = |i: usize| {
-            ops.get(i)
-                .and_then(Object::as_f64)
-                .map(|v| v as f32)
-                .unwrap_or(0.0)
+        let dict = self.pdf.resolve(entry).ok()?.as_dict()?.clone();
+        let font = std::rc::Rc::new(Font::load(self.pdf, &dict));
+        if let Object::Ref(r) = entry {
+            if self.fonts.len() < 1024 {
+                self.fonts.insert(*r, font.clone());
+            }
+        }
+        Some(font)
+    }
+
+    /// A form XObject `name` of `resources`, drawn with graphics state `st` and `font`.
+    fn form(
+        &mut self,
+        resources: &Dict,
+        name: &[u8],
+        st: &State,
+        font: Option<std::rc::Rc<Font>>,
+        depth: usize,
+    ) {
+        if depth >= MAX_FORM_DEPTH || self.ops_left == 0 {
+            return;
+        }
+        let pdf = self.pdf;
+        let Some(Object::Stream(x)) = resources
+            .get(b"XObject")
+            .and_then(|d| pdf.resolve(d).ok())
+            .and_then(|d| d.as_dict().and_then(|d| d.get(name).cloned()))
+            .and_then(|o| pdf.resolve(&o).ok())
+        else {
+            return;
         };
-        match op {
-            b"BI" => {
-                // Inline image data is binary: jump past `EI`.
-                let rest = data.get(lx.pos..).unwrap_or_default();
-                let skip = rest
-                    .windows(4)
-                    .position(|w| {
-                        super::lexer::is_whitespace(w[0])
-                            && &w[1..3] == b"EI"
-                            && super::lexer::is_whitespace(w[3])
-                    })
-                    .map_or(rest.len(), |i| i + 4);
-                lx.pos += skip;
-            }
-            b"q" if stack.len() < MAX_STACK => stack.push(State {
-                font: st.font.clone(),
-                ..st
-            }),
-            b"Q" => {
-                if let Some(s) = stack.pop() {
-                    st = s;
+        if !x.dict.name_is(b"Subtype", b"Form") {
+            return;
+        }
+        let Ok(data) = pdf.decode_stream(&x, self.bytes_left) else {
+            return;
+        };
+        self.bytes_left = self.bytes_left.saturating_sub(data.len());
+        let matrix = x
+            .dict
+            .get(b"Matrix")
+            .and_then(|m| pdf.resolve(m).ok())
+            .and_then(|m| {
+                let a = m.as_array()?;
+                let v: Vec<f32> = a.iter().filter_map(Object::as_f64).map(|v| v as f32).collect();
+                <[f32; 6]>::try_from(v.as_slice()).ok()
+            })
+            .unwrap_or(IDENTITY);
+        // A form without its own resources uses those of the stream that draws it.
+        let own = x
+            .dict
+            .get(b"Resources")
+            .and_then(|r| pdf.resolve(r).ok())
+            .and_then(|r| r.as_dict().cloned());
+        let mut inner = st.clone();
+        inner.ctm = mul(&matrix, &st.ctm);
+        self.run(&data, own.as_ref().unwrap_or(resources), inner, font, depth + 1);
+    }
+
+    /// Interprets one content stream with `resources`, starting in graphics state `st`
+    /// with `font` current.
+    fn run(
+        &mut self,
+        data: &[u8],
+        resources: &Dict,
+        mut st: State,
+        mut font: Option<std::rc::Rc<Font>>,
+        depth: usize,
+    ) {
+        let pdf = self.pdf;
+        let fonts_dict = resources
+            .get(b"Font")
+            .and_then(|f| pdf.resolve(f).ok())
+            .and_then(|f| f.as_dict().cloned())
+            .unwrap_or_default();
+        let mut stack: Vec<(State, Option<std::rc::Rc<Font>>)> = Vec::new();
+        let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
+        let mut lx = Lexer::new(data, 0);
+        let mut ops: Vec<Object> = Vec::new();
+        while self.ops_left > 0 {
+            self.ops_left -= 1;
+            lx.skip_ws();
+            let Some(&b) = data.get(lx.pos) else { break };
+            let is_operator = b.is_ascii_alphabetic() || b == b'\'' || b == b'"' || b == b'*';
+            if !is_operator {
+                match lx.object() {
+                    Ok(o) => ops.push(o),
+                    // A stray byte: skip it rather than give up on the page.
+                    Err(_) => lx.pos += 1,
                 }
+                if ops.len() > 4096 {
+                    ops.clear();
+                }
+                continue;
             }
-            b"cm" if ops.len() >= 6 => {
-                let m = [num(0), num(1), num(2), num(3), num(4), num(5)];
-                st.ctm = mul(&m, &st.ctm);
-            }
-            b"BT" => {
-                tm = IDENTITY;
-                tlm = IDENTITY;
-            }
-            b"Tf" if ops.len() >= 2 => {
-                st.font = match &ops[0] {
-                    Object::Name(n) => Some(n.clone()),
-                    _ => None,
-                };
-                st.size = num(1);
-                if let Some(name) = &st.font {
-                    if !fonts.contains_key(name) && fonts.len() < 256 {
-                        let f = fonts_dict
-                            .get(name)
-                            .and_then(|d| pdf.resolve(d).ok())
-                            .and_then(|d| d.as_dict().cloned())
-                            .map(|d| Font::load(pdf, &d))
-                            .unwrap_or_default();
-                        fonts.insert(name.clone(), f);
+            let Ok(op) = lx.token() else { break };
+            let num = |i: usize| {
+                ops.get(i)
+                    .and_then(Object::as_f64)
+                    .map(|v| v as f32)
+                    .unwrap_or(0.0)
+            };
+            match op {
+                b"BI" => {
+                    // Inline image data is binary: jump past `EI`.
+                    let rest = data.get(lx.pos..).unwrap_or_default();
+                    let skip = rest
+                        .windows(4)
+                        .position(|w| {
+                            super::lexer::is_whitespace(w[0])
+                                && &w[1..3] == b"EI"
+                                && super::lexer::is_whitespace(w[3])
+                        })
+                        .map_or(rest.len(), |i| i + 4);
+                    lx.pos += skip;
+                }
+                b"q" if stack.len() < MAX_STACK => stack.push((st.clone(), font.clone())),
+                b"Q" => {
+                    if let Some((s, f)) = stack.pop() {
+                        st = s;
+                        font = f;
                     }
                 }
-            }
-            b"Tc" => st.char_spacing = num(0),
-            b"Tw" => st.word_spacing = num(0),
-            b"Tz" => st.scale = num(0) / 100.0,
-            b"TL" => st.leading = num(0),
-            b"Ts" => st.rise = num(0),
-            b"Td" | b"TD" if ops.len() >= 2 => {
-                if op == b"TD" {
-                    st.leading = -num(1);
-                }
-                tlm = mul(&[1.0, 0.0, 0.0, 1.0, num(0), num(1)], &tlm);
-                tm = tlm;
-            }
-            b"Tm" if ops.len() >= 6 => {
-                tlm = [num(0), num(1), num(2), num(3), num(4), num(5)];
-                tm = tlm;
-            }
-            b"T*" => {
-                tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.leading], &tlm);
-                tm = tlm;
-            }
-            b"Tj" | b"'" | b"\"" | b"TJ" => {
-                if op == b"'" || op == b"\"" {
-                    if op == b"\"" {
-                        st.word_spacing = num(0);
-                        st.char_spacing = num(1);
+                b"Do" => {
+                    if let Some(Object::Name(n)) = ops.first() {
+                        self.form(resources, n, &st, font.clone(), depth);
                     }
+                }
+                b"cm" if ops.len() >= 6 => {
+                    let m = [num(0), num(1), num(2), num(3), num(4), num(5)];
+                    st.ctm = mul(&m, &st.ctm);
+                }
+                b"BT" => {
+                    tm = IDENTITY;
+                    tlm = IDENTITY;
+                }
+                b"Tf" if ops.len() >= 2 => {
+                    st.size = num(1);
+                    font = match &ops[0] {
+                        Object::Name(n) => self.font(&fonts_dict, n),
+                        _ => None,
+                    };
+                }
+                b"Tc" => st.char_spacing = num(0),
+                b"Tw" => st.word_spacing = num(0),
+                b"Tz" => st.scale = num(0) / 100.0,
+                b"TL" => st.leading = num(0),
+                b"Ts" => st.rise = num(0),
+                b"Td" | b"TD" if ops.len() >= 2 => {
+                    if op == b"TD" {
+                        st.leading = -num(1);
+                    }
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, num(0), num(1)], &tlm);
+                    tm = tlm;
+                }
+                b"Tm" if ops.len() >= 6 => {
+                    tlm = [num(0), num(1), num(2), num(3), num(4), num(5)];
+                    tm = tlm;
+                }
+                b"T*" => {
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.leading], &tlm);
                     tm = tlm;
                 }
-                let items: Vec<Object> = match ops.last() {
-                    Some(Object::Array(a)) if op == b"TJ" => a.clone(),
-                    Some(o) => vec![o.clone()],
-                    None => Vec::new(),
-                };
-                let font = st.font.as_ref().and_then(|n| fonts.get(n));
-                for item in items {
-                    if let Some(adj) = item.as_f64() {
-                        let tx = -(adj as f32) / 1000.0 * st.size * st.scale;
-                        tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
-                        continue;
+                b"Tj" | b"'" | b"\"" | b"TJ" => {
+                    if op == b"'" || op == b"\"" {
+                        if op == b"\"" {
+                            st.word_spacing = num(0);
+                            st.char_spacing = num(1);
+                        }
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.leading], &tlm);
+                        tm = tlm;
                     }
-                    let (Some(bytes), Some(font)) = (item.as_str_bytes(), font) else {
-                        continue;
+                    let items: Vec<Object> = match ops.last() {
+                        Some(Object::Array(a)) if op == b"TJ" => a.clone(),
+                        Some(o) => vec![o.clone()],
+                        None => Vec::new(),
                     };
-                    for code in bytes.chunks(font.code_len.max(1)) {
-                        let c = be(code);
-                        let w0 = font.width(c) / 1000.0;
-                        let space = if font.code_len == 1 && c == 32 {
-                            st.word_spacing
-                        } else {
-                            0.0
+                    let font = font.as_deref();
+                    for item in items {
+                        if let Some(adj) = item.as_f64() {
+                            let tx = -(adj as f32) / 1000.0 * st.size * st.scale;
+                            tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                            continue;
+                        }
+                        let (Some(bytes), Some(font)) = (item.as_str_bytes(), font) else {
+                            continue;
                         };
-                        let tx = (w0 * st.size + st.char_spacing + space) * st.scale;
-                        let trm = mul(&mul(&[1.0, 0.0, 0.0, 1.0, 0.0, st.rise], &tm), &st.ctm);
-                        let end = mul(&mul(&[1.0, 0.0, 0.0, 1.0, tx, st.rise], &tm), &st.ctm);
-                        let height = (st.size * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt()).abs();
-                        glyphs.push(Glyph {
-                            text: font.decode(c),
-                            x: trm[4],
-                            y: trm[5],
-                            width: ((end[4] - trm[4]).powi(2) + (end[5] - trm[5]).powi(2)).sqrt(),
-                            size: height,
-                        });
-                        tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                        for code in bytes.chunks(font.code_len.max(1)) {
+                            let c = be(code);
+                            let w0 = font.width(c) / 1000.0;
+                            let space = if font.code_len == 1 && c == 32 {
+                                st.word_spacing
+                            } else {
+                                0.0
+                            };
+                            let tx = (w0 * st.size + st.char_spacing + space) * st.scale;
+                            let trm = mul(&mul(&[1.0, 0.0, 0.0, 1.0, 0.0, st.rise], &tm), &st.ctm);
+                            let end = mul(&mul(&[1.0, 0.0, 0.0, 1.0, tx, st.rise], &tm), &st.ctm);
+                            let height = (st.size * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt()).abs();
+                            self.glyphs.push(Glyph {
+                                text: font.decode(c),
+                                x: trm[4],
+                                y: trm[5],
+                                width: ((end[4] - trm[4]).powi(2) + (end[5] - trm[5]).powi(2)).sqrt(),
+                                size: height,
+                            });
+                            tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                        }
                     }
                 }
+                _ => {}
             }
-            _ => {}
+            ops.clear();
         }
-        ops.clear();
     }
-    Ok(glyphs)
 }
 
 /// The box `[x1, y1, x2, y2]` (page coordinates) around the first place `needle` is shown,
@@ -472,4 +578,83 @@ pub fn find<S: Source>(pdf: &Pdf<S>, page: &Dict, needle: &str) -> Result<Option
         b[3] = b[3].max(g.y + g.size * 0.8);
     }
     Ok(Some(b))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// A classic-xref PDF of `objs` (object 1 is the catalog).
+    fn pdf(objs: &[&str]) -> Pdf<Vec<u8>> {
+        let mut f = b"%PDF-1.7\n".to_vec();
+        let mut at = Vec::new();
+        for (i, body) in objs.iter().enumerate() {
+            at.push(f.len());
+            f.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+        }
+        let x = f.len();
+        f.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+        for a in at {
+            f.extend_from_slice(format!("{a:010} 00000 n \n").as_bytes());
+        }
+        f.extend_from_slice(
+            format!(
+                "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{x}\n%%EOF\n",
+                objs.len() + 1
+            )
+            .as_bytes(),
+        );
+        Pdf::open(f).unwrap()
+    }
+
+    fn stream(dict: &str, data: &str) -> String {
+        format!("<<{dict}/Length {}>>stream\n{data}\nendstream", data.len())
+    }
+
+    fn first_page(p: &Pdf<Vec<u8>>) -> Dict {
+        let (_, cat) = crate::pdf::catalog(p).unwrap();
+        crate::pdf::page(p, &cat, 0).unwrap().1
+    }
+
+    #[test]
+    fn text_inside_nested_forms_is_placed_by_every_matrix() {
+        let p = pdf(&[
+            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 600 800]/Resources<</XObject<</A 4 0 R>>>>/Contents 6 0 R>>",
+            &stream("/Type/XObject/Subtype/Form/BBox[0 0 500 500]/Matrix[1 0 0 1 0 100]/Resources<</XObject<</B 5 0 R>>>>", "q 2 0 0 2 0 0 cm /B Do Q"),
+            &stream("/Type/XObject/Subtype/Form/BBox[0 0 500 500]/Resources<</Font<</F 7 0 R>>>>", "BT /F 10 Tf 5 7 Td (Ky) Tj ET"),
+            &stream("", "q 1 0 0 1 50 60 cm /A Do Q"),
+            "<</Type/Font/Subtype/Type1/BaseFont/Helvetica/FirstChar 75/LastChar 121/Widths[600 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 500]>>",
+        ]);
+        let g = page_glyphs(&p, &first_page(&p)).unwrap();
+        assert_eq!(g.iter().map(|g| g.text.as_str()).collect::<String>(), "Ky");
+        // Page cm (50,60), form A's /Matrix (0,100), A's cm scale 2, then Td (5,7) in B.
+        assert_eq!((g[0].x, g[0].y), (60.0, 174.0));
+        assert_eq!(g[0].size, 20.0);
+        assert_eq!(g[1].x, 60.0 + 12.0);
+        assert!(find(&p, &first_page(&p), "ky").unwrap().is_some());
+    }
+
+    #[test]
+    fn forms_drawing_themselves_stay_bounded() {
+        // Each level draws itself ten times: 10^depth without the budgets.
+        let draw = "BT /F 10 Tf (x) Tj ET ".to_string() + &"/X Do ".repeat(10);
+        let p = pdf(&[
+            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            "<</Type/Page/Parent 2 0 R/Resources<</XObject<</X 4 0 R>>>>/Contents 5 0 R>>",
+            &stream(
+                "/Type/XObject/Subtype/Form/Resources<</XObject<</X 4 0 R>>/Font<</F 6 0 R>>>>",
+                &draw,
+            ),
+            &stream("", "/X Do"),
+            "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+        ]);
+        let t = std::time::Instant::now();
+        let g = page_glyphs(&p, &first_page(&p)).unwrap();
+        assert!(!g.is_empty() && g.len() < 10usize.pow(MAX_FORM_DEPTH as u32));
+        assert!(t.elapsed() < std::time::Duration::from_secs(10));
+    }
 }
