@@ -240,6 +240,37 @@ fn detached_signature_of_any_file() {
         v["files"][0]["signatures"][0]["claimed_time_source"],
         "signing-time attribute"
     );
+    // CAdES-T: the same with a signature timestamp from the test TSA.
+    let doc_t = dir.path().join("To trinh.docx");
+    std::fs::copy(&doc, &doc_t).unwrap();
+    let p7t = dir.path().join("To trinh.docx.p7s");
+    let o = kyso(&[
+        "sign",
+        "--detached",
+        "--json",
+        doc_t.to_str().unwrap(),
+        "--tsa",
+        &f.tsa_url,
+        "--pkcs11",
+        f.module.to_str().unwrap(),
+        "--cert",
+        "03",
+        "--pin-env",
+        "KYSO_PIN",
+    ]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let v = json(&o);
+    assert_eq!(v["level"], "B-T", "{v}");
+    assert_eq!(v["tsa_url"], f.tsa_url.as_str(), "{v}");
+    assert!(cms_verify(&p7t, &doc_t));
+    let (code, r) = kyso_verify(&[&p7t]);
+    let s = &r["files"][0]["signatures"][0];
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(s["has_timestamp"], true, "{s}");
+    assert!(
+        s["findings"].to_string().contains("Valid signature timestamp"),
+        "{s}"
+    );
     // Changing the content breaks it.
     std::fs::write(&doc, b"PK\x03\x04 pretend this is a Word file, edited").unwrap();
     assert!(!cms_verify(&p7s, &doc));

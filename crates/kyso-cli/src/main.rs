@@ -262,12 +262,7 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
     };
     if a.detached && long_term.is_some() {
         return Err(Error::Policy(
-            "B-LT and B-LTA are PDF levels; a detached signature can be B-B".into(),
-        ));
-    }
-    if a.detached && !tsa_urls.is_empty() {
-        return Err(Error::Policy(
-            "timestamps for detached signatures are not available in this version".into(),
+            "B-LT and B-LTA are PDF levels; a detached signature can be B-B or B-T".into(),
         ));
     }
     // Refuse early (before a PIN is asked) when the output cannot be written or no TSA answers.
@@ -355,12 +350,12 @@ fn sign_inner(a: SignArgs) -> Result<serde_json::Value, Error> {
         }),
     };
     if a.detached {
-        let rec = journal_start("sign", &a.input, &output, "B-B");
+        let rec = journal_start("sign", &a.input, &output, wanted);
         let out = sign::detached::sign_detached(&a.input, &output, signer.as_mut(), &opts);
         match &out {
             Ok(o) => rec.finish(
                 "ok",
-                "B-B",
+                o.level,
                 Some((o.output.as_path(), &kyso_core::sign::FileDigests::default())),
                 Some((
                     o.signer.common_name.clone().unwrap_or_default(),

@@ -438,9 +438,14 @@ fn sign_with(
             )
             .map(|o| (Some(o.level), o.pending.map(|p| p.wanted_level)))
         } else {
+            // A .p7s is timestamped when a TSA answered; it has no pending queue, so with
+            // none reachable it is signed B-B.
             let mut o = opts.clone();
-            o.tsa_urls.clear();
-            sign::detached::sign_detached(input, &output, signer, &o).map(|_| (None, None))
+            if wanted == "B-B" || waiting.is_some() {
+                o.tsa_urls.clear();
+            }
+            sign::detached::sign_detached(input, &output, signer, &o)
+                .map(|d| (Some(d.level.to_string()), None))
         };
         match outcome {
             Ok((level, pending)) => {

@@ -473,7 +473,7 @@ impl Bridge {
         let detached = action == Action::SignFile;
         let output = sign::output_path(input, !detached, 1);
         let signed = if detached {
-            opts.tsa_urls.clear();
+            // Timestamped like the PDFs (CAdES-T) when a TSA is configured; nothing queued.
             sign::detached::sign_detached(input, &output, signer, &opts).map(|_| ())
         } else {
             let role = action.role();
