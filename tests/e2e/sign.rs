@@ -220,17 +220,14 @@ fn detached_signature_of_any_file() {
     let doc = dir.path().join("Bao cao.docx");
     std::fs::write(&doc, b"PK\x03\x04 pretend this is a Word file \xe1\xba\xa1").unwrap();
     let p7s = dir.path().join("Bao cao.docx.p7s");
-    let o = kyso(&[
-        "sign",
-        "--detached",
-        doc.to_str().unwrap(),
-        "--pkcs11",
-        f.module.to_str().unwrap(),
-        "--cert",
-        "03",
-        "--pin-env",
-        "KYSO_PIN",
-    ]);
+    let sign = |file: &Path, extra: &[&str]| {
+        let mut args = vec!["sign", "--detached", "--json", file.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let module = f.module.to_str().unwrap();
+        args.extend_from_slice(&["--pkcs11", module, "--cert", "03", "--pin-env", "KYSO_PIN"]);
+        kyso(&args)
+    };
+    let o = sign(&doc, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(p7s.exists(), "default output is FILE.p7s");
     assert!(cms_verify(&p7s, &doc), "openssl cms -verify must accept the .p7s");
@@ -244,20 +241,7 @@ fn detached_signature_of_any_file() {
     let doc_t = dir.path().join("To trinh.docx");
     std::fs::copy(&doc, &doc_t).unwrap();
     let p7t = dir.path().join("To trinh.docx.p7s");
-    let o = kyso(&[
-        "sign",
-        "--detached",
-        "--json",
-        doc_t.to_str().unwrap(),
-        "--tsa",
-        &f.tsa_url,
-        "--pkcs11",
-        f.module.to_str().unwrap(),
-        "--cert",
-        "03",
-        "--pin-env",
-        "KYSO_PIN",
-    ]);
+    let o = sign(&doc_t, &["--tsa", &f.tsa_url]);
     assert!(o.status.success(), "{}", stdout(&o));
     let v = json(&o);
     assert_eq!(v["level"], "B-T", "{v}");

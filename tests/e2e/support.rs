@@ -71,33 +71,27 @@ pub fn fixtures() -> &'static Fixtures {
         );
         let tsa_url = format!("http://127.0.0.1:{port}/tsa");
         // Signed with a timestamp, then revoked: the revocation comes after the proven time.
-        run_ok(
-            Command::new(env!("CARGO_BIN_EXE_kyso"))
-                .args(["sign", "--level", "B-T", "--tsa", &tsa_url, "--p12"])
-                .arg(pki.join("crl-late.p12"))
-                .args(["--p12-password-env", "KYSO_P12_PASS"])
-                .arg(pdfs.join("v17-classic.pdf"))
-                .arg("-o")
-                .arg(pki.join("late-revoked-bt.pdf"))
-                .env("KYSO_P12_PASS", P12_PASS)
-                .env("KYSO_CONFIG_DIR", base.join("config"))
-                .env("KYSO_DATA_DIR", base.join("data")),
-        );
-        // The same, timestamped by a TSA whose own certificate was revoked before.
-        run_ok(
-            Command::new(env!("CARGO_BIN_EXE_kyso"))
-                .args(["sign", "--level", "B-T", "--tsa"])
-                .arg(format!("http://127.0.0.1:{port}/tsa-revoked"))
-                .arg("--p12")
-                .arg(pki.join("crl-late.p12"))
-                .args(["--p12-password-env", "KYSO_P12_PASS"])
-                .arg(pdfs.join("v17-classic.pdf"))
-                .arg("-o")
-                .arg(pki.join("late-revoked-bt-revoked-tsa.pdf"))
-                .env("KYSO_P12_PASS", P12_PASS)
-                .env("KYSO_CONFIG_DIR", base.join("config"))
-                .env("KYSO_DATA_DIR", base.join("data")),
-        );
+        // The second is timestamped by a TSA whose own certificate was revoked before.
+        for (tsa, out) in [
+            (tsa_url.clone(), "late-revoked-bt.pdf"),
+            (
+                format!("http://127.0.0.1:{port}/tsa-revoked"),
+                "late-revoked-bt-revoked-tsa.pdf",
+            ),
+        ] {
+            run_ok(
+                Command::new(env!("CARGO_BIN_EXE_kyso"))
+                    .args(["sign", "--level", "B-T", "--tsa", &tsa, "--p12"])
+                    .arg(pki.join("crl-late.p12"))
+                    .args(["--p12-password-env", "KYSO_P12_PASS"])
+                    .arg(pdfs.join("v17-classic.pdf"))
+                    .arg("-o")
+                    .arg(pki.join(out))
+                    .env("KYSO_P12_PASS", P12_PASS)
+                    .env("KYSO_CONFIG_DIR", base.join("config"))
+                    .env("KYSO_DATA_DIR", base.join("data")),
+            );
+        }
         std::thread::sleep(std::time::Duration::from_millis(1100));
         run_ok(
             Command::new("openssl")

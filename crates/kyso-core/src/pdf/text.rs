@@ -311,26 +311,37 @@ struct Interp<'p, S: Source> {
     ops_left: usize,
     /// Decoded form-XObject bytes still allowed.
     bytes_left: usize,
-    /// Fonts loaded, by object (fonts are shared between a page and its forms).
-    fonts: std::collections::HashMap<super::ObjRef, std::rc::Rc<Font>>,
+    /// Fonts loaded, by object, or by content for a font given directly (fonts are shared
+    /// between a page and its forms). At most [`MAX_FONTS`] are loaded.
+    fonts: std::collections::HashMap<FontKey, std::rc::Rc<Font>>,
+}
+
+/// Most fonts loaded for one page (each may parse a ToUnicode map of up to 4 MB).
+const MAX_FONTS: usize = 256;
+
+#[derive(PartialEq, Eq, Hash)]
+enum FontKey {
+    Object(super::ObjRef),
+    Direct(String),
 }
 
 impl<S: Source> Interp<'_, S> {
     /// The font named `name` in `fonts_dict`.
     fn font(&mut self, fonts_dict: &Dict, name: &[u8]) -> Option<std::rc::Rc<Font>> {
         let entry = fonts_dict.get(name)?;
-        if let Object::Ref(r) = entry {
-            if let Some(f) = self.fonts.get(r) {
-                return Some(f.clone());
-            }
+        let key = match entry {
+            Object::Ref(r) => FontKey::Object(*r),
+            other => FontKey::Direct(format!("{other:?}")),
+        };
+        if let Some(f) = self.fonts.get(&key) {
+            return Some(f.clone());
+        }
+        if self.fonts.len() >= MAX_FONTS {
+            return None;
         }
         let dict = self.pdf.resolve(entry).ok()?.as_dict()?.clone();
         let font = std::rc::Rc::new(Font::load(self.pdf, &dict));
-        if let Object::Ref(r) = entry {
-            if self.fonts.len() < 1024 {
-                self.fonts.insert(*r, font.clone());
-            }
-        }
+        self.fonts.insert(key, font.clone());
         Some(font)
     }
 

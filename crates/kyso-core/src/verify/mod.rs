@@ -688,7 +688,7 @@ fn check_document_timestamp(
             let tsa = info.tsa.clone().unwrap_or_default();
             match timestamp::tsa_trust(&info, &opts.intermediates, &opts.anchors) {
                 Ok(path) => {
-                    if tsa_usable(ev, &info, &path, doc_revocation, &[], opts) {
+                    if tsa_usable(ev, &info, &path, doc_revocation, opts) {
                         ev.note(
                             format!("Dấu thời gian tài liệu hợp lệ, do {tsa} cấp."),
                             format!("Valid document timestamp from {tsa}."),
@@ -727,14 +727,13 @@ fn check_document_timestamp(
 }
 
 /// Whether a trusted TSA's certificate (`path[0]`, issued by `path[1]`) was not revoked
-/// at its token's time, judged from the token's CRLs, `crls` (the signature's), the
-/// document's DSS and — online — the TSA's OCSP responder or CRL.
+/// at its token's time, judged from the token's CRLs, the `(crls, ocsps)` at hand (the
+/// signature's and the document's DSS) and — online — the TSA's OCSP responder or CRL.
 fn tsa_usable(
     ev: &mut Eval,
     info: &timestamp::TimestampInfo,
     path: &[Certificate],
-    doc_revocation: DocRevocation<'_>,
-    crls: &[Vec<u8>],
+    (crls, ocsps): DocRevocation<'_>,
     opts: &VerifyOptions,
 ) -> bool {
     let [tsa, issuer, ..] = path else {
@@ -742,10 +741,9 @@ fn tsa_usable(
     };
     let mut all_crls = info.crls.clone();
     all_crls.extend_from_slice(crls);
-    all_crls.extend(doc_revocation.0.iter().cloned());
     let evidence = revocation::Evidence {
         crls: &all_crls,
-        ocsps: doc_revocation.1,
+        ocsps,
     };
     revocation::tsa_usable(ev, tsa, issuer, &evidence, info.time, opts.offline)
 }
@@ -972,6 +970,13 @@ fn check_cms(
             claimed = claimed.or(Some((t, "signing-time attribute".into())));
         }
     }
+    // Revocation data the signature and the document carry: for the signer, its CAs and
+    // its TSA.
+    let mut crls: Vec<Vec<u8>> = sd.crls.clone();
+    crls.extend(revocation::archived(si, 0));
+    crls.extend(doc_revocation.0.iter().cloned());
+    let mut ocsps = revocation::archived(si, 1);
+    ocsps.extend(doc_revocation.1.iter().cloned());
     let mut poe = None;
     for attr in si
         .unsigned_attrs
@@ -995,9 +1000,7 @@ fn check_cms(
                             continue;
                         }
                     };
-                    let mut crls = sd.crls.clone();
-                    crls.extend(revocation::archived(si, 0));
-                    if !tsa_usable(ev, &info, &path, doc_revocation, &crls, opts) {
+                    if !tsa_usable(ev, &info, &path, (&crls, &ocsps), opts) {
                         continue;
                     }
                     ev.note(
@@ -1133,11 +1136,6 @@ fn check_cms(
     }
     // Revocation of the signer's certificate, judged at the best time we have.
     if let Some(issuer) = outcome.path.get(1) {
-        let mut crls: Vec<Vec<u8>> = sd.crls.clone();
-        crls.extend(revocation::archived(si, 0));
-        crls.extend(doc_revocation.0.iter().cloned());
-        let mut ocsps = revocation::archived(si, 1);
-        ocsps.extend(doc_revocation.1.iter().cloned());
         let evidence = revocation::Evidence {
             crls: &crls,
             ocsps: &ocsps,
