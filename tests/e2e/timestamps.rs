@@ -34,6 +34,15 @@ fn a_b_t_signature_is_accepted_by_every_validator() {
         s["findings"].to_string().contains("Valid signature timestamp"),
         "{s}"
     );
+    // The proven time, beside the claimed one: the TSA's, within seconds of the claim.
+    assert_eq!(s["timestamp"]["trusted"], true, "{s}");
+    assert_eq!(s["timestamp"]["tsa"], "Kyso Test TSA", "{s}");
+    let secs = |t: &serde_json::Value| unix_seconds(t.as_str().unwrap());
+    assert!(
+        (secs(&s["timestamp"]["time"]) - proven).abs() <= 1,
+        "{s} vs {proven}"
+    );
+    assert!((secs(&s["claimed_time"]) - proven).abs() < 60, "{s}");
 
     assert_eq!(pdfsig(&out), vec![(true, true, true)]);
     assert!(qpdf_ok(&out));
@@ -62,6 +71,18 @@ fn a_b_t_signature_is_accepted_by_every_validator() {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Unix seconds of an RFC 3339 UTC time `YYYY-MM-DDThh:mm:ssZ` (days from civil).
+fn unix_seconds(t: &str) -> i64 {
+    let n = |a: usize, b: usize| t[a..b].parse::<i64>().unwrap();
+    let (y, m, d) = (n(0, 4), n(5, 7), n(8, 10));
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    days * 86_400 + n(11, 13) * 3600 + n(14, 16) * 60 + n(17, 19)
 }
 
 fn kyso_core_now() -> i64 {
@@ -97,6 +118,8 @@ fn revoked_after_a_timestamped_signing_passes_revoked_before_fails() {
             .contains("timestamp authority Kyso Revoked TSA was revoked on"),
         "{s}"
     );
+    assert_eq!(s["timestamp"]["trusted"], false, "{s}");
+    assert_eq!(s["timestamp"]["tsa"], "Kyso Revoked TSA", "{s}");
 
     // Without a timestamp the same revocation leaves no proof of the signing time.
     let dir = tempfile::tempdir().unwrap();

@@ -82,6 +82,8 @@ export interface SignatureReport {
   sub_indication: string | null; message: Msg; findings: Msg[];
   signer: { common_name: string | null; organization: string | null; title: string | null; uid: string | null; subject: string } | null;
   claimed_time_vietnam: string | null; claimed_time_source: string | null; has_timestamp: boolean;
+  /** The time a timestamp proves (shown beside the claimed time); `trusted`: it counts as proof. */
+  timestamp?: { time: string; time_vietnam: string; tsa: string | null; trusted: boolean } | null;
   coverage: string; later_revisions: number;
   /** [start1, len1, start2, len2]; the signed revision is the first start2 + len2 bytes. */
   byte_range: number[] | null; chain: { trusted: boolean; path: string[]; anchor: string | null };

@@ -55,6 +55,8 @@ function signaturePanel(path: string, s: SignatureReport): HTMLElement {
       row(t("org"), s.signer?.organization ?? "—"),
       s.signer?.uid ? row("ID", s.signer.uid) : null,
       row(t("time"), `${s.claimed_time_vietnam ?? "—"} (${s.claimed_time_source ?? ""})`),
+      s.timestamp ? row(t("timestamp"), `${s.timestamp.time_vietnam} — ${s.timestamp.tsa ?? ""}`
+        + (s.timestamp.trusted ? "" : ` (${t("ts_not_proof")})`)) : null,
       row(t("chain"), s.chain.path.join(" → ") || "—"),
       s.reason ? row(t("reason"), s.reason) : null,
       s.location ? row(t("location"), s.location) : null,

@@ -57,6 +57,8 @@ const S = {
   v_NO_SIGNATURE: ["Không có chữ ký", "No signature"],
   signer: ["Người ký", "Signer"],
   time: ["Thời gian ký", "Signing time"],
+  timestamp: ["Dấu thời gian", "Timestamp"],
+  ts_not_proof: ["không được dùng làm bằng chứng", "not used as proof"],
   chain: ["Chuỗi chứng thư", "Certificate chain"],
   changes: ["Thay đổi sau khi ký", "Changed after signing"],
   page: ["trang", "page"],

@@ -110,6 +110,19 @@ fn print_listing(reports: &[FileReport], english: bool) {
                     s.claimed_time_source.clone().unwrap_or_default()
                 );
             }
+            if let Some(ts) = &s.timestamp {
+                let proof = match (ts.trusted, english) {
+                    (true, _) => "",
+                    (false, true) => " (not used as proof)",
+                    (false, false) => " (không được dùng làm bằng chứng)",
+                };
+                println!(
+                    "      {}: {} — {}{proof}",
+                    if english { "timestamp" } else { "dấu thời gian" },
+                    ts.time_vietnam,
+                    ts.tsa.clone().unwrap_or_default()
+                );
+            }
             println!("      {}", if english { &s.message.en } else { &s.message.vi });
             for f in &s.findings {
                 println!("      - {}", if english { &f.en } else { &f.vi });

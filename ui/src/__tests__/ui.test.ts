@@ -107,10 +107,14 @@ describe("sign screen", () => {
 
 describe("check screen", () => {
   it("colours each file and explains changes after signing", async () => {
+    // The timestamp's time is shown beside the claimed one; an untrusted one says so.
+    const ok = report("ok.pdf", "TOTAL_PASSED", null);
+    ok.signatures[0].timestamp = { time: "2026-11-24T03:00:05Z", time_vietnam: "2026-11-24 10:00:05 (+07:00)", tsa: "VGCA TSA", trusted: true };
+    const bad = report("bad.pdf", "TOTAL_FAILED", "HASH_FAILURE");
+    bad.signatures[0].timestamp = { time: "2026-11-24T03:00:05Z", time_vietnam: "2026-11-24 10:00:05 (+07:00)", tsa: "Lạ TSA", trusted: false };
     setup({
       pick_folder: ["/in/ok.pdf", "/in/bad.pdf", "/in/shadow.pdf", "/in/unsigned.pdf"],
-      verify_documents: [report("ok.pdf", "TOTAL_PASSED", null), report("bad.pdf", "TOTAL_FAILED", "HASH_FAILURE"),
-        report("shadow.pdf", "TOTAL_FAILED", "CHANGES_NOT_ALLOWED"), report("unsigned.pdf", "NO_SIGNATURE", null)],
+      verify_documents: [ok, bad, report("shadow.pdf", "TOTAL_FAILED", "CHANGES_NOT_ALLOWED"), report("unsigned.pdf", "NO_SIGNATURE", null)],
     });
     const { renderCheck } = await import("../check");
     const main = document.getElementById("view")!;
@@ -123,6 +127,11 @@ describe("check screen", () => {
     expect(cls("shadow.pdf")).toContain("bad");
     expect(cls("unsigned.pdf")).toContain("warn");
     expect(document.querySelector('#check-results li[data-name="shadow.pdf"]')!.textContent).toContain("một khối nội dung vẽ bị sửa (trang 1)");
+    const text = (n: string) => document.querySelector(`#check-results li[data-name="${n}"]`)!.textContent!;
+    expect(text("ok.pdf")).toContain("Dấu thời gian2026-11-24 10:00:05 (+07:00) — VGCA TSA");
+    expect(text("ok.pdf")).not.toContain("không được dùng làm bằng chứng");
+    expect(text("bad.pdf")).toContain("Lạ TSA (không được dùng làm bằng chứng)");
+    expect(text("shadow.pdf")).not.toContain("Dấu thời gian");
   });
 });
 

@@ -49,6 +49,22 @@ pub(super) fn signature_rows(s: &SignatureReport, vi: bool) -> Vec<(&'static str
             ),
         ),
         (
+            t("Dấu thời gian", "Timestamp"),
+            match &s.timestamp {
+                Some(ts) => format!(
+                    "{} — {}{}",
+                    ts.time_vietnam,
+                    ts.tsa.clone().unwrap_or_default(),
+                    if ts.trusted {
+                        ""
+                    } else {
+                        t(" (không được dùng làm bằng chứng)", " (not used as proof)")
+                    }
+                ),
+                None => t("không có", "none").to_string(),
+            },
+        ),
+        (
             t("Kết luận", "Result"),
             format!(
                 "{:?} {}",

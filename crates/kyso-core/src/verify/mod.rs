@@ -340,6 +340,7 @@ impl Eval {
                 claimed_time_source: None,
                 claimed_time_vietnam: None,
                 has_timestamp: false,
+                timestamp: None,
                 reason: None,
                 location: None,
                 integrity: Integrity::default(),
@@ -353,6 +354,25 @@ impl Eval {
                 revocation: "NOT_CHECKED".into(),
             },
         }
+    }
+
+    /// Records a timestamp's evidence: the first one seen, replaced by the first one that
+    /// counts as proof (`trusted`).
+    fn record_timestamp(&mut self, info: &timestamp::TimestampInfo, trusted: bool) {
+        if self
+            .report
+            .timestamp
+            .as_ref()
+            .is_some_and(|t| t.trusted || !trusted)
+        {
+            return;
+        }
+        self.report.timestamp = Some(report::TimestampReport {
+            time: timefmt::rfc3339(info.time),
+            time_vietnam: timefmt::vietnam(info.time),
+            tsa: info.tsa.clone(),
+            trusted,
+        });
     }
 
     fn note(&mut self, vi: impl Into<String>, en: impl Into<String>) {
@@ -686,9 +706,11 @@ fn check_document_timestamp(
             ev.report.has_timestamp = true;
             ev.report.signer = Some(cert::identity(&info.cert));
             let tsa = info.tsa.clone().unwrap_or_default();
+            ev.record_timestamp(&info, false);
             match timestamp::tsa_trust(&info, &opts.intermediates, &opts.anchors) {
                 Ok(path) => {
                     if tsa_usable(ev, &info, &path, doc_revocation, opts) {
+                        ev.record_timestamp(&info, true);
                         ev.note(
                             format!("Dấu thời gian tài liệu hợp lệ, do {tsa} cấp."),
                             format!("Valid document timestamp from {tsa}."),
@@ -993,6 +1015,7 @@ fn check_cms(
                         Ok(path) => path,
                         Err((vi, en)) => {
                             // An untrusted timestamp proves nothing: judge as if it were absent.
+                            ev.record_timestamp(&info, false);
                             ev.note(
                                 format!("Dấu thời gian không được dùng làm bằng chứng: {vi}."),
                                 format!("The signature timestamp is not used as proof: {en}."),
@@ -1000,7 +1023,9 @@ fn check_cms(
                             continue;
                         }
                     };
-                    if !tsa_usable(ev, &info, &path, (&crls, &ocsps), opts) {
+                    let usable = tsa_usable(ev, &info, &path, (&crls, &ocsps), opts);
+                    ev.record_timestamp(&info, usable);
+                    if !usable {
                         continue;
                     }
                     ev.note(

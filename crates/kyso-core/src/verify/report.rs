@@ -121,6 +121,20 @@ pub struct ChainReport {
     pub anchor: Option<String>,
 }
 
+/// A timestamp token's evidence.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimestampReport {
+    /// genTime (RFC 3339, UTC).
+    pub time: String,
+    /// The same in Vietnam time.
+    pub time_vietnam: String,
+    /// The timestamp authority (its certificate's common name).
+    pub tsa: Option<String>,
+    /// Whether it counts as proof of time: a valid token from a TSA that chains to a trusted
+    /// root and was not revoked at that time.
+    pub trusted: bool,
+}
+
 /// One signature's result.
 #[derive(Clone, Debug, Serialize)]
 pub struct SignatureReport {
@@ -154,6 +168,9 @@ pub struct SignatureReport {
     pub claimed_time_vietnam: Option<String>,
     /// Signature has a timestamp token (unsigned attribute).
     pub has_timestamp: bool,
+    /// The time a timestamp proves, to set beside the claimed time (for a document
+    /// timestamp: its own token).
+    pub timestamp: Option<TimestampReport>,
     /// `/Reason`.
     pub reason: Option<String>,
     /// `/Location`.
