@@ -216,6 +216,20 @@ def pick(env, *paths):
         f.write("\n".join(paths))
 
 
+def add_files(env, app, *paths):
+    """The user picks `paths` on the Sign screen; they are listed."""
+    pick(env, *paths)
+    click(app, "#pick-files")
+    wait(app, "#file-list li")
+
+
+def sign_with_pin(app, pin=None):
+    """Sign, and type `pin` (the token's) into the PIN dialog."""
+    click(app, "#sign-btn")
+    visible(app, "#pin-input").send_keys(pin or PIN)
+    click(app, "#pin-ok")
+
+
 def waiting(d, timeout):
     """A wait that retries when the UI redraws under it (the certificate list refreshes every
     3 s; WebKitWebDriver then reports stale nodes even from find_elements)."""
@@ -304,14 +318,10 @@ def test_sign_a_pdf_with_the_token(env, app):
 def test_a_wrong_pin_shows_the_token_warning_and_signs_nothing(env, app):
     doc = os.path.join(WORK, "Cong van 02.pdf")
     shutil.copy(os.path.join(env["pdfs"], "v17-classic.pdf"), doc)
-    pick(env, doc)
-    click(app, "#pick-files")
-    wait(app, "#file-list li")
+    add_files(env, app, doc)
     click(app, '#cert-list .cert[data-id="01"]')
     wait(app, '#cert-list .cert.selected[data-id="01"]')
-    click(app, "#sign-btn")
-    visible(app, "#pin-input").send_keys("000000")
-    click(app, "#pin-ok")
+    sign_with_pin(app, "000000")
     err = text_of(app, "#sign-error", timeout=60)
     assert "Mã PIN không đúng" in err
     assert "đã có lần nhập sai" in err, err  # tries-left flag from the token
@@ -408,9 +418,7 @@ def test_a_signature_made_without_network_is_completed_when_the_network_returns(
     wait(app, "#file-list li")
     click(app, '#cert-list .cert[data-id="01"]')
     wait(app, '#cert-list .cert.selected[data-id="01"]')
-    click(app, "#sign-btn")
-    visible(app, "#pin-input").send_keys(PIN)
-    click(app, "#pin-ok")
+    sign_with_pin(app)
     # The TSA answers 503: signed now (B-B), the timestamp waits for the network.
     row = wait(app, '#results .result[data-status="signed"]', timeout=60)
     assert row.get_attribute("data-pending") == "B-LT", row.text
@@ -485,12 +493,6 @@ def bounds(points):
     return [min(xs), min(ys), max(xs), max(ys)]
 
 
-def sign_with_pin(app):
-    click(app, "#sign-btn")
-    visible(app, "#pin-input").send_keys(PIN)
-    click(app, "#pin-ok")
-
-
 def test_leader_approves_in_the_placed_box_then_the_clerk_issues_with_the_seal(env, app):
     seal = ellipse_png(os.path.join(WORK, "con-dau.png"), 60, 30, (220, 20, 20))  # 45 × 22.5 pt at 96 dpi
     signature = ellipse_png(os.path.join(WORK, "chu-ky.png"), 100, 40, (20, 40, 200))  # the box's 2.5:1
@@ -550,9 +552,7 @@ def test_leader_approves_in_the_placed_box_then_the_clerk_issues_with_the_seal(e
     # (c) The clerk issues it: the seal over the leader's signature, with the number.
     click(app, "#file-list li button.link")
     waiting(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#file-list li"))
-    pick(env, approved)
-    click(app, "#pick-files")
-    wait(app, "#file-list li")
+    add_files(env, app, approved)
     click(app, '#cert-list .cert[data-id="02"]')
     wait(app, '#cert-list .cert.selected[data-id="02"]')
     click(app, "#role-issue")
@@ -661,14 +661,10 @@ def test_sign_with_a_remote_account_confirming_on_the_phone(env, remote):
     waiting(app, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#file-list li"))
     refused = os.path.join(WORK, "Cong van tu choi 07.pdf")
     shutil.copy(os.path.join(env["pdfs"], "v17-classic.pdf"), refused)
-    pick(env, refused)
-    click(app, "#pick-files")
-    wait(app, "#file-list li")
+    add_files(env, app, refused)
     click(app, '#cert-list .cert[data-remote="vnpt-refuse"]')
     wait(app, '#cert-list .cert.selected[data-remote="vnpt-refuse"]')
-    click(app, "#sign-btn")
-    visible(app, "#pin-input").send_keys("sp-secret")
-    click(app, "#pin-ok")
+    sign_with_pin(app, "sp-secret")
     failed = text_of(app, '#results .result[data-status="failed"]', timeout=60)
     assert "Yêu cầu ký đã bị từ chối trên điện thoại" in failed, failed
     assert not dialog_open(app)

@@ -306,22 +306,7 @@ pub fn open(a: &RemoteArgs, pin: Option<Secret>) -> Result<Box<dyn Signer>, Erro
     let browser_cmd = a.browser.clone();
     let mut browser = move |url: &str| -> Result<(), SignerError> {
         eprintln!("kyso: Đăng nhập tại / sign in at: {url}");
-        let mut words: Vec<String> = match &browser_cmd {
-            Some(c) => c.split_whitespace().map(str::to_string).collect(),
-            None if cfg!(windows) => vec!["explorer".into()],
-            None => vec!["xdg-open".into()],
-        };
-        if words.is_empty() {
-            return Ok(());
-        }
-        let prog = words.remove(0);
-        std::process::Command::new(prog)
-            .args(words)
-            .arg(url)
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .map(|_| ())
-            .map_err(|e| SignerError::Policy(format!("cannot open the browser: {e}")))
+        remote::open_browser(browser_cmd.as_deref(), url)
     };
     // Remembered only once the service has accepted it.
     let keep = match (&a.provider, a.remember_secret, &secret) {

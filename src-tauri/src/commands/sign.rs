@@ -144,14 +144,7 @@ fn open_remote(
         let _ = events.emit("remote-progress", p);
     });
     *state.remote.lock().unwrap_or_else(|e| e.into_inner()) = Some(control.clone());
-    let mut browser = |url: &str| -> Result<(), kyso_core::signer::SignerError> {
-        let opener = if cfg!(windows) { "explorer" } else { "xdg-open" };
-        std::process::Command::new(opener)
-            .arg(url)
-            .spawn()
-            .map(|_| ())
-            .map_err(|e| kyso_core::signer::SignerError::Policy(format!("cannot open the browser: {e}")))
-    };
+    let mut browser = |url: &str| remote::open_browser(None, url);
     let signer = remote::open(
         &provider,
         Secrets {

@@ -201,6 +201,27 @@ pub struct Secrets {
     pub otp: Option<super::Secret>,
 }
 
+/// Opens `url` (a CSC sign-in page) with `command` (program and arguments, e.g. `firefox
+/// --new-window`), or the system's default browser.
+pub fn open_browser(command: Option<&str>, url: &str) -> Result<(), SignerError> {
+    let mut words: Vec<&str> = match command {
+        Some(c) => c.split_whitespace().collect(),
+        None if cfg!(windows) => vec!["explorer"],
+        None => vec!["xdg-open"],
+    };
+    if words.is_empty() {
+        return Ok(());
+    }
+    let prog = words.remove(0);
+    std::process::Command::new(prog)
+        .args(words)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| SignerError::Policy(format!("cannot open the browser: {e}")))
+}
+
 /// Connects to `provider` and returns its signer.
 pub fn open(
     provider: &Provider,
