@@ -29,6 +29,9 @@ pub enum Command {
     Journal(JournalArgs),
     /// List token drivers, tokens and their certificates.
     Tokens(TokensArgs),
+    /// Check this computer: token drivers, tokens and PINs, certificates and their expiry,
+    /// the clock, the certificate services, the signing bridge, the trust store.
+    Doctor(DoctorArgs),
     /// Manage trust anchors (pinned Vietnamese roots and intermediates, custom anchors).
     #[command(subcommand)]
     Trust(TrustCommand),
@@ -338,6 +341,20 @@ pub struct VerifyArgs {
     /// Also write a printable report to this file: PDF when it ends in .pdf, else HTML.
     #[arg(long, value_name = "FILE.pdf|FILE.html")]
     pub report: Option<PathBuf>,
+}
+
+/// `kyso doctor`.
+#[derive(Args, Debug)]
+pub struct DoctorArgs {
+    /// PKCS#11 driver library (else $KYSO_PKCS11_MODULE, the settings' and those installed).
+    #[arg(long, value_name = "MODULE")]
+    pub pkcs11: Option<PathBuf>,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// In English (Vietnamese by default).
+    #[arg(long)]
+    pub english: bool,
 }
 
 /// `kyso tokens`.

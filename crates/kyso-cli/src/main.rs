@@ -6,6 +6,7 @@
 //! 2 = could not run; `tokens` 0 / 2.
 
 mod args;
+mod doctor;
 mod error;
 mod longterm;
 mod output;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Journal(a) => longterm::run_journal(a),
         Command::Profile(c) => store::run_profile(c),
         Command::Tokens(a) => signer::run_tokens(a),
+        Command::Doctor(a) => doctor::run(a),
         Command::Trust(c) => store::run_trust(c),
         Command::Providers(c) => remote::run(c),
         Command::Serve(a) => serve::run(*a),

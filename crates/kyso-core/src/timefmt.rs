@@ -94,6 +94,17 @@ pub fn parse_pdf_date(s: &str) -> Option<i64> {
     )
 }
 
+/// An HTTP `Date` header (RFC 9110 IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`), as Unix
+/// seconds.
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    let f = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(s.trim(), f)
+        .ok()
+        .map(|t| t.assume_utc().unix_timestamp())
+}
+
 /// Now, as Unix seconds.
 pub fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
@@ -102,6 +113,15 @@ pub fn now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
+    }
 
     #[test]
     fn pdf_dates_round_trip() {

@@ -13,11 +13,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("oids", &[]),
     ("timefmt", &[]),
     ("level", &[]),
+    ("message", &[]),
     ("files", &[]),
     ("folders", &[]),
     ("crypto", &["oids"]),
     ("cert", &["oids", "crypto", "timefmt"]),
-    ("net", &[]),
+    ("net", &["timefmt"]),
     ("pdf", &[]),
     ("cms", &["oids", "crypto", "cert", "timefmt"]),
     ("journal", &["crypto", "timefmt"]),
@@ -76,6 +77,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("error", &["cms", "pdf", "signer", "level", "journal", "trust"]),
+    (
+        "doctor",
+        &[
+            "signer", "trust", "net", "settings", "folders", "message", "timefmt", "crypto",
+        ],
+    ),
 ];
 
 /// The top-level module a source file belongs to (`src/sign/ltv.rs` → `sign`).

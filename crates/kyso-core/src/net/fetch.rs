@@ -61,3 +61,37 @@ pub fn post(url: &str, content_type: &str, data: &[u8], limit: u64) -> Result<Ve
         limit,
     )
 }
+
+/// What a server answered to a plain GET, read for its headers only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Probe {
+    /// HTTP status (any status means the server is there).
+    pub status: u16,
+    /// Its clock: the `Date` header, Unix seconds.
+    pub date: Option<i64>,
+}
+
+/// Asks `url` once (5 s, no body read, redirects not followed): is the service there, and what
+/// time does it say it is.
+pub fn probe(url: &str) -> Result<Probe, FetchError> {
+    agent(url)?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(5)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let resp = agent
+        .get(url)
+        .call()
+        .map_err(|e| FetchError::Network(e.to_string()))?;
+    let date = resp
+        .headers()
+        .get("date")
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::timefmt::parse_http_date);
+    Ok(Probe {
+        status: resp.status().as_u16(),
+        date,
+    })
+}

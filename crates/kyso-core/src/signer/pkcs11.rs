@@ -74,6 +74,9 @@ pub struct TokenCert {
     pub identity: cert::Identity,
     /// Whether a private key pairs with it: `None` when the token hides keys until login.
     pub has_private_key: Option<bool>,
+    /// The certificate itself (DER), for checks that need more than the summary.
+    #[serde(skip)]
+    pub der: Vec<u8>,
     /// Key usage allows document signing and it is not a CA certificate.
     pub signing_certificate: bool,
 }
@@ -319,6 +322,7 @@ fn summarize(c: &FoundCert, paired: Option<bool>) -> TokenCert {
         sha256: cert::fingerprint(&c.cert),
         identity: cert::identity(&c.cert),
         has_private_key: paired,
+        der: cert::der_of(&c.cert),
         signing_certificate: cert::can_sign_documents(&c.cert) && !cert::is_ca(&c.cert),
     }
 }

@@ -63,24 +63,7 @@ pub enum Coverage {
     Invalid,
 }
 
-/// A message for people, in both languages.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Message {
-    /// Tiếng Việt.
-    pub vi: String,
-    /// English.
-    pub en: String,
-}
-
-impl Message {
-    /// A message.
-    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            vi: vi.into(),
-            en: en.into(),
-        }
-    }
-}
+pub use crate::message::Message;
 
 /// Integrity evidence.
 #[derive(Clone, Debug, Default, Serialize)]
