@@ -33,7 +33,10 @@ fn augment_one(a: &AugmentArgs) -> Result<serde_json::Value, Error> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tag = if level == ltv::Level::Lta { "lta" } else { "lt" };
-        input.with_file_name(format!("{stem}-{tag}.pdf"))
+        input.with_file_name(kyso_core::filename::safe_file_name(
+            &format!("{stem}-{tag}.pdf"),
+            "signed.pdf",
+        ))
     });
     let (anchors, intermediates) = crate::trust_material(&a.trust)?;
     let rec = crate::journal_start(

@@ -9,14 +9,9 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-/// The data folder (`KYSO_DATA_DIR` overrides it).
+/// The data folder (`KYSO_DATA_DIR` overrides it; see [`crate::folders`]).
 pub fn data_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("KYSO_DATA_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    directories::ProjectDirs::from("vn", "Kyso", "Kyso")
-        .map(|p| p.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".kyso"))
+    crate::folders::data_dir()
 }
 
 /// Why the journal cannot be used.

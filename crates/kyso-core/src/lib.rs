@@ -21,12 +21,15 @@ pub mod cert;
 pub mod cms;
 pub mod crypto;
 mod error;
+pub mod filename;
+pub mod folders;
 pub mod journal;
 pub mod pdf;
 pub mod sign;
 pub mod signer;
 pub mod timefmt;
 pub mod trust;
+pub mod update;
 pub mod verify;
 
 pub use error::Error;

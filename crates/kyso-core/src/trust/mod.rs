@@ -124,14 +124,9 @@ pub struct TrustStore {
     pub intermediates: Vec<Certificate>,
 }
 
-/// The user's config folder (`KYSO_CONFIG_DIR` overrides it, for tests and portable installs).
+/// The user's config folder (`KYSO_CONFIG_DIR` overrides it; see [`crate::folders`]).
 pub fn config_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("KYSO_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    directories::ProjectDirs::from("vn", "Kyso", "Kyso")
-        .map(|p| p.config_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".kyso"))
+    crate::folders::config_dir()
 }
 
 fn pin_of(c: &Certificate) -> Option<&'static Pin> {
