@@ -90,8 +90,8 @@ pub fn module_paths(state: &AppState) -> Vec<PathBuf> {
         out.push(PathBuf::from(p));
     }
     out.extend(kyso_core::signer::discover::find_installed());
-    out.dedup();
-    out
+    // Each driver once, however it was named (links, letter case, settings and discovery).
+    kyso_core::signer::discover::unique(out)
 }
 
 /// A loaded driver (loaded once per app run).

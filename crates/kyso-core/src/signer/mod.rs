@@ -5,8 +5,11 @@
 //! it reports progress and honours cancel through its [`remote::Control`].
 
 pub mod discover;
+pub mod library;
 pub mod p12;
 pub mod pkcs11;
+#[cfg(windows)]
+mod registry;
 pub mod remote;
 
 use x509_cert::Certificate;
