@@ -7,6 +7,7 @@
 mod args;
 mod longterm;
 mod output;
+mod pin;
 mod remote;
 mod serve;
 
@@ -76,10 +77,11 @@ fn pin_from_flags(a: &SignerArgs) -> Result<Option<Secret>, Error> {
         })?;
         return Ok(Some(Secret::new(v)));
     }
+    if a.pin_stdin {
+        return Ok(Some(pin::from_stdin()?));
+    }
     if let Some(fd) = a.pin_fd {
-        // Reading through /dev/fd keeps the code free of unsafe descriptor handling.
-        let text = std::fs::read_to_string(format!("/dev/fd/{fd}"))?;
-        return Ok(Some(read_secret_line(text)));
+        return Ok(Some(pin::from_fd(fd)?));
     }
     if let Some(f) = &a.pin_file {
         return Ok(Some(read_secret_line(std::fs::read_to_string(f)?)));
@@ -782,7 +784,8 @@ fn run_tokens(a: TokensArgs) -> u8 {
     } else {
         output::print_tokens(&v);
     }
-    if paths.is_empty() || (failed && modules.len() == 1) {
+    // Not one driver usable (none found, or every one failed to load) is a failure.
+    if paths.is_empty() || (failed && modules.iter().all(|m| m.get("error").is_some())) {
         2
     } else {
         0
