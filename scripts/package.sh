@@ -143,7 +143,7 @@ dpkg-deb --root-owner-group -Zxz --build "$deb_root" "$deb" >/dev/null
 if [ -n "$sign_p12" ]; then
   chain=()
   [ -s "$work/.chain.pem" ] && chain=(-certfile "$work/.chain.pem")
-  openssl cms -sign -binary -detach -md sha256 -in "$deb" -signer "$work/.signer.pem" -inkey "$work/.key.pem" \
+  openssl cms -sign -binary -md sha256 -in "$deb" -signer "$work/.signer.pem" -inkey "$work/.key.pem" \
     "${chain[@]}" -outform DER -out "$deb.p7s"
 fi
 

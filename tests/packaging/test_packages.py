@@ -46,7 +46,7 @@ VIET = "Quyết định số 01.pdf"
 
 # DLLs every supported Windows (10, 11, Server 2016+) has; anything else must be shipped.
 WINDOWS_DLLS = {
-    "kernel32.dll", "ntdll.dll", "advapi32.dll", "user32.dll", "gdi32.dll", "shell32.dll", "ole32.dll",
+    "kernel32.dll", "ntdll.dll", "advapi32.dll", "combase.dll", "user32.dll", "gdi32.dll", "shell32.dll", "ole32.dll",
     "oleaut32.dll", "comctl32.dll", "comdlg32.dll", "crypt32.dll", "secur32.dll", "ws2_32.dll", "userenv.dll",
     "bcrypt.dll", "bcryptprimitives.dll", "ncrypt.dll", "shlwapi.dll", "uxtheme.dll", "dwmapi.dll", "winmm.dll",
     "version.dll", "propsys.dll", "dbghelp.dll", "msvcrt.dll", "ucrtbase.dll", "winspool.drv", "imm32.dll",
@@ -84,9 +84,14 @@ def packaged():
 
 
 @pytest.fixture(scope="session")
-def pki():
+def work():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
+    return WORK
+
+
+@pytest.fixture(scope="session")
+def pki(work):
     pki, pdfs = os.path.join(WORK, "pki"), os.path.join(WORK, "pdfs")
     run(["bash", os.path.join(ROOT, "tests/fixtures/make-pki.sh"), pki], check=True, timeout=600)
     run(["python3", os.path.join(ROOT, "tests/fixtures/make_pdfs.py"), pdfs], check=True)
@@ -128,6 +133,15 @@ class Wine:
         r = self.run(args)
         return r.returncode, r.stdout.decode("utf-8", "replace")
 
+    def reg_export(self, key):
+        """The key as a .reg text (UTF-16, so Vietnamese values survive; `reg query` prints
+        through the console's code page)."""
+        out = os.path.join(WORK, "export.reg")
+        if os.path.exists(out):
+            os.remove(out)
+        r = self.run(["reg", "export", key, zpath(out), "/y"])
+        return r.returncode, open(out, encoding="utf-16").read() if r.returncode == 0 else ""
+
     def program_files(self):
         return os.path.join(self.drive_c, "Program Files", "Kyso")
 
@@ -139,7 +153,7 @@ class Wine:
 
 
 @pytest.fixture(scope="session")
-def wine():
+def wine(work):
     if not os.path.exists(WINE):
         pytest.fail("wine64 is missing (scripts/setup.sh --test installs it)")
     w = Wine(os.path.join(WORK, "wineprefix"))
@@ -205,12 +219,11 @@ def test_silent_install(wine):
     assert authenticode_ok(os.path.join(pf, "uninstall.exe"))
     start = os.path.join(wine.drive_c, "ProgramData", "Microsoft", "Windows", "Start Menu", "Programs", "Kyso")
     assert os.path.isfile(os.path.join(start, "Kyso - Ký số văn bản.lnk"))
-    code, out = wine.reg_query(r"HKLM\Software\Classes\SystemFileAssociations\.pdf\shell\KysoSign")
-    assert code == 0 and "Ký số bằng Kyso" in out, out
-    code, out = wine.reg_query(r"HKLM\Software\Classes\SystemFileAssociations\.pdf\shell\KysoSign\command")
-    assert 'kyso-app.exe" --sign "%1"' in out, out
-    code, out = wine.reg_query(r"HKLM\Software\Classes\SystemFileAssociations\.pdf\shell\KysoCheck")
-    assert "Kiểm tra chữ ký" in out, out
+    code, out = wine.reg_export(r"HKLM\Software\Classes\SystemFileAssociations\.pdf\shell\KysoSign")
+    assert code == 0 and '"MUIVerb"="Ký số bằng Kyso"' in out, out
+    assert '@="\\"C:\\\\Program Files\\\\Kyso\\\\kyso-app.exe\\" --sign \\"%1\\""' in out, out
+    code, out = wine.reg_export(r"HKLM\Software\Classes\SystemFileAssociations\.pdf\shell\KysoCheck")
+    assert code == 0 and '"MUIVerb"="Kiểm tra chữ ký"' in out and '--check \\"%1\\"' in out, out
     code, out = wine.reg_query(r"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment", "Path")
     assert "Program Files\\Kyso" in out, out
     code, out = wine.reg_query(r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\Kyso", "DisplayVersion")
@@ -477,7 +490,7 @@ def test_deb_detached_signature_and_checksums(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def unpacked():
+def unpacked(work):
     d = os.path.join(WORK, "deb")
     shutil.rmtree(d, ignore_errors=True)
     run(["dpkg-deb", "-x", deb_file(), d], check=True)

@@ -64,7 +64,7 @@ async function start() {
     await show("sign");
     if (launch) addFiles(launch.files);
   }
-  void noticeUpdate(() => void show("settings"));
+  void noticeUpdate(() => void show("settings").then(() => document.getElementById("update-section")?.scrollIntoView()));
 }
 
 void start();

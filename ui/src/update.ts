@@ -82,6 +82,7 @@ export async function renderUpdateSection(host: HTMLElement) {
       } else {
         status.textContent = "";
         offer.append(offerView(r, status, () => clear(offer)));
+        offer.scrollIntoView?.({ block: "nearest" });
       }
     } catch (e) {
       status.className = "bad";
@@ -101,9 +102,16 @@ export async function noticeUpdate(onOpen: () => void) {
     if (!info.enabled || !info.url) return;
     const r = await api.checkUpdate();
     if (r.state !== "available") return;
-    const host = document.getElementById("pending-host");
-    if (!host || document.getElementById("update-banner")) return;
-    host.append(h("p", { id: "update-banner", class: "notice" }, t("update_banner", { v: r.version }), " ",
+    // Its own place above the screen (the waiting list redraws #pending-host).
+    let host = document.getElementById("update-host");
+    if (!host) {
+      const view = document.getElementById("view");
+      if (!view) return;
+      host = h("aside", { id: "update-host", "aria-live": "polite" });
+      view.before(host);
+    }
+    if (document.getElementById("update-banner")) return;
+    host.append(h("p", { id: "update-banner", class: "update-notice" }, t("update_banner", { v: r.version }), " ",
       h("button", { id: "update-banner-open", onclick: onOpen }, t("update_show"))));
   } catch {
     // Offline or refused: nothing to say unprompted.

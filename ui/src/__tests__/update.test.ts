@@ -20,7 +20,7 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 
 beforeEach(async () => {
   clearMocks();
-  document.body.innerHTML = `<aside id="pending-host"></aside><section id="host"></section>`;
+  document.body.innerHTML = `<section id="host"></section><main id="view"></main>`;
   (await import("../i18n")).setLang("vi");
 });
 
@@ -71,7 +71,7 @@ describe("updates", () => {
     const { noticeUpdate } = await import("../update");
     await noticeUpdate(() => {});
     expect(document.getElementById("update-banner")!.textContent).toContain("Có bản cập nhật Kyso 0.2.0.");
-    document.getElementById("pending-host")!.innerHTML = "";
+    document.getElementById("update-host")!.innerHTML = "";
     setup({ update_info: { version: "0.1.0", enabled: true, url: "https://kyso.example.vn/m.json" }, check_update: new Error(JSON.stringify({ code: "UPDATE_DOWNGRADE", detail: "", pin: null })) });
     await noticeUpdate(() => {});
     expect(document.getElementById("update-banner")).toBeNull();
