@@ -516,7 +516,15 @@ def test_deb_cli_signs_and_verifies(unpacked, pki, tmp_path):
     r = run([kyso_bin, "verify", deb_file() + ".p7s", "--content", deb_file(), "--trust",
              os.path.join(CERTS, "ca.cert.pem"), "--offline", "--json"], env=env)
     report = json.loads(r.stdout)
-    assert report["files"][0]["signatures"][0]["indication"] != "TOTAL_FAILED", report
+    assert r.returncode == 0 and report["files"][0]["verdict"] == "TOTAL_PASSED", report
+    assert report["files"][0]["signatures"][0]["signer"]["common_name"] == "Kyso Test Publisher"
+    changed = tmp_path / os.path.basename(deb_file())
+    data = bytearray(open(deb_file(), "rb").read())
+    data[-100] ^= 1
+    changed.write_bytes(bytes(data))
+    r = run([kyso_bin, "verify", deb_file() + ".p7s", "--content", str(changed), "--trust",
+             os.path.join(CERTS, "ca.cert.pem"), "--offline", "--json"], env=env)
+    assert r.returncode == 1 and json.loads(r.stdout)["files"][0]["verdict"] == "TOTAL_FAILED"
     help_text = run([kyso_bin, "--help"], env=env).stdout.decode()
     if re.search(r"^\s+doctor\b", help_text, re.M):
         r = run([kyso_bin, "doctor", "--json"], env=env)
