@@ -77,7 +77,7 @@ def run(cmd, **kw):
 
 @pytest.fixture(scope="session", autouse=True)
 def packaged():
-    for f in (setup_exe(), deb_file(), os.path.join(CERTS, "ca.cert.pem")):
+    for f in (setup_exe(), deb_file(), os.path.join(CERTS, "ca.cert.pem"), os.path.join(STAGE, "kyso.exe")):
         if not os.path.exists(f):
             pytest.fail("%s is missing: run tests/packaging/make-codesign.sh target/package-certs, then "
                         "scripts/package.sh --sign-p12 target/package-certs/codesign.p12 (scripts/test.sh does)" % f)
@@ -105,6 +105,23 @@ def pki(work):
 def pdfsig_ok(path, nssdb):
     out = run(["pdfsig", "-nssdir", "sql:" + nssdb, path]).stdout.decode()
     return "Signature Validation: Signature is Valid." in out and "Total document signed" in out
+
+
+def start_xvfb():
+    """An Xvfb on a display number it picks itself (-displayfd): no clash with other servers."""
+    r, w = os.pipe()
+    p = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                         pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    num = b""
+    while not num.endswith(b"\n"):
+        chunk = os.read(r, 16)
+        if not chunk:
+            break
+        num += chunk
+    os.close(r)
+    assert num.strip(), "Xvfb did not start"
+    return p, ":" + num.decode().strip()
 
 
 def zpath(p):
@@ -371,9 +388,7 @@ def test_app_says_webview2_is_missing(wine):
     ending this prefix's Wine processes."""
     if not shutil.which("Xvfb"):
         pytest.skip("Xvfb is missing")
-    display = ":%d" % (60 + os.getpid() % 20)
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb, display = start_xvfb()
     try:
         env = dict(wine.env, DISPLAY=display)
         p = subprocess.Popen([WINE, os.path.join(wine.program_files(), "kyso-app.exe")], env=env,
@@ -533,11 +548,8 @@ def test_deb_cli_signs_and_verifies(unpacked, pki, tmp_path):
 
 def test_deb_app_starts_under_xvfb(unpacked, tmp_path):
     app = os.path.join(unpacked, "usr/bin/kyso-app")
-    display = ":%d" % (80 + os.getpid() % 9)
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb, display = start_xvfb()
     try:
-        time.sleep(1)
         env = dict(os.environ, DISPLAY=display, KYSO_STARTUP_PROBE="1", NO_AT_BRIDGE="1",
                    KYSO_CONFIG_DIR=str(tmp_path / "config"), KYSO_DATA_DIR=str(tmp_path / "data"))
         p = subprocess.Popen([app], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
