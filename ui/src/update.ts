@@ -56,6 +56,7 @@ export async function renderUpdateSection(host: HTMLElement) {
     host.append(h("p", { class: "bad" }, errorText(asError(e))));
     return;
   }
+  if (!info) return;
   const status = h("p", { id: "update-status", role: "status" });
   const offer = h("div", { id: "update-offer-host" });
   host.append(h("h2", {}, t("update_title")), h("p", { id: "update-version" }, t("update_version", { v: info.version })));
@@ -99,7 +100,7 @@ export async function renderUpdateSection(host: HTMLElement) {
 export async function noticeUpdate(onOpen: () => void) {
   try {
     const info = await api.updateInfo();
-    if (!info.enabled || !info.url) return;
+    if (!info?.enabled || !info.url) return;
     const r = await api.checkUpdate();
     if (r.state !== "available") return;
     // Its own place above the screen (the waiting list redraws #pending-host).

@@ -138,7 +138,10 @@ pub async fn install_update(
     if cfg!(windows) {
         // The installer's own window asks for administrator rights and shows what it does;
         // Kyso closes so its files can be replaced.
-        std::process::Command::new(&path).spawn()?;
+        // Started through the shell (ShellExecute): a program that needs elevation cannot be
+        // started with CreateProcess.
+        tauri_plugin_opener::open_path(&path, None::<&str>)
+            .map_err(|e| CommandError::new("IO", e.to_string()))?;
         let handle = app.clone();
         tauri::async_runtime::spawn(async move {
             pause_before_exit().await;

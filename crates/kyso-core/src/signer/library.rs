@@ -115,16 +115,35 @@ pub fn foreign_reason(path: &Path) -> Option<String> {
 }
 
 /// Whether a library exports `C_GetFunctionList` (the entry point of every PKCS#11 driver);
-/// used for drivers found through the registry, where the file name alone says nothing.
-/// Files over 64 MB are not read.
+/// used for drivers found through the registry or in a vendor's folder, where the file name
+/// alone says nothing. Files over 64 MB are not read. The answer is remembered per file
+/// (path, size, modification time): the app looks for drivers every few seconds.
 pub fn exports_pkcs11(path: &Path) -> bool {
-    use object::read::Object;
+    type Key = (std::path::PathBuf, u64, Option<std::time::SystemTime>);
+    static SEEN: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<Key, bool>>> =
+        std::sync::OnceLock::new();
     let Ok(meta) = std::fs::metadata(path) else {
         return false;
     };
     if !meta.is_file() || meta.len() > 64 << 20 {
         return false;
     }
+    let key = (path.to_path_buf(), meta.len(), meta.modified().ok());
+    let seen = SEEN.get_or_init(Default::default);
+    if let Some(v) = seen.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return *v;
+    }
+    let answer = read_exports_pkcs11(path);
+    let mut map = seen.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() > 4096 {
+        map.clear();
+    }
+    map.insert(key, answer);
+    answer
+}
+
+fn read_exports_pkcs11(path: &Path) -> bool {
+    use object::read::Object;
     let Ok(data) = std::fs::read(path) else {
         return false;
     };
