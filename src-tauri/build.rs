@@ -26,6 +26,10 @@ fn main() {
         "bridge_status",
         "bridge_answer",
         "bridge_origin_answer",
+        "launch_request",
+        "update_info",
+        "check_update",
+        "install_update",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

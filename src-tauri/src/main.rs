@@ -15,11 +15,15 @@ mod commands;
 mod error;
 mod settings;
 mod state;
+mod webview;
 
 use tauri::{Emitter, Manager};
 
 fn main() {
     let started = std::time::Instant::now();
+    if !webview::runtime_present() {
+        std::process::exit(3);
+    }
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
@@ -27,6 +31,8 @@ fn main() {
             let state = state::AppState::load()?;
             app.manage(state);
             commands::bridge::apply(app.handle());
+            commands::update::manage(app.handle());
+            commands::launch::manage(app.handle());
             Ok(())
         })
         .on_page_load(move |_, payload| {
@@ -71,6 +77,10 @@ fn main() {
             commands::bridge::bridge_status,
             commands::bridge::bridge_answer,
             commands::bridge::bridge_origin_answer,
+            commands::launch::launch_request,
+            commands::update::update_info,
+            commands::update::check_update,
+            commands::update::install_update,
         ])
         .build(tauri::generate_context!());
     match app {

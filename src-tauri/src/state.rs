@@ -1,5 +1,6 @@
 //! Application state: settings, the files the user chose, the outputs Kyso wrote, loaded
-//! token drivers, and the batch cancel flag.
+//! token drivers, and the batch cancel flag. Paths are canonical without Windows' `\\?\`
+//! prefix (`dunce`), since they are shown to the user.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -78,7 +79,7 @@ impl AppState {
         let mut chosen = self.chosen.lock().unwrap_or_else(|e| e.into_inner());
         let mut out = Vec::new();
         for p in paths {
-            let canon = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            let canon = dunce::canonicalize(p).unwrap_or_else(|_| p.clone());
             out.push(canon.display().to_string());
             chosen.insert(canon);
         }
@@ -100,7 +101,7 @@ impl AppState {
 
     /// The canonical path if the user chose it, else an error.
     pub fn chosen(&self, path: &str) -> CmdResult<PathBuf> {
-        let canon = std::fs::canonicalize(path).map_err(|e| CommandError::new("IO", e.to_string()))?;
+        let canon = dunce::canonicalize(path).map_err(|e| CommandError::new("IO", e.to_string()))?;
         let chosen = self.chosen.lock().unwrap_or_else(|e| e.into_inner());
         if chosen.contains(&canon) {
             Ok(canon)
@@ -114,7 +115,7 @@ impl AppState {
 
     /// Records an output Kyso wrote (the only paths "open folder" accepts).
     pub fn add_produced(&self, p: &Path) {
-        let canon = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let canon = dunce::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
         self.produced
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -123,7 +124,7 @@ impl AppState {
 
     /// Whether Kyso wrote this file.
     pub fn is_produced(&self, p: &Path) -> bool {
-        let canon = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let canon = dunce::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
         self.produced
             .lock()
             .unwrap_or_else(|e| e.into_inner())

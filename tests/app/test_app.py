@@ -877,3 +877,114 @@ class TestBridge:
         assert ca == os.path.join(bridge["config"], "bridge-tls", "ca.pem") and os.path.isfile(ca), ca
         app.execute_script("document.getElementById('bridge-section').scrollIntoView()")
         shot(app, "bridge-settings")
+
+
+class UpdateServer(Loopback):
+    """A loopback update server: `files` maps a path to its bytes (404 otherwise); `asked`
+    lists every path requested, so the test knows when the installer was downloaded."""
+
+    def __init__(self):
+        self.files, self.asked = {}, []
+        srv = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                srv.asked.append(self.path)
+                body = srv.files.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *args):
+                pass
+
+        self.url = self.serve(Handler)
+
+
+def signed_manifest(tmp, key, version, base, installer):
+    """A manifest made and signed (OpenSSL Ed25519) by the release script."""
+    out = os.path.join(tmp, "m-" + version)
+    subprocess.run(["bash", os.path.join(ROOT, "scripts/make-update-manifest.sh"), "--key", key, "--version", version,
+                    "--base-url", base, "--out", out, "--notes-vi", "Sửa lỗi khi ký", "--notes-en", "Signing fixes",
+                    "--linux", installer], check=True, capture_output=True)
+    return open(os.path.join(out, "manifest.json"), "rb").read(), open(os.path.join(out, "manifest.json.sig"), "rb").read()
+
+
+def test_an_update_is_offered_checked_and_downloaded_only_after_the_user_agrees(env, tmp_path):
+    """The e2e build trusts the test key in KYSO_UPDATE_TEST_KEY (release builds never do)."""
+    key = str(tmp_path / "release.pem")
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key], check=True)
+    der = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform", "DER"], check=True, capture_output=True).stdout
+    installer = str(tmp_path / "kyso_99.0.0_amd64.deb")
+    with open(installer, "wb") as f:
+        f.write(os.urandom(200_000))
+    srv = UpdateServer()
+    good, sig = signed_manifest(str(tmp_path), key, "99.0.0", srv.url + "/releases", installer)
+    old, old_sig = signed_manifest(str(tmp_path), key, "0.0.1", srv.url + "/releases", installer)
+    srv.files.update({
+        "/good/manifest.json": good, "/good/manifest.json.sig": sig,
+        "/tampered/manifest.json": good.replace(b"/releases/", b"/elsewhere/"), "/tampered/manifest.json.sig": sig,
+        "/unsigned/manifest.json": good,
+        "/old/manifest.json": old, "/old/manifest.json.sig": old_sig,
+        "/releases/kyso_99.0.0_amd64.deb": open(installer, "rb").read(),
+    })
+    env["env"]["KYSO_UPDATE_TEST_KEY"] = der[-32:].hex()
+    try:
+        with own_app(env, "update", {"update_url": srv.url + "/good/manifest.json"}) as (d, _, _, data):
+            # At start-up: a notice, and nothing downloaded.
+            assert "Có bản cập nhật Kyso 99.0.0" in text_of(d, "#update-banner")
+            click(d, "#update-banner-open")
+            wait(d, "#update-section #update-check")
+            click(d, "#update-check")
+            assert "Đã có Kyso 99.0.0" in text_of(d, "#update-offer-title")
+            assert text_of(d, "#update-notes") == "Sửa lỗi khi ký"
+            shot(d, "update-offer")
+            assert "/releases/kyso_99.0.0_amd64.deb" not in srv.asked
+            click(d, "#update-install")
+            assert "sudo apt install" in text_of(d, "#update-command", timeout=60)
+            saved = os.path.join(data, "updates", "kyso-99.0.0-linux-x86_64.deb")
+            assert open(saved, "rb").read() == open(installer, "rb").read()
+            assert srv.asked.count("/releases/kyso_99.0.0_amd64.deb") == 1
+
+            def refused(path, words):
+                field = wait(d, "#update-url")
+                field.clear()
+                field.send_keys(srv.url + path)
+                click(d, "#update-check")
+                WebDriverWait(d, 30).until(lambda d: words in d.find_element(By.ID, "update-status").text)
+                assert not d.find_elements(By.ID, "update-offer")
+
+            refused("/tampered/manifest.json", "không phải của Kyso")
+            shot(d, "update-refused")
+            refused("/unsigned/manifest.json", "không có chữ ký của Kyso")
+            refused("/old/manifest.json", "cũ hơn bản đang dùng")
+            assert srv.asked.count("/releases/kyso_99.0.0_amd64.deb") == 1
+    finally:
+        env["env"].pop("KYSO_UPDATE_TEST_KEY", None)
+        srv.close()
+
+
+def test_the_pdf_right_click_menu_opens_kyso_with_the_file(env, tmp_path):
+    """`kyso-app --check FILE` / `--sign FILE`: what the Windows right-click menu and the Linux
+    desktop actions run."""
+    doc = str(tmp_path / "Quyết định số 09.pdf")
+    shutil.copy(os.path.join(env["pdfs"], "vietnamese.pdf"), doc)
+    subprocess.run([KYSO, "sign", doc, "--p12", os.path.join(env["pki"], "rsa2048.p12"), "--p12-password-env", "P"],
+                   check=True, capture_output=True, env=dict(env["env"], P="kyso-test"))
+    signed = str(tmp_path / "Quyết định số 09-signed.pdf")
+    for verb, file, css in (("--check", signed, '#check-results li[data-verdict="TOTAL_PASSED"]'),
+                            ("--sign", doc, "#file-list li")):
+        td, port = start_driver(env["env"], "tauri-driver-launch")
+        try:
+            opts = ArgOptions()
+            opts.set_capability("browserName", "wry")
+            opts.set_capability("tauri:options", {"application": APP, "args": [verb, file]})
+            d = webdriver.Remote(command_executor="http://127.0.0.1:%d" % port, options=opts)
+            try:
+                assert os.path.basename(file) in text_of(d, css, timeout=60)
+            finally:
+                d.quit()
+        finally:
+            td.terminate()
+            td.wait(10)

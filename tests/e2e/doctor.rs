@@ -114,6 +114,8 @@ fn the_test_token_its_certificates_and_one_expiring_in_ten_days() {
             "-newkey",
             "rsa:2048",
             "-nodes",
+            // Without -utf8 openssl stores the name's UTF-8 bytes as Latin-1 text.
+            "-utf8",
             "-subj",
             "/C=VN/O=UBND xã Test/CN=Trần Văn Sắp Hết Hạn",
             "-keyout",

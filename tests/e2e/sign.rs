@@ -358,3 +358,34 @@ fn the_pin_can_come_from_a_file_descriptor() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(pdfsig(&out), vec![(true, true, true)]);
 }
+
+#[test]
+fn the_pin_can_come_from_standard_input() {
+    // What scripts on Windows use (no /dev/fd there): the first line of stdin, never echoed.
+    use std::io::Write;
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stdin.pdf");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .args(["sign", "--cert", "01", "--pin-stdin", "--json", "--pkcs11"])
+        .arg(&f.module)
+        .arg(f.pdf("v17-classic.pdf"))
+        .arg("-o")
+        .arg(&out)
+        .env("SOFTHSM2_CONF", f.softhsm_conf())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PIN}\r\nignored\n").as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains(PIN));
+    assert_eq!(pdfsig(&out), vec![(true, true, true)]);
+}

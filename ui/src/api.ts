@@ -36,7 +36,16 @@ export interface Settings {
   /** The local signing bridge (off by default), its port on 127.0.0.1, the sites allowed to
    *  ask, and other sites documents may come from or go to. */
   bridge_enabled: boolean; bridge_port: number; bridge_origins: string[]; bridge_hosts: string[];
+  /** Where the signed update manifest is (empty: the address built into this release). */
+  update_url?: string;
 }
+
+/** Updates (the core checks Kyso's release signature, the version and the installer's digest). */
+export interface UpdateInfo { version: string; enabled: boolean; url: string }
+export interface UpdateOffer { version: string; current: string; released: string; notes: Msg; url: string; sha256: string; size: number }
+export type UpdateCheck = { state: "up_to_date"; version: string } | ({ state: "available" } & UpdateOffer);
+/** After the user agreed: `started` (the installer's window is open, Kyso closes) or `saved` (run `command`). */
+export interface UpdateInstalled { path: string; state: "started" | "saved"; command: string | null }
 
 /** Whether the bridge listens (`bridge_status`); `ca_path`: the local certificate authority
  *  users import for wss://. */
@@ -134,6 +143,12 @@ export const api = {
   bridgeOriginAnswer: (id: number, allow: boolean) => invoke<void>("bridge_origin_answer", { id, allow }),
   /** The PIN and secret go in this one call. */
   bridgeAnswer: (a: BridgeAnswer) => invoke<void>("bridge_answer", { ...a }),
+  /** Files named on the command line (the PDF right-click menu), once. */
+  launchRequest: () => invoke<{ view: "sign" | "check"; files: string[] } | null>("launch_request"),
+  updateInfo: () => invoke<UpdateInfo>("update_info"),
+  checkUpdate: () => invoke<UpdateCheck>("check_update"),
+  /** Only after the user agreed to install this offered version. */
+  installUpdate: (version: string) => invoke<UpdateInstalled>("install_update", { version }),
 };
 
 export function asError(e: unknown): CommandError {

@@ -9,6 +9,7 @@ import { renderSettings } from "./settings";
 import { renderJournal } from "./journal";
 import { refreshPending } from "./pending";
 import { installBridge } from "./bridge";
+import { noticeUpdate } from "./update";
 
 type View = "sign" | "check" | "journal" | "tokens" | "settings";
 let current: View = "sign";
@@ -53,7 +54,17 @@ async function start() {
     if (current === "check") void renderCheck(document.getElementById("view")!, e.payload);
     else addFiles(e.payload);
   });
-  await show("sign");
+  // "Ký số bằng Kyso" / "Kiểm tra chữ ký" on a PDF's right-click menu start Kyso with the file.
+  const launch = await api.launchRequest().catch(() => null);
+  if (launch?.view === "check") {
+    current = "check";
+    labelNav();
+    await renderCheck(document.getElementById("view")!, launch.files);
+  } else {
+    await show("sign");
+    if (launch) addFiles(launch.files);
+  }
+  void noticeUpdate(() => void show("settings").then(() => document.getElementById("update-section")?.scrollIntoView()));
 }
 
 void start();

@@ -6,6 +6,7 @@ import { errorText, t, type Lang } from "./i18n";
 import { renderProfile } from "./profile";
 import { renderAccounts } from "./accounts";
 import { renderBridgeSettings } from "./bridge-settings";
+import { renderUpdateSection } from "./update";
 
 const lines = (s: string) => s.split("\n").map((x) => x.trim()).filter(Boolean);
 
@@ -53,10 +54,12 @@ export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) =>
     status,
     h("section", { id: "bridge-section", class: "profile" }),
     h("section", { id: "remote-accounts", class: "profile" }),
-    h("section", { id: "profile-section", class: "profile" })));
+    h("section", { id: "profile-section", class: "profile" }),
+    h("section", { id: "update-section", class: "profile" })));
   await Promise.all([
     renderBridgeSettings(main.querySelector<HTMLElement>("#bridge-section")!),
     renderAccounts(main.querySelector<HTMLElement>("#remote-accounts")!),
     renderProfile(main.querySelector<HTMLElement>("#profile-section")!),
+    renderUpdateSection(main.querySelector<HTMLElement>("#update-section")!),
   ]);
 }

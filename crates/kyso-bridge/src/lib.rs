@@ -625,7 +625,9 @@ fn vietnam_date() -> String {
     }
 }
 
-/// A safe local file name for a fetched URL (its last path segment, without query).
+/// A safe local file name for a fetched URL: its last path segment without query,
+/// percent-decoded (a Vietnamese name arrives as `Quy%E1%BA%BFt...`), made valid on every
+/// system and never a Windows device name ([`kyso_core::filename::safe_file_name`]).
 fn file_name_of(url: &str) -> String {
     let last = url
         .split(['?', '#'])
@@ -634,20 +636,36 @@ fn file_name_of(url: &str) -> String {
         .rsplit('/')
         .next()
         .unwrap_or("");
-    let clean: String = last
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
-        .take(100)
-        .collect();
-    let clean = clean.trim_start_matches('.').trim().to_string();
-    if clean.is_empty() {
-        "document.pdf".into()
-    } else {
-        clean
-    }
+    let decoded = percent_encoding::percent_decode_str(last).decode_utf8_lossy();
+    let short: String = decoded.chars().take(120).collect();
+    kyso_core::filename::safe_file_name(&short, "document.pdf")
 }
 
 fn base64_der(c: &Certificate) -> String {
     use base64ct::Encoding;
     base64ct::Base64::encode_string(&kyso_core::cert::der_of(c))
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::file_name_of;
+
+    #[test]
+    fn names_from_a_page_keep_vietnamese_and_never_name_a_device() {
+        assert_eq!(
+            file_name_of("https://qlvb.example.vn/files/Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2001.pdf?t=1"),
+            "Quyết định 01.pdf"
+        );
+        assert_eq!(file_name_of("https://qlvb.example.vn/files/CON.pdf"), "_CON.pdf");
+        assert_eq!(file_name_of("https://qlvb.example.vn/files/nul"), "_nul");
+        assert_eq!(
+            file_name_of("https://qlvb.example.vn/files/..%2F..%2Fx.pdf"),
+            "_.._x.pdf"
+        );
+        assert_eq!(file_name_of("https://qlvb.example.vn/files/"), "document.pdf");
+        assert_eq!(
+            file_name_of("https://qlvb.example.vn/a%E2%80%AEfdp.exe"),
+            "afdp.exe"
+        );
+    }
 }

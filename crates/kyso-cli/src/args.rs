@@ -110,11 +110,14 @@ pub struct SignerArgs {
     #[arg(long, value_name = "SELECTOR")]
     pub cert: Option<String>,
     /// Name of an environment variable holding the PIN (the PIN itself never goes in argv).
-    #[arg(long, value_name = "VAR", conflicts_with_all = ["pin_fd", "pin_file"])]
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["pin_fd", "pin_file", "pin_stdin"])]
     pub pin_env: Option<String>,
-    /// Read the PIN from this file descriptor (first line).
-    #[arg(long, value_name = "N", conflicts_with = "pin_file")]
+    /// Read the PIN from this file descriptor (first line; not on Windows: use --pin-stdin).
+    #[arg(long, value_name = "N", conflicts_with_all = ["pin_file", "pin_stdin"])]
     pub pin_fd: Option<u32>,
+    /// Read the PIN from standard input (first line), e.g. `echo %PIN% | kyso sign ...`.
+    #[arg(long, conflicts_with = "pin_file")]
+    pub pin_stdin: bool,
     /// Read the PIN from this file (first line).
     #[arg(long, value_name = "FILE")]
     pub pin_file: Option<PathBuf>,

@@ -22,7 +22,10 @@ fn augment_one(a: &AugmentArgs) -> Result<serde_json::Value, CliError> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tag = if level == Level::BLta { "lta" } else { "lt" };
-        input.with_file_name(format!("{stem}-{tag}.pdf"))
+        input.with_file_name(kyso_core::filename::safe_file_name(
+            &format!("{stem}-{tag}.pdf"),
+            "signed.pdf",
+        ))
     });
     let (folders, settings) = crate::user();
     let trust = Material::load(&folders.config, &settings, &a.trust)?;

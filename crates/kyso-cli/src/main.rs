@@ -10,6 +10,7 @@ mod doctor;
 mod error;
 mod longterm;
 mod output;
+mod pin;
 mod remote;
 mod serve;
 mod sign;

@@ -51,10 +51,11 @@ fn pin_from_flags(a: &SignerArgs) -> Result<Option<Secret>, Error> {
     if let Some(var) = &a.pin_env {
         return env_secret(var).map(Some);
     }
+    if a.pin_stdin {
+        return Ok(Some(crate::pin::from_stdin()?));
+    }
     if let Some(fd) = a.pin_fd {
-        // Reading through /dev/fd keeps the code free of unsafe descriptor handling.
-        let text = std::fs::read_to_string(format!("/dev/fd/{fd}"))?;
-        return Ok(Some(read_secret_line(text)));
+        return Ok(Some(crate::pin::from_fd(fd)?));
     }
     if let Some(f) = &a.pin_file {
         return Ok(Some(read_secret_line(std::fs::read_to_string(f)?)));

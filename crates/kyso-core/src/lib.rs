@@ -21,6 +21,7 @@ pub mod cms;
 pub mod crypto;
 pub mod doctor;
 pub mod error;
+pub mod filename;
 pub mod files;
 pub mod folders;
 pub mod journal;
@@ -35,6 +36,7 @@ pub mod sign;
 pub mod signer;
 pub mod timefmt;
 pub mod trust;
+pub mod update;
 pub mod verify;
 pub mod workflow;
 

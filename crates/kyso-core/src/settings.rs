@@ -28,6 +28,8 @@ pub struct Settings {
     pub bridge_origins: Vec<String>,
     /// Other sites documents may come from or go to.
     pub bridge_hosts: Vec<String>,
+    /// Where the signed update manifest is (empty: the address built into this release).
+    pub update_url: String,
 }
 
 impl Default for Settings {
@@ -42,6 +44,7 @@ impl Default for Settings {
             bridge_port: 8987,
             bridge_origins: Vec::new(),
             bridge_hosts: Vec::new(),
+            update_url: String::new(),
         }
     }
 }
@@ -87,6 +90,9 @@ impl Settings {
         }
         if self.bridge_port < 1024 {
             return Err(format!("port {} is reserved; use 1024–65535", self.bridge_port));
+        }
+        if !self.update_url.is_empty() {
+            crate::update::check_url(&self.update_url).map_err(|e| e.to_string())?;
         }
         for u in &self.tsa_urls {
             if !(u.starts_with("http://") || u.starts_with("https://")) {

@@ -15,6 +15,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("level", &[]),
     ("message", &[]),
     ("files", &[]),
+    ("filename", &[]),
+    ("update", &["filename"]),
     ("folders", &[]),
     ("crypto", &["oids"]),
     ("cert", &["oids", "crypto", "timefmt"]),
@@ -28,7 +30,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "trust",
         &["oids", "crypto", "cert", "cms", "net", "timefmt", "settings"],
     ),
-    ("settings", &["signer", "cms", "net", "files"]),
+    ("settings", &["signer", "cms", "net", "files", "update"]),
     (
         "sign",
         &[
@@ -50,7 +52,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "verify",
         &[
-            "pdf", "cms", "cert", "crypto", "oids", "trust", "net", "timefmt", "error",
+            "pdf", "cms", "cert", "crypto", "oids", "trust", "net", "timefmt", "error", "message",
         ],
     ),
     (
@@ -60,6 +62,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "workflow",
         &[
+            "filename",
             "sign",
             "signer",
             "journal",

@@ -5,8 +5,11 @@
 //! it reports progress and honours cancel through its [`remote::Control`].
 
 pub mod discover;
+pub mod library;
 pub mod p12;
 pub mod pkcs11;
+#[cfg(windows)]
+mod registry;
 pub mod remote;
 
 use x509_cert::Certificate;
@@ -228,13 +231,7 @@ pub trait Signer {
 /// environment), then those found installed — each real file once, so a driver reached
 /// through a symbolic link is not listed twice.
 pub fn drivers(chosen: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
-    let mut seen = std::collections::HashSet::new();
-    chosen
-        .iter()
-        .cloned()
-        .chain(discover::find_installed())
-        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
-        .collect()
+    discover::unique(chosen.iter().cloned().chain(discover::find_installed()).collect())
 }
 
 /// Orders `pool` into the issuer chain of `leaf` (by name; the verifier checks signatures).

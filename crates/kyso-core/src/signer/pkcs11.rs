@@ -125,9 +125,14 @@ impl Module {
                 reason: "file not found (is the token driver installed?)".into(),
             });
         }
+        // A driver built for another processor (a 32-bit one in SysWOW64) cannot be loaded;
+        // its header says so, and the loader's own error would not.
+        if let Some(reason) = super::library::foreign_reason(path) {
+            return Err(SignerError::ModuleLoad { path: shown, reason });
+        }
         let ctx = Pkcs11::new(path).map_err(|e| SignerError::ModuleLoad {
             path: shown.clone(),
-            reason: e.to_string(),
+            reason: super::library::explain(&e),
         })?;
         match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
             Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}

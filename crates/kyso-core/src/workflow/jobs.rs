@@ -27,7 +27,8 @@ pub fn is_pdf(path: &Path) -> bool {
 }
 
 /// The usual output name next to `input`: `NAME-signed.pdf` for a PDF, `FILE.ext.p7s` for a
-/// detached signature; `n > 1` adds ` (n)`.
+/// detached signature; `n > 1` adds ` (n)`. The name is made valid on Windows and Linux
+/// ([`crate::filename::safe_file_name`]: no device names, separators or control characters).
 pub fn output_name(input: &Path, pdf: bool, n: u32) -> PathBuf {
     let suffix = if n > 1 { format!(" ({n})") } else { String::new() };
     let name = input
@@ -35,7 +36,10 @@ pub fn output_name(input: &Path, pdf: bool, n: u32) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     if !pdf {
-        return input.with_file_name(format!("{name}{suffix}.p7s"));
+        return input.with_file_name(crate::filename::safe_file_name(
+            &format!("{name}{suffix}.p7s"),
+            "signature.p7s",
+        ));
     }
     let stem = input
         .file_stem()
@@ -45,7 +49,10 @@ pub fn output_name(input: &Path, pdf: bool, n: u32) -> PathBuf {
         .extension()
         .map(|e| e.to_string_lossy().into_owned())
         .unwrap_or_else(|| "pdf".into());
-    input.with_file_name(format!("{stem}-signed{suffix}.{ext}"))
+    input.with_file_name(crate::filename::safe_file_name(
+        &format!("{stem}-signed{suffix}.{ext}"),
+        "signed.pdf",
+    ))
 }
 
 /// The first output name beside `input` that does not exist yet: `X-signed.pdf`,
