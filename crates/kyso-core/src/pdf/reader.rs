@@ -348,9 +348,7 @@ impl<S: Source> Pdf<S> {
         let start = head.get(skip..).unwrap_or_default();
         if start.starts_with(b"xref") {
             let (mut xref, trailer, end) = self.read_table(off)?;
-            // Hybrid file: the /XRefStm stream adds entries the table leaves out. An object
-            // the table places elsewhere than the stream is read differently by readers that
-            // know streams and readers that do not.
+            // Hybrid file: the /XRefStm stream adds entries the table leaves out.
             if let Some(stm) = trailer.get_int(b"XRefStm") {
                 if let Ok(stm_off) = u64::try_from(stm) {
                     match self.read_xref_stream(stm_off) {
@@ -1040,20 +1038,19 @@ struct SectionEntries {
 }
 
 impl SectionEntries {
-    /// Records an entry; the first one for a number counts. A different second one is a
-    /// conflict, except (`hybrid`) a stream entry for an object the table marks free, which
-    /// is how hybrid files are meant to be written.
+    /// Records an entry; the first one for a number counts, and a different second one is a
+    /// conflict. `hybrid`: an entry from a table's /XRefStm, which only fills what the table
+    /// leaves out (the table takes precedence in every reader that reads the stream, and
+    /// older readers see only the table), so it is never a conflict.
     fn add(&mut self, num: u32, e: XrefEntry, hybrid: bool) {
         use std::collections::btree_map::Entry;
         match self.entries.entry(num) {
             Entry::Vacant(v) => {
                 v.insert(e);
             }
-            Entry::Occupied(mut o) => {
+            Entry::Occupied(o) => {
                 let first = *o.get();
-                if hybrid && first == XrefEntry::Free {
-                    o.insert(e);
-                } else if first != e && num != 0 && self.conflicts.len() < MAX_CONFLICTS {
+                if !hybrid && first != e && num != 0 && self.conflicts.len() < MAX_CONFLICTS {
                     self.conflicts.push(Conflict {
                         num,
                         first,
