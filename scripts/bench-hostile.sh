@@ -3,21 +3,25 @@
 # `kyso verify` on every hostile shape of crates/kyso-core/tests/hostile_shapes at 1, 5 and
 # 10 MB. Target: every shape under 2 s and 128 MB.
 #
-#   scripts/bench-hostile.sh [--before OLD_KYSO] [--no-build] [SIZES_MB…]
+#   scripts/bench-hostile.sh [--before OLD_KYSO] [--after KYSO] [--no-build] [SIZES_MB…]
 #
 # --before: a `kyso` binary built from an earlier commit, measured beside the current one
 #           (each run is capped at 2 GiB of address space and 60 s, so the old reader cannot
 #           take the machine: a capped run shows as "OOM" or ">60 s").
-# --no-build: use target/release/kyso and the generator as they are.
+# --after: the binary measured as "after" (default target/release/kyso).
+# --no-build: use the binaries and the generator (target/release/examples/hostile_shapes, or
+#           $KYSO_SHAPES) as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 before=""
+after=target/release/kyso
 build=1
 sizes=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --before) before=$2; shift 2 ;;
+    --after) after=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     *) sizes+=("$1"); shift ;;
   esac
@@ -28,8 +32,7 @@ if [ "$build" = 1 ]; then
   cargo build --release -p kyso-cli
   cargo build --release -p kyso-core --example hostile_shapes
 fi
-after=target/release/kyso
-gen=target/release/examples/hostile_shapes
+gen=${KYSO_SHAPES:-target/release/examples/hostile_shapes}
 for t in "$after" "$gen" /usr/bin/time prlimit timeout; do
   command -v "$t" >/dev/null || { echo "missing: $t" >&2; exit 1; }
 done
