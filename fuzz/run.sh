@@ -7,6 +7,7 @@
 #   fuzz/run.sh [--seconds N] [--refresh-corpus] [--extra DIR]… [TARGET…]
 #
 # --seconds: per target (default 30; CI uses the default).
+# --no-build: use the targets as last built.
 # --refresh-corpus: remake the seeds (fuzz/make-seeds.sh) and minimise them, with what the
 #   run found, back into fuzz/corpus/ (cargo fuzz cmin).
 # --extra DIR: more seed inputs (e.g. ../shared/corpus/signed), read but never copied into
@@ -17,28 +18,33 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=30
 refresh=0
+build=1
 extra=()
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --refresh-corpus) refresh=1; shift ;;
+    --no-build) build=0; shift ;;
     --extra) extra+=("$(cd "$2" && pwd)"); shift 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(pdf_verify pdf_xref content_text cms_parse ocsp_tsp bridge_request)
 
-if ! rustup toolchain list | grep -q '^nightly'; then
-  rustup toolchain install nightly --profile minimal
+if [ "$build" = 1 ]; then
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    cargo install cargo-fuzz --locked
+  fi
+  # The fuzz crate keeps its own lock file; start it from the workspace's so both build the
+  # same dependency versions.
+  [ -f fuzz/Cargo.lock ] || cp Cargo.lock fuzz/Cargo.lock
+  cargo +nightly fuzz build
 fi
-if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
-  cargo install cargo-fuzz --locked
-fi
-# The fuzz crate keeps its own lock file; start it from the workspace's so both build the
-# same dependency versions.
-[ -f fuzz/Cargo.lock ] || cp Cargo.lock fuzz/Cargo.lock
-cargo +nightly fuzz build
+bin=fuzz/target/x86_64-unknown-linux-gnu/release
 
 limits() {
   case "$1" in
@@ -57,9 +63,9 @@ for t in "${targets[@]}"; do
   cp -r "fuzz/corpus/$t/." "$work/$t/" 2>/dev/null || true
   log=$work/$t.log
   # shellcheck disable=SC2046
-  if ASAN_OPTIONS=quarantine_size_mb=16:detect_leaks=0 cargo +nightly fuzz run "$t" "$work/$t" "${extra[@]}" -- \
+  if ASAN_OPTIONS=quarantine_size_mb=16:detect_leaks=0 "$bin/$t" "$work/$t" "${extra[@]}" \
       $(limits "$t") -max_total_time="$seconds" -timeout=10 -rss_limit_mb=512 -malloc_limit_mb=128 \
-      -print_final_stats=1 -jobs=1 -workers=1 >"$log" 2>&1; then
+      -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1; then
     result=ok
   else
     result=FAILED
@@ -76,11 +82,15 @@ done
 if [ "$refresh" = 1 ]; then
   bash fuzz/make-seeds.sh "$work/seeds"
   for t in "${targets[@]}"; do
-    mkdir -p "fuzz/corpus/$t"
-    cp -r "$work/seeds/$t/." "fuzz/corpus/$t/" 2>/dev/null || true
-    cp -r "$work/$t/." "fuzz/corpus/$t/" 2>/dev/null || true
+    # Minimise (libFuzzer -merge=1: the smallest set with the same coverage) into a fresh
+    # folder, then replace the kept corpus with it.
+    rm -rf "$work/min-$t"
+    mkdir -p "$work/min-$t" "fuzz/corpus/$t"
     # shellcheck disable=SC2046
-    cargo +nightly fuzz cmin "$t" "fuzz/corpus/$t" -- $(limits "$t") >/dev/null 2>&1
+    ASAN_OPTIONS=detect_leaks=0 "$bin/$t" -merge=1 $(limits "$t") "$work/min-$t" \
+      "fuzz/corpus/$t" "$work/seeds/$t" "$work/$t" >/dev/null 2>&1
+    rm -rf "fuzz/corpus/$t"
+    mv "$work/min-$t" "fuzz/corpus/$t"
     echo "corpus $t: $(ls "fuzz/corpus/$t" | wc -l) files, $(du -sk "fuzz/corpus/$t" | cut -f1) KB"
   done
 fi
