@@ -4,6 +4,7 @@ fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "get_settings",
         "save_settings",
+        "signing_defaults",
         "list_certificates",
         "pick_files",
         "pick_folder",

@@ -2,10 +2,8 @@
 //! action, the rest is the JSON body a web page sends. Parsing, the document list and the
 //! address checks must refuse anything odd without panicking.
 //!
-//! Written against `kyso_core::bridge` as it is today; when the bridge moves to its own
-//! crate, point the imports there.
 #![no_main]
-use kyso_core::bridge::{protocol, transfer};
+use kyso_bridge::{protocol, transfer};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

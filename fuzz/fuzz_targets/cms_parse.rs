@@ -4,5 +4,5 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let _ = kyso_core::cms::parse::parse(data);
-    let _ = kyso_core::verify::timestamp::check(data, b"data");
+    let _ = kyso_core::trust::tst::check(data, b"data");
 });

@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let nonce = [7u8; 16];
     let digest = HashAlg::Sha256.digest(b"kyso");
     let _ = kyso_core::trust::tsa::check_response(data, HashAlg::Sha256, &digest, &nonce);
-    let _ = kyso_core::verify::timestamp::check(data, b"kyso");
+    let _ = kyso_core::trust::tst::check(data, b"kyso");
     if let Some((leaf, ca)) = pair() {
         let _ = kyso_core::trust::ocsp::check(data, leaf, ca, Some(&nonce));
         let _ = kyso_core::trust::ocsp::check(data, leaf, ca, None);

@@ -46,6 +46,18 @@ impl From<SignerError> for CommandError {
     }
 }
 
+impl From<kyso_core::trust::TrustError> for CommandError {
+    fn from(e: kyso_core::trust::TrustError) -> Self {
+        kyso_core::Error::from(e).into()
+    }
+}
+
+impl From<kyso_core::journal::JournalError> for CommandError {
+    fn from(e: kyso_core::journal::JournalError) -> Self {
+        kyso_core::Error::from(e).into()
+    }
+}
+
 impl From<std::io::Error> for CommandError {
     fn from(e: std::io::Error) -> Self {
         Self::new("IO", e.to_string())

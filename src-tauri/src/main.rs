@@ -49,6 +49,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::settings::get_settings,
             commands::settings::save_settings,
+            commands::settings::signing_defaults,
             commands::certs::list_certificates,
             commands::files::pick_files,
             commands::files::pick_folder,

@@ -6,15 +6,23 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use kyso_core::folders::Folders;
+use kyso_core::journal::Journal;
 use kyso_core::signer::pkcs11::Module;
+use kyso_core::trust::Material;
+use kyso_core::verify::VerifyOptions;
 
 use crate::error::{CmdResult, CommandError};
-use crate::settings::{self, Settings};
+use crate::settings::Settings;
 
 /// Shared state behind the commands.
 pub struct AppState {
-    /// Config folder.
+    /// The user's folders (shared with the CLI, so both see the same trust store).
+    pub folders: Folders,
+    /// Config folder (`folders.config`).
     pub config_dir: PathBuf,
+    /// The signing journal (never blocks signing).
+    pub journal: Journal,
     /// Current settings.
     pub settings: Mutex<Settings>,
     chosen: Mutex<HashSet<PathBuf>>,
@@ -32,10 +40,14 @@ pub struct AppState {
 impl AppState {
     /// Loads settings from the config folder.
     pub fn load() -> Result<Self, Box<dyn std::error::Error>> {
-        let config_dir = settings::config_dir();
+        let folders = Folders::for_user();
+        let config_dir = folders.config.clone();
         let settings = Settings::load(&config_dir);
+        let journal = kyso_core::workflow::journal(&folders);
         Ok(Self {
+            folders,
             config_dir,
+            journal,
             settings: Mutex::new(settings),
             chosen: Mutex::new(HashSet::new()),
             produced: Mutex::new(HashSet::new()),
@@ -44,6 +56,21 @@ impl AppState {
             remote: Mutex::new(None),
             bridge: Default::default(),
         })
+    }
+
+    /// A copy of the current settings.
+    pub fn settings(&self) -> Settings {
+        self.settings.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// What checks and long-term signatures trust: the store and the settings' anchors.
+    pub fn trust(&self) -> CmdResult<Material> {
+        Ok(Material::load(&self.config_dir, &self.settings(), &[])?)
+    }
+
+    /// Verification options from the settings (trust anchors, offline) and the trust store.
+    pub fn verify_options(&self) -> CmdResult<VerifyOptions> {
+        Ok(VerifyOptions::new(self.trust()?, self.settings().offline))
     }
 
     /// Registers files the user chose (dialog); returns them as strings.

@@ -411,8 +411,11 @@ def test_a_signature_made_without_network_is_completed_when_the_network_returns(
     shutil.copy(os.path.join(env["pdfs"], "vietnamese.pdf"), doc)
     pick(env, doc)
     wait(app, "#sign-screen")
-    # A TSA is set and the app is online: long-term signatures by default.
-    assert Select(wait(app, "#level")).first_selected_option.get_attribute("value") == "B-LT"
+    # A TSA is set and the app is online: timestamped (B-T) by default, as the CLI and the
+    # bridge do (the core decides); the official asks for long-term here.
+    assert Select(wait(app, "#level")).first_selected_option.get_attribute("value") == "B-T"
+    assert "Có dấu thời gian (B-T)" in Select(wait(app, "#level")).first_selected_option.text
+    Select(wait(app, "#level")).select_by_value("B-LT")
     assert "Lưu trữ dài hạn (B-LT)" in Select(wait(app, "#level")).first_selected_option.text
     click(app, "#pick-files")
     wait(app, "#file-list li")

@@ -308,8 +308,14 @@ def test_hostile_and_mistaken_requests_are_refused_and_nothing_is_signed(env, br
     p, port = start_bridge(KYSO, env2, site.origin)
     try:
         before = len(site.uploads)
-        r = call(browser, site, port, "ws", "SignApproved", dict(ok_req, SessionId="S-declined"))
+        # (A request that can be signed: one that cannot is refused before anyone is asked.)
+        declined = dict(ok_req, SessionId="S-declined", MetaData=[{"Key": "Rect", "Value": "300,80,500,160"}])
+        r = call(browser, site, port, "ws", "SignApproved", declined)
         assert r["Status"] == 3, r
+        # An approval with no place for the signature: refused before the user is asked
+        # (the scripted answer "no" is never reached), with the reason's code.
+        r = call(browser, site, port, "ws", "SignApproved", dict(ok_req, SessionId="S-noplace"))
+        assert r["Status"] == 6 and r.get("Code") == "SIGNATURE_BLOCK_MISSING", r
         assert len(site.uploads) == before
     finally:
         p.kill()

@@ -108,6 +108,7 @@ export interface Profile { organization: string | null; seal: string | null; sig
 
 export const api = {
   getSettings: () => invoke<Settings>("get_settings"),
+  signingDefaults: () => invoke<{ level: Level; online: boolean }>("signing_defaults"),
   saveSettings: (settings: Settings) => invoke<Settings>("save_settings", { settings }),
   listCertificates: () => invoke<CertList>("list_certificates"),
   pickFiles: (purpose: "sign" | "check") => invoke<string[]>("pick_files", { purpose }),

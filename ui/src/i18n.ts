@@ -299,34 +299,30 @@ const E: Record<string, [string, string]> = {
   PROFILE: ["Hồ sơ đơn vị", "Organisation profile"],
   BRIDGE_PORT: ["Cổng kết nối đang bị chương trình khác dùng (có thể là phần mềm ký VGCA Sign Service). Hãy tắt chương trình đó, hoặc đổi sang cổng khác rồi lưu.", "The port is used by another program (perhaps the VGCA Sign Service). Close that program, or choose another port and save."],
   BRIDGE_EXPIRED: ["Yêu cầu ký đã hết thời gian chờ và bị huỷ. Hãy gửi lại yêu cầu từ trang quản lý văn bản.", "The signing request waited too long and was dropped. Send it again from the document-management page."],
+  // Why a visible signature cannot be drawn (Decree 30 roles).
+  SEAL_MISSING: ["Chưa có ảnh con dấu: hãy chọn con dấu trong Cài đặt › Hồ sơ đơn vị.", "No seal image: choose the seal in Settings › Organisation profile."],
+  NOTHING_TO_SEAL: ["Văn bản chưa có chữ ký hiển thị của lãnh đạo để đóng dấu lên: lãnh đạo ký duyệt trước.", "The document has no visible signature of the leader to place the seal over: the leader signs first."],
+  DOC_NUMBER_MISSING: ["Cần nhập số, ký hiệu văn bản.", "Enter the document number."],
+  ORG_MISSING: ["Cần tên cơ quan sao (nhập vào ô hoặc lưu trong Hồ sơ đơn vị).", "The copying organisation's name is needed (type it, or save it in the profile)."],
+  RECEIPT_MISSING: ["Cần nhập nội dung dấu đến.", "Enter the receipt text."],
+  SIGNATURE_BLOCK_MISSING: ["Cần đặt khung chữ ký trên trang xem trước.", "Place the signature box on the preview."],
+  PLACE_MISSING: ["Cần đặt khung chữ ký trên trang xem trước.", "Place the signature box on the preview."],
+  ANCHOR_NOT_FOUND: ["Không tìm thấy đoạn chữ đánh dấu vị trí ký trên trang nào của văn bản.", "The text that marks where to sign is not on any page of the document."],
+  APPEARANCE: ["Không vẽ được chữ ký hiển thị", "The visible signature cannot be drawn"],
+  TOKEN_REMOVED: ["Thiết bị ký đã bị rút ra hoặc không phản hồi. Hãy cắm lại thiết bị rồi ký lại các văn bản chưa ký.", "The token was removed or stopped answering. Plug it back in and sign the documents not yet signed."],
+  NOT_SIGNED: ["Chưa ký: việc ký đã dừng ở một văn bản trước. Hãy ký lại văn bản này.", "Not signed: the batch stopped at an earlier document. Sign this one again."],
+  NOTHING_TO_SIGN: ["Không có tệp PDF nào để ký.", "There is no PDF to sign."],
+  OFFLINE: ["Đang ở chế độ không dùng mạng.", "Offline mode is on."],
+  NO_CHAIN: ["Không xây dựng được chuỗi chứng thư tới chứng thư gốc tin cậy.", "No certificate chain to a trusted root."],
+  SIGNER_SETUP: ["Thiết lập tài khoản ký chưa dùng được", "The signing account's settings cannot be used"],
   INTERNAL: ["Lỗi không mong đợi.", "Unexpected error."],
 };
 
-// Refusals of a visible signature (code POLICY, English detail from the core).
-const APPEARANCE: [RegExp, string, string][] = [
-  [/needs the seal image/, "Chưa có ảnh con dấu: hãy chọn con dấu trong Cài đặt › Hồ sơ đơn vị.", "No seal image: choose the seal in Settings › Organisation profile."],
-  [/no visible signature to place the seal over/, "Văn bản chưa có chữ ký hiển thị của lãnh đạo để đóng dấu lên: lãnh đạo ký duyệt trước.", "The document has no visible signature of the leader to place the seal over: the leader signs first."],
-  [/needs the document number/, "Cần nhập số, ký hiệu văn bản.", "Enter the document number."],
-  [/needs the organisation's name/, "Cần tên cơ quan sao (nhập vào ô hoặc lưu trong Hồ sơ đơn vị).", "The copying organisation's name is needed (type it, or save it in the profile)."],
-  [/needs the receipt text/, "Cần nhập nội dung dấu đến.", "Enter the receipt text."],
-  [/needs the signature block/, "Cần đặt khung chữ ký trên trang xem trước.", "Place the signature box on the preview."],
-];
-
-/** The visible-signature refusal in `detail`, in the current language, or null. */
-export function appearanceError(detail: string): string | null {
-  for (const [re, vi, en] of APPEARANCE) if (re.test(detail)) return lang === "vi" ? vi : en;
-  return null;
-}
-
 export function errorText(e: CommandError): string {
-  if (e.code === "POLICY") {
-    const a = appearanceError(e.detail ?? "");
-    if (a) return a;
-  }
   const pair = E[e.code] ?? E.INTERNAL;
   let s = pair[lang === "vi" ? 0 : 1];
   if (e.code === "PIN_INCORRECT" && e.pin) s += " " + pinWarning(e.pin);
-  if ((e.code === "SETTINGS_INVALID" || e.code === "JOURNAL" || e.code === "PROFILE" || e.code === "REMOTE_ERROR" || !E[e.code]) && e.detail) s += `: ${e.detail}`;
+  if ((e.code === "SETTINGS_INVALID" || e.code === "JOURNAL" || e.code === "PROFILE" || e.code === "REMOTE_ERROR" || e.code === "APPEARANCE" || e.code === "SIGNER_SETUP" || !E[e.code]) && e.detail) s += `: ${e.detail}`;
   return s.trim();
 }
 

@@ -1,6 +1,6 @@
 // The Sign screen: files, one certificate list across sources, PIN dialog, batch results.
 import { listen } from "@tauri-apps/api/event";
-import { api, asError, LEVELS, type CertEntry, type FileResult, type Level, type RemoteEntry, type Settings } from "./api";
+import { api, asError, LEVELS, type CertEntry, type FileResult, type Level, type RemoteEntry } from "./api";
 import { baseName, clear, h } from "./dom";
 import { errorText, pinWarning, t } from "./i18n";
 import { afterSigning, completedLevel, onPendingChange } from "./pending";
@@ -25,7 +25,7 @@ interface SignState {
   location: string;
   /** The level chosen by the user; null: the default from the settings. */
   level: Level | null;
-  /** The default: B-LT with a TSA and the network, else B-B. */
+  /** The default the core decides (B-T with a TSA and the network, else B-B). */
   defaultLevel: Level;
   /** A TSA is set and the app is online (else a timestamp can only be queued). */
   online: boolean;
@@ -36,10 +36,6 @@ interface SignState {
   rect: Rect | null;
 }
 
-/** B-LT when the settings name a TSA and the app is online; else B-B (no network). */
-export function defaultLevel(s: Pick<Settings, "tsa_urls" | "offline"> | null | undefined): Level {
-  return s && Array.isArray(s.tsa_urls) && s.tsa_urls.some((u) => u.trim()) && !s.offline ? "B-LT" : "B-B";
-}
 
 const st: SignState = { files: [], certs: [], remote: [], certError: null, selected: null, p12: null, results: [], progress: "", busy: false, error: null, reason: "", location: "", level: null, defaultLevel: "B-B", online: false, role: "none", fields: {}, rect: null };
 let root: HTMLElement | null = null;
@@ -55,12 +51,12 @@ onPendingChange(() => {
   }
 });
 
-/** Reads the settings for the default level. */
+/** Asks the core what a signing does when the user chooses nothing. */
 async function readLevelDefault() {
   try {
-    const s = await api.getSettings();
-    st.defaultLevel = defaultLevel(s);
-    st.online = st.defaultLevel !== "B-B";
+    const d = await api.signingDefaults();
+    st.defaultLevel = d.level;
+    st.online = d.online;
   } catch {
     st.defaultLevel = "B-B";
     st.online = false;

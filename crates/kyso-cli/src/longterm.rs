@@ -2,74 +2,41 @@
 //! offline (`kyso augment --pending`), and the signing journal (`kyso journal`).
 
 use kyso_core::journal::Journal;
-use kyso_core::sign::ltv;
-use kyso_core::Error;
+use kyso_core::level::Level;
+use kyso_core::trust::Material;
+use kyso_core::workflow;
 
-use crate::args::{AugmentArgs, JournalArgs, LevelArg};
+use crate::args::{AugmentArgs, JournalArgs};
+use crate::error::CliError;
 use crate::output;
 
-pub fn level_name(l: LevelArg) -> &'static str {
-    match l {
-        LevelArg::BB => "B-B",
-        LevelArg::BT => "B-T",
-        LevelArg::BLt => "B-LT",
-        LevelArg::BLta => "B-LTA",
-    }
-}
-
-fn augment_one(a: &AugmentArgs) -> Result<serde_json::Value, Error> {
+fn augment_one(a: &AugmentArgs) -> Result<serde_json::Value, CliError> {
     let input = a
         .input
         .clone()
-        .ok_or_else(|| Error::Policy("name the signed PDF to extend, or use --pending".into()))?;
-    let level = match a.level {
-        Some(LevelArg::BLt) => ltv::Level::Lt,
-        Some(LevelArg::BLta) => ltv::Level::Lta,
-        _ => return Err(Error::Policy("augment takes --level B-LT or B-LTA".into())),
-    };
+        .ok_or_else(|| CliError::usage("name the signed PDF to extend, or use --pending"))?;
+    let level = a.level.map(crate::sign::level_of).unwrap_or(Level::BLt);
     let output = a.output.clone().unwrap_or_else(|| {
         let stem = input
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let tag = if level == ltv::Level::Lta { "lta" } else { "lt" };
+        let tag = if level == Level::BLta { "lta" } else { "lt" };
         input.with_file_name(format!("{stem}-{tag}.pdf"))
     });
-    let (anchors, intermediates) = crate::trust_material(&a.trust)?;
-    let rec = crate::journal_start(
-        "augment",
-        &input,
-        &output,
-        level_name(a.level.unwrap_or(LevelArg::BLt)),
-    );
-    let r = ltv::augment(
-        &input,
-        &output,
-        level,
-        &ltv::AugmentOptions {
-            anchors,
-            intermediates,
-            tsa_urls: a.tsa.clone(),
-            force: a.force,
-        },
-    );
-    match &r {
-        Ok(o) => rec.finish(
-            "ok",
-            level_name(a.level.unwrap_or(LevelArg::BLt)),
-            Some((o.output.as_path(), &kyso_core::sign::FileDigests::default())),
-            None,
-            None,
-        ),
-        Err(e) => rec.finish("failed", "", None, None, Some(e.code().into())),
-    }
-    Ok(serde_json::to_value(r?).unwrap_or_default())
+    let (folders, settings) = crate::user();
+    let trust = Material::load(&folders.config, &settings, &a.trust)?;
+    let journal = workflow::journal(&folders);
+    let r = workflow::augment(&journal, &input, &output, level, &trust, &a.tsa, a.force)?;
+    Ok(serde_json::to_value(r).unwrap_or_default())
 }
 
 /// Completes every queued job it can; a failed job stays queued with its reason.
-fn augment_pending(a: &AugmentArgs) -> Result<(serde_json::Value, bool), Error> {
-    let trust = crate::trust_material(&a.trust)?;
-    let r = ltv::complete_queue(&trust, &a.tsa)?;
+fn augment_pending(a: &AugmentArgs) -> Result<(serde_json::Value, bool), CliError> {
+    let (folders, settings) = crate::user();
+    let trust = Material::load(&folders.config, &settings, &a.trust)?;
+    let journal = Journal::open_in(&folders.data)?;
+    let r = workflow::complete_queue(&journal, &trust, &a.tsa)?;
     let ok = r.failed.is_empty();
     Ok((serde_json::to_value(r).unwrap_or_default(), ok))
 }
@@ -124,10 +91,11 @@ pub fn run_augment(a: AugmentArgs) -> u8 {
 }
 
 pub fn run_journal(a: JournalArgs) -> u8 {
-    let j = match Journal::open() {
+    let (folders, _) = crate::user();
+    let j = match Journal::open_in(&folders.data) {
         Ok(j) => j,
         Err(e) => {
-            output::print_error(a.json, &Error::Policy(e.to_string()));
+            output::print_error(a.json, &e.into());
             return 2;
         }
     };
@@ -139,7 +107,7 @@ pub fn run_journal(a: JournalArgs) -> u8 {
                 "{}  {:7} {:8} {:6} {} → {}  {}",
                 kyso_core::timefmt::vietnam(e.time),
                 e.action,
-                e.result,
+                e.result.as_str(),
                 e.level,
                 e.input,
                 e.output,

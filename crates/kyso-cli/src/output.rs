@@ -1,7 +1,8 @@
 //! Human and JSON rendering. Errors print their stable code and message; never a PIN.
 
 use kyso_core::verify::{FileReport, FileVerdict, Indication};
-use kyso_core::Error;
+
+use crate::error::CliError;
 
 /// Prints `v` as JSON, or runs `human`.
 pub fn print_json_or(json: bool, v: &serde_json::Value, human: impl FnOnce()) {
@@ -13,13 +14,18 @@ pub fn print_json_or(json: bool, v: &serde_json::Value, human: impl FnOnce()) {
 }
 
 /// An error, as JSON on stdout (with --json) or as text on stderr.
-pub fn print_error(json: bool, e: &Error) {
+pub fn print_error(json: bool, e: &CliError) {
     if json {
-        let v = serde_json::json!({ "error": { "code": e.code(), "message": e.to_string() } });
+        let v = serde_json::json!({ "error": error_json(e) });
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
-        eprintln!("kyso: error [{}]: {e}", e.code());
+        eprintln!("kyso: error [{}]: {}", e.code(), e.message());
     }
+}
+
+/// `{code, message}` of an error, as every JSON answer carries it.
+pub fn error_json(e: &CliError) -> serde_json::Value {
+    serde_json::json!({ "code": e.code(), "message": e.message() })
 }
 
 /// A signing result.

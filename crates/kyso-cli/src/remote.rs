@@ -16,6 +16,8 @@ use kyso_core::signer::remote::{self, Control, Progress, Provider, Secrets};
 use kyso_core::signer::{Secret, Signer, SignerError};
 use kyso_core::Error;
 
+use crate::error::CliError;
+
 /// Remote signing protocols.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RemoteKind {
@@ -119,18 +121,23 @@ impl RemoteArgs {
     }
 }
 
-fn missing(what: &str) -> Error {
-    Error::Policy(format!("remote signing needs {what}"))
+fn missing(what: &str) -> CliError {
+    CliError::usage(format!("remote signing needs {what}"))
 }
 
 /// The provider settings from `--provider` and the flags.
-pub fn provider_of(a: &RemoteArgs) -> Result<Provider, Error> {
+pub fn provider_of(a: &RemoteArgs) -> Result<Provider, CliError> {
+    let (folders, _) = crate::user();
     let saved = match &a.provider {
-        Some(name) => Some(remote::load_providers().remove(name).ok_or_else(|| {
-            Error::Policy(format!(
-                "no saved signing account named \"{name}\" (see kyso providers list)"
-            ))
-        })?),
+        Some(name) => Some(
+            remote::load_providers(&folders.config)
+                .remove(name)
+                .ok_or_else(|| {
+                    CliError::usage(format!(
+                        "no saved signing account named \"{name}\" (see kyso providers list)"
+                    ))
+                })?,
+        ),
         None => None,
     };
     let kind = match (a.signer, &saved) {
@@ -146,7 +153,7 @@ pub fn provider_of(a: &RemoteArgs) -> Result<Provider, Error> {
         client_cert: a.client_cert.clone().or(old.client_cert),
         client_key: a.client_key.clone().or(old.client_key),
     };
-    let url = |old: String| -> Result<String, Error> {
+    let url = |old: String| -> Result<String, CliError> {
         a.service
             .clone()
             .or((!old.is_empty()).then_some(old))
@@ -273,12 +280,12 @@ fn progress_printer() -> impl Fn(&Progress) + Send + Sync + 'static {
 }
 
 /// Opens the remote signer the flags describe.
-pub fn open(a: &RemoteArgs, pin: Option<Secret>) -> Result<Box<dyn Signer>, Error> {
+pub fn open(a: &RemoteArgs, pin: Option<Secret>) -> Result<Box<dyn Signer>, CliError> {
     let provider = provider_of(a)?;
     let remembered = a.provider.as_deref().and_then(remote::keyring::saved);
     let secret = match (&a.secret_env, remembered) {
         (Some(var), _) => Some(Secret::new(std::env::var(var).map_err(|_| {
-            Error::Signer(SignerError::Policy(format!(
+            Error::Signer(SignerError::Setup(format!(
                 "environment variable {var} is not set"
             )))
         })?)),
@@ -289,7 +296,7 @@ pub fn open(a: &RemoteArgs, pin: Option<Secret>) -> Result<Box<dyn Signer>, Erro
                 _ => true,
             };
             if needs {
-                crate::prompt_secret("Mật khẩu tài khoản ký số / signing account secret: ")?
+                crate::signer::prompt_secret("Mật khẩu tài khoản ký số / signing account secret: ")?
             } else {
                 None
             }
@@ -297,7 +304,7 @@ pub fn open(a: &RemoteArgs, pin: Option<Secret>) -> Result<Box<dyn Signer>, Erro
     };
     let pin = match pin {
         Some(p) => Some(p),
-        None if provider.asks_pin() => crate::prompt_secret("Mã PIN chứng thư / credential PIN: ")?,
+        None if provider.asks_pin() => crate::signer::prompt_secret("Mã PIN chứng thư / credential PIN: ")?,
         None => None,
     };
     let mut control = Control::with_listener(progress_printer());
@@ -356,9 +363,10 @@ pub enum ProvidersCommand {
 
 /// Runs `kyso providers`.
 pub fn run(c: ProvidersCommand) -> u8 {
-    let r: Result<(), Error> = (|| match c {
+    let (folders, _) = crate::user();
+    let r: Result<(), CliError> = (|| match c {
         ProvidersCommand::List { json } => {
-            let all = remote::load_providers();
+            let all = remote::load_providers(&folders.config);
             if json {
                 println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
             } else if all.is_empty() {
@@ -372,12 +380,12 @@ pub fn run(c: ProvidersCommand) -> u8 {
         }
         ProvidersCommand::Add { name, remote } => {
             let p = provider_of(&remote)?;
-            remote::save_provider(&name, Some(&p))?;
+            remote::save_provider(&folders.config, &name, Some(&p))?;
             println!("Đã lưu / saved: {name} ({})", p.kind());
             Ok(())
         }
         ProvidersCommand::Remove { name } => {
-            remote::save_provider(&name, None)?;
+            remote::save_provider(&folders.config, &name, None)?;
             remote::keyring::forget(&name);
             Ok(())
         }

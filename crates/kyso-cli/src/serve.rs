@@ -9,12 +9,14 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use clap::Args;
-use kyso_core::bridge::{self, transfer, Ask, Bridge, Host, Limits};
+use kyso_bridge::{transfer, Ask, Bridge, Host, Limits};
 use kyso_core::cert::Certificate;
-use kyso_core::sign::SignOptions;
+use kyso_core::folders::Folders;
+use kyso_core::settings::Settings;
 use kyso_core::signer::{Signer, SignerError};
-use kyso_core::verify::VerifyOptions;
 use kyso_core::Error;
+
+use crate::error::CliError;
 
 use crate::args::SignerArgs;
 
@@ -47,24 +49,23 @@ pub struct ServeArgs {
     pub signer: SignerArgs,
 }
 
-fn origins_file() -> PathBuf {
-    kyso_core::trust::config_dir().join("bridge-origins.json")
+fn origins_file(folders: &Folders) -> PathBuf {
+    folders.config.join("bridge-origins.json")
 }
 
 /// The sites the user allowed before.
-fn saved_origins() -> Vec<String> {
-    std::fs::read(origins_file())
+fn saved_origins(folders: &Folders) -> Vec<String> {
+    std::fs::read(origins_file(folders))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default()
 }
 
-fn save_origins(all: &[String]) {
-    let path = origins_file();
-    if let Some(d) = path.parent() {
-        let _ = std::fs::create_dir_all(d);
-    }
-    let _ = std::fs::write(path, serde_json::to_vec_pretty(all).unwrap_or_default());
+fn save_origins(folders: &Folders, all: &[String]) {
+    let _ = kyso_core::files::write_atomic(
+        &origins_file(folders),
+        &serde_json::to_vec_pretty(all).unwrap_or_default(),
+    );
 }
 
 /// Test builds can confirm without a person (`KYSO_BRIDGE_AUTO_CONFIRM=yes|no`); a release
@@ -106,9 +107,10 @@ fn ask_yes(question: &str, scripted: bool) -> bool {
 
 struct CliHost {
     args: ServeArgs,
+    folders: Folders,
+    settings: Settings,
     origins: Mutex<Vec<String>>,
     last_cert: Mutex<Option<Certificate>>,
-    trust: (Vec<Certificate>, Vec<Certificate>),
 }
 
 impl Host for CliHost {
@@ -136,7 +138,7 @@ impl Host for CliHost {
                 .filter(|k| !self.args.allow_origin.contains(k))
                 .cloned()
                 .collect();
-            save_origins(&saved);
+            save_origins(&self.folders, &saved);
             return true;
         }
         false
@@ -159,7 +161,10 @@ impl Host for CliHost {
         if !ask_yes("Ký các tệp này? / sign these files?", true) {
             return Err(Error::Signer(SignerError::Cancelled));
         }
-        let signer = crate::open_signer(&self.args.signer)?;
+        let signer = crate::signer::open_signer(&self.args.signer).map_err(|e| match e {
+            CliError::Core(e) => e,
+            CliError::Usage(u) => Error::Signer(SignerError::Setup(u)),
+        })?;
         *self.last_cert.lock().unwrap_or_else(|e| e.into_inner()) = Some(signer.certificate().clone());
         Ok(signer)
     }
@@ -174,14 +179,16 @@ impl Host for CliHost {
             return a
                 .p12_password_env
                 .as_ref()
-                .and_then(|_| crate::open_signer(a).ok())
+                .and_then(|_| crate::signer::open_signer(a).ok())
                 .map(|s| s.certificate().clone());
         }
         if a.remote.wanted() {
             return None;
         }
         // A token's certificates are public objects: read without a login, so no PIN.
-        let path = crate::module_paths(a.pkcs11.as_deref()).into_iter().next()?;
+        let path = crate::signer::module_paths(a.pkcs11.as_deref())
+            .into_iter()
+            .next()?;
         let module = kyso_core::signer::pkcs11::Module::load(&path).ok()?;
         module
             .certificate(a.token.as_deref(), a.cert.as_deref())
@@ -189,32 +196,29 @@ impl Host for CliHost {
             .map(|(c, _)| c)
     }
 
-    fn sign_options(&self) -> SignOptions {
-        SignOptions {
-            tsa_urls: self.args.tsa.clone(),
-            ..SignOptions::default()
-        }
+    fn folders(&self) -> Folders {
+        self.folders.clone()
     }
 
-    fn verify_options(&self) -> VerifyOptions {
-        VerifyOptions {
-            anchors: self.trust.0.clone(),
-            intermediates: self.trust.1.clone(),
-            ..VerifyOptions::default()
-        }
+    fn settings(&self) -> Settings {
+        self.settings.clone()
     }
 
-    fn config_dir(&self) -> PathBuf {
-        kyso_core::trust::config_dir()
+    fn trust_files(&self) -> Vec<PathBuf> {
+        self.args.trust.clone()
     }
 }
 
 /// Runs `kyso serve` until killed.
 pub fn run(a: ServeArgs) -> u8 {
-    let r = (|| -> Result<(), Error> {
-        let trust = crate::trust_material(&a.trust)?;
+    let r = (|| -> Result<(), CliError> {
+        let (folders, mut settings) = crate::user();
+        // The flags' TSAs replace the settings' (none given: B-B unless the settings name one).
+        if !a.tsa.is_empty() {
+            settings.tsa_urls = a.tsa.clone();
+        }
         let mut origins = a.allow_origin.clone();
-        origins.extend(saved_origins());
+        origins.extend(saved_origins(&folders));
         let limits = Limits {
             max_file: a.max_file_mb << 20,
             per_minute: a.per_minute.max(1),
@@ -222,13 +226,14 @@ pub fn run(a: ServeArgs) -> u8 {
         };
         let listener = TcpListener::bind(("127.0.0.1", a.port))?;
         let port = listener.local_addr()?.port();
+        let tls = kyso_bridge::tls::load_or_create(&folders.config.join("bridge-tls"))?;
         let host = CliHost {
             args: a,
+            folders,
+            settings,
             origins: Mutex::new(origins),
             last_cert: Mutex::new(None),
-            trust,
         };
-        let tls = bridge::tls::load_or_create(&kyso_core::trust::config_dir().join("bridge-tls"))?;
         let b = Arc::new(Bridge::new(Box::new(host), limits));
         // The first line says where it listens (scripts and tests wait for it).
         println!(
@@ -236,7 +241,7 @@ pub fn run(a: ServeArgs) -> u8 {
             tls.ca_path.display()
         );
         let _ = std::io::stdout().flush();
-        bridge::serve(listener, b, Some(tls.config), Arc::new(AtomicBool::new(false)))?;
+        kyso_bridge::serve(listener, b, Some(tls.config), Arc::new(AtomicBool::new(false)))?;
         Ok(())
     })();
     match r {

@@ -8,7 +8,7 @@ use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages, SubjectKeyIden
 use x509_cert::name::Name;
 pub use x509_cert::Certificate;
 
-use crate::cms::oids;
+use crate::oids;
 
 /// SHA-256 fingerprint, lowercase hex.
 pub fn fingerprint(cert: &Certificate) -> String {
@@ -176,44 +176,7 @@ pub fn access_urls(c: &Certificate, method: ObjectIdentifier) -> Vec<String> {
 /// id-ad-caIssuers.
 pub const ID_AD_CA_ISSUERS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
 
-/// Parses certificates from DER, PEM (several), or a PKCS#7 certs-only bundle (`.p7b`, DER
-/// or PEM) — the forms CAs publish.
-pub fn parse_certificates(data: &[u8]) -> Vec<Certificate> {
-    if let Ok(c) = Certificate::from_der(data) {
-        return vec![c];
-    }
-    if let Ok(sd) = crate::cms::parse::parse(data) {
-        return sd.certificates;
-    }
-    let text = String::from_utf8_lossy(data);
-    if let Some(start) = text.find("-----BEGIN PKCS7-----") {
-        let after = &text[start + 21..];
-        if let Some(end) = after.find("-----END PKCS7-----") {
-            let b64: String = after[..end].chars().filter(|c| !c.is_whitespace()).collect();
-            if let Ok(sd) = base64_decode(&b64).map(|der| crate::cms::parse::parse(&der)) {
-                return sd.map(|sd| sd.certificates).unwrap_or_default();
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let mut rest = text.as_ref();
-    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
-        let after = &rest[start + 27..];
-        let Some(end) = after.find("-----END CERTIFICATE-----") else {
-            break;
-        };
-        let b64: String = after[..end].chars().filter(|c| !c.is_whitespace()).collect();
-        if let Ok(der) = base64_decode(&b64) {
-            if let Ok(c) = Certificate::from_der(&der) {
-                out.push(c);
-            }
-        }
-        rest = &after[end..];
-    }
-    out
-}
-
-fn base64_decode(s: &str) -> Result<Vec<u8>, base64ct::Error> {
-    use base64ct::Encoding;
-    base64ct::Base64::decode_vec(s)
+/// DER of a certificate (empty if it cannot be encoded, which a parsed certificate always can).
+pub fn der_of(c: &Certificate) -> Vec<u8> {
+    c.to_der().unwrap_or_default()
 }

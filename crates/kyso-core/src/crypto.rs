@@ -6,7 +6,7 @@ use der::{Decode, Encode};
 use sha2::Digest;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
-use crate::cms::oids;
+use crate::oids;
 
 /// Digest algorithms Kyso knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]

@@ -5,19 +5,10 @@
 //! event is written as `started` before the work and updated after it, so an interrupted
 //! signing shows as such. No PIN, password or key material is ever stored.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
-
-/// The data folder (`KYSO_DATA_DIR` overrides it).
-pub fn data_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("KYSO_DATA_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    directories::ProjectDirs::from("vn", "Kyso", "Kyso")
-        .map(|p| p.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".kyso"))
-}
 
 /// Why the journal cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +18,46 @@ pub struct JournalError(String);
 impl From<rusqlite::Error> for JournalError {
     fn from(e: rusqlite::Error) -> Self {
         Self(e.to_string())
+    }
+}
+
+/// How a journaled action ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Under way (or interrupted: the process never came back to say).
+    #[default]
+    Started,
+    /// Done.
+    Ok,
+    /// Signed; the timestamp or validation data waits for the network.
+    Pending,
+    /// Failed (the detail holds the error code).
+    Failed,
+    /// A request the bridge refused.
+    Refused,
+}
+
+impl Outcome {
+    /// The word stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Started => "started",
+            Outcome::Ok => "ok",
+            Outcome::Pending => "pending",
+            Outcome::Failed => "failed",
+            Outcome::Refused => "refused",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "ok" => Outcome::Ok,
+            "pending" => Outcome::Pending,
+            "failed" => Outcome::Failed,
+            "refused" => Outcome::Refused,
+            _ => Outcome::Started,
+        }
     }
 }
 
@@ -53,8 +84,8 @@ pub struct Event {
     pub certificate_sha256: Option<String>,
     /// PAdES level reached.
     pub level: String,
-    /// `started`, `ok`, `pending` (waiting for the network), `failed`.
-    pub result: String,
+    /// How it ended (`started` while under way, or when the process was killed).
+    pub result: Outcome,
     /// Error code or note.
     pub detail: Option<String>,
 }
@@ -78,9 +109,12 @@ pub struct Pending {
     pub last_error: Option<String>,
 }
 
-/// The open journal.
+/// The signing journal, opened once by a face and passed to whatever signs. It never blocks
+/// signing: when the database cannot be opened, every entry is skipped and
+/// [`Journal::warning`] says why. One connection behind a lock, so threads (the bridge's
+/// connections, a batch) share it.
 pub struct Journal {
-    db: Connection,
+    db: Result<Mutex<Connection>, JournalError>,
 }
 
 const SCHEMA: &str = "
@@ -93,28 +127,54 @@ CREATE TABLE IF NOT EXISTS pending (
   tsa_urls TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);
 ";
 
+fn connect(dir: &Path) -> Result<Connection, JournalError> {
+    std::fs::create_dir_all(dir).map_err(|e| JournalError(e.to_string()))?;
+    let db = Connection::open(dir.join("journal.sqlite3"))?;
+    db.busy_timeout(std::time::Duration::from_secs(10))?;
+    // WAL + synchronous=NORMAL: committed transactions survive a killed process, and a
+    // reader never sees half a write.
+    db.pragma_update(None, "journal_mode", "WAL")?;
+    db.pragma_update(None, "synchronous", "NORMAL")?;
+    db.execute_batch(SCHEMA)?;
+    Ok(db)
+}
+
 impl Journal {
-    /// Opens (or creates) `journal.sqlite3` in `dir`.
+    /// Opens (or creates) `journal.sqlite3` in `dir` (the data folder); an error when it
+    /// cannot be used (for listing it).
     pub fn open_in(dir: &Path) -> Result<Self, JournalError> {
-        std::fs::create_dir_all(dir).map_err(|e| JournalError(e.to_string()))?;
-        let db = Connection::open(dir.join("journal.sqlite3"))?;
-        db.busy_timeout(std::time::Duration::from_secs(10))?;
-        // WAL + synchronous=NORMAL: committed transactions survive a killed process, and a
-        // reader never sees half a write.
-        db.pragma_update(None, "journal_mode", "WAL")?;
-        db.pragma_update(None, "synchronous", "NORMAL")?;
-        db.execute_batch(SCHEMA)?;
-        Ok(Self { db })
+        Ok(Self {
+            db: Ok(Mutex::new(connect(dir)?)),
+        })
     }
 
-    /// Opens the user's journal.
-    pub fn open() -> Result<Self, JournalError> {
-        Self::open_in(&data_dir())
+    /// Opens the journal in `dir` for signing: when it cannot be used, the journal records
+    /// nothing and [`Journal::warning`] says why; signing goes on.
+    pub fn open_or_skip(dir: &Path) -> Self {
+        Self {
+            db: connect(dir).map(Mutex::new),
+        }
+    }
+
+    /// Why nothing is being recorded, if it is not.
+    pub fn warning(&self) -> Option<String> {
+        self.db
+            .as_ref()
+            .err()
+            .map(|e| format!("{e}; this is not recorded"))
+    }
+
+    fn db(&self) -> Result<MutexGuard<'_, Connection>, JournalError> {
+        match &self.db {
+            Ok(m) => Ok(m.lock().unwrap_or_else(|e| e.into_inner())),
+            Err(e) => Err(JournalError(e.0.clone())),
+        }
     }
 
     /// Records an event; returns its id.
     pub fn record(&self, e: &Event) -> Result<i64, JournalError> {
-        self.db.execute(
+        let db = self.db()?;
+        db.execute(
             "INSERT INTO events (time, action, input, input_sha256, output, output_sha256, signer,
                certificate_sha256, level, result, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
             params![
@@ -127,23 +187,23 @@ impl Journal {
                 e.signer,
                 e.certificate_sha256,
                 e.level,
-                e.result,
+                e.result.as_str(),
                 e.detail
             ],
         )?;
-        Ok(self.db.last_insert_rowid())
+        Ok(db.last_insert_rowid())
     }
 
     /// Updates event `id` with its outcome (`e.result`, `e.level`, output hash, signer,
     /// detail).
     pub fn finish(&self, id: i64, e: &Event) -> Result<(), JournalError> {
-        self.db.execute(
+        self.db()?.execute(
             "UPDATE events SET result=?2, level=?3, output_sha256=?4, signer=?5,
                certificate_sha256=?6, detail=?7,
                input_sha256 = CASE WHEN ?8 = '' THEN input_sha256 ELSE ?8 END WHERE id=?1",
             params![
                 id,
-                e.result,
+                e.result.as_str(),
                 e.level,
                 e.output_sha256,
                 e.signer,
@@ -155,35 +215,49 @@ impl Journal {
         Ok(())
     }
 
+    /// Events, newest first: at most `limit`, skipping the `offset` newest.
+    pub fn events_page(&self, offset: usize, limit: usize) -> Result<Vec<Event>, JournalError> {
+        let db = self.db()?;
+        let mut st = db.prepare(
+            "SELECT id, time, action, input, input_sha256, output, output_sha256, signer,
+               certificate_sha256, level, result, detail FROM events ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+        )?;
+        let rows = st.query_map(
+            params![
+                i64::try_from(limit).unwrap_or(i64::MAX),
+                i64::try_from(offset).unwrap_or(i64::MAX)
+            ],
+            |r| {
+                Ok(Event {
+                    id: r.get(0)?,
+                    time: r.get(1)?,
+                    action: r.get(2)?,
+                    input: r.get(3)?,
+                    input_sha256: r.get(4)?,
+                    output: r.get(5)?,
+                    output_sha256: r.get(6)?,
+                    signer: r.get(7)?,
+                    certificate_sha256: r.get(8)?,
+                    level: r.get(9)?,
+                    result: Outcome::parse(&r.get::<_, String>(10)?),
+                    detail: r.get(11)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every event, oldest first.
     pub fn events(&self) -> Result<Vec<Event>, JournalError> {
-        let mut st = self.db.prepare(
-            "SELECT id, time, action, input, input_sha256, output, output_sha256, signer,
-               certificate_sha256, level, result, detail FROM events ORDER BY id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(Event {
-                id: r.get(0)?,
-                time: r.get(1)?,
-                action: r.get(2)?,
-                input: r.get(3)?,
-                input_sha256: r.get(4)?,
-                output: r.get(5)?,
-                output_sha256: r.get(6)?,
-                signer: r.get(7)?,
-                certificate_sha256: r.get(8)?,
-                level: r.get(9)?,
-                result: r.get(10)?,
-                detail: r.get(11)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut all = self.events_page(0, usize::MAX >> 1)?;
+        all.reverse();
+        Ok(all)
     }
 
     /// Queues `file` for completion to `level`.
     pub fn add_pending(&self, file: &str, level: &str, tsa_urls: &[String]) -> Result<(), JournalError> {
         let urls = serde_json::to_string(tsa_urls).map_err(|e| JournalError(e.to_string()))?;
-        self.db.execute(
+        self.db()?.execute(
             "INSERT INTO pending (created, file, level, tsa_urls) VALUES (?1,?2,?3,?4)
              ON CONFLICT(file) DO UPDATE SET level=excluded.level, tsa_urls=excluded.tsa_urls",
             params![crate::timefmt::now(), file, level, urls],
@@ -193,7 +267,8 @@ impl Journal {
 
     /// The queue, oldest first.
     pub fn pending(&self) -> Result<Vec<Pending>, JournalError> {
-        let mut st = self.db.prepare(
+        let db = self.db()?;
+        let mut st = db.prepare(
             "SELECT id, created, file, level, tsa_urls, attempts, last_error FROM pending ORDER BY id",
         )?;
         let rows = st.query_map([], |r| {
@@ -213,7 +288,7 @@ impl Journal {
 
     /// A queued job failed again: it stays, with the reason.
     pub fn pending_failed(&self, id: i64, error: &str) -> Result<(), JournalError> {
-        self.db.execute(
+        self.db()?.execute(
             "UPDATE pending SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
             params![id, error],
         )?;
@@ -222,7 +297,7 @@ impl Journal {
 
     /// A queued job is done.
     pub fn pending_done(&self, id: i64) -> Result<(), JournalError> {
-        self.db
+        self.db()?
             .execute("DELETE FROM pending WHERE id = ?1", params![id])?;
         Ok(())
     }
@@ -230,65 +305,77 @@ impl Journal {
     /// SQLite's own consistency check (`ok` when sound).
     pub fn integrity(&self) -> Result<String, JournalError> {
         Ok(self
-            .db
+            .db()?
             .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
             .optional()?
             .unwrap_or_default())
     }
-}
 
-/// A journal entry in progress, for callers that sign or augment. The journal never blocks
-/// signing: when it cannot be opened, [`Entry::warning`] says why and nothing is recorded.
-pub struct Entry {
-    journal: Option<Journal>,
-    id: i64,
-    warning: Option<String>,
-    input: PathBuf,
-}
-
-impl Entry {
     /// Records the start of `action` (`sign`, `augment`) on `input`. The input's SHA-256 is
     /// filled in by [`Entry::finish`] (a signing computes it in its own pass).
-    pub fn start(action: &str, input: &Path, output: &Path, level: &str) -> Self {
-        let (journal, warning) = match Journal::open() {
-            Ok(j) => (Some(j), None),
-            Err(e) => (None, Some(format!("{e}; this is not recorded"))),
-        };
+    pub fn start(&self, action: &str, input: &Path, output: &Path, level: &str) -> Entry<'_> {
         let ev = Event {
             time: crate::timefmt::now(),
             action: action.into(),
             input: input.display().to_string(),
             output: output.display().to_string(),
             level: level.into(),
-            result: "started".into(),
+            result: Outcome::Started,
             ..Event::default()
         };
-        let id = journal.as_ref().and_then(|j| j.record(&ev).ok()).unwrap_or(0);
-        Self {
-            journal,
-            id,
-            warning,
+        Entry {
+            journal: self,
+            id: self.record(&ev).unwrap_or(0),
             input: input.to_path_buf(),
         }
     }
 
-    /// Why the journal could not be used, if it could not.
-    pub fn warning(&self) -> Option<&str> {
-        self.warning.as_deref()
+    /// Records a request that involves no file of the user's (the bridge's answers): who
+    /// asked, what, and how it ended.
+    pub fn note(&self, action: &str, origin: &str, result: Outcome, detail: &str) {
+        let _ = self.record(&Event {
+            time: crate::timefmt::now(),
+            action: action.into(),
+            input: origin.into(),
+            output: "-".into(),
+            result,
+            detail: Some(detail.into()),
+            ..Event::default()
+        });
     }
+}
 
-    /// Records the outcome: `result` (`ok`, `pending`, `failed`), the level reached, the
-    /// output written with its and the input's SHA-256 when already known (else they are
-    /// computed here), the signer (name, certificate SHA-256) and a detail (error code).
+/// The digests a signing already computed (so the journal does not read the files again).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Digests {
+    /// SHA-256 of the input, hex.
+    pub input_sha256: Option<String>,
+    /// SHA-256 of the output, hex.
+    pub output_sha256: Option<String>,
+}
+
+/// A journal entry in progress.
+pub struct Entry<'a> {
+    journal: &'a Journal,
+    id: i64,
+    input: std::path::PathBuf,
+}
+
+impl Entry<'_> {
+    /// Records the outcome: the level reached, the output written with its and the input's
+    /// SHA-256 when already known (else they are computed here), the signer (name,
+    /// certificate SHA-256) and a detail (error code).
     pub fn finish(
         &self,
-        result: &str,
+        result: Outcome,
         level: &str,
-        output: Option<(&Path, &crate::sign::FileDigests)>,
+        output: Option<(&Path, &Digests)>,
         signer: Option<(String, String)>,
         detail: Option<String>,
     ) {
-        let Some(j) = &self.journal else { return };
+        if self.journal.db.is_err() {
+            return;
+        }
         let (signer, certificate_sha256) = signer.map_or((None, None), |(a, b)| (Some(a), Some(b)));
         let known = output.map(|(_, d)| d.clone()).unwrap_or_default();
         let input_sha256 = known
@@ -299,7 +386,7 @@ impl Entry {
             .output_sha256
             .or_else(|| output.and_then(|(p, _)| file_sha256(p).ok()));
         let ev = Event {
-            result: result.into(),
+            result,
             level: level.into(),
             input_sha256,
             output_sha256,
@@ -308,15 +395,18 @@ impl Entry {
             detail,
             ..Event::default()
         };
-        let _ = j.finish(self.id, &ev);
+        let _ = self.journal.finish(self.id, &ev);
     }
 
     /// Queues `file` to be completed to `level` when the network is back.
     pub fn queue(&self, file: &Path, level: &str, tsa_urls: &[String]) -> Result<(), JournalError> {
-        let j = self.journal.as_ref().ok_or_else(|| {
-            JournalError("the signing journal is not available, so the job cannot be queued".into())
-        })?;
-        j.add_pending(&file.display().to_string(), level, tsa_urls)
+        if self.journal.db.is_err() {
+            return Err(JournalError(
+                "the signing journal is not available, so the job cannot be queued".into(),
+            ));
+        }
+        self.journal
+            .add_pending(&file.display().to_string(), level, tsa_urls)
     }
 }
 
@@ -352,12 +442,12 @@ mod tests {
                 input_sha256: "00".into(),
                 output: "b.pdf".into(),
                 level: "B-T".into(),
-                result: "started".into(),
+                result: Outcome::Started,
                 ..Event::default()
             })
             .unwrap();
         let done = Event {
-            result: "pending".into(),
+            result: Outcome::Pending,
             level: "B-B".into(),
             output_sha256: Some("11".into()),
             detail: Some("TSA_UNAVAILABLE".into()),
@@ -366,7 +456,7 @@ mod tests {
         j.finish(id, &done).unwrap();
         let ev = j.events().unwrap();
         assert_eq!(ev.len(), 1);
-        assert_eq!((ev[0].result.as_str(), ev[0].level.as_str()), ("pending", "B-B"));
+        assert_eq!((ev[0].result, ev[0].level.as_str()), (Outcome::Pending, "B-B"));
         j.add_pending("b.pdf", "B-LT", &["http://tsa".into()]).unwrap();
         j.add_pending("b.pdf", "B-LTA", &["http://tsa".into()]).unwrap();
         let p = j.pending().unwrap();

@@ -16,17 +16,24 @@
 //! outputs appear atomically.
 
 pub mod appearance;
-pub mod bridge;
 pub mod cert;
 pub mod cms;
 pub mod crypto;
-mod error;
+pub mod error;
+pub mod files;
+pub mod folders;
 pub mod journal;
+pub mod level;
+pub mod net;
+pub mod oids;
 pub mod pdf;
+pub mod report;
+pub mod settings;
 pub mod sign;
 pub mod signer;
 pub mod timefmt;
 pub mod trust;
 pub mod verify;
+pub mod workflow;
 
-pub use error::Error;
+pub use error::{AppearanceError, Error, Refusal};

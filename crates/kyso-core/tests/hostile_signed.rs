@@ -149,7 +149,7 @@ impl Setup {
     }
 
     fn verify(&self, file: &Path) -> FileReport {
-        let anchors = kyso_core::cert::parse_certificates(&std::fs::read(self.path("ca.pem")).unwrap());
+        let anchors = kyso_core::cms::bundle::certificates(&std::fs::read(self.path("ca.pem")).unwrap());
         assert_eq!(anchors.len(), 1);
         let opts = VerifyOptions {
             anchors,

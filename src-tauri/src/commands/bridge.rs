@@ -5,18 +5,15 @@
 
 use std::collections::HashMap;
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use kyso_core::bridge::{self, transfer, Ask, Bridge, Host, Limits};
+use kyso_bridge::{transfer, Ask, Bridge, Host, Limits};
 use kyso_core::cert::Certificate;
 use kyso_core::crypto::{KeyKind, Scheme};
-use kyso_core::sign::SignOptions;
 use kyso_core::signer::{Secret, SignRequest, Signer, SignerError};
-use kyso_core::verify::VerifyOptions;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -280,7 +277,8 @@ impl Host for AppHost {
             Err(e) => {
                 // The window says why (a wrong PIN …); the page gets the same in its reply.
                 *state.remote.lock().unwrap_or_else(|e| e.into_inner()) = None;
-                let reason = kyso_core::Error::Policy(format!("{}: {}", e.code, e.detail));
+                let reason =
+                    kyso_core::Error::Signer(SignerError::Setup(format!("{}: {}", e.code, e.detail)));
                 done(&self.app, id, false, Some(e));
                 Err(reason)
             }
@@ -291,22 +289,12 @@ impl Host for AppHost {
         None
     }
 
-    fn sign_options(&self) -> SignOptions {
-        let state = self.app.state::<AppState>();
-        let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
-        SignOptions {
-            tsa_urls: if s.offline { Vec::new() } else { s.tsa_urls.clone() },
-            ..SignOptions::default()
-        }
+    fn folders(&self) -> kyso_core::folders::Folders {
+        self.app.state::<AppState>().folders.clone()
     }
 
-    fn verify_options(&self) -> VerifyOptions {
-        let state = self.app.state::<AppState>();
-        super::verify::options(&state).unwrap_or_default()
-    }
-
-    fn config_dir(&self) -> PathBuf {
-        self.app.state::<AppState>().config_dir.clone()
+    fn settings(&self) -> kyso_core::settings::Settings {
+        self.app.state::<AppState>().settings()
     }
 }
 
@@ -332,14 +320,14 @@ pub fn apply(app: &AppHandle) {
         ..BridgeStatus::default()
     };
     if enabled {
-        let started = (|| -> Result<(TcpListener, bridge::tls::LocalTls), CommandError> {
+        let started = (|| -> Result<(TcpListener, kyso_bridge::tls::LocalTls), CommandError> {
             let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
                 CommandError::new(
                     "BRIDGE_PORT",
                     format!("127.0.0.1:{port}: {e} (another signing tool may be using it)"),
                 )
             })?;
-            let tls = bridge::tls::load_or_create(&state.config_dir.join("bridge-tls"))?;
+            let tls = kyso_bridge::tls::load_or_create(&state.config_dir.join("bridge-tls"))?;
             Ok((listener, tls))
         })();
         match started {
@@ -350,7 +338,7 @@ pub fn apply(app: &AppHandle) {
                     Limits::default(),
                 ));
                 let (f, cfg) = (flag.clone(), tls.config.clone());
-                std::thread::spawn(move || bridge::serve(listener, b, Some(cfg), f));
+                std::thread::spawn(move || kyso_bridge::serve(listener, b, Some(cfg), f));
                 status.listening = true;
                 status.ca_path = Some(tls.ca_path.display().to_string());
                 *stop = Some(flag);

@@ -76,22 +76,15 @@ pub struct CertList {
     pub remote: Vec<super::remote::RemoteEntry>,
 }
 
-/// Driver paths: settings, then the environment, then auto-discovery.
+/// Driver paths: the environment's (tests), the settings', then those found installed.
 pub fn module_paths(state: &AppState) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = state
-        .settings
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .module_paths
-        .iter()
+    let mut chosen: Vec<PathBuf> = std::env::var_os("KYSO_PKCS11_MODULE")
+        .filter(|p| !p.is_empty())
         .map(PathBuf::from)
+        .into_iter()
         .collect();
-    if let Some(p) = std::env::var_os("KYSO_PKCS11_MODULE").filter(|p| !p.is_empty()) {
-        out.push(PathBuf::from(p));
-    }
-    out.extend(kyso_core::signer::discover::find_installed());
-    out.dedup();
-    out
+    chosen.extend(state.settings().module_paths.iter().map(PathBuf::from));
+    kyso_core::signer::drivers(&chosen)
 }
 
 /// A loaded driver (loaded once per app run).
@@ -166,6 +159,6 @@ pub async fn list_certificates(state: State<'_, AppState>) -> CmdResult<CertList
     Ok(CertList {
         modules,
         certificates,
-        remote: super::remote::entries(),
+        remote: super::remote::entries(&state.config_dir),
     })
 }

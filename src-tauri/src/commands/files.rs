@@ -138,7 +138,7 @@ pub async fn export_report(
     for f in &files {
         paths.push(state.chosen(f)?);
     }
-    let opts = crate::commands::verify::options(&state)?;
+    let opts = state.verify_options()?;
     let reports: Vec<_> = paths
         .iter()
         .map(|p| kyso_core::verify::verify_path(p, None, &opts))
@@ -155,7 +155,7 @@ pub async fn export_report(
             .and_then(|f| f.into_path().ok()),
     };
     let Some(target) = target else { return Ok(None) };
-    kyso_core::verify::write_report(&reports, &language, &target)
+    kyso_core::report::write(&reports, &language, &target)
         .map_err(|e| CommandError::new(e.code(), e.to_string()))?;
     state.add_produced(&target);
     Ok(Some(target.display().to_string()))

@@ -1,7 +1,7 @@
 //! The signing journal and the queue of signatures waiting for the network.
 
-use kyso_core::journal::{Event, Journal, Pending};
-use kyso_core::sign::ltv;
+use kyso_core::journal::{Event, Pending};
+use kyso_core::workflow::{self, QueueReport};
 use serde::Serialize;
 use tauri::State;
 
@@ -17,18 +17,16 @@ pub struct JournalView {
     pub pending: Vec<Pending>,
 }
 
-fn open() -> CmdResult<Journal> {
-    Journal::open().map_err(|e| CommandError::new("JOURNAL", e.to_string()))
-}
+/// How many events the journal screen shows at once.
+const PAGE: usize = 200;
 
-/// The journal (newest first) and the waiting list.
+/// The journal (newest first, a page at a time) and the waiting list.
 #[tauri::command]
-pub fn get_journal() -> CmdResult<JournalView> {
-    let j = open()?;
-    let mut events = j
-        .events()
+pub fn get_journal(state: State<'_, AppState>, offset: Option<usize>) -> CmdResult<JournalView> {
+    let j = &state.journal;
+    let events = j
+        .events_page(offset.unwrap_or(0), PAGE)
         .map_err(|e| CommandError::new("JOURNAL", e.to_string()))?;
-    events.reverse();
     let pending = j
         .pending()
         .map_err(|e| CommandError::new("JOURNAL", e.to_string()))?;
@@ -38,18 +36,20 @@ pub fn get_journal() -> CmdResult<JournalView> {
 /// Tries to complete the waiting signatures (the UI calls this while the list is not
 /// empty); those that still cannot be completed stay, with their reason.
 #[tauri::command]
-pub async fn complete_pending(state: State<'_, AppState>) -> CmdResult<ltv::QueueReport> {
-    let (offline, tsa) = {
-        let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
-        (s.offline, s.tsa_urls.clone())
-    };
-    if offline {
-        return Ok(ltv::QueueReport::default());
+pub async fn complete_pending(app: tauri::AppHandle) -> CmdResult<QueueReport> {
+    use tauri::Manager;
+    let state = app.state::<AppState>();
+    let settings = state.settings();
+    if settings.offline {
+        return Ok(QueueReport::default());
     }
-    let o = crate::commands::verify::options(&state)?;
-    let trust = (o.anchors, o.intermediates);
-    tauri::async_runtime::spawn_blocking(move || ltv::complete_queue(&trust, &tsa))
-        .await
-        .map_err(|e| CommandError::new("INTERNAL", e.to_string()))?
-        .map_err(Into::into)
+    let trust = state.trust()?;
+    let app2 = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app2.state::<AppState>();
+        workflow::complete_queue(&state.journal, &trust, &settings.tsa_urls)
+    })
+    .await
+    .map_err(|e| CommandError::new("INTERNAL", e.to_string()))?
+    .map_err(Into::into)
 }

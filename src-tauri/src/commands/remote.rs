@@ -28,8 +28,8 @@ pub struct RemoteEntry {
 }
 
 /// The saved accounts.
-pub fn entries() -> Vec<RemoteEntry> {
-    remote::load_providers()
+pub fn entries(config: &std::path::Path) -> Vec<RemoteEntry> {
+    remote::load_providers(config)
         .into_iter()
         .map(|(name, p)| {
             let (detail, asks_secret) = match &p {
@@ -63,25 +63,29 @@ pub fn entries() -> Vec<RemoteEntry> {
 
 /// Lists the saved accounts.
 #[tauri::command]
-pub fn list_providers() -> Vec<RemoteEntry> {
-    entries()
+pub fn list_providers(state: tauri::State<'_, crate::state::AppState>) -> Vec<RemoteEntry> {
+    entries(&state.config_dir)
 }
 
 /// Saves an account (settings only).
 #[tauri::command]
-pub fn save_provider(name: String, provider: Provider) -> CmdResult<()> {
+pub fn save_provider(
+    state: tauri::State<'_, crate::state::AppState>,
+    name: String,
+    provider: Provider,
+) -> CmdResult<()> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 64 {
         return Err(CommandError::new("POLICY", "the account needs a short name"));
     }
-    remote::save_provider(name, Some(&provider))?;
+    remote::save_provider(&state.config_dir, name, Some(&provider))?;
     Ok(())
 }
 
 /// Removes an account.
 #[tauri::command]
-pub fn remove_provider(name: String) -> CmdResult<()> {
-    remote::save_provider(&name, None)?;
+pub fn remove_provider(state: tauri::State<'_, crate::state::AppState>, name: String) -> CmdResult<()> {
+    remote::save_provider(&state.config_dir, &name, None)?;
     remote::keyring::forget(&name);
     Ok(())
 }

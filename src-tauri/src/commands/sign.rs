@@ -4,9 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
-use kyso_core::sign::{self, ltv, SignOptions};
+use kyso_core::appearance::roles;
+use kyso_core::appearance::visible::Place;
+use kyso_core::level::Level;
 use kyso_core::signer::p12::P12Signer;
-use kyso_core::signer::{Secret, Signer};
+use kyso_core::signer::{Secret, Signer, SignerError};
+use kyso_core::workflow::{self, Context, Detached, Job, Observer};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -55,8 +58,8 @@ pub struct SignRequest {
     pub reason: Option<String>,
     /// Location.
     pub location: Option<String>,
-    /// PAdES level (`B-B`, `B-T`, `B-LT`, `B-LTA`); default: B-LT when a TSA is set and the
-    /// app is online, else B-B.
+    /// PAdES level (`B-B`, `B-T`, `B-LT`, `B-LTA`); default: the core's (B-T when a TSA is
+    /// set, else B-B).
     pub level: Option<String>,
     /// A visible signature (PDFs), with its Decree 30 role.
     pub appearance: Option<AppearanceRequest>,
@@ -136,7 +139,7 @@ fn open_remote(
     use kyso_core::signer::remote::{self, Control, Secrets};
     // A secret the user asked Kyso to remember is in the system keyring, not in settings.
     let secret = secret.or_else(|| remote::keyring::saved(name));
-    let provider = remote::load_providers()
+    let provider = remote::load_providers(&state.config_dir)
         .remove(name)
         .ok_or_else(|| CommandError::new("CERT_NOT_FOUND", format!("no saved account \"{name}\"")))?;
     let events = app.clone();
@@ -212,23 +215,6 @@ fn open_signer(
     )?))
 }
 
-/// A name next to `input` that does not exist yet: `X-signed.pdf`, `X-signed (2).pdf`, …
-fn free_output(input: &Path, pdf: bool) -> PathBuf {
-    (1..1000)
-        .map(|n| sign::output_path(input, pdf, n))
-        .find(|p| !p.exists())
-        .unwrap_or_else(|| sign::output_path(input, pdf, kyso_core::timefmt::now() as u32))
-}
-
-fn is_pdf(p: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 1024];
-    std::fs::File::open(p)
-        .and_then(|mut f| f.read(&mut head))
-        .map(|n| head[..n].windows(5).any(|w| w == b"%PDF-"))
-        .unwrap_or(false)
-}
-
 fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<FileResult>> {
     let state = app.state::<AppState>();
     let mut inputs = Vec::new();
@@ -238,7 +224,52 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
     let pin = request.pin.take().map(|p| Secret::new(p.0.to_string()));
     let secret = request.secret.take().map(|p| Secret::new(p.0.to_string()));
     state.cancel.store(false, Ordering::SeqCst);
-    let remote = request.certificate.starts_with("remote:");
+    let settings = state.settings();
+    let ctx = Context {
+        folders: &state.folders,
+        settings: &settings,
+        journal: &state.journal,
+    };
+    // Everything that can be refused is refused before the token is opened.
+    let level = match request.level.as_deref() {
+        Some(l) => {
+            Some(Level::parse(l).ok_or_else(|| CommandError::new("POLICY", format!("unknown level {l}")))?)
+        }
+        None => None,
+    };
+    let req = workflow::Request {
+        level,
+        detached: Detached::Auto,
+        reason: request.reason.clone(),
+        location: request.location.clone(),
+        appearance: request.appearance.as_ref().map(|a| roles::Request {
+            role: a.role,
+            place: a.rect.map(Place::Rect),
+            page: a.page.max(1),
+            text: a.text.clone(),
+            doc_number: a.doc_number.clone(),
+            org: a.org.clone(),
+            receipt: a.receipt.clone(),
+            ..roles::Request::default()
+        }),
+        ..workflow::Request::default()
+    };
+    let jobs: Vec<Job> = inputs
+        .iter()
+        .map(|p| Job {
+            input: p.clone(),
+            output: workflow::output_beside(p, workflow::is_pdf(p)),
+        })
+        .collect();
+    let mut plan = workflow::plan(&ctx, &req, jobs)?;
+    let mut results: Vec<FileResult> = plan
+        .take_refused()
+        .into_iter()
+        .map(|(job, e)| FileResult::failed(&job.input, e))
+        .collect();
+    if plan.is_empty() {
+        return Ok(results);
+    }
     // Remembered only once the service has accepted it (below).
     let keep = match (
         request.certificate.strip_prefix("remote:"),
@@ -259,216 +290,68 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
     if let (Ok(_), Some((name, s))) = (&opened, keep) {
         let _ = kyso_core::signer::remote::keyring::save(&name, &s);
     }
-    let result =
-        opened.and_then(|mut signer| sign_with(app, &state, &request, &inputs, signer.as_mut(), remote));
+    let run = opened.and_then(|mut signer| {
+        let mut observer = Events { app, state: &state };
+        Ok(plan.run(&state.journal, signer.as_mut(), &mut observer)?)
+    });
     *state.remote.lock().unwrap_or_else(|e| e.into_inner()) = None;
-    result
+    for (job, r) in run? {
+        results.push(match r {
+            Ok(signed) => {
+                state.add_produced(signed.output());
+                FileResult {
+                    file: job.input.display().to_string(),
+                    output: Some(signed.output().display().to_string()),
+                    status: "signed".into(),
+                    error: None,
+                    level: Some(signed.level().to_string()),
+                    pending: signed.pending().map(|l| l.to_string()),
+                }
+            }
+            Err(kyso_core::Error::Signer(SignerError::Cancelled)) => FileResult {
+                status: "cancelled".into(),
+                ..FileResult::failed(&job.input, kyso_core::Error::Signer(SignerError::Cancelled))
+            },
+            Err(e) => FileResult::failed(&job.input, e),
+        });
+    }
+    // In the order the user chose them.
+    results.sort_by_key(|r| inputs.iter().position(|p| p.display().to_string() == r.file));
+    Ok(results)
 }
 
-fn sign_with(
-    app: &AppHandle,
-    state: &AppState,
-    request: &SignRequest,
-    inputs: &[PathBuf],
-    signer: &mut dyn Signer,
-    remote: bool,
-) -> CmdResult<Vec<FileResult>> {
-    // The level: asked, or B-LT when a TSA is set and the app is online. With no TSA
-    // reachable now, documents are signed B-B and queued (offline-first).
-    let (tsa_urls, offline) = {
-        let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
-        (s.tsa_urls.clone(), s.offline)
-    };
-    let wanted = match request.level.as_deref() {
-        Some(l @ ("B-B" | "B-T" | "B-LT" | "B-LTA")) => l.to_string(),
-        Some(other) => return Err(CommandError::new("POLICY", format!("unknown level {other}"))),
-        None if !tsa_urls.is_empty() && !offline => "B-LT".into(),
-        None => "B-B".into(),
-    };
-    // One probe for the whole batch: a TSA that answers and the room its tokens need.
-    let (tsa_urls, tsa_room, waiting) = if wanted == "B-B" {
-        (tsa_urls, None, None)
-    } else if offline || tsa_urls.is_empty() {
-        (
-            tsa_urls,
-            None,
-            Some("offline mode or no timestamp authority configured".to_string()),
-        )
-    } else {
-        match sign::probe_tsa(&tsa_urls, kyso_core::crypto::HashAlg::Sha256) {
-            Ok((urls, room)) => (urls, Some(room), None),
-            Err(e) => (tsa_urls, None, Some(e.to_string())),
+impl FileResult {
+    fn failed(input: &Path, e: kyso_core::Error) -> Self {
+        Self {
+            file: input.display().to_string(),
+            output: None,
+            status: "failed".into(),
+            error: Some(e.into()),
+            level: None,
+            pending: None,
         }
-    };
-    let trust = if wanted.starts_with("B-LT") {
-        let o = crate::commands::verify::options(state)?;
-        (o.anchors, o.intermediates)
-    } else {
-        Default::default()
-    };
-    // The visible signature is worked out before anything is signed, so a missing seal or
-    // number stops the batch at once.
-    let appearance = match &request.appearance {
-        Some(a) => kyso_core::appearance::roles::spec(
-            &kyso_core::appearance::roles::Request {
-                role: a.role,
-                place: a.rect.map(kyso_core::appearance::visible::Place::Rect),
-                use_field: false,
-                page: a.page.max(1),
-                text: a.text.clone(),
-                image: None,
-                doc_number: a.doc_number.clone(),
-                org: a.org.clone(),
-                receipt: a.receipt.clone(),
-            },
-            &state.config_dir,
-        )?
-        .map(|spec| {
-            kyso_core::appearance::roles::for_signer(spec, a.role, signer.certificate(), &state.config_dir)
-        }),
-        None => None,
-    };
-    let reason = request
-        .reason
-        .clone()
-        .filter(|s| !s.trim().is_empty())
-        .or_else(|| {
-            request
-                .appearance
-                .as_ref()
-                .and_then(|a| kyso_core::appearance::roles::issue_reason(a.role, a.doc_number.as_deref()))
-        });
-    let opts = SignOptions {
-        appearance,
-        tsa_urls: if wanted == "B-B" { Vec::new() } else { tsa_urls },
-        tsa_room,
-        reason,
-        location: request.location.clone().filter(|s| !s.trim().is_empty()),
-        ..SignOptions::default()
-    };
-    let total = inputs.len();
-    let req = ltv::LevelRequest {
-        wanted: &wanted,
-        waiting: waiting.clone(),
-        queue: true,
-        trust: trust.clone(),
-    };
-    // A remote service signs every PDF of the batch after one confirmation on the phone.
-    if remote && inputs.iter().all(|p| is_pdf(p)) && total > 1 {
-        let jobs: Vec<(PathBuf, PathBuf)> =
-            inputs.iter().map(|p| (p.clone(), free_output(p, true))).collect();
-        let _ = app.emit(
-            "sign-progress",
-            Progress {
-                index: 0,
-                total,
-                file: String::new(),
-            },
-        );
-        let outcomes = ltv::sign_batch_to_level(&jobs, signer, &opts, &req)?;
-        let mut results = Vec::new();
-        for ((input, output), r) in jobs.iter().zip(outcomes) {
-            results.push(match r {
-                Ok(o) => {
-                    state.add_produced(output);
-                    FileResult {
-                        file: input.display().to_string(),
-                        output: Some(output.display().to_string()),
-                        status: "signed".into(),
-                        error: None,
-                        level: Some(o.level),
-                        pending: o.pending.map(|p| p.wanted_level),
-                    }
-                }
-                Err(e) => FileResult {
-                    file: input.display().to_string(),
-                    output: None,
-                    status: "failed".into(),
-                    error: Some(e.into()),
-                    level: None,
-                    pending: None,
-                },
-            });
-        }
-        return Ok(results);
     }
-    let mut results = Vec::new();
-    for (index, input) in inputs.iter().enumerate() {
-        let shown = input.display().to_string();
-        if state.cancel.load(Ordering::SeqCst) {
-            results.push(FileResult {
-                file: shown,
-                output: None,
-                status: "cancelled".into(),
-                error: None,
-                level: None,
-                pending: None,
-            });
-            continue;
-        }
-        let _ = app.emit(
+}
+
+/// Progress to the window; the cancel button stops between files.
+struct Events<'a> {
+    app: &'a AppHandle,
+    state: &'a AppState,
+}
+
+impl Observer for Events<'_> {
+    fn progress(&mut self, index: usize, total: usize, input: &Path) {
+        let _ = self.app.emit(
             "sign-progress",
             Progress {
                 index,
                 total,
-                file: shown.clone(),
+                file: input.display().to_string(),
             },
         );
-        let pdf = is_pdf(input);
-        let output = free_output(input, pdf);
-        let outcome = if pdf {
-            ltv::sign_to_level(
-                input,
-                &output,
-                signer,
-                &opts,
-                ltv::LevelRequest {
-                    wanted: &wanted,
-                    waiting: waiting.clone(),
-                    queue: true,
-                    trust: trust.clone(),
-                },
-            )
-            .map(|o| (Some(o.level), o.pending.map(|p| p.wanted_level)))
-        } else {
-            // A .p7s is timestamped when a TSA answered; it has no pending queue, so with
-            // none reachable it is signed B-B.
-            let mut o = opts.clone();
-            if wanted == "B-B" || waiting.is_some() {
-                o.tsa_urls.clear();
-            }
-            sign::detached::sign_detached(input, &output, signer, &o)
-                .map(|d| (Some(d.level.to_string()), None))
-        };
-        match outcome {
-            Ok((level, pending)) => {
-                state.add_produced(&output);
-                results.push(FileResult {
-                    file: shown,
-                    output: Some(output.display().to_string()),
-                    status: "signed".into(),
-                    error: None,
-                    level,
-                    pending,
-                });
-            }
-            Err(e) => results.push(FileResult {
-                file: shown,
-                output: None,
-                status: "failed".into(),
-                error: Some(e.into()),
-                level: None,
-                pending: None,
-            }),
-        }
     }
-    let _ = app.emit(
-        "sign-progress",
-        Progress {
-            index: total,
-            total,
-            file: String::new(),
-        },
-    );
-    Ok(results)
+
+    fn cancelled(&self) -> bool {
+        self.state.cancel.load(Ordering::SeqCst)
+    }
 }

@@ -1,33 +1,11 @@
 //! Checking chosen files against the trust anchors in the settings.
 
-use kyso_core::verify::{self, FileReport, VerifyOptions};
+use kyso_core::verify::{self, FileReport};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::error::{CmdResult, CommandError};
 use crate::state::AppState;
-
-/// Verification options from the settings (trust anchors, offline) and the trust store.
-pub fn options(state: &AppState) -> CmdResult<VerifyOptions> {
-    let (files, offline) = {
-        let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
-        (s.trust_anchor_files.clone(), s.offline)
-    };
-    let mut anchors = Vec::new();
-    for f in files {
-        let data =
-            std::fs::read(&f).map_err(|e| CommandError::new("TRUST_UNREADABLE", format!("{f}: {e}")))?;
-        anchors.extend(kyso_core::cert::parse_certificates(&data));
-    }
-    let store = kyso_core::trust::TrustStore::open(&state.config_dir);
-    anchors.extend(store.anchors.iter().cloned());
-    Ok(VerifyOptions {
-        anchors,
-        intermediates: store.intermediates,
-        offline,
-        now: None,
-    })
-}
 
 #[derive(Serialize, Clone)]
 struct Progress {
@@ -46,7 +24,7 @@ pub async fn verify_documents(
     for f in &files {
         paths.push(state.chosen(f)?);
     }
-    let opts = options(&state)?;
+    let opts = state.verify_options()?;
     tauri::async_runtime::spawn_blocking(move || {
         let total = paths.len();
         verify::verify_many(&paths, None, &opts, &|done, _| {

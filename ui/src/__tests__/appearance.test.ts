@@ -87,12 +87,12 @@ describe("appearance request per role", () => {
   it("explains a refused visible signature in Vietnamese and English", async () => {
     const { errorText, setLang } = await import("../i18n");
     setLang("vi");
-    const e = { code: "POLICY", detail: "the issue role needs the seal image", pin: null };
+    const e = { code: "SEAL_MISSING", detail: "the issue role needs the seal image", pin: null };
     expect(errorText(e)).toContain("Chưa có ảnh con dấu");
-    expect(errorText({ ...e, detail: "there is no visible signature to place the seal over; the leader signs first" })).toContain("lãnh đạo ký duyệt trước");
+    expect(errorText({ ...e, code: "NOTHING_TO_SEAL", detail: "there is no visible signature to place the seal over; the leader signs first" })).toContain("lãnh đạo ký duyệt trước");
     setLang("en");
     expect(errorText(e)).toContain("No seal image");
-    expect(errorText({ ...e, detail: "key too small" })).toContain("not allowed for signing");
+    expect(errorText({ ...e, code: "POLICY", detail: "key too small" })).toContain("not allowed for signing");
     setLang("vi");
   });
 });

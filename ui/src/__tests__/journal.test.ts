@@ -49,26 +49,24 @@ afterEach(async () => {
 });
 
 describe("signature level", () => {
-  it("defaults to B-LT with a timestamp server and the network, else B-B", async () => {
-    const { defaultLevel } = await import("../sign");
-    expect(defaultLevel(settings())).toBe("B-LT");
-    expect(defaultLevel(settings({ offline: true }))).toBe("B-B");
-    expect(defaultLevel(settings({ tsa_urls: [] }))).toBe("B-B");
-    expect(defaultLevel(settings({ tsa_urls: ["  "] }))).toBe("B-B");
-    expect(defaultLevel(null)).toBe("B-B");
-    expect(defaultLevel(undefined)).toBe("B-B");
+  it("preselects the level the core decides (B-T with a timestamp server and the network)", async () => {
+    setup({ signing_defaults: { level: "B-T", online: true }, list_certificates: { modules: [], certificates: [cert] } });
+    const { renderSign } = await import("../sign");
+    await renderSign(document.getElementById("view")!);
+    expect((document.getElementById("level") as HTMLSelectElement).value).toBe("B-T");
+    expect(count("signing_defaults")).toBe(1);
   });
 
   it("offers the four levels in plain words, preselects the default and sends the choice", async () => {
     const results: FileResult[] = [{ file: "/docs/a.pdf", output: "/docs/a-signed.pdf", status: "signed", error: null, level: "B-LT", pending: null }];
-    setup({ get_settings: settings(), list_certificates: { modules: [], certificates: [cert] }, pick_files: ["/docs/a.pdf"], sign_documents: results, get_journal: { events: [], pending: [] } });
+    setup({ signing_defaults: { level: "B-T", online: true }, list_certificates: { modules: [], certificates: [cert] }, pick_files: ["/docs/a.pdf"], sign_documents: results, get_journal: { events: [], pending: [] } });
     const { renderSign } = await import("../sign");
     await renderSign(document.getElementById("view")!);
     const select = document.getElementById("level") as HTMLSelectElement;
     expect([...select.options].map((o) => o.value)).toEqual(["B-B", "B-T", "B-LT", "B-LTA"]);
     expect([...select.options].map((o) => o.textContent)).toEqual([
       "Chữ ký thường (B-B)", "Có dấu thời gian (B-T)", "Lưu trữ dài hạn (B-LT)", "Lưu trữ dài hạn + dấu thời gian tài liệu (B-LTA)"]);
-    expect(select.value).toBe("B-LT");
+    expect(select.value).toBe("B-T");
     expect(document.getElementById("level-note")).toBeNull();
     (document.getElementById("pick-files") as HTMLButtonElement).click();
     await vi.waitFor(() => expect(document.querySelectorAll("#file-list li")).toHaveLength(1));
@@ -92,7 +90,7 @@ describe("signature level", () => {
   });
 
   it("defaults to B-B when offline, and says a timestamp would have to wait", async () => {
-    setup({ get_settings: settings({ offline: true }), list_certificates: { modules: [], certificates: [cert] } });
+    setup({ signing_defaults: { level: "B-B", online: false }, list_certificates: { modules: [], certificates: [cert] } });
     const { renderSign } = await import("../sign");
     await renderSign(document.getElementById("view")!);
     const select = document.getElementById("level") as HTMLSelectElement;
@@ -103,8 +101,8 @@ describe("signature level", () => {
     expect(document.getElementById("level-note")?.textContent).toContain("chờ đến khi có mạng");
   });
 
-  it("defaults to B-B when the settings cannot be read", async () => {
-    setup({ get_settings: new Error(JSON.stringify({ code: "SETTINGS_INVALID", detail: "x", pin: null })), list_certificates: { modules: [], certificates: [] } });
+  it("defaults to B-B when the defaults cannot be read", async () => {
+    setup({ signing_defaults: new Error(JSON.stringify({ code: "SETTINGS_INVALID", detail: "x", pin: null })), list_certificates: { modules: [], certificates: [] } });
     const { renderSign } = await import("../sign");
     await renderSign(document.getElementById("view")!);
     expect((document.getElementById("level") as HTMLSelectElement).value).toBe("B-B");
@@ -117,7 +115,7 @@ describe("waiting for the network", () => {
     let up = false;
     let journal: Journal = { events: [], pending: [] };
     setup({
-      get_settings: settings(),
+      signing_defaults: { level: "B-LT", online: true },
       list_certificates: { modules: [], certificates: [cert] },
       pick_files: ["/docs/Quyết định <img src=x onerror=alert(1)> 01.pdf"],
       sign_documents: () => {

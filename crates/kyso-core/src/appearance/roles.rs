@@ -7,6 +7,7 @@ use x509_cert::Certificate;
 
 use super::profile::Profile;
 use super::visible::{image_size_pt, Place, Spec};
+use crate::error::AppearanceError;
 use crate::Error;
 
 /// The roles of Decree 30 (and VGCA's signing tool).
@@ -48,28 +49,24 @@ pub struct Request {
     pub receipt: Option<String>,
 }
 
-fn policy(e: impl std::fmt::Display) -> Error {
-    Error::Policy(e.to_string())
+fn drawing(e: impl std::fmt::Display) -> Error {
+    AppearanceError::Drawing(e.to_string()).into()
 }
 
 /// The spec for `req` (no signer needed yet: refusals happen before any PIN), or `None`
 /// for an invisible signature.
 pub fn spec(req: &Request, config: &Path) -> Result<Option<Spec>, Error> {
-    let profile = Profile::load(config).map_err(policy)?;
-    let need = |v: &Option<String>, what: &str, role: &str| {
-        v.clone()
-            .ok_or_else(|| Error::Policy(format!("the {role} role needs {what}")))
-    };
+    let profile = Profile::load(config).map_err(|e| Error::Profile(e.to_string()))?;
     let image = match (&req.image, req.role) {
         (Some(i), _) => Some(i.clone()),
-        (None, Some(Role::Issue | Role::Copy)) => profile.seal_image(config).map_err(policy)?,
+        (None, Some(Role::Issue | Role::Copy)) => profile
+            .seal_image(config)
+            .map_err(|e| Error::Profile(e.to_string()))?,
         _ => None,
     };
-    let real_size = |role: &str| -> Result<(f32, f32), Error> {
-        let img = image
-            .as_ref()
-            .ok_or_else(|| Error::Policy(format!("the {role} role needs the seal image")))?;
-        image_size_pt(img).map_err(policy)
+    let real_size = |role: &'static str| -> Result<(f32, f32), Error> {
+        let img = image.as_ref().ok_or(AppearanceError::SealMissing(role))?;
+        image_size_pt(img).map_err(drawing)
     };
     let now = crate::timefmt::vietnam_iso(crate::timefmt::now());
     let (role_place, role_lines, font) = match req.role {
@@ -79,7 +76,10 @@ pub fn spec(req: &Request, config: &Path) -> Result<Option<Spec>, Error> {
             (Some(Place::OverLastSignature(w, h)), Vec::new(), None)
         }
         Some(Role::Appendix) => {
-            let n = need(&req.doc_number, "the document number", "appendix")?;
+            let n = req
+                .doc_number
+                .clone()
+                .ok_or(AppearanceError::DocNumberMissing("appendix"))?;
             (
                 Some(Place::TopRight(200.0, 34.0)),
                 vec![n, now.clone()],
@@ -87,11 +87,11 @@ pub fn spec(req: &Request, config: &Path) -> Result<Option<Spec>, Error> {
             )
         }
         Some(Role::Copy) => {
-            let org = need(
-                &req.org.clone().or(profile.organization.clone()),
-                "the organisation's name",
-                "copy",
-            )?;
+            let org = req
+                .org
+                .clone()
+                .or(profile.organization.clone())
+                .ok_or(AppearanceError::OrgMissing)?;
             let (w, h) = real_size("copy")?;
             (
                 Some(Place::TopRight(w + 170.0, h.max(36.0))),
@@ -100,7 +100,7 @@ pub fn spec(req: &Request, config: &Path) -> Result<Option<Spec>, Error> {
             )
         }
         Some(Role::Incoming) => {
-            let r = need(&req.receipt, "the receipt text", "incoming")?;
+            let r = req.receipt.clone().ok_or(AppearanceError::ReceiptMissing)?;
             (
                 Some(Place::TopLeft(220.0, 36.0)),
                 vec![r, format!("Thời gian nhận: {now}")],
@@ -113,24 +113,18 @@ pub fn spec(req: &Request, config: &Path) -> Result<Option<Spec>, Error> {
     } else {
         req.text.clone()
     };
-    let place =
-        match (&req.place, req.use_field) {
-            (Some(p), _) => Some(p.clone()),
-            (None, true) => None,
-            (None, false) => match role_place {
-                Some(p) => Some(p),
-                None if req.role == Some(Role::Approve) => return Err(Error::Policy(
-                    "the approve role needs the signature block: a rectangle or an existing signature field"
-                        .into(),
-                )),
-                None if image.is_some() || !req.text.is_empty() => {
-                    return Err(Error::Policy(
-                        "text and images need a place for the visible signature".into(),
-                    ))
-                }
-                None => return Ok(None),
-            },
-        };
+    let place = match (&req.place, req.use_field) {
+        (Some(p), _) => Some(p.clone()),
+        (None, true) => None,
+        (None, false) => match role_place {
+            Some(p) => Some(p),
+            None if req.role == Some(Role::Approve) => return Err(AppearanceError::BlockMissing.into()),
+            None if image.is_some() || !req.text.is_empty() => {
+                return Err(AppearanceError::PlaceMissing.into())
+            }
+            None => return Ok(None),
+        },
+    };
     Ok(Some(Spec {
         page: req.page.max(1),
         place,

@@ -16,9 +16,9 @@ use x509_cert::attr::Attribute;
 use x509_cert::Certificate;
 
 use super::ess::{EssCertIdV2, IssuerSerial, SigningCertificateV2};
-use super::oids;
 use super::CmsError;
 use crate::crypto::HashAlg;
+use crate::oids;
 
 /// What goes into the signed attributes.
 pub struct AttrParams<'a> {

@@ -2,8 +2,8 @@
 
 pub mod ber;
 pub mod build;
+pub mod bundle;
 pub mod ess;
-pub mod oids;
 pub mod parse;
 
 /// CMS encoding and decoding errors.

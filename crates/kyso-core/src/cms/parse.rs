@@ -12,7 +12,8 @@ use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::Certificate;
 
-use super::{oids, CmsError};
+use super::CmsError;
+use crate::oids;
 
 /// One attribute: its type and the raw DER of each value.
 #[derive(Clone, Debug)]

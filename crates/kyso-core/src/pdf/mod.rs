@@ -6,6 +6,7 @@ pub mod byterange;
 mod crypt;
 pub mod lexer;
 pub mod object;
+pub mod permissions;
 pub mod reader;
 pub mod source;
 mod std14;
@@ -273,30 +274,4 @@ fn walk_field<S: Source>(
         }
     }
     Ok(())
-}
-
-/// The DocMDP permission level of a certified document (`/Perms /DocMDP` → the signature's
-/// `/Reference` → `/TransformParams /P`: 1 no changes, 2 form filling and signing,
-/// 3 also annotations), or `None` when the document is not certified.
-pub fn docmdp_level<S: Source>(pdf: &Pdf<S>, catalog: &Dict) -> Result<Option<i64>, PdfError> {
-    let Some(perms) = pdf.resolve_dict(catalog, b"Perms")? else {
-        return Ok(None);
-    };
-    let Some(docmdp) = pdf.resolve_dict(&perms, b"DocMDP")? else {
-        return Ok(None);
-    };
-    let refs = pdf.resolve(docmdp.get(b"Reference").unwrap_or(&Object::Null))?;
-    for r in refs.as_array().unwrap_or_default() {
-        let Some(r) = pdf.resolve(r)?.as_dict().cloned() else {
-            continue;
-        };
-        if r.name_is(b"TransformMethod", b"DocMDP") {
-            let params = pdf.resolve_dict(&r, b"TransformParams")?.unwrap_or_default();
-            // P defaults to 2 (ISO 32000-1 Table 254); out-of-range values count as 1.
-            let p = params.get_int(b"P").unwrap_or(2);
-            return Ok(Some(if (1..=3).contains(&p) { p } else { 1 }));
-        }
-    }
-    // Certified without readable parameters: the strictest reading.
-    Ok(Some(1))
 }

@@ -5,9 +5,11 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
-use super::{check_output, check_policy, persist, temp_beside};
+use super::persist;
+use super::{check_output, check_policy};
 use crate::cms::build::{self, AttrParams};
 use crate::crypto::{self, Hasher, Scheme};
+use crate::files::temp_beside;
 use crate::pdf::byterange::stream_range;
 use crate::pdf::source::{FileSource, Source};
 use crate::signer::{SignRequest, Signer};
@@ -23,11 +25,14 @@ pub struct DetachedOutcome {
     /// CMS size.
     pub cms_len: usize,
     /// `B-B`, or `B-T` with a signature timestamp.
-    pub level: &'static str,
+    pub level: crate::level::Level,
     /// Time the signature timestamp proves (Unix seconds), for B-T.
     pub timestamp: Option<i64>,
     /// The TSA that gave it.
     pub tsa_url: Option<String>,
+    /// Why it has no timestamp although one was wanted (no TSA reachable; a `.p7s` cannot
+    /// be completed later).
+    pub not_timestamped: Option<String>,
 }
 
 /// Signs `input` into a detached CMS at `output` (DER). The signing time goes into the
@@ -105,9 +110,14 @@ pub fn sign_detached(
         output: output.to_path_buf(),
         signer: crate::cert::identity(&cert),
         cms_len: cms.len(),
-        level: if token.is_some() { "B-T" } else { "B-B" },
+        level: if token.is_some() {
+            crate::level::Level::BT
+        } else {
+            crate::level::Level::BB
+        },
         timestamp: token.as_ref().map(|t| t.time),
         tsa_url: token.map(|t| t.url),
+        not_timestamped: None,
     })
 }
 

@@ -2,15 +2,15 @@
 //! (field and widget merged, on page 1, in the AcroForm with `/SigFlags 3`).
 
 use crate::pdf::object::text_string;
+use crate::pdf::permissions::FieldLock;
 use crate::pdf::writer::Update;
 use crate::pdf::{self, Dict, ObjRef, Object, Pdf, Source};
-use crate::verify::diff::FieldLock;
 use crate::Error;
 
 /// Refuses to sign a document certified with "no changes allowed" (DocMDP P=1, ISO 32000-2
 /// §12.8.2.2): a new signature would invalidate the certification.
 pub fn refuse_if_locked<S: Source>(pdf: &Pdf<S>, catalog: &Dict) -> Result<(), Error> {
-    if pdf::docmdp_level(pdf, catalog)? == Some(1) {
+    if pdf::permissions::docmdp_level(pdf, catalog)? == Some(1) {
         return Err(Error::CertifiedNoChanges);
     }
     Ok(())
@@ -156,7 +156,7 @@ pub fn attach<S: Source>(
             .unwrap_or_else(|| "Signature".into()),
     };
     if name.contains('.') {
-        return Err(Error::Policy("a new field name cannot contain '.'".into()));
+        return Err(crate::error::Refusal::FieldName.into());
     }
     let (page_ref, mut page) = pdf::page(pdf, catalog, visible.map_or(0, |v| v.page))?;
     let field_ref = update.alloc();

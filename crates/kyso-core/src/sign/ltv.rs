@@ -17,30 +17,20 @@ use std::path::{Path, PathBuf};
 use der::Encode;
 use x509_cert::Certificate;
 
-use super::{persist, temp_beside};
+use super::persist;
 use crate::appearance::font::{compress, stream};
-use crate::cms::{oids, parse};
+use crate::cms::parse;
 use crate::crypto::HashAlg;
+use crate::files::temp_beside;
+use crate::level::Level;
+use crate::net::fetch;
+use crate::oids;
 use crate::pdf::source::FileSource;
 use crate::pdf::writer::{Base, Update};
 use crate::pdf::{self, Dict, Object, Pdf};
-use crate::trust::{aia, fetch, online, tsa};
-use crate::verify::{chain, timestamp};
+use crate::trust::{aia, online, tsa};
+use crate::trust::{path as chain, tst as timestamp};
 use crate::Error;
-
-/// How far to take the signatures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub enum Level {
-    /// A proof of time only (a document timestamp completing an offline signature).
-    #[serde(rename = "B-T")]
-    T,
-    /// Validation data (DSS).
-    #[serde(rename = "B-LT")]
-    Lt,
-    /// Validation data and a document timestamp.
-    #[serde(rename = "B-LTA")]
-    Lta,
-}
 
 /// What augmenting needs.
 #[derive(Clone, Debug, Default)]
@@ -105,12 +95,13 @@ fn contents_of(sig: &Dict) -> Option<Vec<u8>> {
 /// The certificates (end entities first) whose chains and revocation data a signature needs:
 /// its signer and the TSAs of its timestamps, with the certificates the CMS carries.
 fn subjects(contents: &[u8], doc_ts: bool) -> Result<(Vec<Certificate>, Vec<Certificate>), Error> {
-    let sd = parse::parse(contents).map_err(|e| Error::Policy(format!("unreadable signature: {e}")))?;
+    let sd = parse::parse(contents)?;
     let mut ends = Vec::new();
     let mut pool = sd.certificates.clone();
     // A document timestamp is signed by its TSA; a signature by its signer.
-    let signer = signer_cert(&sd)
-        .ok_or_else(|| Error::Policy("a signature without its signer's certificate".into()))?;
+    let signer = signer_cert(&sd).ok_or(Error::Cms(crate::cms::CmsError::Malformed(
+        "a signature without its signer's certificate",
+    )))?;
     ends.push(signer.clone());
     if doc_ts {
         return Ok((ends, pool));
@@ -118,7 +109,9 @@ fn subjects(contents: &[u8], doc_ts: bool) -> Result<(Vec<Certificate>, Vec<Cert
     let si = sd
         .signer_infos
         .first()
-        .ok_or_else(|| Error::Policy("a signature without a signer".into()))?;
+        .ok_or(Error::Cms(crate::cms::CmsError::Malformed(
+            "a signature without a signer",
+        )))?;
     for attr in si
         .unsigned_attrs
         .iter()
@@ -183,9 +176,7 @@ fn gather(
         }
         let name = crate::cert::identity(end).common_name.unwrap_or_default();
         if !path.trusted {
-            return Err(Error::Policy(format!(
-                "no certificate chain from \"{name}\" to a trusted root; import the authority's certificates (kyso trust import) first"
-            )));
+            return Err(Error::NoTrustedChain(name));
         }
         for c in &path.path {
             c_idx.push(index_of(&mut material.certs, c.to_der()?));
@@ -248,7 +239,7 @@ fn add_dss(
     let old_dss = pdf.resolve_dict(&catalog, b"DSS")?.unwrap_or_default();
     let dss_certs: Vec<Certificate> = existing(&pdf, &old_dss, b"Certs")
         .iter()
-        .flat_map(|(d, _)| crate::cert::parse_certificates(d))
+        .flat_map(|(d, _)| crate::cms::bundle::certificates(d))
         .collect();
 
     let mut material = Material::default();
@@ -273,7 +264,7 @@ fn add_dss(
         count += 1;
     }
     if count == 0 {
-        return Err(Error::Policy("the document has no signature to extend".into()));
+        return Err(Error::NoSignature);
     }
 
     // One stream per item; what the DSS already holds is reused, not duplicated. Returns
@@ -370,9 +361,7 @@ fn add_document_timestamp(
     let hash = HashAlg::Sha256;
     let (urls, room) = super::probe_tsa(tsa_urls, hash)?;
     if urls.is_empty() {
-        return Err(Error::Policy(
-            "B-LTA needs a timestamp authority: add --tsa URL".into(),
-        ));
+        return Err(crate::error::Refusal::TsaRequired(Level::BLta).into());
     }
     let file = File::open(input)?;
     let before = file.metadata()?;
@@ -414,10 +403,8 @@ pub fn augment(
     opts: &AugmentOptions,
 ) -> Result<AugmentOutcome, Error> {
     super::check_output(input, output, opts.force)?;
-    if level == Level::Lta && opts.tsa_urls.is_empty() {
-        return Err(Error::Policy(
-            "B-LTA needs a timestamp authority: add --tsa URL".into(),
-        ));
+    if level == Level::BLta && opts.tsa_urls.is_empty() {
+        return Err(crate::error::Refusal::TsaRequired(Level::BLta).into());
     }
     let outcome = |signatures, m: &Material, document_timestamp| AugmentOutcome {
         output: output.to_path_buf(),
@@ -428,7 +415,7 @@ pub fn augment(
         crls: m.crls.len(),
         document_timestamp,
     };
-    if level != Level::Lta {
+    if level != Level::BLta {
         let (n, m) = add_dss(input, output, opts.force, opts)?;
         return Ok(outcome(n, &m, None));
     }
@@ -441,34 +428,28 @@ pub fn augment(
     Ok(outcome(n, &m, Some(t)))
 }
 
-/// A temporary path beside `output` (with `input`'s permissions) for a signing stage that
-/// is extended before it becomes the output; removed when dropped.
-pub fn stage_path(output: &Path, input: &Path) -> Result<tempfile::TempPath, Error> {
-    Ok(temp_beside(output, input)?.into_temp_path())
-}
-
 /// Completes a signature signed while the network was down (queued by the signer): a
 /// document timestamp gives it proof of time (B-T, as PAdES allows a document timestamp
 /// instead of a signature timestamp), then validation data (B-LT), then another document
 /// timestamp over it (B-LTA). `file` is Kyso's own output; its completed version replaces it
 /// atomically, and each step is an incremental update, so the signature stays valid.
-pub fn complete_pending(file: &Path, level: &str, opts: &AugmentOptions) -> Result<AugmentOutcome, Error> {
+pub fn complete_pending(file: &Path, level: Level, opts: &AugmentOptions) -> Result<AugmentOutcome, Error> {
     let stage1 = temp_beside(file, file)?.into_temp_path();
     let t = add_document_timestamp(file, &stage1, true, &opts.tsa_urls)?;
     let empty = Material::default();
     let (reached, n, m, last) = match level {
-        "B-T" => (Level::T, 1, empty, stage1.to_path_buf()),
+        Level::BB | Level::BT => (Level::BT, 1, empty, stage1.to_path_buf()),
         _ => {
             let stage2 = temp_beside(file, file)?.into_temp_path();
             let (n, m) = add_dss(&stage1, &stage2, true, opts)?;
-            if level == "B-LTA" {
+            if level == Level::BLta {
                 let stage3 = temp_beside(file, file)?.into_temp_path();
                 add_document_timestamp(&stage2, &stage3, true, &opts.tsa_urls)?;
                 let p = stage3.keep().map_err(|e| Error::Io(e.error))?;
-                (Level::Lta, n, m, p)
+                (Level::BLta, n, m, p)
             } else {
                 let p = stage2.keep().map_err(|e| Error::Io(e.error))?;
-                (Level::Lt, n, m, p)
+                (Level::BLt, n, m, p)
             }
         }
     };
@@ -482,349 +463,4 @@ pub fn complete_pending(file: &Path, level: &str, opts: &AugmentOptions) -> Resu
         crls: m.crls.len(),
         document_timestamp: Some(t),
     })
-}
-
-/// The input's digest from a signing, without the output's (the output was extended since).
-fn input_only(o: &super::SignOutcome) -> super::FileDigests {
-    super::FileDigests {
-        input_sha256: o.digests.input_sha256.clone(),
-        output_sha256: None,
-    }
-}
-
-/// A signing at a chosen PAdES level, as the CLI and the app do it (offline-first, journaled).
-pub struct LevelRequest<'a> {
-    /// Level wanted: `B-B`, `B-T`, `B-LT` or `B-LTA`.
-    pub wanted: &'a str,
-    /// Why no TSA could be reached, when the caller's probe found none: the document is then
-    /// signed B-B and queued (the caller decides whether to allow that).
-    pub waiting: Option<String>,
-    /// Queue instead of failing when B-LT validation data cannot be had now.
-    pub queue: bool,
-    /// Anchors and intermediates for B-LT/B-LTA chains.
-    pub trust: (Vec<Certificate>, Vec<Certificate>),
-}
-
-/// What a leveled signing produced.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct LevelOutcome {
-    /// The signature.
-    #[serde(flatten)]
-    pub signature: super::SignOutcome,
-    /// Level reached now.
-    pub level: String,
-    /// Validation data added (B-LT/B-LTA).
-    pub validation_data: Option<AugmentOutcome>,
-    /// Set when the rest waits for the network: the level wanted and why.
-    pub pending: Option<PendingNote>,
-    /// The journal could not be used (the signing itself is fine).
-    pub journal_warning: Option<String>,
-}
-
-/// A job left for `augment --pending`.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct PendingNote {
-    /// Level wanted.
-    pub wanted_level: String,
-    /// Why it is waiting.
-    pub reason: String,
-}
-
-/// One document of a leveled signing between planning and its signature value: the journal
-/// entry is open, and the signature goes to `target` (the output, or a stage file beside it
-/// that B-LT/B-LTA extend before it becomes the output).
-struct Plan {
-    rec: crate::journal::Entry,
-    long: Option<Level>,
-    target: PathBuf,
-    stage: Option<tempfile::TempPath>,
-    opts: super::SignOptions,
-}
-
-fn plan(
-    input: &Path,
-    output: &Path,
-    opts: &super::SignOptions,
-    req: &LevelRequest<'_>,
-) -> Result<Plan, Error> {
-    let rec = crate::journal::Entry::start("sign", input, output, req.wanted);
-    let long = match req.wanted {
-        "B-LT" if req.waiting.is_none() => Some(Level::Lt),
-        "B-LTA" if req.waiting.is_none() => Some(Level::Lta),
-        _ => None,
-    };
-    let mut o = opts.clone();
-    if long.is_none() {
-        if req.waiting.is_some() {
-            o.tsa_urls.clear();
-        }
-        return Ok(Plan {
-            rec,
-            long,
-            target: output.to_path_buf(),
-            stage: None,
-            opts: o,
-        });
-    }
-    let stage = match stage_path(output, input) {
-        Ok(s) => s,
-        Err(e) => {
-            rec.finish("failed", "", None, None, Some(e.code().into()));
-            return Err(e);
-        }
-    };
-    o.force = true;
-    Ok(Plan {
-        rec,
-        long,
-        target: stage.to_path_buf(),
-        stage: Some(stage),
-        opts: o,
-    })
-}
-
-/// Records a signing that failed before its signature existed.
-fn failed(plan: &Plan, e: Error) -> Error {
-    plan.rec.finish("failed", "", None, None, Some(e.code().into()));
-    e
-}
-
-/// After the signature: the level reached, B-LT/B-LTA validation data, the queue, the journal.
-fn conclude(
-    plan: Plan,
-    input: &Path,
-    output: &Path,
-    opts: &super::SignOptions,
-    req: &LevelRequest<'_>,
-    signed: Result<super::SignOutcome, Error>,
-) -> Result<LevelOutcome, Error> {
-    let rec = &plan.rec;
-    let who = |o: &super::SignOutcome| {
-        Some((
-            o.signer.common_name.clone().unwrap_or_default(),
-            o.certificate_sha256.clone(),
-        ))
-    };
-    let queue = |file: &Path, reason: &str| -> Result<PendingNote, Error> {
-        rec.queue(file, req.wanted, &opts.tsa_urls)
-            .map_err(|e| Error::Policy(e.to_string()))?;
-        Ok(PendingNote {
-            wanted_level: req.wanted.into(),
-            reason: reason.into(),
-        })
-    };
-    let mut out = signed.map_err(|e| failed(&plan, e))?;
-    let (Some(level), Some(stage)) = (plan.long, plan.stage.as_ref()) else {
-        let reached = if plan.opts.tsa_urls.is_empty() {
-            "B-B"
-        } else {
-            "B-T"
-        };
-        let pending = match &req.waiting {
-            Some(why) => {
-                // The journal keeps the stable code; the message goes to the caller.
-                rec.finish(
-                    "pending",
-                    reached,
-                    Some((&out.output, &out.digests)),
-                    who(&out),
-                    Some("TSA_UNAVAILABLE".into()),
-                );
-                Some(queue(&out.output, why)?)
-            }
-            None => {
-                rec.finish("ok", reached, Some((&out.output, &out.digests)), who(&out), None);
-                None
-            }
-        };
-        return Ok(LevelOutcome {
-            signature: out,
-            level: reached.into(),
-            validation_data: None,
-            pending,
-            journal_warning: rec.warning().map(str::to_string),
-        });
-    };
-    // B-LT/B-LTA: the output appears only when everything is in — or, when validation data
-    // cannot be had now and queueing is allowed, as the B-T signature with the rest queued.
-    out.output = output.to_path_buf();
-    let aug = augment(
-        stage,
-        output,
-        level,
-        &AugmentOptions {
-            anchors: req.trust.0.clone(),
-            intermediates: req.trust.1.clone(),
-            tsa_urls: opts.tsa_urls.clone(),
-            force: opts.force,
-        },
-    );
-    match aug {
-        Ok(aug) => {
-            rec.finish(
-                "ok",
-                req.wanted,
-                Some((output, &input_only(&out))),
-                who(&out),
-                None,
-            );
-            Ok(LevelOutcome {
-                signature: out,
-                level: req.wanted.into(),
-                validation_data: Some(aug),
-                pending: None,
-                journal_warning: rec.warning().map(str::to_string),
-            })
-        }
-        Err(e @ (Error::ValidationData(_) | Error::Timestamp(_))) if req.queue => {
-            super::check_output(input, output, opts.force)?;
-            let warning = rec.warning().map(str::to_string);
-            let Plan { rec, stage, .. } = plan;
-            if let Some(stage) = stage {
-                stage.persist(output).map_err(|e| Error::Io(e.error))?;
-            }
-            rec.finish(
-                "pending",
-                "B-T",
-                Some((output, &out.digests)),
-                who(&out),
-                Some(e.code().into()),
-            );
-            rec.queue(output, req.wanted, &opts.tsa_urls)
-                .map_err(|e| Error::Policy(e.to_string()))?;
-            Ok(LevelOutcome {
-                signature: out,
-                level: "B-T".into(),
-                validation_data: None,
-                pending: Some(PendingNote {
-                    wanted_level: req.wanted.into(),
-                    reason: e.to_string(),
-                }),
-                journal_warning: warning.or_else(|| rec.warning().map(str::to_string)),
-            })
-        }
-        Err(e) => Err(failed(&plan, e)),
-    }
-}
-
-/// Signs `input` into `output` at `req.wanted` (`opts.tsa_urls` are the TSAs), recording it
-/// in the journal; with no network the signature is made B-B (or B-T) and the rest queued.
-pub fn sign_to_level(
-    input: &Path,
-    output: &Path,
-    signer: &mut dyn crate::signer::Signer,
-    opts: &super::SignOptions,
-    req: LevelRequest<'_>,
-) -> Result<LevelOutcome, Error> {
-    let p = plan(input, output, opts, &req)?;
-    let signed = super::sign_pdf(input, &p.target, signer, &p.opts);
-    conclude(p, input, output, opts, &req, signed)
-}
-
-/// Signs several documents with one request to the signer (one confirmation on the phone
-/// for services that sign a batch, one PIN for a token): every document is prepared first,
-/// then all digests go to [`Signer::sign_many`](crate::signer::Signer::sign_many), then
-/// each is finished like [`sign_to_level`]. A document that cannot be prepared gets its
-/// error and the others go on; when the signer fails, nothing is written.
-pub fn sign_batch_to_level(
-    jobs: &[(PathBuf, PathBuf)],
-    signer: &mut dyn crate::signer::Signer,
-    opts: &super::SignOptions,
-    req: &LevelRequest<'_>,
-) -> Result<Vec<Result<LevelOutcome, Error>>, Error> {
-    let cert = signer.certificate().clone();
-    let chain = signer.chain().to_vec();
-    let kind = signer.key_kind();
-    let mut ready = Vec::new();
-    let mut results: Vec<Option<Result<LevelOutcome, Error>>> = Vec::new();
-    for (i, (input, output)) in jobs.iter().enumerate() {
-        results.push(None);
-        let p = match plan(input, output, opts, req) {
-            Ok(p) => p,
-            Err(e) => {
-                results[i] = Some(Err(e));
-                continue;
-            }
-        };
-        match super::prepare(input, &p.target, &cert, &chain, kind, &p.opts) {
-            Ok(prepared) => ready.push((i, p, prepared)),
-            Err(e) => results[i] = Some(Err(failed(&p, e))),
-        }
-    }
-    let values = {
-        let reqs: Vec<_> = ready.iter().map(|(_, _, pr)| pr.request()).collect();
-        signer.sign_many(&reqs)
-    };
-    let values = match values {
-        Ok(v) => v,
-        Err(e) => {
-            let e = Error::Signer(e);
-            for (_, p, _) in &ready {
-                p.rec.finish("failed", "", None, None, Some(e.code().into()));
-            }
-            return Err(e);
-        }
-    };
-    for ((i, p, prepared), value) in ready.into_iter().zip(values) {
-        let (input, output) = &jobs[i];
-        let signed = prepared.finish(&value);
-        results[i] = Some(conclude(p, input, output, opts, req, signed));
-    }
-    Ok(results
-        .into_iter()
-        .map(|r| r.unwrap_or(Err(Error::Internal("a batch job was skipped"))))
-        .collect())
-}
-
-/// What one pass over the queue did.
-#[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct QueueReport {
-    /// Jobs completed (and removed from the queue).
-    pub completed: Vec<AugmentOutcome>,
-    /// Jobs still waiting: file, level, error code and message.
-    pub failed: Vec<serde_json::Value>,
-}
-
-/// Completes every queued job it can (the TSAs in `extra_tsa` first, then the job's own);
-/// a job that fails stays queued with its reason. Each job is journaled.
-pub fn complete_queue(
-    trust: &(Vec<Certificate>, Vec<Certificate>),
-    extra_tsa: &[String],
-) -> Result<QueueReport, Error> {
-    let j = crate::journal::Journal::open().map_err(|e| Error::Policy(e.to_string()))?;
-    let mut report = QueueReport::default();
-    for job in j.pending().map_err(|e| Error::Policy(e.to_string()))? {
-        let file = Path::new(&job.file);
-        let mut urls = extra_tsa.to_vec();
-        urls.extend(job.tsa_urls.iter().filter(|u| !extra_tsa.contains(u)).cloned());
-        let rec = crate::journal::Entry::start("augment", file, file, &job.level);
-        let opts = AugmentOptions {
-            anchors: trust.0.clone(),
-            intermediates: trust.1.clone(),
-            tsa_urls: urls,
-            force: true,
-        };
-        match complete_pending(file, &job.level, &opts) {
-            Ok(o) => {
-                rec.finish(
-                    "ok",
-                    &job.level,
-                    Some((file, &super::FileDigests::default())),
-                    None,
-                    None,
-                );
-                let _ = j.pending_done(job.id);
-                report.completed.push(o);
-            }
-            Err(e) => {
-                rec.finish("failed", "", None, None, Some(e.code().into()));
-                let _ = j.pending_failed(job.id, &e.to_string());
-                report.failed.push(serde_json::json!({
-                    "file": job.file, "level": job.level,
-                    "error": {"code": e.code(), "message": e.to_string()}
-                }));
-            }
-        }
-    }
-    Ok(report)
 }

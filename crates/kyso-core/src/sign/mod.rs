@@ -18,12 +18,13 @@ use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use der::Encode;
 use x509_cert::Certificate;
 
 use crate::cert;
 use crate::cms::build::{self, AttrParams};
 use crate::crypto::{self, HashAlg, Hasher, Scheme};
+use crate::error::{AppearanceError, Refusal};
+use crate::files::temp_beside;
 use crate::pdf::byterange::{self, ByteRange};
 use crate::pdf::source::FileSource;
 use crate::pdf::writer::{Base, Update};
@@ -61,7 +62,7 @@ pub struct SignOptions {
     /// and signing, 3 also annotations); only as the document's first signature.
     pub certify: Option<u8>,
     /// Fields this signature locks (FieldMDP): later changes to them are not allowed.
-    pub lock_fields: Option<crate::verify::diff::FieldLock>,
+    pub lock_fields: Option<crate::pdf::permissions::FieldLock>,
     /// A visible signature: what to draw and where.
     pub appearance: Option<crate::appearance::visible::Spec>,
 }
@@ -126,16 +127,10 @@ pub fn check_policy(
     at: i64,
 ) -> Result<(), Error> {
     if !hash.allowed_for_signing() {
-        return Err(Error::Policy(format!(
-            "{} is not allowed for new signatures; use SHA-256 or stronger",
-            hash.name()
-        )));
+        return Err(Refusal::WeakHash(hash.name()).into());
     }
     if !kind.allowed_for_signing() {
-        return Err(Error::Policy(format!(
-            "{} keys are not allowed for new signatures (RSA ≥ 2048 or ECDSA P-256/P-384 required)",
-            kind.describe()
-        )));
+        return Err(Refusal::WeakKey(kind.describe()).into());
     }
     let fits = matches!(
         (kind, scheme),
@@ -143,9 +138,7 @@ pub fn check_policy(
             | (crypto::KeyKind::Ec { .. }, Scheme::Ecdsa)
     );
     if !fits {
-        return Err(Error::Policy(
-            "the signature scheme does not fit the key type".into(),
-        ));
+        return Err(Refusal::SchemeMismatch.into());
     }
     let (nb, na) = cert::validity(cert);
     if at > na {
@@ -159,9 +152,7 @@ pub fn check_policy(
         });
     }
     if !cert::can_sign_documents(cert) || cert::is_ca(cert) {
-        return Err(Error::Policy(
-            "this certificate is not meant for signing documents (key usage)".into(),
-        ));
+        return Err(Refusal::KeyUsage.into());
     }
     Ok(())
 }
@@ -318,43 +309,16 @@ impl Prepared {
     }
 }
 
-/// Renames a finished temporary file into place (no overwrite unless `force`).
+/// Renames the finished temporary file into place; an existing output (without `force`)
+/// is [`Error::OutputExists`].
 pub(crate) fn persist(tmp: tempfile::NamedTempFile, output: &Path, force: bool) -> Result<(), Error> {
-    let r = if force {
-        tmp.persist(output)
-    } else {
-        tmp.persist_noclobber(output)
-    };
-    r.map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+    crate::files::persist(tmp, output, force).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
             Error::OutputExists(output.display().to_string())
         } else {
-            Error::Io(e.error)
+            Error::Io(e)
         }
-    })?;
-    Ok(())
-}
-
-/// A temporary file in the output's folder, so the final rename is atomic. It takes the
-/// input's permissions (plus owner write) rather than the temp file's private 0600.
-pub(crate) fn temp_beside(output: &Path, like: &Path) -> Result<tempfile::NamedTempFile, Error> {
-    let dir = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let tmp = tempfile::Builder::new()
-        .prefix(".kyso-")
-        .suffix(".part")
-        .tempfile_in(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(like)?.permissions().mode() | 0o200;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode & 0o7777))?;
-    }
-    #[cfg(not(unix))]
-    let _ = like;
-    Ok(tmp)
+    })
 }
 
 /// The refusals that depend only on the document (damaged, encrypted, certified with no
@@ -410,7 +374,7 @@ pub(crate) fn reserve<S: pdf::Source>(
     contents_len: usize,
     field_name: Option<&str>,
     visible: Option<field::Visible>,
-    lock: Option<&crate::verify::diff::FieldLock>,
+    lock: Option<&crate::pdf::permissions::FieldLock>,
     before: &std::fs::Metadata,
 ) -> Result<Reserved, Error> {
     sig.set(
@@ -550,7 +514,9 @@ fn visible_widget<S: pdf::Source>(
             let (dw, dh) = geo.displayed();
             let r = match place {
                 visible::Place::Rect(r) => geo.rect(*r),
-                &visible::Place::TopRight(w, h) => geo.rect([dw - 20.0 - w, dh - 20.0 - h, dw - 20.0, dh - 20.0]),
+                &visible::Place::TopRight(w, h) => {
+                    geo.rect([dw - 20.0 - w, dh - 20.0 - h, dw - 20.0, dh - 20.0])
+                }
                 &visible::Place::TopLeft(w, h) => geo.rect([20.0, dh - 20.0 - h, 20.0 + w, dh - 20.0]),
                 visible::Place::Anchor {
                     text,
@@ -562,23 +528,25 @@ fn visible_widget<S: pdf::Source>(
                     return finish_visible(pdf, catalog, spec, p, r, update);
                 }
                 &visible::Place::OverLastSignature(w, h) => {
-                    let (p, lr) = field::last_visible_signature(pdf, catalog)?.ok_or_else(|| {
-                        Error::Policy("there is no visible signature to place the seal over; the leader signs first".into())
-                    })?;
+                    let (p, lr) = field::last_visible_signature(pdf, catalog)?
+                        .ok_or_else(|| Error::from(AppearanceError::NothingToSeal))?;
                     // Page coordinates already: the seal's right edge at a third of the
                     // leader's box, centred on it vertically.
                     let right = lr[0] + (lr[2] - lr[0]) / 3.0;
                     let cy = (lr[1] + lr[3]) / 2.0;
-                    return finish_visible(pdf, catalog, spec, p, [right - w, cy - h / 2.0, right, cy + h / 2.0], update);
+                    return finish_visible(
+                        pdf,
+                        catalog,
+                        spec,
+                        p,
+                        [right - w, cy - h / 2.0, right, cy + h / 2.0],
+                        update,
+                    );
                 }
             };
             (index, r)
         }
-        (None, None) => {
-            return Err(Error::Policy(
-                "a visible signature needs a place (--visible PAGE,X1,Y1,X2,Y2 or a role) or an existing signature field".into(),
-            ))
-        }
+        (None, None) => return Err(AppearanceError::PlaceMissing.into()),
     };
     finish_visible(pdf, catalog, spec, page, rect, update)
 }
@@ -600,9 +568,7 @@ fn find_anchor<S: pdf::Source>(
             return Ok((i, PageBox::of(pdf, &page).beside(b, w, h, at)));
         }
     }
-    Err(Error::Policy(format!(
-        "the text \"{text}\" where the signature goes was not found on any page (it must be text, not part of a scanned image)"
-    )))
+    Err(AppearanceError::AnchorNotFound(text.to_string()).into())
 }
 
 fn finish_visible<S: pdf::Source>(
@@ -616,7 +582,8 @@ fn finish_visible<S: pdf::Source>(
     use crate::appearance::visible::{self, PageBox};
     let (_, page_dict) = pdf::page(pdf, catalog, page)?;
     let rotate = PageBox::of(pdf, &page_dict).rotate;
-    let ap = visible::build(spec, rect, rotate, update).map_err(|e| Error::Policy(e.to_string()))?;
+    let ap =
+        visible::build(spec, rect, rotate, update).map_err(|e| AppearanceError::Drawing(e.to_string()))?;
     Ok(field::Visible { page, rect, ap })
 }
 
@@ -708,15 +675,13 @@ pub fn prepare(
     }
     if let Some(p) = opts.certify {
         if !(1..=3).contains(&p) {
-            return Err(Error::Policy("the certification level must be 1, 2 or 3".into()));
+            return Err(Refusal::CertifyLevel(p).into());
         }
         let already_signed = pdf::fields(&pdf, &catalog)?
             .iter()
             .any(|f| f.field_type.as_deref() == Some(b"Sig") && f.value.is_some());
         if already_signed {
-            return Err(Error::Policy(
-                "a certification signature must be the document's first signature".into(),
-            ));
+            return Err(Refusal::CertifyNotFirst.into());
         }
         let mut params = pdf::Dict::new();
         params.set(b"Type", Object::name(b"TransformParams"));
@@ -733,7 +698,7 @@ pub fn prepare(
         let name = opts.field.as_deref()?;
         let fields = pdf::fields(&pdf, &catalog).ok()?;
         let f = fields.iter().find(|f| f.name == name)?;
-        crate::verify::diff::FieldLock::of_field(&pdf, &f.dict)
+        crate::pdf::permissions::FieldLock::of_field(&pdf, &f.dict)
     });
     if let Some(lock) = &lock {
         // FieldMDP in the signature's /Reference, which validators read (ISO 32000-2
@@ -807,31 +772,4 @@ pub fn sign_pdf(
     let prepared = prepare(input, output, &cert, &chain, signer.key_kind(), opts)?;
     let value = signer.sign(&prepared.request())?;
     prepared.finish(&value)
-}
-
-/// The usual output name next to `input`: `NAME-signed.pdf` for a PDF, `FILE.ext.p7s` for a
-/// detached signature; `n > 1` adds ` (n)` for callers looking for a free name.
-pub fn output_path(input: &Path, pdf: bool, n: u32) -> PathBuf {
-    let suffix = if n > 1 { format!(" ({n})") } else { String::new() };
-    let name = input
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if !pdf {
-        return input.with_file_name(format!("{name}{suffix}.p7s"));
-    }
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = input
-        .extension()
-        .map(|e| e.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "pdf".into());
-    input.with_file_name(format!("{stem}-signed{suffix}.{ext}"))
-}
-
-/// DER of a certificate.
-pub fn der_of(c: &Certificate) -> Vec<u8> {
-    c.to_der().unwrap_or_default()
 }

@@ -79,7 +79,7 @@ pub enum SignerError {
     #[error("no token is plugged in (driver {0})")]
     NoToken(String),
     /// Several tokens and none chosen.
-    #[error("several tokens are plugged in ({0}); choose one with --token")]
+    #[error("several tokens are plugged in ({0}); choose one")]
     AmbiguousToken(String),
     /// The named token is not present.
     #[error("token \"{0}\" is not plugged in")]
@@ -100,7 +100,7 @@ pub enum SignerError {
     #[error("no certificate matches \"{0}\"")]
     CertNotFound(String),
     /// Several usable certificates and none chosen.
-    #[error("several signing certificates are available; choose one with --cert: {0}")]
+    #[error("several signing certificates are available; choose one: {0}")]
     AmbiguousCert(String),
     /// No usable certificate with a private key.
     #[error("no signing certificate with a private key was found")]
@@ -108,10 +108,17 @@ pub enum SignerError {
     /// The key or algorithm is not allowed for new signatures.
     #[error("refused: {0}")]
     Policy(String),
+    /// The signer's settings cannot be used (a file that cannot be read, an address that
+    /// is not https, a phone number that is not one).
+    #[error("{0}")]
+    Setup(String),
     /// The token cannot do the mechanism needed.
     #[error("the token does not support {0}")]
     Mechanism(String),
-    /// The token was removed or failed mid-operation.
+    /// The token was pulled out (or stopped answering) while in use.
+    #[error("the token was removed or stopped answering; plug it back in and try again")]
+    TokenRemoved,
+    /// The token failed mid-operation.
     #[error("token error: {0}")]
     Token(String),
     /// PKCS#12 wrong password (the MAC does not verify).
@@ -143,6 +150,36 @@ pub enum SignerError {
     Io(#[from] std::io::Error),
 }
 
+impl SignerError {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SignerError::ModuleLoad { .. } => "DRIVER_MISSING",
+            SignerError::NoToken(_) | SignerError::TokenNotFound(_) => "TOKEN_MISSING",
+            SignerError::AmbiguousToken(_) => "TOKEN_AMBIGUOUS",
+            SignerError::PinRequired => "PIN_REQUIRED",
+            SignerError::PinIncorrect(_) => "PIN_INCORRECT",
+            SignerError::PinLocked => "PIN_LOCKED",
+            SignerError::PinLength => "PIN_LENGTH",
+            SignerError::CertNotFound(_) | SignerError::NoSigningCert => "CERT_NOT_FOUND",
+            SignerError::AmbiguousCert(_) => "CERT_AMBIGUOUS",
+            SignerError::P12Password => "P12_PASSWORD",
+            SignerError::P12(_) => "P12_UNREADABLE",
+            SignerError::WrongKey => "WRONG_KEY",
+            SignerError::Policy(_) => "POLICY",
+            SignerError::Setup(_) => "SIGNER_SETUP",
+            SignerError::Mechanism(_) => "MECHANISM",
+            SignerError::Refused => "REMOTE_REFUSED",
+            SignerError::Expired(_) => "REMOTE_EXPIRED",
+            SignerError::Cancelled => "CANCELLED",
+            SignerError::Unreachable(_) => "REMOTE_UNREACHABLE",
+            SignerError::Service(_) => "REMOTE_ERROR",
+            SignerError::TokenRemoved => "TOKEN_REMOVED",
+            SignerError::Token(_) | SignerError::Io(_) => "TOKEN_ERROR",
+        }
+    }
+}
+
 fn pin_hint(s: &PinState) -> String {
     if s.locked {
         "; the PIN is now locked".into()
@@ -172,6 +209,12 @@ pub trait Signer {
         reqs.iter().map(|r| self.sign(r)).collect()
     }
 
+    /// Whether one request for several documents is one confirmation (remote services),
+    /// so a batch is best signed in one go; tokens and files sign document by document.
+    fn signs_batches(&self) -> bool {
+        false
+    }
+
     /// The scheme used when the caller does not choose.
     fn default_scheme(&self) -> Scheme {
         match self.key_kind() {
@@ -179,6 +222,19 @@ pub trait Signer {
             KeyKind::Ec { .. } => Scheme::Ecdsa,
         }
     }
+}
+
+/// Token drivers to offer, in order: those `chosen` (the user's: a flag, the settings, the
+/// environment), then those found installed — each real file once, so a driver reached
+/// through a symbolic link is not listed twice.
+pub fn drivers(chosen: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    chosen
+        .iter()
+        .cloned()
+        .chain(discover::find_installed())
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .collect()
 }
 
 /// Orders `pool` into the issuer chain of `leaf` (by name; the verifier checks signatures).

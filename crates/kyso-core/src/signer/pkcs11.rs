@@ -86,7 +86,7 @@ fn ck_err(e: CkError) -> SignerError {
         CkError::Pkcs11(
             RvError::TokenNotPresent | RvError::DeviceRemoved | RvError::SessionHandleInvalid,
             _,
-        ) => SignerError::Token("the token was removed".into()),
+        ) => SignerError::TokenRemoved,
         other => SignerError::Token(other.to_string()),
     }
 }

@@ -9,8 +9,8 @@ use std::sync::{Mutex, OnceLock};
 
 use x509_cert::Certificate;
 
-use super::fetch;
 use crate::cert;
+use crate::net::fetch;
 
 type Cache = Mutex<HashMap<String, Vec<Certificate>>>;
 
@@ -23,7 +23,7 @@ pub fn issuer_certificates(c: &Certificate) -> Vec<Certificate> {
         let known = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&url).cloned();
         let certs = known.unwrap_or_else(|| {
             let got = fetch::get(&url, fetch::MAX_CERT)
-                .map(|d| cert::parse_certificates(&d))
+                .map(|d| crate::cms::bundle::certificates(&d))
                 .unwrap_or_default();
             cache
                 .lock()

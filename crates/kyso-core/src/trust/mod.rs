@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 
 pub mod aia;
 pub mod crl;
-pub mod fetch;
 pub mod ocsp;
 pub mod online;
+pub mod path;
 pub mod tsa;
+pub mod tst;
 
 use der::Encode;
 use x509_cert::Certificate;
@@ -85,7 +86,7 @@ pub enum TrustError {
     #[error("no certificate found in the file")]
     Empty,
     /// Matches no pin and custom anchors were not allowed.
-    #[error("certificate {subject} (SHA-256 {sha256}) matches none of the pinned Vietnamese authorities; add it with --custom only if you trust it")]
+    #[error("certificate {subject} (SHA-256 {sha256}) matches none of the pinned Vietnamese authorities; add it as your own trust anchor only if you trust it")]
     NotPinned {
         /// Subject.
         subject: String,
@@ -95,6 +96,14 @@ pub enum TrustError {
     /// A custom anchor must be a CA certificate.
     #[error("{0} is not a CA certificate and cannot be a trust anchor")]
     NotCa(String),
+    /// A trust anchor file that cannot be used.
+    #[error("the trust anchor file {path} cannot be used: {reason}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// I/O.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -124,14 +133,48 @@ pub struct TrustStore {
     pub intermediates: Vec<Certificate>,
 }
 
-/// The user's config folder (`KYSO_CONFIG_DIR` overrides it, for tests and portable installs).
-pub fn config_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("KYSO_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
+/// What a check or a long-term signing trusts: anchors, and intermediates offered to path
+/// building (real documents often leave them out).
+#[derive(Clone, Debug, Default)]
+pub struct Material {
+    /// Trust anchors.
+    pub anchors: Vec<Certificate>,
+    /// Intermediate certificates.
+    pub intermediates: Vec<Certificate>,
+}
+
+impl Material {
+    /// The user's trust: the store in `config` (pinned authorities imported, custom
+    /// anchors), the anchor files named in the settings, and `extra` anchor files for this
+    /// run. A named file without a certificate is an error, not silently nothing.
+    pub fn load(
+        config: &Path,
+        settings: &crate::settings::Settings,
+        extra: &[PathBuf],
+    ) -> Result<Self, TrustError> {
+        let mut anchors = Vec::new();
+        let named = settings.trust_anchor_files.iter().map(PathBuf::from);
+        for file in extra.iter().cloned().chain(named) {
+            let data = std::fs::read(&file).map_err(|e| TrustError::File {
+                path: file.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let certs = crate::cms::bundle::certificates(&data);
+            if certs.is_empty() {
+                return Err(TrustError::File {
+                    path: file.display().to_string(),
+                    reason: "no certificate in it".into(),
+                });
+            }
+            anchors.extend(certs);
+        }
+        let store = TrustStore::open(config);
+        anchors.extend(store.anchors);
+        Ok(Self {
+            anchors,
+            intermediates: store.intermediates,
+        })
     }
-    directories::ProjectDirs::from("vn", "Kyso", "Kyso")
-        .map(|p| p.config_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".kyso"))
 }
 
 fn pin_of(c: &Certificate) -> Option<&'static Pin> {
@@ -156,7 +199,7 @@ impl TrustStore {
             paths.sort();
             for p in paths {
                 for c in std::fs::read(&p)
-                    .map(|d| cert::parse_certificates(&d))
+                    .map(|d| crate::cms::bundle::certificates(&d))
                     .unwrap_or_default()
                 {
                     if is_anchor {
@@ -173,7 +216,7 @@ impl TrustStore {
     /// Imports the certificates in `data` (PEM or DER). Pinned ones are stored by role; others
     /// only with `allow_custom`, and then only CA certificates, as anchors.
     pub fn import(&mut self, data: &[u8], allow_custom: bool) -> Result<Vec<Entry>, TrustError> {
-        let certs = cert::parse_certificates(data);
+        let certs = crate::cms::bundle::certificates(data);
         if certs.is_empty() {
             return Err(TrustError::Empty);
         }
@@ -268,7 +311,7 @@ mod tests {
         let mut matched = 0;
         for e in rd.flatten() {
             for c in std::fs::read(e.path())
-                .map(|d| cert::parse_certificates(&d))
+                .map(|d| crate::cms::bundle::certificates(&d))
                 .unwrap_or_default()
             {
                 if pin_of(&c).is_some() {

@@ -138,7 +138,7 @@ pub fn check_basic(
             .iter()
             .flatten()
             .find(|c| responder_matches(c))
-            .filter(|c| crate::verify::chain::signed_by(c, issuer) && has_ocsp_signing_eku(c))
+            .filter(|c| super::path::signed_by(c, issuer) && has_ocsp_signing_eku(c))
             .cloned()
             .ok_or("the OCSP response is not signed by the issuer or a responder it authorised")?
     };

@@ -11,8 +11,8 @@ use std::sync::{Mutex, OnceLock};
 use x509_cert::Certificate;
 
 use super::crl::{self, CrlStatus};
-use super::fetch;
 use super::ocsp::{self, OcspStatus};
+use crate::net::fetch;
 
 /// What the network said, with the bytes that say it.
 pub enum Answer {

@@ -7,10 +7,11 @@ use der::asn1::{Int, OctetString};
 use der::{AnyRef, Decode, Encode, Reader, SliceReader};
 use x509_tsp::{MessageImprint, TimeStampReq, TspVersion, TstInfo};
 
-use super::fetch;
-use crate::cms::{oids, parse};
+use super::tst as timestamp;
+use crate::cms::parse;
 use crate::crypto::HashAlg;
-use crate::verify::timestamp;
+use crate::net::fetch;
+use crate::oids;
 
 /// Largest timestamp response accepted (tokens with a chain are a few KB).
 pub const MAX_RESPONSE: u64 = 256 << 10;

@@ -4,13 +4,9 @@
 //! all gets a file-level error. Hostile input never panics: every structure is read through
 //! the bounded PDF and CMS readers.
 
-pub mod chain;
 pub mod diff;
-pub mod html;
-pub mod pdf_report;
 pub mod report;
 pub mod revocation;
-pub mod timestamp;
 
 use std::fs::File;
 use std::path::Path;
@@ -18,13 +14,15 @@ use std::path::Path;
 use x509_cert::Certificate;
 
 use crate::cert;
-use crate::cms::{oids, parse};
+use crate::cms::parse;
 use crate::crypto::{self, HashAlg, Hasher, KeyKind};
+use crate::oids;
 use crate::pdf::byterange::stream_range;
 use crate::pdf::object::decode_text;
 use crate::pdf::source::{FileSource, Source};
 use crate::pdf::{self, Object, Pdf};
 use crate::timefmt;
+use crate::trust::{path as chain, tst as timestamp};
 pub use report::*;
 
 /// Revocation data stored in the document (DSS CRLs, DSS OCSP responses).
@@ -43,32 +41,16 @@ pub struct VerifyOptions {
     pub now: Option<i64>,
 }
 
-/// Writes the printable report to `path`: a PDF when the name ends in `.pdf`, else HTML;
-/// through a temporary file renamed into place, so a half-written report never exists.
-pub fn write_report(reports: &[FileReport], lang: &str, path: &Path) -> Result<(), crate::Error> {
-    let pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    let bytes = if pdf {
-        pdf_report::render(reports, lang).map_err(|e| crate::Error::Policy(e.to_string()))?
-    } else {
-        html::render(reports, lang).into_bytes()
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".kyso-report-")
-        .tempfile_in(dir)?;
-    std::io::Write::write_all(&mut tmp, &bytes)?;
-    tmp.as_file().sync_all()?;
-    // A report is for sharing: ordinary file permissions, not the temp file's 0600.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
+impl VerifyOptions {
+    /// Checking with `trust` (anchors and intermediates), online unless `offline`.
+    pub fn new(trust: crate::trust::Material, offline: bool) -> Self {
+        Self {
+            anchors: trust.anchors,
+            intermediates: trust.intermediates,
+            offline,
+            now: None,
+        }
     }
-    tmp.persist(path).map_err(|e| crate::Error::Io(e.error))?;
-    Ok(())
 }
 
 /// Verifies many files on all cores (a clerk's inbox), reports in the order given;
@@ -134,8 +116,8 @@ pub fn verify_path(path: &Path, content: Option<&Path>, opts: &VerifyOptions) ->
                 shown,
                 "CONTENT_MISSING",
                 Message::new(
-                    "Không tìm thấy tệp gốc đã ký; hãy chỉ ra tệp bằng --content.",
-                    "The signed file was not found; name it with --content.",
+                    "Không tìm thấy tệp gốc đã ký; hãy chỉ ra tệp gốc (đặt cùng thư mục, cùng tên, không có đuôi .p7s).",
+                    "The signed file was not found; name the original file (same folder and name, without .p7s).",
                 ),
             ),
         };
@@ -373,7 +355,7 @@ fn pdf_signatures<S: Source>(
     // Certificates in the DSS (PAdES B-LT) complete chains like imported intermediates.
     let dss_certs: Vec<Certificate> = revocation::dss_items(pdf, &catalog, b"Certs")
         .iter()
-        .flat_map(|d| cert::parse_certificates(d))
+        .flat_map(|d| crate::cms::bundle::certificates(d))
         .collect();
     let with_dss;
     let opts = if dss_certs.is_empty() {
@@ -636,7 +618,12 @@ fn check_pdf_signature<S: Source>(
         ev.report.coverage = Coverage::EarlierRevision;
         ev.report.signed_revision = Some(pdf.sections.len() - i);
         ev.report.later_revisions = i;
-        check_later_changes(&mut ev, pdf, i, diff::FieldLock::of_signature(pdf, sig).as_ref());
+        check_later_changes(
+            &mut ev,
+            pdf,
+            i,
+            crate::pdf::permissions::FieldLock::of_signature(pdf, sig).as_ref(),
+        );
     } else {
         ev.report.coverage = Coverage::Invalid;
         ev.flag(
@@ -678,10 +665,15 @@ fn check_pdf_signature<S: Source>(
 }
 
 /// Judges the revisions appended after the signed one (section index `i`).
-fn check_later_changes<S: Source>(ev: &mut Eval, pdf: &Pdf<S>, i: usize, lock: Option<&diff::FieldLock>) {
+fn check_later_changes<S: Source>(
+    ev: &mut Eval,
+    pdf: &Pdf<S>,
+    i: usize,
+    lock: Option<&crate::pdf::permissions::FieldLock>,
+) {
     let docmdp = pdf::catalog(pdf)
         .ok()
-        .and_then(|(_, c)| pdf::docmdp_level(pdf, &c).ok().flatten());
+        .and_then(|(_, c)| pdf::permissions::docmdp_level(pdf, &c).ok().flatten());
     if let Some(p) = docmdp {
         let (vi, en) = match p {
             1 => ("không cho phép thay đổi", "no changes allowed"),
@@ -1209,8 +1201,8 @@ fn check_cms(
     if !outcome.trusted {
         let (vi, en) = if opts.anchors.is_empty() {
             (
-                "Chưa có chứng thư gốc tin cậy nào được cấu hình (dùng --trust).",
-                "No trust anchors are configured (use --trust).",
+                "Chưa có chứng thư gốc tin cậy nào được cấu hình.",
+                "No trust anchors are configured.",
             )
         } else {
             (
@@ -1350,7 +1342,7 @@ pub fn verify_detached(p7s: &Path, content: &Path, opts: &VerifyOptions) -> File
         Err(e) => return io_failure(shown, &e),
     };
     // PEM-armoured .p7s files exist too.
-    let cms = pem_or_der(&cms);
+    let cms = crate::cms::bundle::der_or_pem(&cms);
     let src = match File::open(content).and_then(FileSource::new) {
         Ok(s) => s,
         Err(e) => return io_failure(content.display().to_string(), &e),
@@ -1376,22 +1368,6 @@ pub fn verify_detached(p7s: &Path, content: &Path, opts: &VerifyOptions) -> File
         (&[], &[]),
     );
     FileReport::conclude(shown, 1, vec![ev.finish()])
-}
-
-fn pem_or_der(data: &[u8]) -> Vec<u8> {
-    use base64ct::Encoding;
-    let text = String::from_utf8_lossy(data);
-    if let Some(start) = text.find("-----BEGIN") {
-        let body: String = text[start..]
-            .lines()
-            .skip(1)
-            .take_while(|l| !l.starts_with("-----END"))
-            .collect();
-        if let Ok(d) = base64ct::Base64::decode_vec(body.trim()) {
-            return d;
-        }
-    }
-    data.to_vec()
 }
 
 /// Trait to read a `Time` even when it is not minimal DER (some signers).

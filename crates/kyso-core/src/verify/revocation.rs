@@ -10,11 +10,12 @@ use x509_cert::Certificate;
 
 use super::{Eval, Indication, SubIndication};
 use crate::cms::parse::SignerInfo;
+use crate::net::fetch;
 use crate::pdf::{Dict, Object, Pdf, Source};
 use crate::timefmt;
 use crate::trust::crl::{self, CrlStatus};
 use crate::trust::ocsp::{self, OcspStatus};
-use crate::trust::{fetch, online};
+use crate::trust::online;
 
 /// adbe-revocationInfoArchival (Adobe PDF signature attribute).
 const ADBE_REVOCATION: der::asn1::ObjectIdentifier =

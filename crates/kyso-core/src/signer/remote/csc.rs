@@ -283,7 +283,7 @@ fn discover(http: &Http, wanted: Option<u8>) -> Result<(u8, Value), SignerError>
         Some(1) => &[1],
         Some(2) => &[2],
         Some(v) => {
-            return Err(SignerError::Policy(format!(
+            return Err(SignerError::Setup(format!(
                 "CSC API version {v} is not supported (1 or 2)"
             )))
         }
@@ -341,7 +341,7 @@ fn login(
     let user = || {
         cfg.user
             .clone()
-            .ok_or_else(|| SignerError::Policy("the CSC sign-in needs a user name or client id".into()))
+            .ok_or_else(|| SignerError::Setup("the CSC sign-in needs a user name or client id".into()))
     };
     let secret = || {
         secrets

@@ -35,14 +35,14 @@ pub struct Http {
 }
 
 fn read_file(p: &PathBuf, what: &str) -> Result<Vec<u8>, SignerError> {
-    std::fs::read(p).map_err(|e| SignerError::Policy(format!("cannot read the {what} {}: {e}", p.display())))
+    std::fs::read(p).map_err(|e| SignerError::Setup(format!("cannot read the {what} {}: {e}", p.display())))
 }
 
 impl Http {
     /// A client for the service at `base` (http:// or https://), each call bounded by `timeout`.
     pub fn new(base: &str, tls: &Tls, timeout: Duration) -> Result<Self, SignerError> {
         if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(SignerError::Policy(format!(
+            return Err(SignerError::Setup(format!(
                 "the service address must start with https:// (got \"{base}\")"
             )));
         }
@@ -56,7 +56,7 @@ impl Http {
                 })
                 .collect();
             if roots.is_empty() {
-                return Err(SignerError::Policy(format!("no certificate in {}", ca.display())));
+                return Err(SignerError::Setup(format!("no certificate in {}", ca.display())));
             }
             t = t.root_certs(ureq::tls::RootCerts::new_with_certs(&roots));
         }
@@ -70,16 +70,16 @@ impl Http {
                     })
                     .collect();
                 let key = ureq::tls::PrivateKey::from_pem(&read_file(k, "client key")?).map_err(|e| {
-                    SignerError::Policy(format!("cannot read the client key {}: {e}", k.display()))
+                    SignerError::Setup(format!("cannot read the client key {}: {e}", k.display()))
                 })?;
                 if chain.is_empty() {
-                    return Err(SignerError::Policy(format!("no certificate in {}", c.display())));
+                    return Err(SignerError::Setup(format!("no certificate in {}", c.display())));
                 }
                 t = t.client_cert(Some(ureq::tls::ClientCert::new_with_certs(&chain, key)));
             }
             (None, None) => {}
             _ => {
-                return Err(SignerError::Policy(
+                return Err(SignerError::Setup(
                     "the client certificate needs both its certificate and its key".into(),
                 ))
             }

@@ -219,7 +219,7 @@ pub fn open_browser(command: Option<&str>, url: &str) -> Result<(), SignerError>
         .stdout(std::process::Stdio::null())
         .spawn()
         .map(|_| ())
-        .map_err(|e| SignerError::Policy(format!("cannot open the browser: {e}")))
+        .map_err(|e| SignerError::Setup(format!("cannot open the browser: {e}")))
 }
 
 /// Connects to `provider` and returns its signer.
@@ -259,21 +259,22 @@ pub fn open(
     })
 }
 
-fn providers_file() -> std::path::PathBuf {
-    crate::trust::config_dir().join("providers.json")
-}
-
-/// The saved accounts, by name (none when the file is missing or unreadable).
-pub fn load_providers() -> std::collections::BTreeMap<String, Provider> {
-    std::fs::read(providers_file())
+/// The saved accounts in the config folder `config`, by name (none when the file is
+/// missing or unreadable).
+pub fn load_providers(config: &std::path::Path) -> std::collections::BTreeMap<String, Provider> {
+    std::fs::read(config.join("providers.json"))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default()
 }
 
 /// Saves (or, with `None`, removes) an account; the file is replaced atomically.
-pub fn save_provider(name: &str, provider: Option<&Provider>) -> std::io::Result<()> {
-    let mut all = load_providers();
+pub fn save_provider(
+    config: &std::path::Path,
+    name: &str,
+    provider: Option<&Provider>,
+) -> std::io::Result<()> {
+    let mut all = load_providers(config);
     match provider {
         Some(p) => {
             all.insert(name.to_string(), p.clone());
@@ -282,16 +283,10 @@ pub fn save_provider(name: &str, provider: Option<&Provider>) -> std::io::Result
             all.remove(name);
         }
     }
-    let path = providers_file();
-    let dir = path
-        .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_default();
-    std::fs::create_dir_all(&dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    std::io::Write::write_all(&mut tmp, &serde_json::to_vec_pretty(&all).unwrap_or_default())?;
-    tmp.persist(&path).map_err(|e| e.error)?;
-    Ok(())
+    crate::files::write_atomic(
+        &config.join("providers.json"),
+        &serde_json::to_vec_pretty(&all).unwrap_or_default(),
+    )
 }
 
 /// Who a remote service signs as.
@@ -325,6 +320,10 @@ impl<T: Service> super::Signer for T {
 
     fn key_kind(&self) -> KeyKind {
         self.identity().kind
+    }
+
+    fn signs_batches(&self) -> bool {
+        true
     }
 
     fn sign(&mut self, req: &SignRequest<'_>) -> Result<Vec<u8>, SignerError> {
@@ -406,7 +405,7 @@ pub(crate) fn unb64(s: &str) -> Result<Vec<u8>, SignerError> {
 }
 
 /// A fresh random identifier for transactions (hex, 128 bits).
-pub(crate) fn random_id() -> String {
+pub fn random_id() -> String {
     use rand_core::RngCore;
     let mut b = [0u8; 16];
     rand_core::OsRng.fill_bytes(&mut b);

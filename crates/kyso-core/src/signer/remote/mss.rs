@@ -141,7 +141,7 @@ impl MssSigner {
     /// Connects and finds the user's certificate.
     pub fn connect(cfg: MssConfig, ap_pwd: Secret, control: Control) -> Result<Self, SignerError> {
         if cfg.msisdn.is_empty() || !cfg.msisdn.chars().all(|c| c.is_ascii_digit() || c == '+') {
-            return Err(SignerError::Policy(format!(
+            return Err(SignerError::Setup(format!(
                 "\"{}\" is not a phone number (write it as 84…)",
                 cfg.msisdn
             )));
@@ -160,11 +160,11 @@ impl MssSigner {
         let ders = match &conn.cfg.certificate {
             Some(p) => {
                 let data = std::fs::read(p)?;
-                let certs = crate::cert::parse_certificates(&data);
+                let certs = crate::cms::bundle::certificates(&data);
                 if certs.is_empty() {
-                    return Err(SignerError::Policy(format!("no certificate in {}", p.display())));
+                    return Err(SignerError::Setup(format!("no certificate in {}", p.display())));
                 }
-                certs.iter().map(crate::sign::der_of).collect()
+                certs.iter().map(crate::cert::der_of).collect()
             }
             None => conn.profile_certificates()?,
         };

@@ -3,10 +3,10 @@
 //! it prints and extracts the same on every machine.
 
 use super::html::{signature_rows, verdict};
-use super::report::{FileReport, Indication};
 use crate::appearance::font::{self, FontError, PdfFont, SERIF, SERIF_BOLD};
 use crate::pdf::writer::Update;
 use crate::pdf::{Dict, Object};
+use crate::verify::{FileReport, Indication};
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;

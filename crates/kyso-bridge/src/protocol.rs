@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::appearance::roles::Role;
+use kyso_core::appearance::roles::Role;
 
 /// What a page asks for (the URL path).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -1,6 +1,6 @@
 //! A printable validation report (HTML) a clerk can file with the document.
 
-use super::report::{FileReport, FileVerdict, Indication, SignatureReport};
+use crate::verify::{FileReport, FileVerdict, Indication, SignatureReport};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")

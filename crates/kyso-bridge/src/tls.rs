@@ -20,12 +20,12 @@ pub struct LocalTls {
     pub ca_path: PathBuf,
 }
 
-fn err(e: impl std::fmt::Display) -> crate::Error {
-    crate::Error::Policy(format!("the bridge's TLS certificate: {e}"))
+fn err(e: impl std::fmt::Display) -> kyso_core::Error {
+    kyso_core::Error::Tls(format!("the bridge's certificate: {e}"))
 }
 
 /// Loads the certificate kept in `dir`, or makes one there.
-pub fn load_or_create(dir: &Path) -> Result<LocalTls, crate::Error> {
+pub fn load_or_create(dir: &Path) -> Result<LocalTls, kyso_core::Error> {
     let (ca, cert, key) = (dir.join("ca.pem"), dir.join("cert.pem"), dir.join("key.pem"));
     if !(ca.exists() && cert.exists() && key.exists()) {
         create(dir, &ca, &cert, &key)?;
@@ -48,7 +48,7 @@ pub fn load_or_create(dir: &Path) -> Result<LocalTls, crate::Error> {
     })
 }
 
-fn create(dir: &Path, ca_path: &Path, cert_path: &Path, key_path: &Path) -> Result<(), crate::Error> {
+fn create(dir: &Path, ca_path: &Path, cert_path: &Path, key_path: &Path) -> Result<(), kyso_core::Error> {
     use rcgen::{
         BasicConstraints, CertificateParams, CidrSubnet, DnType, ExtendedKeyUsagePurpose, GeneralSubtree,
         IsCa, KeyPair, KeyUsagePurpose, NameConstraints,
@@ -91,6 +91,6 @@ fn create(dir: &Path, ca_path: &Path, cert_path: &Path, key_path: &Path) -> Resu
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut tmp, leaf_key.serialize_pem().as_bytes())?;
     // NamedTempFile is created 0600: the key stays private to the user.
-    tmp.persist(key_path).map_err(|e| crate::Error::Io(e.error))?;
+    tmp.persist(key_path).map_err(|e| kyso_core::Error::Io(e.error))?;
     Ok(())
 }

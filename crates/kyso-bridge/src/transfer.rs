@@ -19,30 +19,7 @@ pub enum TransferError {
     Network(String),
 }
 
-/// `scheme://host:port` of an http(s) URL, lowercased, with the default port written out.
-pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    let default = match scheme.as_str() {
-        "http" => 80,
-        "https" => 443,
-        _ => return None,
-    };
-    let authority = rest.split(['/', '?', '#']).next()?;
-    // user:password@host is refused: nothing legitimate needs it and it disguises hosts.
-    if authority.is_empty() || authority.contains('@') {
-        return None;
-    }
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => match p.parse::<u16>() {
-            Ok(p) => (h, p),
-            Err(_) if authority.starts_with('[') && authority.ends_with(']') => (authority, default),
-            Err(_) => return None,
-        },
-        _ => (authority, default),
-    };
-    Some(format!("{scheme}://{}:{port}", host.to_ascii_lowercase()))
-}
+pub use kyso_core::net::origin_of;
 
 /// The absolute URL a page's `FileName` / `FileUploadHandler` stands for, if the page may use
 /// it: an absolute http(s) URL on the page's origin or an allowed one, or a path on the
@@ -135,7 +112,7 @@ pub fn upload(
     jwt: Option<&str>,
     timeout: Duration,
 ) -> Result<String, TransferError> {
-    let boundary = format!("kyso-{}", crate::signer::remote::random_id());
+    let boundary = format!("kyso-{}", kyso_core::signer::remote::random_id());
     let safe_name: String = file_name
         .chars()
         .filter(|c| !matches!(c, '"' | '\r' | '\n' | '\\'))

@@ -6,8 +6,9 @@ use der::asn1::{ObjectIdentifier, OctetString};
 use der::{AnyRef, Decode, Reader, Sequence, SliceReader};
 use spki::AlgorithmIdentifierOwned;
 
-use crate::cms::{oids, parse};
+use crate::cms::parse;
 use crate::crypto::{self, HashAlg};
+use crate::oids;
 
 /// MessageImprint ::= SEQUENCE { hashAlgorithm, hashedMessage }
 #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
@@ -63,7 +64,7 @@ pub fn tsa_trust(
     }
     let mut all = info.certs.clone();
     all.extend_from_slice(pool);
-    let path = super::chain::build(&info.cert, &all, anchors);
+    let path = super::path::build(&info.cert, &all, anchors);
     if !path.trusted {
         return Err((
             "chứng thư của đơn vị cấp dấu thời gian không dẫn tới chứng thư gốc tin cậy",

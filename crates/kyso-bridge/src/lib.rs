@@ -20,10 +20,15 @@ use std::time::{Duration, Instant};
 
 use x509_cert::Certificate;
 
-use crate::appearance::roles;
-use crate::sign::{self, ltv, SignOptions};
-use crate::signer::Signer;
-use crate::verify::VerifyOptions;
+use kyso_core::appearance::roles;
+use kyso_core::appearance::visible::{AnchorAt, Place};
+use kyso_core::folders::Folders;
+use kyso_core::journal::{Journal, Outcome};
+use kyso_core::settings::Settings;
+use kyso_core::signer::Signer;
+use kyso_core::trust::Material;
+use kyso_core::verify::VerifyOptions;
+use kyso_core::workflow::{self, Context, Detached, Job};
 use protocol::{status, Action, Meta, Reply, Request};
 pub use server::serve;
 
@@ -51,15 +56,18 @@ pub trait Host: Send + Sync {
     fn allowed_hosts(&self) -> Vec<String>;
     /// Shows what is asked; when the user agrees, returns the signer (its PIN typed then).
     /// `Err` carries why not, for the page.
-    fn approve(&self, ask: &Ask) -> Result<Box<dyn Signer>, crate::Error>;
+    fn approve(&self, ask: &Ask) -> Result<Box<dyn Signer>, kyso_core::Error>;
     /// The certificate `GetCertInfo` reports, without a PIN.
     fn certificate(&self) -> Option<Certificate>;
-    /// Signing options (TSA, level) the host's settings give.
-    fn sign_options(&self) -> SignOptions;
-    /// Trust for `VerifyPDF`.
-    fn verify_options(&self) -> VerifyOptions;
-    /// The config folder (organisation profile for the Decree 30 roles).
-    fn config_dir(&self) -> PathBuf;
+    /// The user's folders (organisation profile, trust store, journal).
+    fn folders(&self) -> Folders;
+    /// The settings signings and checks follow (timestamp authorities, offline mode, trust
+    /// anchor files).
+    fn settings(&self) -> Settings;
+    /// Extra trust anchor files for `VerifyPDF` (besides the settings' and the store).
+    fn trust_files(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
 }
 
 /// Bounds on what a page may make Kyso do.
@@ -90,6 +98,7 @@ impl Default for Limits {
 pub struct Bridge {
     host: Box<dyn Host>,
     limits: Limits,
+    journal: Journal,
     seen: Mutex<HashMap<Vec<u8>, Instant>>,
     recent: Mutex<HashMap<String, VecDeque<Instant>>>,
     /// One signing at a time: a second page waits instead of stacking dialogs.
@@ -108,9 +117,11 @@ fn msg(vi: &str, en: &str) -> String {
 impl Bridge {
     /// A bridge for `host`.
     pub fn new(host: Box<dyn Host>, limits: Limits) -> Self {
+        let journal = workflow::journal(&host.folders());
         Self {
             host,
             limits,
+            journal,
             seen: Mutex::new(HashMap::new()),
             recent: Mutex::new(HashMap::new()),
             signing: Mutex::new(()),
@@ -152,24 +163,16 @@ impl Bridge {
     }
 
     fn journal(&self, path: &str, origin: Option<&str>, reply: &Reply) {
-        let shown_origin = origin.unwrap_or("(none)");
-        let rec = crate::journal::Entry::start(
-            &format!("bridge {}", path.trim_matches('/')),
-            Path::new(shown_origin),
-            Path::new("-"),
-            "",
-        );
         let result = if reply.status == status::OK {
-            "ok"
+            Outcome::Ok
         } else {
-            "refused"
+            Outcome::Refused
         };
-        rec.finish(
+        self.journal.note(
+            &format!("bridge {}", path.trim_matches('/')),
+            origin.unwrap_or("(none)"),
             result,
-            "",
-            None,
-            None,
-            Some(format!("Status {}: {}", reply.status, reply.message)),
+            &format!("Status {}: {}", reply.status, reply.message),
         );
     }
 
@@ -192,7 +195,7 @@ impl Bridge {
 
     /// A request seen before (same site, action and body) within ten minutes.
     fn replayed(&self, origin: &str, path: &str, body: &[u8]) -> bool {
-        let mut h = crate::crypto::Hasher::new(crate::crypto::HashAlg::Sha256);
+        let mut h = kyso_core::crypto::Hasher::new(kyso_core::crypto::HashAlg::Sha256);
         for part in [origin.as_bytes(), b"\n", path.as_bytes(), b"\n", body] {
             h.update(part);
         }
@@ -279,17 +282,17 @@ impl Bridge {
     fn cert_info(&self) -> Reply {
         match self.host.certificate() {
             Some(c) => {
-                let (from, to) = crate::cert::validity(&c);
+                let (from, to) = kyso_core::cert::validity(&c);
                 Reply {
                     status: status::OK,
                     message: "OK".into(),
                     data: Some(serde_json::json!({
-                        "identity": crate::cert::identity(&c),
-                        "issuer": crate::cert::name_to_string(&c.tbs_certificate.issuer),
+                        "identity": kyso_core::cert::identity(&c),
+                        "issuer": kyso_core::cert::name_to_string(&c.tbs_certificate.issuer),
                         "serial": hex::encode(c.tbs_certificate.serial_number.as_bytes()),
-                        "not_before": crate::timefmt::rfc3339(from),
-                        "not_after": crate::timefmt::rfc3339(to),
-                        "sha256": crate::cert::fingerprint(&c),
+                        "not_before": kyso_core::timefmt::rfc3339(from),
+                        "not_after": kyso_core::timefmt::rfc3339(to),
+                        "sha256": kyso_core::cert::fingerprint(&c),
                         "certificate": base64_der(&c),
                     })),
                     ..Reply::default()
@@ -307,7 +310,7 @@ impl Bridge {
 
     /// Every document's source and upload target, checked before anything is fetched or the
     /// user is asked.
-    fn plan(&self, origin: &str, req: &Request, need_upload: bool) -> Result<Vec<Job>, Reply> {
+    fn plan(&self, origin: &str, req: &Request, need_upload: bool) -> Result<Vec<FetchJob>, Reply> {
         let docs = req.documents();
         if docs.is_empty() {
             return Err(Reply::fail(
@@ -342,7 +345,7 @@ impl Bridge {
                     }
                     None => None,
                 };
-                Ok(Job {
+                Ok(FetchJob {
                     source,
                     upload,
                     meta,
@@ -374,11 +377,20 @@ impl Bridge {
         let Ok(dir) = tempfile::tempdir() else {
             return Reply::fail(status::SIGN_FAILED, "no temporary folder");
         };
-        let opts = self.host.verify_options();
+        let settings = self.host.settings();
+        let opts = match Material::load(&self.host.folders().config, &settings, &self.host.trust_files()) {
+            Ok(m) => VerifyOptions::new(m, settings.offline),
+            Err(e) => {
+                return Reply::fail(
+                    status::SIGN_FAILED,
+                    msg("Không đọc được chứng thư tin cậy", &e.to_string()),
+                )
+            }
+        };
         let mut reports = Vec::new();
         for (i, j) in jobs.iter().enumerate() {
             match self.fetch(&j.source, &dir.path().join(i.to_string())) {
-                Ok(p) => reports.push(crate::verify::verify_pdf(&p, &opts)),
+                Ok(p) => reports.push(kyso_core::verify::verify_pdf(&p, &opts)),
                 Err(r) => return r,
             }
         }
@@ -407,6 +419,27 @@ impl Bridge {
                 Err(r) => return r,
             }
         }
+        // Every document is planned (checked, TSA asked) before the user is asked too: a
+        // document that cannot be signed is refused without a confirmation or a PIN.
+        let folders = self.host.folders();
+        let settings = self.host.settings();
+        let ctx = Context {
+            folders: &folders,
+            settings: &settings,
+            journal: &self.journal,
+        };
+        let mut plans = Vec::new();
+        for (j, input) in jobs.iter().zip(&inputs) {
+            let detached = action == Action::SignFile;
+            let job = Job {
+                input: input.clone(),
+                output: workflow::output_name(input, !detached, 1),
+            };
+            match workflow::plan(&ctx, &request_for(action, j), vec![job]) {
+                Ok(p) => plans.push(p),
+                Err(e) => return failed(&e),
+            }
+        }
         let _one = self.signing.lock().unwrap_or_else(|e| e.into_inner());
         let ask = Ask {
             action,
@@ -420,7 +453,7 @@ impl Bridge {
         };
         let mut signer = match self.host.approve(&ask) {
             Ok(s) => s,
-            Err(crate::Error::Signer(crate::signer::SignerError::Cancelled)) => {
+            Err(kyso_core::Error::Signer(kyso_core::signer::SignerError::Cancelled)) => {
                 return Reply::fail(
                     status::USER_REFUSED,
                     msg("Người dùng không đồng ý ký", "the user declined to sign"),
@@ -437,8 +470,8 @@ impl Bridge {
             }
         };
         let mut replies = Vec::new();
-        for (j, input) in jobs.iter().zip(&inputs) {
-            replies.push(self.sign_one(action, j, input, signer.as_mut()));
+        for (j, plan) in jobs.iter().zip(&plans) {
+            replies.push(self.sign_one(j, plan, signer.as_mut()));
         }
         if replies.len() == 1 {
             return replies.remove(0);
@@ -463,86 +496,19 @@ impl Bridge {
         }
     }
 
-    fn sign_one(&self, action: Action, job: &Job, input: &Path, signer: &mut dyn Signer) -> Reply {
-        let failed = |e: crate::Error| Reply {
-            code: Some(e.code().into()),
-            ..Reply::fail(status::SIGN_FAILED, msg("Không ký được", &e.to_string()))
+    fn sign_one(&self, job: &FetchJob, plan: &workflow::Plan, signer: &mut dyn Signer) -> Reply {
+        let signed = match plan.run(&self.journal, signer, &mut ()) {
+            Ok(mut results) => match results.pop() {
+                Some((_, Ok(s))) => s,
+                Some((_, Err(e))) => return failed(&e),
+                None => return Reply::fail(status::SIGN_FAILED, "nothing was signed"),
+            },
+            Err(e) => return failed(&e),
         };
-        let mut opts = self.host.sign_options();
-        let number = Request::meta(&job.meta, DOC_NUMBER).map(str::to_string);
-        let detached = action == Action::SignFile;
-        let output = sign::output_path(input, !detached, 1);
-        let signed = if detached {
-            // Timestamped like the PDFs (CAdES-T) when a TSA is configured; nothing queued.
-            sign::detached::sign_detached(input, &output, signer, &opts).map(|_| ())
-        } else {
-            let role = action.role();
-            // Where the approval goes: `Page` and `Rect` ("x1,y1,x2,y2" in points, origin
-            // bottom-left) in the metadata; the other roles place themselves.
-            let rect = Request::meta(&job.meta, &["Rect", "Position"]).and_then(|r| {
-                let v: Vec<f32> = r
-                    .split([',', ' ', ';'])
-                    .filter_map(|n| n.trim().parse().ok())
-                    .collect();
-                <[f32; 4]>::try_from(v).ok()
-            });
-            let page = Request::meta(&job.meta, &["Page", "Trang"])
-                .and_then(|p| p.trim().parse().ok())
-                .unwrap_or(1);
-            // Or next to text in the document (`Anchor`, e.g. a template's placeholder).
-            let anchored = Request::meta(&job.meta, &["Anchor", "ViTriKy"]).map(|text| {
-                let at = Request::meta(&job.meta, &["AnchorAt"])
-                    .and_then(crate::appearance::visible::AnchorAt::from_name)
-                    .unwrap_or(crate::appearance::visible::AnchorAt::Above);
-                crate::appearance::visible::Place::Anchor {
-                    text: text.to_string(),
-                    width: 170.0,
-                    height: 60.0,
-                    at,
-                }
-            });
-            let appearance = roles::spec(
-                &roles::Request {
-                    role,
-                    place: rect.map(crate::appearance::visible::Place::Rect).or(anchored),
-                    page,
-                    doc_number: number.clone(),
-                    org: Request::meta(&job.meta, &["Organization", "Org", "CoQuan"]).map(str::to_string),
-                    receipt: Request::meta(&job.meta, &["Receipt", "SoDen"]).map(str::to_string),
-                    ..roles::Request::default()
-                },
-                &self.host.config_dir(),
-            );
-            let appearance = match appearance {
-                Ok(a) => a.map(|s| roles::for_signer(s, role, signer.certificate(), &self.host.config_dir())),
-                Err(e) => return failed(e),
-            };
-            opts.appearance = appearance;
-            opts.reason = opts
-                .reason
-                .or_else(|| roles::issue_reason(role, number.as_deref()));
-            let wanted = if opts.tsa_urls.is_empty() { "B-B" } else { "B-T" };
-            // The file leaves at once: nothing is queued, a TSA that fails fails the signing.
-            ltv::sign_to_level(
-                input,
-                &output,
-                signer,
-                &opts,
-                ltv::LevelRequest {
-                    wanted,
-                    waiting: None,
-                    queue: false,
-                    trust: Default::default(),
-                },
-            )
-            .map(|_| ())
-        };
-        if let Err(e) = signed {
-            return failed(e);
-        }
+        let output = signed.output().to_path_buf();
         let data = match std::fs::read(&output) {
             Ok(d) => d,
-            Err(e) => return failed(e.into()),
+            Err(e) => return failed(&e.into()),
         };
         let Some(upload) = &job.upload else {
             return Reply::fail(status::BAD_REQUEST, "no FileUploadHandler");
@@ -563,7 +529,7 @@ impl Bridge {
                 status: status::OK,
                 message: msg("Đã ký và gửi tệp", "signed and delivered"),
                 file_server: Some(answer),
-                document_number: number,
+                document_number: Request::meta(&job.meta, DOC_NUMBER).map(str::to_string),
                 document_date: Some(vietnam_date()),
                 ..Reply::default()
             },
@@ -578,10 +544,69 @@ impl Bridge {
     }
 }
 
+/// The page's answer for a signing that failed.
+fn failed(e: &kyso_core::Error) -> Reply {
+    Reply {
+        code: Some(e.code().into()),
+        ..Reply::fail(status::SIGN_FAILED, msg("Không ký được", &e.to_string()))
+    }
+}
+
+/// The workflow request for one document of a page's request: the action's Decree 30 role,
+/// its place and numbers from the metadata. The file goes back to the page at once, so
+/// nothing waits for the network: a TSA that fails fails the signing.
+fn request_for(action: Action, job: &FetchJob) -> workflow::Request {
+    let detached = action == Action::SignFile;
+    let appearance = (!detached).then(|| {
+        // Where the approval goes: `Page` and `Rect` ("x1,y1,x2,y2" in points, origin
+        // bottom-left) in the metadata; the other roles place themselves.
+        let rect = Request::meta(&job.meta, &["Rect", "Position"]).and_then(|r| {
+            let v: Vec<f32> = r
+                .split([',', ' ', ';'])
+                .filter_map(|n| n.trim().parse().ok())
+                .collect();
+            <[f32; 4]>::try_from(v).ok()
+        });
+        let page = Request::meta(&job.meta, &["Page", "Trang"])
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or(1);
+        // Or next to text in the document (`Anchor`, e.g. a template's placeholder).
+        let anchored = Request::meta(&job.meta, &["Anchor", "ViTriKy"]).map(|text| Place::Anchor {
+            text: text.to_string(),
+            width: 170.0,
+            height: 60.0,
+            at: Request::meta(&job.meta, &["AnchorAt"])
+                .and_then(AnchorAt::from_name)
+                .unwrap_or(AnchorAt::Above),
+        });
+        roles::Request {
+            role: action.role(),
+            place: rect.map(Place::Rect).or(anchored),
+            page,
+            doc_number: Request::meta(&job.meta, DOC_NUMBER).map(str::to_string),
+            org: Request::meta(&job.meta, &["Organization", "Org", "CoQuan"]).map(str::to_string),
+            receipt: Request::meta(&job.meta, &["Receipt", "SoDen"]).map(str::to_string),
+            ..roles::Request::default()
+        }
+    });
+    // An invisible signature (SignPDF without a place) needs no appearance.
+    let appearance = appearance.filter(|a| a.role.is_some() || a.place.is_some());
+    workflow::Request {
+        queue: false,
+        detached: if detached {
+            Detached::Always
+        } else {
+            Detached::Never
+        },
+        appearance,
+        ..workflow::Request::default()
+    }
+}
+
 /// Metadata keys that carry the document number.
 const DOC_NUMBER: &[&str] = &["DocumentNumber", "SoKyHieu", "SoVanBan", "Number"];
 
-struct Job {
+struct FetchJob {
     source: String,
     upload: Option<String>,
     meta: Vec<Meta>,
@@ -592,7 +617,7 @@ struct Job {
 
 /// Today's date in Vietnam as documents write it: dd/mm/yyyy.
 fn vietnam_date() -> String {
-    let iso = crate::timefmt::vietnam(crate::timefmt::now());
+    let iso = kyso_core::timefmt::vietnam(kyso_core::timefmt::now());
     let d: Vec<&str> = iso.get(..10).unwrap_or("").split('-').collect();
     match d.as_slice() {
         [y, m, day] => format!("{day}/{m}/{y}"),
@@ -624,5 +649,5 @@ fn file_name_of(url: &str) -> String {
 
 fn base64_der(c: &Certificate) -> String {
     use base64ct::Encoding;
-    base64ct::Base64::encode_string(&sign::der_of(c))
+    base64ct::Base64::encode_string(&kyso_core::cert::der_of(c))
 }

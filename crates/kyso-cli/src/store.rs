@@ -1,0 +1,136 @@
+//! What the user keeps in the config folder: `kyso trust` (the trust store) and `kyso
+//! profile` (the organisation's seal, signature images, name).
+
+use std::path::Path;
+
+use kyso_core::appearance::profile::Profile;
+use kyso_core::Error;
+
+use crate::args::{ProfileCommand, TrustCommand};
+use crate::error::CliError;
+use crate::output;
+
+/// `kyso profile show|set`.
+pub fn run_profile(c: ProfileCommand) -> u8 {
+    let (folders, _) = crate::user();
+    let config = folders.config;
+    let profile_err =
+        |e: kyso_core::appearance::profile::ProfileError| CliError::from(Error::Profile(e.to_string()));
+    let r = (|| -> Result<(Profile, bool), CliError> {
+        let mut p = Profile::load(&config).map_err(profile_err)?;
+        match c {
+            ProfileCommand::Show { json } => Ok((p, json)),
+            ProfileCommand::Set {
+                org,
+                seal,
+                signature,
+                approve_text,
+            } => {
+                if let Some(o) = org {
+                    p.organization = Some(o);
+                }
+                if let Some(f) = seal {
+                    p.seal = Some(Profile::store_image(&config, &f, "seal").map_err(profile_err)?);
+                }
+                for (i, s) in signature.iter().enumerate() {
+                    let (name, file) = s
+                        .split_once('=')
+                        .ok_or_else(|| CliError::usage("--signature takes NAME=FILE"))?;
+                    let stored = Profile::store_image(
+                        &config,
+                        Path::new(file),
+                        &format!("signature-{i}-{}", p.signatures.len()),
+                    )
+                    .map_err(profile_err)?;
+                    p.signatures.insert(name.to_string(), stored);
+                }
+                if !approve_text.is_empty() {
+                    p.approve_text = approve_text;
+                }
+                p.save(&config).map_err(profile_err)?;
+                Ok((p, false))
+            }
+        }
+    })();
+    match r {
+        Ok((p, json)) => {
+            let v = serde_json::to_value(&p).unwrap_or_default();
+            output::print_json_or(json, &v, || {
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default())
+            });
+            0
+        }
+        Err(e) => {
+            output::print_error(false, &e);
+            1
+        }
+    }
+}
+
+/// `kyso trust import|list`.
+pub fn run_trust(c: TrustCommand) -> u8 {
+    let (folders, _) = crate::user();
+    let mut store = kyso_core::trust::TrustStore::open(&folders.config);
+    match c {
+        TrustCommand::Import { files, custom, json } => {
+            let mut imported = Vec::new();
+            for f in &files {
+                let data = if f.starts_with("http://") || f.starts_with("https://") {
+                    match kyso_core::net::fetch::get(f, kyso_core::net::fetch::MAX_CERT) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            output::print_error(json, &CliError::usage(format!("cannot download {f}: {e}")));
+                            return 1;
+                        }
+                    }
+                } else {
+                    match std::fs::read(f) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            output::print_error(json, &e.into());
+                            return 1;
+                        }
+                    }
+                };
+                match store.import(&data, custom) {
+                    Ok(entries) => imported.extend(entries),
+                    Err(e) => {
+                        output::print_error(json, &Error::from(e).into());
+                        return 1;
+                    }
+                }
+            }
+            let v = serde_json::json!({ "imported": imported });
+            output::print_json_or(json, &v, || {
+                for e in &imported {
+                    println!(
+                        "imported {:?}: {} ({})",
+                        e.role,
+                        e.subject,
+                        e.pinned_as.unwrap_or("custom anchor")
+                    );
+                }
+            });
+            0
+        }
+        TrustCommand::List { json } => {
+            let v = serde_json::json!({ "stored": store.list(), "pins": kyso_core::trust::PINS });
+            output::print_json_or(json, &v, || {
+                for e in store.list() {
+                    println!(
+                        "{:?}  {}  {}  {}",
+                        e.role,
+                        &e.sha256[..16],
+                        e.subject,
+                        e.pinned_as.unwrap_or("custom anchor")
+                    );
+                }
+                println!("Pinned authorities (import their certificates with `kyso trust import FILE`):");
+                for p in kyso_core::trust::PINS {
+                    println!("  {:?}  {}  {}  {}", p.role, &p.sha256[..16], p.name, p.url);
+                }
+            });
+            0
+        }
+    }
+}

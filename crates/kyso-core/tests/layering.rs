@@ -1,0 +1,215 @@
+//! The core's layering, checked on every test run: each top-level module may use only the
+//! modules listed for it here (data flows document → plan → signer → writer, and document →
+//! revisions → checks → report), and the arrows have no cycle. A new `crate::x` reference
+//! that breaks the list fails this test; change the list only with the design.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Module → the modules it may use. Leaves first.
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("oids", &[]),
+    ("timefmt", &[]),
+    ("level", &[]),
+    ("files", &[]),
+    ("folders", &[]),
+    ("crypto", &["oids"]),
+    ("cert", &["oids", "crypto", "timefmt"]),
+    ("net", &[]),
+    ("pdf", &[]),
+    ("cms", &["oids", "crypto", "cert", "timefmt"]),
+    ("journal", &["crypto", "timefmt"]),
+    ("appearance", &["pdf", "cert", "timefmt", "error"]),
+    ("signer", &["crypto", "cert", "cms", "timefmt", "files"]),
+    (
+        "trust",
+        &["oids", "crypto", "cert", "cms", "net", "timefmt", "settings"],
+    ),
+    ("settings", &["signer", "cms", "net", "files"]),
+    (
+        "sign",
+        &[
+            "pdf",
+            "cms",
+            "cert",
+            "crypto",
+            "oids",
+            "signer",
+            "trust",
+            "appearance",
+            "timefmt",
+            "files",
+            "net",
+            "level",
+            "error",
+        ],
+    ),
+    (
+        "verify",
+        &[
+            "pdf", "cms", "cert", "crypto", "oids", "trust", "net", "timefmt", "error",
+        ],
+    ),
+    (
+        "report",
+        &["verify", "appearance", "pdf", "timefmt", "files", "error"],
+    ),
+    (
+        "workflow",
+        &[
+            "sign",
+            "signer",
+            "journal",
+            "trust",
+            "appearance",
+            "pdf",
+            "cert",
+            "crypto",
+            "level",
+            "settings",
+            "folders",
+            "files",
+            "timefmt",
+            "error",
+        ],
+    ),
+    ("error", &["cms", "pdf", "signer", "level", "journal", "trust"]),
+];
+
+/// The top-level module a source file belongs to (`src/sign/ltv.rs` → `sign`).
+fn module_of(src: &Path, file: &Path) -> Option<String> {
+    let rel = file.strip_prefix(src).ok()?;
+    let first = rel
+        .components()
+        .next()?
+        .as_os_str()
+        .to_string_lossy()
+        .into_owned();
+    let name = first.trim_end_matches(".rs").to_string();
+    (name != "lib").then_some(name)
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// `crate::name` references in code (comments and test modules excluded).
+fn uses(text: &str) -> BTreeSet<String> {
+    let code = match text.find("#[cfg(test)]") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    let mut out = BTreeSet::new();
+    for line in code.lines() {
+        let line = line.trim_start();
+        if line.starts_with("//") {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("crate::") {
+            let after = &rest[i + 7..];
+            let name: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            // `crate::Error` is the error module's re-export.
+            let name = match name.as_str() {
+                "Error" | "Refusal" | "AppearanceError" => "error".to_string(),
+                _ => name,
+            };
+            if !name.is_empty() {
+                out.insert(name);
+            }
+            rest = after;
+        }
+    }
+    out
+}
+
+#[test]
+fn modules_use_only_the_layers_below_them() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let allowed: BTreeMap<&str, BTreeSet<&str>> = ALLOWED
+        .iter()
+        .map(|(m, deps)| (*m, deps.iter().copied().collect()))
+        .collect();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut broken = Vec::new();
+    let mut seen_modules = BTreeSet::new();
+    for f in &files {
+        let Some(module) = module_of(&src, f) else {
+            continue;
+        };
+        seen_modules.insert(module.clone());
+        let Some(ok) = allowed.get(module.as_str()) else {
+            broken.push(format!(
+                "{module}: not in the layering list (add it with its arrows)"
+            ));
+            continue;
+        };
+        for used in uses(&std::fs::read_to_string(f).unwrap()) {
+            if used != module && !ok.contains(used.as_str()) {
+                broken.push(format!(
+                    "{} uses crate::{used}",
+                    f.strip_prefix(&src).unwrap().display()
+                ));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "layering broken:\n{}", broken.join("\n"));
+    for m in allowed.keys() {
+        assert!(
+            seen_modules.contains(*m),
+            "the list names {m}, which no longer exists"
+        );
+    }
+}
+
+#[test]
+fn the_allowed_arrows_have_no_cycle() {
+    let graph: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
+    // Depth-first search with colours: grey on the stack, black done.
+    fn visit<'a>(
+        n: &'a str,
+        g: &BTreeMap<&'a str, &'a [&'a str]>,
+        colour: &mut BTreeMap<&'a str, u8>,
+        path: &mut Vec<&'a str>,
+    ) -> Option<Vec<&'a str>> {
+        match colour.get(n) {
+            Some(2) => return None,
+            Some(1) => {
+                let mut cycle = path.clone();
+                cycle.push(n);
+                return Some(cycle);
+            }
+            _ => {}
+        }
+        colour.insert(n, 1);
+        path.push(n);
+        for d in g.get(n).copied().unwrap_or_default() {
+            if let Some(c) = visit(d, g, colour, path) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        colour.insert(n, 2);
+        None
+    }
+    let mut colour = BTreeMap::new();
+    for n in graph.keys() {
+        let mut path = Vec::new();
+        if let Some(c) = visit(n, &graph, &mut colour, &mut path) {
+            panic!("cycle: {}", c.join(" → "));
+        }
+    }
+}
