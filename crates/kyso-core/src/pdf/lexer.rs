@@ -465,6 +465,30 @@ mod tests {
     }
 
     #[test]
+    fn large_dictionaries_keep_the_first_of_each_key() {
+        let mut src = b"<<".to_vec();
+        for i in 0..1000 {
+            src.extend_from_slice(format!("/K{} {i} ", i % 300).as_bytes());
+        }
+        src.extend_from_slice(b"/N null /N 7>> ");
+        let d = parse(&src)
+            .ok()
+            .and_then(|o| o.as_dict().cloned())
+            .unwrap_or_default();
+        assert_eq!(d.0.len(), 301);
+        assert_eq!(d.get_int(b"K5"), Some(5));
+        assert_eq!(d.get_int(b"N"), Some(7)); // null means absent: the later value counts
+    }
+
+    #[test]
+    fn objects_past_the_element_limit_are_refused() {
+        let mut src = b"[".to_vec();
+        src.extend(std::iter::repeat_n(&b"1 "[..], MAX_ITEMS + 1).flatten());
+        src.push(b']');
+        assert!(matches!(parse(&src), Err(LexError::Limit(_))));
+    }
+
+    #[test]
     fn huge_numbers_are_errors_not_panics() {
         // Out of integer range: read as a real (as other readers do), never wrapped or a panic.
         assert!(!matches!(

@@ -1369,6 +1369,46 @@ mod tests {
     }
 
     #[test]
+    fn an_object_listed_twice_differently_is_a_conflict() {
+        let mut f = classic();
+        let x = find(&f, b"xref").unwrap_or(0);
+        let table = format!(
+            "xref\n0 3\n0000000000 65535 f \n{:010} 00000 n \n{:010} 00000 n \n2 1\n0000000009 00000 n \n",
+            9,
+            find(&f, b"2 0 obj").unwrap_or(0)
+        );
+        let trailer_at = find(&f, b"trailer").unwrap_or(0);
+        f.splice(x..trailer_at, table.bytes());
+        let s = rfind(&f, b"startxref").unwrap_or(0);
+        f.truncate(s);
+        f.extend_from_slice(format!("startxref\n{x}\n%%EOF\n").as_bytes());
+        let pdf = Pdf::open(f).unwrap_or_else(|e| panic!("{e}"));
+        let c = pdf.conflicts();
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].1.num, 2);
+        // The first entry is the one read.
+        assert!(pdf
+            .get(ObjRef::new(2, 0))
+            .is_ok_and(|o| o.as_dict().is_some_and(|d| d.name_is(b"Type", b"Pages"))));
+    }
+
+    #[test]
+    fn xref_stream_rows_stop_at_the_format_limit() {
+        let mut d = Dict::new();
+        d.set(
+            b"W",
+            Object::Array(vec![Object::Int(0), Object::Int(0), Object::Int(1)]),
+        );
+        d.set(b"Size", Object::Int(1 << 28));
+        let layout = XrefLayout::of(&d).unwrap_or_else(|| panic!("layout"));
+        assert_eq!(layout.rows(), u64::from(MAX_OBJECT_NUMBER) + 1);
+        // Rows at offset 0 (the /W [0 0 1] bomb) are read and dropped.
+        let xref = parse_xref_stream(&layout, &[7u8; 1000]);
+        assert_eq!(xref.rows, 1000);
+        assert!(xref.entries.is_empty());
+    }
+
+    #[test]
     fn garbage_is_not_a_pdf() {
         assert!(matches!(Pdf::open(b"hello".to_vec()), Err(PdfError::NotPdf)));
         assert!(Pdf::open(b"%PDF-1.7\n garbage".to_vec()).is_err());
