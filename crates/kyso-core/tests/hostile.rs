@@ -199,6 +199,14 @@ const CHILD_CPU_SECONDS: u64 = 300;
 /// Runs in the child: verifies `KYSO_HOSTILE_FILE` and prints the verdict and error code.
 #[test]
 fn hostile_child() {
+    if let Some(path) = std::env::var_os("KYSO_HOSTILE_DER") {
+        // DER inputs: the CMS reader and the RFC 3161 checks.
+        let data = std::fs::read(path).unwrap();
+        let certs = kyso_core::cms::parse::parse(&data).map_or(0, |sd| sd.certificates.len());
+        let ts = kyso_core::trust::tst::check(&data, b"kyso").is_ok();
+        println!("KYSO-RESULT parsed {certs} {ts}");
+        return;
+    }
     let Some(path) = std::env::var_os("KYSO_HOSTILE_FILE") else {
         return; // not a child: nothing to do
     };
@@ -215,17 +223,22 @@ fn hostile_child() {
 
 /// The verdict of the child for `bytes`, or why the child died.
 fn verify_in_child(bytes: &[u8]) -> Result<(String, String), String> {
+    in_child(bytes, "KYSO_HOSTILE_FILE", CHILD_ADDRESS_SPACE)
+}
+
+/// Runs `hostile_child` on `bytes` (given by the variable `var`) with `address_space` bytes.
+fn in_child(bytes: &[u8], var: &str, address_space: u64) -> Result<(String, String), String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shape.pdf");
     std::fs::write(&path, bytes).unwrap();
     let exe = std::env::current_exe().unwrap();
     let out = Command::new("prlimit")
-        .arg(format!("--as={CHILD_ADDRESS_SPACE}"))
+        .arg(format!("--as={address_space}"))
         .arg(format!("--cpu={CHILD_CPU_SECONDS}"))
         .arg("--")
         .arg(exe)
         .args(["hostile_child", "--exact", "--nocapture", "--test-threads=1"])
-        .env("KYSO_HOSTILE_FILE", &path)
+        .env(var, &path)
         // One malloc arena: each extra one reserves 64 MB of address space.
         .env("MALLOC_ARENA_MAX", "1")
         .output()
@@ -291,4 +304,21 @@ fn hostile_shapes_stay_within_the_address_space_limit() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Inputs the fuzzers found (`tests/hostile_cases/`): each made the `der` decoder allocate
+/// what a length inside a certificate claimed (244 MB) before reading it. Lengths are now
+/// checked against their data first; in a child with 160 MB of address space (the debug test
+/// binary needs under 64 MB) the old allocation fails and so does this test.
+#[test]
+fn fuzz_found_inputs_are_refused_before_decoding() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile_cases");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let data = std::fs::read(e.path()).unwrap();
+        let got = in_child(&data, "KYSO_HOSTILE_DER", 160 << 20);
+        assert!(got.is_ok(), "{}: {got:?}", e.path().display());
+        n += 1;
+    }
+    assert!(n >= 2);
 }
