@@ -14,6 +14,8 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --workspace
+echo "== fuzzing: each target 30 s on fuzz/corpus (nightly, cargo-fuzz; fails on crash/OOM/timeout)"
+bash fuzz/run.sh --seconds 30
 echo "== UI unit tests (vitest, mocked IPC)"
 (cd ui && npx vitest run)
 echo "== desktop app end-to-end (Xvfb + tauri-driver + WebKitWebDriver)"

@@ -295,6 +295,7 @@ const E: Record<string, [string, string]> = {
   P12_UNREADABLE: ["Không đọc được tệp chứng thư (.p12).", "The certificate file (.p12) cannot be read."],
   ENCRYPTED_PDF: ["Tệp PDF có mật khẩu bảo vệ; hãy bỏ bảo vệ trong phần mềm đã tạo ra tệp rồi ký lại.", "The PDF is password-protected; remove the protection in the program that made it, then sign."],
   DAMAGED_PDF: ["Tệp PDF bị hỏng; hãy lưu lại tệp từ phần mềm đã tạo ra nó rồi thử lại.", "The PDF is damaged; save it again from the program that made it and retry."],
+  TOO_COMPLEX: ["Tệp quá phức tạp để xử lý một cách an toàn; đề nghị nơi gửi gửi một bản khác.", "This file is too complex to handle safely; ask the sender for another copy."],
   NOT_PDF: ["Tệp không phải là PDF.", "The file is not a PDF."],
   CERTIFIED_NO_CHANGES: ["Văn bản đã được chứng thực “không cho phép thay đổi”; ký thêm sẽ làm mất hiệu lực chứng thực.", "The document is certified “no changes allowed”; another signature would break it."],
   FIELD_SIGNED: ["Ô chữ ký này đã được ký.", "This signature field is already signed."],

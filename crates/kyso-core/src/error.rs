@@ -208,6 +208,8 @@ impl Error {
         match self {
             Error::Pdf(PdfError::NotPdf) => "NOT_PDF",
             Error::Pdf(PdfError::TooLarge(_)) => "TOO_LARGE",
+            Error::Pdf(PdfError::TooComplex(_)) => "TOO_COMPLEX",
+            Error::Pdf(PdfError::Encrypted) => "ENCRYPTED_PDF",
             Error::Pdf(PdfError::Unsupported(_)) => "UNSUPPORTED",
             Error::Pdf(PdfError::Io(_)) | Error::Io(_) => "IO",
             Error::Pdf(_) | Error::Damaged => "DAMAGED_PDF",

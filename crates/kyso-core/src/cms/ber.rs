@@ -7,6 +7,59 @@
 /// Deepest nesting accepted.
 const MAX_DEPTH: usize = 64;
 
+/// Whether every element of the DER `input` (nested constructed ones too) is no longer than
+/// what encloses it. The `der` crate allocates a primitive's declared length before reading
+/// it, so a few kilobytes claiming a 244 MB BIT STRING inside a certificate cost a 244 MB
+/// allocation (found by the `cms_parse` and `ocsp_tsp` fuzz targets); call this first.
+pub fn lengths_fit(input: &[u8]) -> bool {
+    fn walk(mut d: &[u8], depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        while let Some((&tag, mut rest)) = d.split_first() {
+            if tag & 0x1f == 0x1f {
+                // High tag number: base-128 continuation bytes.
+                loop {
+                    let Some((&b, r)) = rest.split_first() else {
+                        return false;
+                    };
+                    rest = r;
+                    if b & 0x80 == 0 {
+                        break;
+                    }
+                }
+            }
+            let Some((&l0, r)) = rest.split_first() else {
+                return false;
+            };
+            rest = r;
+            let len = match l0 {
+                0..=0x7f => usize::from(l0),
+                0x80 => return false, // indefinite: BER, never DER
+                _ => {
+                    let n = usize::from(l0 & 0x7f);
+                    if n > 4 || rest.len() < n {
+                        return false;
+                    }
+                    let v = rest[..n].iter().fold(0usize, |a, b| a << 8 | usize::from(*b));
+                    rest = &rest[n..];
+                    v
+                }
+            };
+            if len > rest.len() {
+                return false;
+            }
+            let (body, after) = rest.split_at(len);
+            if tag & 0x20 != 0 && !walk(body, depth + 1) {
+                return false;
+            }
+            d = after;
+        }
+        true
+    }
+    walk(input, 0)
+}
+
 /// Re-encodes the first BER element of `input` as DER. `None` if it is not valid BER.
 pub fn to_der(input: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(input.len());
@@ -140,6 +193,15 @@ fn header(d: &[u8]) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_that_overrun_their_parent_are_caught() {
+        // SEQUENCE { [1] IMPLICIT BIT STRING claiming 0x0E96_DA40 bytes }
+        let bad = [0x30, 0x08, 0xa1, 0x06, 0x81, 0x84, 0x0e, 0x96, 0xda, 0x40];
+        assert!(!lengths_fit(&bad));
+        assert!(lengths_fit(&[0x30, 0x05, 0x02, 0x01, 0x01, 0x05, 0x00]));
+        assert!(!lengths_fit(&[0x30, 0x80, 0x00, 0x00]));
+    }
 
     #[test]
     fn indefinite_lengths_and_constructed_strings_become_der() {

@@ -165,7 +165,7 @@ fn parse_der(data: &[u8]) -> Result<SignedData, CmsError> {
             while !cr.is_finished() {
                 let c = read_tlv(&mut cr, t.value)?;
                 // Attribute certificates and other formats are skipped, not fatal.
-                if c.tag == Tag::Sequence {
+                if c.tag == Tag::Sequence && super::ber::lengths_fit(c.whole) {
                     if let Ok(cert) = Certificate::from_der(c.whole) {
                         certificates.push(cert);
                     }

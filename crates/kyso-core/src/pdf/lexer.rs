@@ -8,6 +8,14 @@ use super::object::{Dict, ObjRef, Object, PdfString};
 
 /// Deepest array/dictionary nesting accepted; real files stay far below it.
 pub const MAX_DEPTH: usize = 64;
+/// Most array elements and dictionary entries in one parsed object (nested ones included).
+/// Each costs 50–90 bytes in memory, so this keeps one object under ~40 MB however it is
+/// written; real objects (a page tree's `/Kids`, a CID font's `/W`) stay far below.
+pub const MAX_ITEMS: usize = 500_000;
+/// Dictionaries up to this size check for a repeated key as they are read; larger ones are
+/// deduplicated once at the end (a linear check per key was quadratic: 200,000 keys took
+/// two minutes).
+const INLINE_DEDUP: usize = 16;
 
 /// Why parsing stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +24,8 @@ pub enum LexError {
     Eof,
     /// Not valid PDF syntax at this offset (within the window).
     Syntax(usize, &'static str),
+    /// A limit that protects memory was reached (see [`MAX_ITEMS`]).
+    Limit(&'static str),
 }
 
 /// PDF white-space characters (§7.2.3).
@@ -40,12 +50,22 @@ pub struct Lexer<'a> {
     buf: &'a [u8],
     /// Current position within `buf`.
     pub pos: usize,
+    /// Array elements and dictionary entries read by the current `object()` call.
+    items: usize,
 }
 
 impl<'a> Lexer<'a> {
     /// Lexer at `pos` in `buf`.
     pub fn new(buf: &'a [u8], pos: usize) -> Self {
-        Self { buf, pos }
+        Self { buf, pos, items: 0 }
+    }
+
+    fn count_item(&mut self) -> Result<(), LexError> {
+        self.items += 1;
+        if self.items > MAX_ITEMS {
+            return Err(LexError::Limit("object with too many elements"));
+        }
+        Ok(())
     }
 
     /// The window.
@@ -130,6 +150,7 @@ impl<'a> Lexer<'a> {
 
     /// Parses one object (references `n g R` are recognised).
     pub fn object(&mut self) -> Result<Object, LexError> {
+        self.items = 0;
         self.object_at_depth(0)
     }
 
@@ -175,7 +196,10 @@ impl<'a> Lexer<'a> {
                             self.pos += 1;
                             return Ok(Object::Array(items));
                         }
-                        Some(_) => items.push(self.object_at_depth(depth + 1)?),
+                        Some(_) => {
+                            self.count_item()?;
+                            items.push(self.object_at_depth(depth + 1)?);
+                        }
                     }
                 }
             }
@@ -332,6 +356,9 @@ impl<'a> Lexer<'a> {
                 Some(b'>') => {
                     if self.buf.get(self.pos + 1) == Some(&b'>') {
                         self.pos += 2;
+                        if d.0.len() > INLINE_DEDUP {
+                            dedup_keys(&mut d);
+                        }
                         return Ok(d);
                     }
                     if self.pos + 1 >= self.buf.len() {
@@ -342,9 +369,12 @@ impl<'a> Lexer<'a> {
                 Some(b'/') => {
                     self.pos += 1;
                     let key = self.name_body()?;
+                    self.count_item()?;
                     let value = self.object_at_depth(depth + 1)?;
-                    // Later duplicates are ignored, as most readers do; a `null` value means absent.
-                    if d.get(&key).is_none() && value != Object::Null {
+                    // Later duplicates are ignored, as most readers do; a `null` value means
+                    // absent. Large dictionaries are deduplicated when complete.
+                    let small = d.0.len() <= INLINE_DEDUP;
+                    if value != Object::Null && !(small && d.get(&key).is_some()) {
                         d.0.push((key, value));
                     }
                 }
@@ -352,6 +382,16 @@ impl<'a> Lexer<'a> {
             }
         }
     }
+}
+
+/// Keeps the first entry of each key, in file order (hash set: linear in the entries).
+fn dedup_keys(d: &mut Dict) {
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::HashSet::with_capacity(d.0.len());
+        d.0.iter().map(|(k, _)| seen.insert(k.as_slice())).collect()
+    };
+    let mut flags = keep.into_iter();
+    d.0.retain(|_| flags.next().unwrap_or(false));
 }
 
 /// Parses an unsigned decimal integer token.
@@ -422,6 +462,30 @@ mod tests {
         let mut s = vec![b'['; 10_000];
         s.extend(vec![b']'; 10_000]);
         assert!(matches!(parse(&s), Err(LexError::Syntax(_, _))));
+    }
+
+    #[test]
+    fn large_dictionaries_keep_the_first_of_each_key() {
+        let mut src = b"<<".to_vec();
+        for i in 0..1000 {
+            src.extend_from_slice(format!("/K{} {i} ", i % 300).as_bytes());
+        }
+        src.extend_from_slice(b"/N null /N 7>> ");
+        let d = parse(&src)
+            .ok()
+            .and_then(|o| o.as_dict().cloned())
+            .unwrap_or_default();
+        assert_eq!(d.0.len(), 301);
+        assert_eq!(d.get_int(b"K5"), Some(5));
+        assert_eq!(d.get_int(b"N"), Some(7)); // null means absent: the later value counts
+    }
+
+    #[test]
+    fn objects_past_the_element_limit_are_refused() {
+        let mut src = b"[".to_vec();
+        src.extend(std::iter::repeat_n(&b"1 "[..], MAX_ITEMS + 1).flatten());
+        src.push(b']');
+        assert!(matches!(parse(&src), Err(LexError::Limit(_))));
     }
 
     #[test]

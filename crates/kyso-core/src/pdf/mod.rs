@@ -1,7 +1,9 @@
 //! PDF plumbing: reading structure lazily, writing incremental updates, byte ranges.
 //! Knows nothing about certificates or CMS.
 
+pub mod budget;
 pub mod byterange;
+mod crypt;
 pub mod lexer;
 pub mod object;
 pub mod permissions;
@@ -35,6 +37,12 @@ pub enum PdfError {
     /// A size limit protecting memory was hit.
     #[error("{0} is larger than Kyso accepts")]
     TooLarge(&'static str),
+    /// The document would cost more work or memory than one document may (see `budget`).
+    #[error("the file is too complex to handle safely ({0})")]
+    TooComplex(&'static str),
+    /// Encrypted with a password Kyso does not have (only the empty user password is tried).
+    #[error("the PDF is protected by a password")]
+    Encrypted,
     /// A feature this version does not handle.
     #[error("unsupported PDF feature: {0}")]
     Unsupported(String),

@@ -49,6 +49,15 @@ pub enum StreamData {
     },
     /// Decoded bytes held in memory (object streams, streams we create).
     Owned(Vec<u8>),
+    /// Like `InFile`, encrypted with the key of object `owner` (decrypted when read).
+    Encrypted {
+        /// Absolute offset of the first data byte.
+        offset: u64,
+        /// Length from `/Length`.
+        len: u64,
+        /// The object the stream is (its number and generation make the key).
+        owner: ObjRef,
+    },
 }
 
 /// A stream object: its dictionary and where its (still encoded) data is.

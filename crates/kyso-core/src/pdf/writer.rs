@@ -2,8 +2,10 @@
 //! original bytes, with a cross-reference section in the original's style and a trailer
 //! whose `/Prev` points back. The original file stays a byte-identical prefix.
 
+use super::budget::MAX_OBJECT_NUMBER;
 use super::object::{Dict, ObjRef, Object, PlaceholderOffsets, Serializer};
 use super::reader::XrefKind;
+use super::PdfError;
 
 /// What the update needs to know about the file it extends.
 #[derive(Clone, Debug)]
@@ -37,7 +39,14 @@ impl Base {
 #[derive(Default)]
 pub struct Update {
     next_num: u32,
+    /// An object number was asked for past the format's limit: writing is refused (object
+    /// numbers that wrapped to 0, 1, 2… would redefine the document's own objects).
+    exhausted: bool,
     objects: Vec<(ObjRef, Object)>,
+}
+
+fn beyond_limit() -> PdfError {
+    PdfError::TooComplex("object numbers past the PDF limit of 8,388,607")
 }
 
 /// The serialised update and where its placeholders are (absolute file offsets).
@@ -55,15 +64,32 @@ impl Update {
     pub fn new(size: u32) -> Self {
         Self {
             next_num: size.max(1),
+            exhausted: size > MAX_OBJECT_NUMBER,
             objects: Vec::new(),
         }
     }
 
-    /// Reserves a new object number.
+    /// Reserves a new object number. Past the format's limit the numbers stop growing and
+    /// the update refuses to be written (checked arithmetic: never wraps).
     pub fn alloc(&mut self) -> ObjRef {
         let r = ObjRef::new(self.next_num, 0);
-        self.next_num += 1;
+        match self
+            .next_num
+            .checked_add(1)
+            .filter(|n| *n <= MAX_OBJECT_NUMBER + 1)
+        {
+            Some(n) => self.next_num = n,
+            None => self.exhausted = true,
+        }
         r
+    }
+
+    /// Whether every object number allocated is within the format's limit.
+    pub fn check(&self) -> Result<(), PdfError> {
+        if self.exhausted || self.objects.iter().any(|(r, _)| r.num > MAX_OBJECT_NUMBER) {
+            return Err(beyond_limit());
+        }
+        Ok(())
     }
 
     /// Adds a new object and returns its reference.
@@ -121,8 +147,14 @@ impl Update {
         bytes
     }
 
-    /// Serialises the update after `base`.
-    pub fn write(&self, base: &Base) -> Written {
+    /// Serialises the update after `base`; refused when an object number (the update's or,
+    /// for a cross-reference stream, its own) would pass the format's limit.
+    pub fn write(&self, base: &Base) -> Result<Written, PdfError> {
+        self.check()?;
+        // A cross-reference stream takes the number after every other.
+        if base.size > MAX_OBJECT_NUMBER {
+            return Err(beyond_limit());
+        }
         let mut bytes = Vec::with_capacity(4096);
         // The original may end without an end-of-line after %%EOF.
         bytes.push(b'\n');
@@ -197,11 +229,11 @@ impl Update {
             }
         }
         bytes.extend_from_slice(format!("startxref\n{xref_at}\n%%EOF\n").as_bytes());
-        Written {
+        Ok(Written {
             bytes,
             byte_range_at: ph.byte_range.map(|p| base.file_len + p as u64),
             contents_at: ph.contents.map(|(p, n)| (base.file_len + p as u64, n)),
-        }
+        })
     }
 }
 
@@ -282,7 +314,7 @@ mod tests {
         let new = up.add(Object::string("hello"));
         cat.set(b"X", Object::Ref(new));
         up.put(ObjRef::new(1, 0), Object::Dict(cat));
-        let w = up.write(&base);
+        let w = up.write(&base).unwrap_or_else(|e| panic!("{e}"));
         let mut out = orig.clone();
         out.extend_from_slice(&w.bytes);
         let pdf2 = Pdf::open(out).unwrap_or_else(|e| panic!("{e}"));
@@ -303,6 +335,31 @@ mod tests {
             id.and_then(|o| o.as_str_bytes().map(<[u8]>::to_vec)),
             Some(vec![1])
         );
+    }
+
+    #[test]
+    fn object_numbers_never_wrap() {
+        // `/Size` near u32::MAX used to wrap the new objects to 0, 1, 2… in release builds.
+        let mut up = Update::new(u32::MAX - 1);
+        let a = up.alloc();
+        let b = up.alloc();
+        let c = up.alloc();
+        assert!(a.num >= u32::MAX - 1 && b.num >= a.num && c.num >= b.num);
+        assert!(matches!(up.check(), Err(PdfError::TooComplex(_))));
+        let base = Base {
+            file_len: 10,
+            prev_startxref: 0,
+            trailer: Dict::new(),
+            xref_kind: XrefKind::Table,
+            size: u32::MAX,
+        };
+        assert!(up.write(&base).is_err());
+        // At the limit exactly: the last number is usable, the next is not.
+        let mut up = Update::new(MAX_OBJECT_NUMBER);
+        assert_eq!(up.alloc().num, MAX_OBJECT_NUMBER);
+        assert!(up.check().is_ok());
+        up.alloc();
+        assert!(up.check().is_err());
     }
 
     #[test]

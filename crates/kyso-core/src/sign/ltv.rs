@@ -340,7 +340,7 @@ fn write_update<S: pdf::Source>(
 ) -> Result<(), Error> {
     let before = std::fs::metadata(input)?;
     let base = Base::of(pdf);
-    let written = update.write(&base);
+    let written = update.write(&base)?;
     let mut tmp = temp_beside(output, input)?;
     let copied = std::io::copy(&mut File::open(input)?, tmp.as_file_mut())?;
     if copied != base.file_len || std::fs::metadata(input)?.modified().ok() != before.modified().ok() {

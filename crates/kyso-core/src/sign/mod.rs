@@ -331,6 +331,13 @@ pub fn check_document(input: &Path) -> Result<(), Error> {
     if pdf.trailer().get(b"Encrypt").is_some() {
         return Err(Error::Encrypted);
     }
+    // An update numbers its objects from /Size: past the format's limit they could not be
+    // written, so say so now, before the PIN is asked for.
+    let limit = pdf::budget::MAX_OBJECT_NUMBER;
+    let declared = pdf.trailer().get_int(b"Size").unwrap_or(0);
+    if pdf.size() > limit || declared > i64::from(limit) {
+        return Err(pdf::PdfError::TooComplex("/Size past the PDF limit of 8,388,607").into());
+    }
     let (_, catalog) = pdf::catalog(&pdf)?;
     field::refuse_if_locked(&pdf, &catalog)
 }
@@ -415,7 +422,7 @@ pub(crate) fn reserve<S: pdf::Source>(
     }
 
     let base = Base::of(pdf);
-    let mut written = update.write(&base);
+    let mut written = update.write(&base)?;
     let (contents_at, n) = written
         .contents_at
         .ok_or(Error::Internal("no /Contents placeholder"))?;

@@ -26,6 +26,10 @@ pub enum CrlStatus {
 /// Checks `cert` against the CRL `der`, which must be signed by `issuer`. `None` when the CRL
 /// is not for this issuer, not signed by it, or unreadable.
 pub fn check(der: &[u8], cert: &Certificate, issuer: &Certificate) -> Option<CrlStatus> {
+    // Lengths first: the decoder allocates what a length claims before reading it.
+    if !crate::cms::ber::lengths_fit(der) {
+        return None;
+    }
     let crl = CertificateList::from_der(der).ok()?;
     if crl.tbs_cert_list.issuer != cert.tbs_certificate.issuer {
         return None;

@@ -98,6 +98,10 @@ pub fn check(
     issuer: &Certificate,
     nonce: Option<&[u8]>,
 ) -> Result<OcspStatus, String> {
+    // Lengths first: the decoder allocates what a length claims before reading it.
+    if !crate::cms::ber::lengths_fit(der) {
+        return Err("unreadable OCSP response: a length runs past its data".into());
+    }
     let resp = OcspResponse::from_der(der).map_err(|e| format!("unreadable OCSP response: {e}"))?;
     if resp.response_status != OcspResponseStatus::Successful {
         return Err(format!("OCSP responder answered {:?}", resp.response_status));
@@ -105,6 +109,9 @@ pub fn check(
     let bytes = resp.response_bytes.ok_or("OCSP response without content")?;
     if bytes.response_type != ID_PKIX_OCSP_BASIC {
         return Err("not a basic OCSP response".into());
+    }
+    if !crate::cms::ber::lengths_fit(bytes.response.as_bytes()) {
+        return Err("unreadable basic OCSP response: a length runs past its data".into());
     }
     let basic = BasicOcspResponse::from_der(bytes.response.as_bytes())
         .map_err(|e| format!("unreadable basic OCSP response: {e}"))?;

@@ -98,8 +98,11 @@ pub fn check_response(
     if sd.econtent_type != oids::ID_CT_TST_INFO {
         return Err("the token holds no TSTInfo".into());
     }
-    let tst =
-        TstInfo::from_der(sd.econtent.as_deref().unwrap_or_default()).map_err(|_| "unreadable TSTInfo")?;
+    let econtent = sd.econtent.as_deref().unwrap_or_default();
+    if !crate::cms::ber::lengths_fit(econtent) {
+        return Err("unreadable TSTInfo".into());
+    }
+    let tst = TstInfo::from_der(econtent).map_err(|_| "unreadable TSTInfo")?;
     let want = nonce_int(nonce).map_err(|e| e.to_string())?;
     if tst.nonce.as_ref() != Some(&want) {
         return Err("the TSA's answer does not carry our nonce".into());

@@ -158,12 +158,87 @@ pub fn verify_source<S: Source>(src: S, shown: String, opts: &VerifyOptions) -> 
         }
         Err(e) => return damaged(shown, &e),
     };
-    match pdf_signatures(&pdf, opts) {
+    if let Some(report) = encrypted(&pdf, &shown) {
+        return report;
+    }
+    let result = pdf_signatures(&pdf, opts);
+    // Whatever was found, a document that ran out of its budget was not fully checked.
+    if pdf.budget().exhausted().is_some() {
+        return too_complex(shown);
+    }
+    match result {
         Ok(mut signatures) => {
             signatures.extend(orphan_signatures(&pdf, &signatures));
+            flag_conflicting_definitions(&pdf, &mut signatures);
             FileReport::conclude(shown, pdf.sections.len().max(1), signatures)
         }
         Err(e) => damaged(shown, &e),
+    }
+}
+
+/// A document Kyso cannot decrypt: its strings and streams cannot be read, so nothing can be
+/// judged (an empty user password — "protected" against copying only — is read normally).
+fn encrypted<S: Source>(pdf: &Pdf<S>, shown: &str) -> Option<FileReport> {
+    let (vi, en) = match pdf.encryption() {
+        pdf::reader::Encryption::None | pdf::reader::Encryption::EmptyPassword { .. } => return None,
+        pdf::reader::Encryption::Password => (
+            "Tệp PDF được đặt mật khẩu mở tệp nên không kiểm tra được chữ ký; đề nghị nơi gửi gửi bản không đặt mật khẩu.".to_string(),
+            "The PDF needs a password to open, so its signatures cannot be checked; ask the sender for a copy without a password.".to_string(),
+        ),
+        pdf::reader::Encryption::Unsupported(why) => (
+            format!("Tệp PDF được mã hoá theo cách Kyso chưa đọc được ({why}) nên không kiểm tra được chữ ký; đề nghị nơi gửi gửi bản không mã hoá."),
+            format!("The PDF is encrypted in a way Kyso cannot read ({why}), so its signatures cannot be checked; ask the sender for an unencrypted copy."),
+        ),
+    };
+    Some(FileReport::failed(
+        shown.to_string(),
+        "ENCRYPTED_PDF",
+        Message::new(vi, en),
+    ))
+}
+
+fn too_complex(shown: String) -> FileReport {
+    FileReport::failed(
+        shown,
+        "TOO_COMPLEX",
+        Message::new(
+            "Tệp quá phức tạp để kiểm tra một cách an toàn; đề nghị nơi gửi gửi một bản khác.",
+            "This file is too complex to check safely; ask the sender for another copy.",
+        ),
+    )
+}
+
+/// An object that one cross-reference section defines twice, differently, means one thing in
+/// one viewer and another in the next (most take the first definition, some the last): what
+/// the signer saw cannot be known, so no signature in the file can pass.
+fn flag_conflicting_definitions<S: Source>(pdf: &Pdf<S>, signatures: &mut [SignatureReport]) {
+    let conflicts = pdf.conflicts();
+    let Some((section, c)) = conflicts.first() else {
+        return;
+    };
+    let revision = pdf.sections.len() - section;
+    let more = conflicts.len() - 1;
+    let (vi, en) = (
+        format!(
+            "Bảng tham chiếu chéo của phiên bản {revision} khai báo đối tượng {} hai lần với nội dung khác nhau{}: mỗi phần mềm đọc có thể hiển thị một nội dung khác, không biết người ký đã thấy gì (dấu hiệu can thiệp).",
+            c.num,
+            if more > 0 { format!(" (và {more} đối tượng khác)") } else { String::new() }
+        ),
+        format!(
+            "The cross-reference section of revision {revision} defines object {} twice, differently{}: viewers may show different content, so what the signer saw cannot be known (a sign of tampering).",
+            c.num,
+            if more > 0 { format!(" (and {more} more objects)") } else { String::new() }
+        ),
+    );
+    for s in signatures.iter_mut() {
+        let mut ev = Eval { report: s.clone() };
+        ev.flag(
+            Indication::TotalFailed,
+            SubIndication::FormatFailure,
+            vi.clone(),
+            en.clone(),
+        );
+        *s = ev.finish();
     }
 }
 
@@ -172,9 +247,25 @@ pub fn verify_source<S: Source>(src: S, shown: String, opts: &VerifyOptions) -> 
 /// the file carries signatures that no longer cover it, which a clerk must be told.
 fn orphan_signatures<S: Source>(pdf: &Pdf<S>, found: &[SignatureReport]) -> Vec<SignatureReport> {
     let known: Vec<&Vec<u64>> = found.iter().filter_map(|s| s.byte_range.as_ref()).collect();
+    // A trailer's /AuthCode (ISO/TS 32004 document MAC, written by pyHanko's encryption)
+    // has a /ByteRange too; it is not a signature.
+    let macs: Vec<Vec<u64>> = pdf
+        .sections
+        .iter()
+        .filter_map(|s| s.trailer.get(b"AuthCode"))
+        .filter_map(|a| pdf.resolve(a).ok())
+        .filter_map(|a| {
+            a.as_dict()?
+                .get(b"ByteRange")?
+                .as_array()?
+                .iter()
+                .map(|o| o.as_int().and_then(|i| u64::try_from(i).ok()))
+                .collect::<Option<Vec<u64>>>()
+        })
+        .collect();
     let mut out = Vec::new();
     for (i, br) in scan_byte_ranges(pdf.source()).into_iter().enumerate() {
-        if known.contains(&&br) || out.len() >= 100 {
+        if known.contains(&&br) || macs.contains(&br) || out.len() >= 100 {
             continue;
         }
         let mut ev = Eval::new(&format!("(orphan signature {})", i + 1), "signature", None);
@@ -241,6 +332,9 @@ fn scan_byte_ranges<S: Source + ?Sized>(src: &S) -> Vec<Vec<u64>> {
 }
 
 fn damaged(shown: String, e: &pdf::PdfError) -> FileReport {
+    if matches!(e, pdf::PdfError::TooComplex(_)) {
+        return too_complex(shown);
+    }
     FileReport::failed(
         shown,
         "DAMAGED_PDF",
