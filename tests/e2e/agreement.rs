@@ -50,8 +50,9 @@ const KEPT: &[(&str, &str, &str, &str)] = &[
     ("DSS1376-rev_n.pdf", "Sig1", "pyhanko-illegal", "certified P=2: pyHanko refuses one field update after a certification that it would accept after an approval signature; kyso follows DocMDP P=2 (form filling allowed)"),
     ("form-update-override-appearance-stream.pdf", "Sig1", "kyso-illegal", "a form field's drawn appearance was replaced after signing"),
     ("form-update-override-appearance-stream-ap-indirect.pdf", "Sig1", "kyso-illegal", "a form field's drawn appearance was replaced after signing"),
+    ("replace.pdf", "Signature2", "kyso-illegal", "the shadow \"replace\" test vector of DSS-2236: a widget's drawn appearance was replaced after an approval signature (kyso reads both sections of the linearized signed revision)"),
     // Integrity.
-    ("pades-ocsp-archiveCutOff-invalid.pdf", "Signature2", "kyso-intact", "both reject: pyHanko calls the coverage a contiguous block and the changes illegal; kyso finds the signed revision intact and the later catalog change not allowed"),
+    ("pades-ocsp-archiveCutOff-invalid.pdf", "Signature2", "kyso-intact", "pyHanko calls the coverage a contiguous block and the changes illegal; kyso reads the linearized signed revision (first-page and main sections) as one, finds it intact and only a signature added after it"),
     ("pades-spoofing-replaced-reason.pdf", "Signature1", "kyso-intact", "both reject: kyso finds the signed revision intact and the replaced /Reason not allowed"),
     ("pades-two-sig-copied-tst.pdf", "Signature2", "pyhanko-intact", "both flag it: a signature timestamp copied from another signature is a forgery; kyso fails the whole signature (FORMAT_FAILURE)"),
     ("Signature-P-DE_CRY-2 (HASH_FAILURE).pdf", "*", "kyso-intact", "the signature verifies over the signed attributes as encoded (openssl cms -verify agrees); pyHanko re-encodes them"),
