@@ -65,6 +65,14 @@ const KEPT: &[(&str, &str, &str, &str)] = &[
     ("extensions-update-indirect.pdf", "Sig2", "pyhanko-intact", "Ed25519: not used by Vietnamese CAs"),
 ];
 
+/// Attacked documents built by `later_changes.rs` on which pyHanko's verdict differs from
+/// kyso's on purpose: (case, pyHanko's verdict, why). The test asserts pyHanko still says so.
+pub const ATTACKS: &[(&str, &str, &str)] = &[
+    ("p2-field-empty", "pyhanko-illegal", "pyHanko refuses every new visible signature field after a certification (its allow_new_visible_after_certify defaults to off, stricter than Acrobat); kyso allows an empty one, a field prepared for the next signer, and refuses one that draws"),
+    ("p2-hide", "pyhanko-legal", "pyHanko whitelists the objects an update writes and does not look at an old object the new appearance points at; kyso finds the object was present but unused when the document was certified (the \"hide\" shadow attack)"),
+    ("p3-freetext", "pyhanko-illegal", "pyHanko's diff policy does not implement DocMDP P=3 and calls any annotation illegal; kyso allows annotations under P=3 and warns (SUSPICIOUS) about one over signed text"),
+];
+
 fn kept(file: &str, field: &str, what: &str) -> bool {
     KEPT.iter()
         .any(|(f, s, w, _)| (*f == "*" || *f == file) && (*s == "*" || *s == field) && *w == what)

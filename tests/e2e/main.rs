@@ -6,6 +6,7 @@
 mod agreement;
 mod certified;
 mod corpus;
+mod later_changes;
 mod ltv;
 mod queue;
 mod refusals;
