@@ -50,8 +50,9 @@ const KEPT: &[(&str, &str, &str, &str)] = &[
     ("DSS1376-rev_n.pdf", "Sig1", "pyhanko-illegal", "certified P=2: pyHanko refuses one field update after a certification that it would accept after an approval signature; kyso follows DocMDP P=2 (form filling allowed)"),
     ("form-update-override-appearance-stream.pdf", "Sig1", "kyso-illegal", "a form field's drawn appearance was replaced after signing"),
     ("form-update-override-appearance-stream-ap-indirect.pdf", "Sig1", "kyso-illegal", "a form field's drawn appearance was replaced after signing"),
+    ("replace.pdf", "Signature2", "kyso-illegal", "the shadow \"replace\" test vector of DSS-2236: a widget's drawn appearance was replaced after an approval signature (kyso reads both sections of the linearized signed revision)"),
     // Integrity.
-    ("pades-ocsp-archiveCutOff-invalid.pdf", "Signature2", "kyso-intact", "both reject: pyHanko calls the coverage a contiguous block and the changes illegal; kyso finds the signed revision intact and the later catalog change not allowed"),
+    ("pades-ocsp-archiveCutOff-invalid.pdf", "Signature2", "kyso-intact", "pyHanko calls the coverage a contiguous block and the changes illegal; kyso reads the linearized signed revision (first-page and main sections) as one, finds it intact and only a signature added after it"),
     ("pades-spoofing-replaced-reason.pdf", "Signature1", "kyso-intact", "both reject: kyso finds the signed revision intact and the replaced /Reason not allowed"),
     ("pades-two-sig-copied-tst.pdf", "Signature2", "pyhanko-intact", "both flag it: a signature timestamp copied from another signature is a forgery; kyso fails the whole signature (FORMAT_FAILURE)"),
     ("Signature-P-DE_CRY-2 (HASH_FAILURE).pdf", "*", "kyso-intact", "the signature verifies over the signed attributes as encoded (openssl cms -verify agrees); pyHanko re-encodes them"),
@@ -62,6 +63,14 @@ const KEPT: &[(&str, &str, &str, &str)] = &[
     ("extensions-indirect-not-all-paths.pdf", "Sig2", "pyhanko-intact", "Ed25519: not used by Vietnamese CAs"),
     ("extensions-update-direct.pdf", "Sig2", "pyhanko-intact", "Ed25519: not used by Vietnamese CAs"),
     ("extensions-update-indirect.pdf", "Sig2", "pyhanko-intact", "Ed25519: not used by Vietnamese CAs"),
+];
+
+/// Attacked documents built by `later_changes.rs` on which pyHanko's verdict differs from
+/// kyso's on purpose: (case, pyHanko's verdict, why). The test asserts pyHanko still says so.
+pub const ATTACKS: &[(&str, &str, &str)] = &[
+    ("p2-field-empty", "pyhanko-illegal", "pyHanko refuses every new visible signature field after a certification (its allow_new_visible_after_certify defaults to off, stricter than Acrobat); kyso allows an empty one, a field prepared for the next signer, and refuses one that draws"),
+    ("p2-hide", "pyhanko-legal", "pyHanko whitelists the objects an update writes and does not look at an old object the new appearance points at; kyso finds the object was present but unused when the document was certified (the \"hide\" shadow attack)"),
+    ("p3-freetext", "pyhanko-illegal", "pyHanko's diff policy does not implement DocMDP P=3 and calls any annotation illegal; kyso allows annotations under P=3 and warns (SUSPICIOUS) about one over signed text"),
 ];
 
 fn kept(file: &str, field: &str, what: &str) -> bool {

@@ -7,7 +7,8 @@ use std::process::Command;
 
 use crate::support::*;
 
-fn helper(args: &[&str]) -> String {
+/// Runs `tests/fixtures/certify.py` with `args`; its printed output.
+pub fn helper(args: &[&str]) -> String {
     let o = Command::new(repo_root().join("target/test-venv/bin/python"))
         .arg(repo_root().join("tests/fixtures/certify.py"))
         .args(args)

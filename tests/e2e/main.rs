@@ -7,6 +7,7 @@ mod agreement;
 mod certified;
 mod corpus;
 mod doctor;
+mod later_changes;
 mod ltv;
 mod queue;
 mod refusals;

@@ -701,15 +701,22 @@ fn check_later_changes<S: Source>(
         ),
         Ok(d) => {
             for c in &d.changes {
+                let data = c.finding.data();
                 ev.report.changes.push(ChangeReport {
                     object: c.object,
                     page: c.page,
-                    what: c.what.clone(),
-                    what_vi: c.what_vi.clone(),
+                    what: c.what(),
+                    what_vi: c.what_vi(),
                     severity: match c.severity {
                         diff::Severity::Forbidden => "FORBIDDEN".into(),
                         diff::Severity::Suspicious => "SUSPICIOUS".into(),
                     },
+                    code: c.code().into(),
+                    field: data.field,
+                    annotation: data.annotation,
+                    rect: data.rect,
+                    keys: data.keys,
+                    referenced_by: data.referenced_by,
                 });
             }
             let forbidden: Vec<&diff::Change> = d.changes.iter().filter(|c| c.severity == diff::Severity::Forbidden).collect();
@@ -717,10 +724,10 @@ fn check_later_changes<S: Source>(
                 cs.iter()
                     .take(5)
                     .map(|c| match (c.page, vi) {
-                        (Some(p), false) => format!("{} (page {p}, object {})", c.what, c.object),
-                        (None, false) => format!("{} (object {})", c.what, c.object),
-                        (Some(p), true) => format!("{} (trang {p}, đối tượng {})", c.what_vi, c.object),
-                        (None, true) => format!("{} (đối tượng {})", c.what_vi, c.object),
+                        (Some(p), false) => format!("{} (page {p}, object {})", c.what(), c.object),
+                        (None, false) => format!("{} (object {})", c.what(), c.object),
+                        (Some(p), true) => format!("{} (trang {p}, đối tượng {})", c.what_vi(), c.object),
+                        (None, true) => format!("{} (đối tượng {})", c.what_vi(), c.object),
                     })
                     .collect::<Vec<_>>()
                     .join("; ")

@@ -83,7 +83,7 @@ pub struct Integrity {
 pub struct ChangeReport {
     /// Object number.
     pub object: u32,
-    /// Page (1-based) when the object is a page.
+    /// Page (1-based): the page the object is, or the page an annotation or widget is on.
     pub page: Option<usize>,
     /// What changed (English).
     pub what: String,
@@ -91,6 +91,24 @@ pub struct ChangeReport {
     pub what_vi: String,
     /// `FORBIDDEN` or `SUSPICIOUS`.
     pub severity: String,
+    /// Stable code of the finding (`KEYS_CHANGED`, `OBJECT_CHANGED`, `ANNOTATION_OVER_TEXT`,
+    /// `UNSIGNED_FIELD_DRAWN`, `HIDDEN_OBJECT_SHOWN`, … — see `verify::diff::Finding`).
+    pub code: String,
+    /// The form field concerned (fully qualified name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The annotation subtype concerned (`FreeText`, `Widget`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<String>,
+    /// The annotation's or widget's rectangle on its page, `[x1, y1, x2, y2]` in points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rect: Option<[f64; 4]>,
+    /// The dictionary keys concerned (without the slash).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
+    /// The object that newly refers to this one (content hidden when signing, shown later).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referenced_by: Option<u32>,
 }
 
 /// Certificate path evidence.
