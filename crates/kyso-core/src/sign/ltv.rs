@@ -43,6 +43,8 @@ pub struct AugmentOptions {
     pub tsa_urls: Vec<String>,
     /// Replace an existing output.
     pub force: bool,
+    /// The local-network servers addresses inside certificates may lead to.
+    pub network: crate::net::NetPolicy,
 }
 
 /// What was added.
@@ -135,9 +137,13 @@ fn signer_cert(sd: &parse::SignedData) -> Option<&Certificate> {
 
 /// Revocation data for `cert` (issued by `issuer`): a fresh OCSP response (`true`), else a
 /// CRL. `Ok(None)` when the certificate names no revocation service at all.
-fn revocation_for(cert: &Certificate, issuer: &Certificate) -> Result<Option<(bool, Vec<u8>)>, String> {
+fn revocation_for(
+    cert: &Certificate,
+    issuer: &Certificate,
+    net: &crate::net::NetPolicy,
+) -> Result<Option<(bool, Vec<u8>)>, String> {
     let mut failures = Vec::new();
-    match online::check(cert, issuer, &mut failures) {
+    match online::check(cert, issuer, net, &mut failures) {
         Some(online::Answer::Ocsp(_, der)) => Ok(Some((true, der))),
         Some(online::Answer::Crl(_, der)) => Ok(Some((false, der))),
         None if failures.is_empty() => Ok(None),
@@ -164,7 +170,7 @@ fn gather(
                 break;
             }
             let Some(top) = path.path.last() else { break };
-            let fresh: Vec<Certificate> = aia::issuer_certificates(top)
+            let fresh: Vec<Certificate> = aia::issuer_certificates(top, &opts.network)
                 .into_iter()
                 .filter(|c| !pool.contains(c))
                 .collect();
@@ -183,7 +189,7 @@ fn gather(
         }
         for pair in path.path.windows(2) {
             let [cert, issuer] = pair else { continue };
-            match revocation_for(cert, issuer) {
+            match revocation_for(cert, issuer, &opts.network) {
                 Ok(Some((true, resp))) => o_idx.push(index_of(&mut material.ocsps, resp)),
                 Ok(Some((false, crl))) => r_idx.push(index_of(&mut material.crls, crl)),
                 Ok(None) => {}

@@ -32,6 +32,7 @@ pub fn augment(
             intermediates: trust.intermediates.clone(),
             tsa_urls: tsa_urls.to_vec(),
             force,
+            network: trust.network.clone(),
         },
     );
     match &r {
@@ -75,6 +76,7 @@ pub fn complete_queue(
             intermediates: trust.intermediates.clone(),
             tsa_urls: urls,
             force: true,
+            network: trust.network.clone(),
         };
         match ltv::complete_pending(file, level, &opts) {
             Ok(o) => {

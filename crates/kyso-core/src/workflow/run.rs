@@ -343,6 +343,7 @@ impl Plan {
                 intermediates: self.trust.intermediates.clone(),
                 tsa_urls: base.tsa_urls.clone(),
                 force: base.force,
+                network: self.trust.network.clone(),
             },
         );
         let input_only = Digests {
