@@ -309,6 +309,7 @@ const E: Record<string, [string, string]> = {
   ANCHOR_NOT_FOUND: ["Không tìm thấy đoạn chữ đánh dấu vị trí ký trên trang nào của văn bản.", "The text that marks where to sign is not on any page of the document."],
   APPEARANCE: ["Không vẽ được chữ ký hiển thị", "The visible signature cannot be drawn"],
   TOKEN_REMOVED: ["Thiết bị ký đã bị rút ra hoặc không phản hồi. Hãy cắm lại thiết bị rồi ký lại các văn bản chưa ký.", "The token was removed or stopped answering. Plug it back in and sign the documents not yet signed."],
+  TOKEN_BUSY: ["Thiết bị ký đang được dùng cho một lần ký khác trong Kyso. Hãy chờ lần ký đó xong rồi thử lại (chưa dùng lượt nhập PIN nào).", "The token is in use by another signing in Kyso. Wait until it is done and try again (no PIN try was used)."],
   NOT_SIGNED: ["Chưa ký: việc ký đã dừng ở một văn bản trước. Hãy ký lại văn bản này.", "Not signed: the batch stopped at an earlier document. Sign this one again."],
   NOTHING_TO_SIGN: ["Không có tệp PDF nào để ký.", "There is no PDF to sign."],
   OFFLINE: ["Đang ở chế độ không dùng mạng.", "Offline mode is on."],
