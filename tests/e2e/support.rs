@@ -175,6 +175,38 @@ pub fn fixtures() -> &'static Fixtures {
     })
 }
 
+/// The test-only PKCS#11 module that forwards to SoftHSM2 and acts like a token pulled out
+/// after `$KYSO_FAIL_AFTER_SIGNS` signatures (tests/fixtures/pkcs11-unplug.c), built once
+/// with gcc; `None` (the test skips) without gcc or the PKCS#11 header.
+pub fn unplug_module() -> Option<PathBuf> {
+    static M: OnceLock<Option<PathBuf>> = OnceLock::new();
+    M.get_or_init(|| {
+        let root = repo_root();
+        let out = root.join("target/e2e-unplug/pkcs11-unplug.so");
+        std::fs::create_dir_all(out.parent()?).ok()?;
+        let built = Command::new("gcc")
+            .args([
+                "-shared",
+                "-fPIC",
+                "-Wall",
+                "-Werror",
+                "-I/usr/include/p11-kit-1",
+                "-o",
+            ])
+            .arg(&out)
+            .arg(root.join("tests/fixtures/pkcs11-unplug.c"))
+            .args(["-ldl", "-lpthread"])
+            .status()
+            .ok()?
+            .success();
+        if !built {
+            eprintln!("skipping: the test PKCS#11 module could not be built (gcc, libp11-kit-dev)");
+        }
+        built.then_some(out)
+    })
+    .clone()
+}
+
 /// Settings in `config` that let addresses inside certificates lead to 127.0.0.1 (the test
 /// PKI's servers), keeping whatever else the settings say.
 pub fn allow_test_servers(config: &Path) {

@@ -439,7 +439,24 @@ pub fn augment(
 /// instead of a signature timestamp), then validation data (B-LT), then another document
 /// timestamp over it (B-LTA). `file` is Kyso's own output; its completed version replaces it
 /// atomically, and each step is an incremental update, so the signature stays valid.
-pub fn complete_pending(file: &Path, level: Level, opts: &AugmentOptions) -> Result<AugmentOutcome, Error> {
+///
+/// `sha256` is the digest of the file as Kyso queued it: a file that is not that one any
+/// more (edited, replaced by another document) is refused before any work and checked again
+/// just before it is replaced.
+pub fn complete_pending(
+    file: &Path,
+    sha256: &str,
+    level: Level,
+    opts: &AugmentOptions,
+) -> Result<AugmentOutcome, Error> {
+    let same = || {
+        std::fs::read(file)
+            .map(|now| hex::encode(crate::crypto::HashAlg::Sha256.digest(&now)).eq_ignore_ascii_case(sha256))
+            .unwrap_or(false)
+    };
+    if !same() {
+        return Err(Error::PendingChanged(file.display().to_string()));
+    }
     let stage1 = temp_beside(file, file)?.into_temp_path();
     let t = add_document_timestamp(file, &stage1, true, &opts.tsa_urls)?;
     let empty = Material::default();
@@ -459,6 +476,10 @@ pub fn complete_pending(file: &Path, level: Level, opts: &AugmentOptions) -> Res
             }
         }
     };
+    if !same() {
+        let _ = std::fs::remove_file(&last);
+        return Err(Error::PendingChanged(file.display().to_string()));
+    }
     std::fs::rename(&last, file)?;
     Ok(AugmentOutcome {
         output: file.to_path_buf(),
