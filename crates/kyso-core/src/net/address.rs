@@ -26,7 +26,7 @@ impl NetPolicy {
     /// Whether the user named `host` (a URL's host, any case).
     pub fn allows_host(&self, host: &str) -> bool {
         let h = normalize(host);
-        self.allowed.iter().any(|a| *a == h)
+        self.allowed.contains(&h)
     }
 
     /// Whether a connection to `ip` for a URL whose host is `host` may be made.
