@@ -50,6 +50,8 @@ fn main() {
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::signing_defaults,
+            commands::settings::add_setting_path,
+            commands::settings::remove_setting_path,
             commands::certs::list_certificates,
             commands::files::pick_files,
             commands::files::pick_folder,
@@ -71,6 +73,7 @@ fn main() {
             commands::bridge::bridge_status,
             commands::bridge::bridge_answer,
             commands::bridge::bridge_origin_answer,
+            commands::bridge::bridge_document,
         ])
         .build(tauri::generate_context!());
     match app {
