@@ -315,7 +315,7 @@ def test_hostile_and_mistaken_requests_are_refused_and_nothing_is_signed(env, br
     p, port = start_bridge(KYSO, env2, site.origin)
     try:
         before = len(site.uploads)
-        r = call(browser, site, port, "ws", "SignApproved", dict(ok_req, SessionId="S-declined"))
+        r = call(browser, site, port, "ws", "SignPDF", dict(ok_req, SessionId="S-declined"))
         assert r["Status"] == 3, r
         assert len(site.uploads) == before
     finally:
