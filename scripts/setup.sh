@@ -19,7 +19,7 @@ want_test=0 want_package=0
 pkgs="build-essential pkg-config openssl libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev \
   librsvg2-dev libayatana-appindicator3-dev"
 if [ $want_test = 1 ]; then
-  pkgs="$pkgs softhsm2 opensc poppler-utils qpdf sqlite3 libnss3-tools time faketime python3-venv gcc-mingw-w64-x86-64 \
+  pkgs="$pkgs softhsm2 opensc libp11-kit-dev poppler-utils qpdf sqlite3 libnss3-tools time faketime python3-venv gcc-mingw-w64-x86-64 \
     xvfb xauth webkit2gtk-driver chromium chromium-driver"
 fi
 # Installers (scripts/package.sh) and their smoke tests. Wine without its recommendations

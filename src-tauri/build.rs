@@ -30,6 +30,9 @@ fn main() {
         "update_info",
         "check_update",
         "install_update",
+        "bridge_document",
+        "add_setting_path",
+        "remove_setting_path",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

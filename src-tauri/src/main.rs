@@ -56,6 +56,8 @@ fn main() {
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::signing_defaults,
+            commands::settings::add_setting_path,
+            commands::settings::remove_setting_path,
             commands::certs::list_certificates,
             commands::files::pick_files,
             commands::files::pick_folder,
@@ -81,6 +83,7 @@ fn main() {
             commands::update::update_info,
             commands::update::check_update,
             commands::update::install_update,
+            commands::bridge::bridge_document,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -131,10 +131,11 @@ class Loopback:
 
 
 @contextlib.contextmanager
-def own_app(env, name, settings, providers=None):
+def own_app(env, name, settings, providers=None, extra_env=None):
     """An app instance with its own config and data folders (a fresh journal), `settings`
     over the test trust anchor, optional saved remote accounts, and its own tauri-driver (the
-    app inherits the driver's environment). Yields (driver, environment, config, data)."""
+    app inherits the driver's environment, with `extra_env`). Yields (driver, environment,
+    config, data)."""
     base = os.path.join(WORK, name)
     shutil.rmtree(base, ignore_errors=True)
     config, data = os.path.join(base, "config"), os.path.join(base, "data")
@@ -144,7 +145,7 @@ def own_app(env, name, settings, providers=None):
     if providers is not None:
         with open(os.path.join(config, "providers.json"), "w") as f:
             json.dump(providers, f)
-    e = dict(env["env"], KYSO_CONFIG_DIR=config, KYSO_DATA_DIR=data)
+    e = dict(env["env"], KYSO_CONFIG_DIR=config, KYSO_DATA_DIR=data, **(extra_env or {}))
     td = d = None
     try:
         td, port = start_driver(e, "tauri-driver-" + name)
@@ -988,3 +989,83 @@ def test_the_pdf_right_click_menu_opens_kyso_with_the_file(env, tmp_path):
         finally:
             td.terminate()
             td.wait(10)
+def unplug_module():
+    """The test-only PKCS#11 module (tests/fixtures/pkcs11-unplug.c): forwards to SoftHSM2 and
+    answers CKR_DEVICE_REMOVED after $KYSO_FAIL_AFTER_SIGNS signatures, until the file named
+    by $KYSO_TOKEN_BACK exists (the token plugged back in). Built here with gcc."""
+    out = os.path.join(WORK, "pkcs11-unplug.so")
+    if not os.path.exists(out):
+        r = subprocess.run(["gcc", "-shared", "-fPIC", "-Wall", "-Werror", "-I/usr/include/p11-kit-1", "-o", out,
+                            os.path.join(ROOT, "tests/fixtures/pkcs11-unplug.c"), "-ldl", "-lpthread"], capture_output=True, text=True)
+        if r.returncode != 0:
+            pytest.skip("the test PKCS#11 module could not be built: " + r.stderr)
+    return out
+
+
+def sha256_of(path):
+    import hashlib
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def test_a_token_pulled_out_mid_batch_loses_nothing(env):
+    """20 documents; the token stops answering at the 7th: 6 signed (pdfsig, kyso verify), 14
+    inputs untouched without output, no partial file, the window says to plug the token back
+    in, the journal says which; plugged back in, the 14 are signed from the same list."""
+    module = unplug_module()
+    folder = os.path.join(WORK, "unplug")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    docs = []
+    for i in range(1, 21):
+        p = os.path.join(folder, "Cong van %02d.pdf" % i)
+        with open(os.path.join(env["pdfs"], ("v17-classic.pdf", "vietnamese.pdf")[i % 2]), "rb") as src, open(p, "wb") as dst:
+            dst.write(src.read() + b"\n%% document %d\n" % i)
+        docs.append(p)
+    before = {p: sha256_of(p) for p in docs}
+    back = os.path.join(WORK, "unplug-token-back")
+    if os.path.exists(back):
+        os.remove(back)
+    extra = {"KYSO_PKCS11_MODULE": module, "KYSO_FAIL_AFTER_SIGNS": "6", "KYSO_TOKEN_BACK": back}
+    with own_app(env, "unplug", {"offline": True}, extra_env=extra) as (app, e, _, data):
+        wait(app, "#sign-screen")
+        add_files(env, app, *docs)
+        waiting(app, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#file-list li")) == 20)
+        click(app, '#cert-list .cert[data-id="01"]')
+        wait(app, '#cert-list .cert.selected[data-id="01"]')
+        sign_with_pin(app)
+        notice = visible(app, "#batch-stopped", timeout=120)
+        assert notice.get_attribute("data-signed") == "6" and notice.get_attribute("data-rest") == "14", notice.text
+        assert "Hãy cắm lại thiết bị" in notice.text and "14 văn bản chưa ký" in notice.text, notice.text
+        rows = app.find_elements(By.CSS_SELECTOR, "#results .result")
+        assert [r.get_attribute("data-status") for r in rows] == ["signed"] * 6 + ["failed"] * 14
+        assert "Thiết bị ký đã bị rút ra hoặc không phản hồi" in rows[6].text, rows[6].text
+        assert "việc ký đã dừng ở một văn bản trước" in rows[7].text, rows[7].text
+        app.execute_script("document.getElementById('batch-stopped').scrollIntoView()")
+        shot(app, "sign-token-removed")
+        outputs = [p[:-4] + "-signed.pdf" for p in docs]
+        for i, out in enumerate(outputs):
+            assert os.path.exists(out) == (i < 6), out
+        for out in outputs[:6]:
+            assert pdfsig_valid(env, out), out
+            assert kyso_verify(env, out) == 0, out
+        assert sha256_of(docs[0]) == before[docs[0]]
+        assert all(sha256_of(p) == before[p] for p in docs), "every input untouched"
+        assert not [n for n in os.listdir(folder) if n.startswith(".kyso-") or n.endswith(".part")], os.listdir(folder)
+        # The journal says which.
+        j = json.loads(subprocess.run([KYSO, "journal", "--json"], env=dict(e), capture_output=True, text=True).stdout)
+        signs = [ev for ev in j["events"] if ev["action"] == "sign"]
+        assert [ev["result"] for ev in signs] == ["ok"] * 6 + ["failed"] * 14, signs
+        assert signs[6]["detail"] == "TOKEN_REMOVED" and all(ev["detail"] == "NOT_SIGNED: TOKEN_REMOVED" for ev in signs[7:])
+        assert [ev["input"] for ev in signs[6:]] == docs[6:]
+        # Plugged back in: the list keeps the 14 not signed; signing them completes the batch.
+        open(back, "w").close()
+        click(app, "#sign-rest")
+        waiting(app, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#file-list li")) == 14)
+        sign_with_pin(app)
+        waiting(app, 180).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '#results .result[data-status="signed"]')) == 14)
+        assert not app.find_elements(By.ID, "batch-stopped")
+        for out in outputs:
+            assert os.path.exists(out), out
+        assert kyso_verify(env, outputs[19]) == 0
+    os.remove(back)

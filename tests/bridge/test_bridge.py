@@ -148,6 +148,10 @@ def env():
     shutil.copy(os.path.join(pdfs, "xref-stream.pdf"), os.path.join(docs, "phu-luc.pdf"))
     with open(os.path.join(docs, "big.pdf"), "wb") as f:
         f.write(open(os.path.join(pdfs, "v17-classic.pdf"), "rb").read() + b"%" + b"0" * (2 << 20))
+    # Two documents under 1 MB each, 1.2 MB together.
+    for n in ("half-1.pdf", "half-2.pdf"):
+        with open(os.path.join(docs, n), "wb") as f:
+            f.write(open(os.path.join(pdfs, "v17-classic.pdf"), "rb").read() + b"%" + b"0" * 600_000)
     e = dict(os.environ, KYSO_CONFIG_DIR=os.path.join(work, "config"), KYSO_DATA_DIR=os.path.join(work, "data"),
              KYSO_P12_PASS=P12_PASS, KYSO_BRIDGE_AUTO_CONFIRM="yes")
     # The organisation profile the Decree 30 roles draw from: seal and the leader's signature.
@@ -254,6 +258,9 @@ def test_a_page_signs_through_the_bridge_and_gets_the_file_back(env, browser):
         assert r["Status"] == 0 and r["Data"]["identity"]["common_name"] == "Nguyễn Văn An", r
         r = call(browser, site, port, "ws", "VerifyPDF", {"FileName": "/docs/to-trinh.pdf"})
         assert r["Status"] == 0 and r["Data"][0]["verdict"] == "NO_SIGNATURE", r
+        # The answer names the document as the request did, never a path on this computer.
+        assert r["Data"][0]["path"] == "to-trinh.pdf", r["Data"][0]["path"]
+        assert "/tmp" not in json.dumps(r) and tempfile.gettempdir() not in json.dumps(r)
     finally:
         p.kill()
 
@@ -353,3 +360,87 @@ def test_the_release_build_has_no_confirmation_shortcut(env, browser):
         assert len(site.uploads) == before
     finally:
         p.kill()
+
+
+def raw(port, head, body=b""):
+    """One request as bytes over a socket (what a browser would never send); the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as c:
+        c.sendall(head + body)
+        out = b""
+        while True:
+            chunk = c.recv(65536)
+            if not chunk:
+                return out
+            out += chunk
+
+
+def test_batches_are_capped_and_the_terminal_shows_what_is_signed(env, browser):
+    site = env["site"]
+    p, port = start_bridge(KYSO, env, site.origin, extra=["--max-documents", "3", "--max-total-mb", "1"])
+    try:
+        before = len(site.uploads)
+        # More documents than allowed: refused before anything is fetched or anyone asked.
+        r = call(browser, site, port, "post", "SignPDF", {"Files": ["/docs/to-trinh.pdf"] * 4, "FileUploadHandler": "/upload"})
+        assert r["Status"] == 4 and r["Code"] == "TOO_MANY_DOCUMENTS" and "at most 3" in r["Message"], r
+        # Each under the file limit, together over the request's.
+        r = call(browser, site, port, "post", "SignPDF", {"Files": ["/docs/half-1.pdf", "/docs/half-2.pdf"], "FileUploadHandler": "/upload"})
+        assert r["Status"] == 4 and "together are larger than 1 MB" in r["Message"], r
+        assert len(site.uploads) == before
+        # Within the limits: the confirmation lists each document with its size and the start
+        # of its SHA-256 (computed from the bytes fetched).
+        r = call(browser, site, port, "post", "SignPDF", {"Files": ["/docs/to-trinh.pdf", "/docs/phu-luc.pdf"], "FileUploadHandler": "/upload",
+                                                         "SessionId": "S-caps"})
+        assert r["Status"] == 0, r
+    finally:
+        p.kill()
+        err = p.stderr.read()
+    import hashlib
+    for name in ("to-trinh.pdf", "phu-luc.pdf"):
+        data = open(os.path.join(env["work"], "docs", name), "rb").read()
+        digest = hashlib.sha256(data).hexdigest()
+        prefix = " ".join(digest[i:i + 4] for i in range(0, 16, 4))
+        assert "tệp / file: %s (%d bytes, SHA-256 %s…)" % (name, len(data), prefix) in err, err
+
+
+def test_a_new_site_cannot_flood_the_user_the_terminal_or_the_journal(env):
+    site = env["site"]
+    p, port = start_bridge(KYSO, env, site.origin)
+    try:
+        # A site name that reverses the text after it on a terminal (U+202E); control
+        # characters in a header are refused by the parser outright (below).
+        hostile = "http://evil\u202egpj.example:8080"
+        answers = []
+        for i in range(40):
+            head = "POST /SignPDF HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: %s\r\nContent-Length: 2\r\n\r\n" % (port, hostile)
+            out = raw(port, head.encode("utf-8"), b"{}")
+            answers.append(json.loads(out.split(b"\r\n\r\n", 1)[1])["Status"])
+        # Refused (nobody at the terminal typed "allow"), then cut off by the rate limit.
+        assert set(answers[:30]) == {2} and set(answers[30:]) == {8}, answers
+        # A head the parser refuses (a control character), two lengths, a chunked body.
+        esc = "POST /SignPDF HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: http://a\x1b[2J.vn\r\nContent-Length: 2\r\n\r\n{}" % port
+        assert raw(port, esc.encode()).startswith(b"HTTP/1.1 400")
+        two = "POST /SignPDF HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: %s\r\nContent-Length: 2\r\nContent-Length: 9\r\n\r\n{}" % (port, site.origin)
+        assert raw(port, two.encode()).startswith(b"HTTP/1.1 411")
+        chunked = "POST /SignPDF HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: %s\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n" % (port, site.origin)
+        assert raw(port, chunked.encode()).startswith(b"HTTP/1.1 411")
+        # The allowed site's own text reaches the terminal's confirmation: escaped there.
+        body = json.dumps({"FileName": "/docs/to-trinh.pdf", "FileUploadHandler": "/upload", "SessionId": "S-esc",
+                           "MetaData": [{"Key": "DocumentNumber", "Value": "15/QĐ\x1b]0;pwned\x07\x1b[2J"}]}).encode()
+        head = "POST /SignPDF HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: %s\r\nContent-Length: %d\r\n\r\n" % (port, site.origin, len(body))
+        out = raw(port, head.encode(), body)
+        assert json.loads(out.split(b"\r\n\r\n", 1)[1])["Status"] == 0, out
+    finally:
+        p.kill()
+        err = p.stderr.read()
+    # Asked once (and refused: no one at the terminal), never again for this site; what
+    # the pages chose is printed with control and direction characters made visible.
+    assert err.count("wants to use Kyso") == 1, err
+    assert "\u202e" not in err and "evil\\u{202e}gpj" in err, err
+    assert "\x1b" not in err and "\x07" not in err, repr(err)
+    assert "15/QĐ\\u{1b}]0;pwned\\u{7}" in err, err
+    # The journal: one row for the 40 refusals, counting them; listed safely too.
+    j = json.loads(subprocess.run([KYSO, "journal", "--json", "--limit", "10000"], env=env["env"], capture_output=True, text=True).stdout)
+    rows = [e for e in j["events"] if e["input"] == hostile]
+    assert len(rows) == 1 and "×40" in rows[0]["detail"], rows
+    text = subprocess.run([KYSO, "journal", "--limit", "20"], env=env["env"], capture_output=True, text=True).stdout
+    assert "\u202e" not in text and "evil\\u{202e}gpj" in text, text

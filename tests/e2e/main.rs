@@ -18,5 +18,6 @@ mod support;
 mod timestamps;
 mod tokens;
 mod trust;
+mod unplugged;
 mod verify;
 mod visible;

@@ -113,6 +113,70 @@ fn offline_signing_is_queued_and_completed_when_the_tsa_is_back() {
     assert_eq!(events.last().unwrap()["result"], "ok");
 }
 
+/// Completing a queued signature replaces the file: only the file Kyso wrote (by its SHA-256
+/// recorded when queued) may be replaced. Another document put at that path is left as it
+/// is, and the job says why.
+#[test]
+fn a_queued_file_replaced_by_another_document_is_never_overwritten() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let name = format!("r{}", std::process::id());
+    let tsa = format!("http://127.0.0.1:{}/tsa-when-{name}", f.http_port);
+    let up = f.pki.join(format!("up-{name}"));
+    let out = dir.path().join("to-trinh.pdf");
+    let o = run(
+        &[
+            "sign",
+            f.pdf("v17-classic.pdf").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--json",
+            "--p12",
+            f.pki.join("rsa2048.p12").to_str().unwrap(),
+            "--p12-password-env",
+            "KYSO_P12_PASS",
+            "--level",
+            "B-T",
+            "--tsa",
+            &tsa,
+        ],
+        &data,
+    );
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert_eq!(json(&o)["pending"]["wanted_level"], "B-T");
+    // Someone saves another document under the same name.
+    std::fs::copy(f.pdf("vietnamese.pdf"), &out).unwrap();
+    let other = std::fs::read(&out).unwrap();
+    std::fs::write(&up, b"").unwrap();
+    let o = run(&["augment", "--pending", "--json"], &data);
+    std::fs::remove_file(&up).unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let v = json(&o);
+    assert_eq!(v["failed"][0]["error"]["code"], "PENDING_CHANGED", "{v}");
+    assert!(v["completed"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        other,
+        "the other document is untouched"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".kyso-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file left: {leftovers:?}");
+    let j = json(&run(&["journal", "--json"], &data));
+    assert_eq!(j["pending"].as_array().unwrap().len(), 1, "{j}");
+    assert!(
+        j["pending"][0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("not the file Kyso signed"),
+        "{j}"
+    );
+}
+
 /// Starts `kyso args…`, kills it with SIGKILL after `after`, returns once it is gone.
 fn kill_after(args: &[&str], data: &Path, after: Duration) {
     let f = fixtures();

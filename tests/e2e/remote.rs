@@ -319,6 +319,19 @@ fn csc_v2_every_sign_in_pin_handling_and_wrong_key() {
         ("CSC_PIN", "123456"),
         ("CSC_CLIENT", "client-secret"),
     ];
+    // The "browser" notes what it inherited, then follows the provider's redirect back to
+    // Kyso's loopback listener.
+    let browser_env = dir.path().join("browser-env.txt");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nenv > '{}'\nexec curl -s -L -o /dev/null \"$1\"\n",
+            browser_env.display()
+        ),
+    )
+    .unwrap();
+    let browser_cmd = format!("sh {}", browser.display());
     let common = [
         "--signer",
         "csc",
@@ -346,14 +359,13 @@ fn csc_v2_every_sign_in_pin_handling_and_wrong_key() {
             "--secret-env",
             "CSC_CLIENT",
         ],
-        // The "browser" follows the provider's redirect back to Kyso's loopback listener.
         &[
             "--csc-login",
             "code",
             "--user",
             "kyso-test",
             "--browser",
-            "curl -s -L -o /dev/null",
+            &browser_cmd,
         ],
     ];
     for (i, login) in logins.iter().enumerate() {
@@ -374,6 +386,14 @@ fn csc_v2_every_sign_in_pin_handling_and_wrong_key() {
         }
         accepted_everywhere(&out, &root);
     }
+    // The PIN given in an environment variable did not go to the browser.
+    let inherited = std::fs::read_to_string(&browser_env).unwrap();
+    assert!(inherited.contains("PATH="), "{inherited}");
+    // (Variables the command did not name, like the harness's own, are passed on as usual.)
+    assert!(
+        !inherited.lines().any(|l| l.starts_with("CSC_PIN=")),
+        "{inherited}"
+    );
 
     let basic = [
         "--csc-login",

@@ -100,3 +100,48 @@ fn a_revoked_issuing_ca_fails_the_signature() {
     let (code, v) = kyso_verify(&[&good]);
     assert_eq!(code, 0, "{}", first_sig(&v));
 }
+
+/// The CRL and OCSP addresses come from inside the document's certificates: a document must
+/// not be able to make the clerk's computer call this computer or the office network. Without
+/// 127.0.0.1 named in the settings, the same revoked signatures are not checked online (never
+/// passed either), and the report says why; with it (an intranet CA server), they are.
+#[test]
+fn addresses_inside_a_document_reach_this_computer_only_when_the_settings_allow_it() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("cfg");
+    std::fs::create_dir_all(&cfg).unwrap();
+    let env = [("KYSO_CONFIG_DIR", cfg.to_str().unwrap())];
+    let root = f.root_pem();
+    let verify = |doc: &std::path::Path| {
+        let o = kyso_env(
+            &[
+                "verify",
+                "--json",
+                "--trust",
+                root.to_str().unwrap(),
+                doc.to_str().unwrap(),
+            ],
+            &env,
+        );
+        (o.status.code(), first_sig(&json(&o)))
+    };
+    for name in ["crl-revoked", "ocsp-revoked"] {
+        let doc = sign_p12(name, dir.path());
+        let (code, s) = verify(&doc);
+        assert_eq!(code, Some(1), "{s}");
+        assert_eq!(s["indication"], "INDETERMINATE", "{name}: {s}");
+        assert_eq!(s["sub_indication"], "TRY_LATER", "{name}: {s}");
+        assert!(
+            s["findings"]
+                .to_string()
+                .contains("on this computer or the local network"),
+            "{name}: {s}"
+        );
+        allow_test_servers(&cfg);
+        let (code, s) = verify(&doc);
+        assert_eq!(code, Some(1), "{s}");
+        assert_eq!(s["sub_indication"], "REVOKED", "{name}: {s}");
+        std::fs::remove_file(cfg.join("settings.json")).unwrap();
+    }
+}

@@ -64,6 +64,9 @@ pub fn fixtures() -> &'static Fixtures {
         );
         let served = pki.clone();
         std::thread::spawn(move || serve_files(listener, served));
+        // The test PKI publishes its CRLs, OCSP and CA certificates on 127.0.0.1: allowed by
+        // name, as a user allows an intranet CA server (else never called for a document).
+        allow_test_servers(&base.join("config"));
         run_ok(
             Command::new("python3")
                 .arg(root.join("tests/fixtures/make_pdfs.py"))
@@ -170,6 +173,51 @@ pub fn fixtures() -> &'static Fixtures {
             http_port: port,
         }
     })
+}
+
+/// The test-only PKCS#11 module that forwards to SoftHSM2 and acts like a token pulled out
+/// after `$KYSO_FAIL_AFTER_SIGNS` signatures (tests/fixtures/pkcs11-unplug.c), built once
+/// with gcc; `None` (the test skips) without gcc or the PKCS#11 header.
+pub fn unplug_module() -> Option<PathBuf> {
+    static M: OnceLock<Option<PathBuf>> = OnceLock::new();
+    M.get_or_init(|| {
+        let root = repo_root();
+        let out = root.join("target/e2e-unplug/pkcs11-unplug.so");
+        std::fs::create_dir_all(out.parent()?).ok()?;
+        let built = Command::new("gcc")
+            .args([
+                "-shared",
+                "-fPIC",
+                "-Wall",
+                "-Werror",
+                "-I/usr/include/p11-kit-1",
+                "-o",
+            ])
+            .arg(&out)
+            .arg(root.join("tests/fixtures/pkcs11-unplug.c"))
+            .args(["-ldl", "-lpthread"])
+            .status()
+            .ok()?
+            .success();
+        if !built {
+            eprintln!("skipping: the test PKCS#11 module could not be built (gcc, libp11-kit-dev)");
+        }
+        built.then_some(out)
+    })
+    .clone()
+}
+
+/// Settings in `config` that let addresses inside certificates lead to 127.0.0.1 (the test
+/// PKI's servers), keeping whatever else the settings say.
+pub fn allow_test_servers(config: &Path) {
+    std::fs::create_dir_all(config).unwrap();
+    let file = config.join("settings.json");
+    let mut v: serde_json::Value = std::fs::read(&file)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_else(|| serde_json::json!({}));
+    v["intranet_servers"] = serde_json::json!(["127.0.0.1"]);
+    std::fs::write(file, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
 }
 
 /// Minimal HTTP/1.0 server on loopback: `GET /name` returns `dir/name` (names without

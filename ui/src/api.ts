@@ -38,7 +38,11 @@ export interface Settings {
   bridge_enabled: boolean; bridge_port: number; bridge_origins: string[]; bridge_hosts: string[];
   /** Where the signed update manifest is (empty: the address built into this release). */
   update_url?: string;
+  /** Local-network servers (an intranet CA's) that addresses inside certificates may lead to. */
+  intranet_servers?: string[];
 }
+/** Which list of paths a Rust file dialog adds to (`add_setting_path`). */
+export type PathList = "driver" | "trust_anchor";
 
 /** Updates (the core checks Kyso's release signature, the version and the installer's digest). */
 export interface UpdateInfo { version: string; enabled: boolean; url: string }
@@ -52,8 +56,11 @@ export interface UpdateInstalled { path: string; state: "started" | "saved"; com
 export interface BridgeStatus { listening: boolean; port: number; error: { code: string; detail: string } | null; ca_path: string | null }
 /** A site not allowed yet asks to use Kyso (`bridge-origin`). */
 export interface BridgeOriginQuestion { id: number; origin: string }
+/** One document of a signing request as Kyso fetched it: its name, address, size and SHA-256
+ *  (computed by Kyso; `sha256_prefix`: the first 16 hex digits in groups of four). */
+export interface BridgeDocument { name: string; address: string; size: number; sha256: string; sha256_prefix: string; pdf: boolean }
 /** A signing request from an allowed site (`bridge-request`); `action_text` is bilingual. */
-export interface BridgeRequest { id: number; action: string; action_text: string; origin: string; documents: string[]; document_number: string | null }
+export interface BridgeRequest { id: number; action: string; action_text: string; origin: string; documents: BridgeDocument[]; document_number: string | null }
 /** A question is over (`bridge-done`): timed out, could not start, or signed (or not). */
 export interface BridgeDone { id: number; signed: boolean; error: CommandError | null }
 /** The answer to a signing request: declined, or the certificate and what was typed. */
@@ -149,6 +156,11 @@ export const api = {
   checkUpdate: () => invoke<UpdateCheck>("check_update"),
   /** Only after the user agreed to install this offered version. */
   installUpdate: (version: string) => invoke<UpdateInstalled>("install_update", { version }),
+  /** The bytes Kyso fetched for document `index` of request `id` (while it waits). */
+  bridgeDocument: (id: number, index: number) => invoke<ArrayBuffer>("bridge_document", { id, index }),
+  /** A token driver or trust anchor file, chosen in a native dialog (null: closed). */
+  addSettingPath: (which: PathList) => invoke<Settings | null>("add_setting_path", { which }),
+  removeSettingPath: (which: PathList, path: string) => invoke<Settings>("remove_setting_path", { which, path }),
 };
 
 export function asError(e: unknown): CommandError {

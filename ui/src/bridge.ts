@@ -1,14 +1,22 @@
 // The local signing bridge in the window: a document-management page on this computer asks
 // Kyso to sign. A site not allowed yet is put to the user once (allow or not); every signing
-// request is shown — the site, the action, each document — and needs a certificate and its
-// PIN. The dialogs are made at the app root, so they work whatever screen is open; questions
+// request is shown — the site, the action, each document with a picture of its first page,
+// its size and the start of its SHA-256 (from the bytes Kyso fetched, not from the page) —
+// and needs a certificate and its PIN. The dialogs are made at the app root, so they work whatever screen is open; questions
 // come one at a time. The PIN goes in one call (bridge_answer) and the fields are emptied at
 // once. A remote account shows the usual phone confirmation until the bridge is done.
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { api, asError, type BridgeAnswer, type BridgeDone, type BridgeOriginQuestion, type BridgeRequest, type BridgeStatus, type CertEntry, type CertList, type RemoteEntry } from "./api";
+import { api, asError, type BridgeAnswer, type BridgeDocument, type BridgeDone, type BridgeOriginQuestion, type BridgeRequest, type BridgeStatus, type CertEntry, type CertList, type RemoteEntry } from "./api";
 import { clear, h } from "./dom";
 import { errorText, pinWarning, t, type Key } from "./i18n";
 import { RemoteDialog, remoteLabel, secretLabel } from "./remote";
+
+/** A size in bytes as people read it. */
+export function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
 
 /** The site as people read it: scheme://host[:port], no path, no default port. */
 export function siteOf(origin: string): string {
@@ -246,9 +254,17 @@ async function showRequest(q: BridgeRequest) {
   $("bridge-documents-label").textContent = t("bridge_documents", { n: q.documents.length });
   const docs = $("bridge-documents");
   clear(docs);
-  for (const d of q.documents) {
-    docs.append(h("li", { "data-url": d }, h("strong", {}, documentName(d)), h("div", { class: "muted bridge-url" }, d)));
-  }
+  const thumbs: [HTMLElement, BridgeDocument, number][] = [];
+  q.documents.forEach((d, i) => {
+    const name = documentName(d.address);
+    const thumb = h("div", { class: "bridge-thumb", "data-state": d.pdf ? "loading" : "none" }, d.pdf ? "" : t("preview_none"));
+    if (d.pdf) thumbs.push([thumb, d, i]);
+    docs.append(h("li", { "data-url": d.address, "data-sha256": d.sha256 }, thumb,
+      h("div", { class: "bridge-doc" },
+        h("strong", {}, name),
+        h("div", { class: "bridge-digest" }, t("bridge_digest", { s: sizeText(d.size), h: d.sha256_prefix })),
+        h("div", { class: "muted bridge-url" }, d.address))));
+  });
   $("bridge-cert-label").textContent = t("certificates");
   $("bridge-hint").textContent = t("bridge_request_hint");
   const select = $<HTMLSelectElement>("bridge-cert");
@@ -314,6 +330,21 @@ async function showRequest(q: BridgeRequest) {
   dlg.oncancel = (e) => { e.preventDefault(); refuse(); };
   if (!dlg.open) dlg.showModal();
   dlg.focus();
+  // First pages, from the bytes Kyso fetched (one at a time: a batch can be large).
+  void (async () => {
+    for (const [box, d, i] of thumbs) {
+      if (current?.kind !== "request" || current.q.id !== q.id) return;
+      try {
+        const bytes = await api.bridgeDocument(q.id, i);
+        // pdf.js is loaded when a picture is drawn, not with the window.
+        const { renderThumbnail } = await import("./preview");
+        await renderThumbnail(box, bytes, 140, t("bridge_first_page", { n: documentName(d.address) }));
+      } catch {
+        box.textContent = t("preview_none");
+        box.dataset.state = "none";
+      }
+    }
+  })();
   // The same certificates as the Sign screen (no .p12 here).
   let list: CertList | null = null;
   try {

@@ -205,6 +205,7 @@ function draw() {
           st.busy ? h("button", { id: "cancel-btn", onclick: () => void api.cancelSigning() }, t("cancel")) : null),
         st.progress ? h("div", { id: "progress", role: "status" }, st.progress, h("progress", {})) : null,
         st.error ? h("p", { id: "sign-error", class: "bad", role: "alert" }, st.error) : null,
+        stoppedNotice(),
         h("ul", { id: "results" }, ...st.results.map(resultItem)),
       ),
       h("div", { class: "col preview-col" }, preview),
@@ -231,6 +232,27 @@ async function showPreview(preview: HTMLElement, file: string, update: () => voi
   st.rect = box.dataset.rect!.split(",").map(Number) as Rect;
   // The Sign button waits for the box: say it is there (also after a redraw).
   update();
+}
+
+/** A batch that stopped at a document (the token pulled out, the PIN locked): how many were
+ *  signed, how many not, what to do — and the list narrowed to the documents not signed. */
+export function stoppedOf(results: FileResult[]): { code: string; signed: number; rest: string[] } | null {
+  const stop = results.find((r) => r.error && ["TOKEN_REMOVED", "PIN_LOCKED"].includes(r.error.code));
+  if (!stop?.error) return null;
+  return { code: stop.error.code, signed: results.filter((r) => r.status === "signed").length, rest: results.filter((r) => r.status !== "signed").map((r) => r.file) };
+}
+
+function stoppedNotice(): HTMLElement | null {
+  const s = stoppedOf(st.results);
+  if (!s || st.busy) return null;
+  return h("div", { id: "batch-stopped", class: "warn", role: "alert", "data-signed": String(s.signed), "data-rest": String(s.rest.length) },
+    h("p", {}, s.code === "PIN_LOCKED" ? t("batch_stopped_pin", { s: s.signed, n: s.rest.length }) : t("batch_stopped", { s: s.signed, n: s.rest.length })),
+    s.code === "PIN_LOCKED" ? null : h("button", { id: "sign-rest", type: "button", onclick: () => {
+      // Only the documents not signed stay in the list; Sign asks for the PIN again.
+      st.files = s.rest;
+      st.results = [];
+      draw();
+    } }, t("sign_rest")));
 }
 
 function resultItem(r: FileResult): HTMLElement {

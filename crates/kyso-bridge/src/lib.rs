@@ -9,11 +9,12 @@
 //! requests are rate-limited per site, replays refused, and all of them journaled.
 
 pub mod protocol;
+mod refusals;
 mod server;
 pub mod tls;
 pub mod transfer;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -30,7 +31,29 @@ use kyso_core::trust::Material;
 use kyso_core::verify::VerifyOptions;
 use kyso_core::workflow::{self, Context, Detached, Job};
 use protocol::{status, Action, Meta, Reply, Request};
-pub use server::serve;
+pub use server::{serve, MAX_CONNECTIONS};
+
+/// One document as the user sees it before agreeing: its name, where it came from, its size
+/// and SHA-256 (computed by Kyso from the bytes it fetched), and the fetched copy for a
+/// first-page picture.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AskDocument {
+    /// The document's name (the last part of its address).
+    pub name: String,
+    /// Where it was fetched from.
+    pub address: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the bytes fetched, hex.
+    pub sha256: String,
+    /// Its first 16 hex digits in groups of four, to compare with the sender's.
+    pub sha256_prefix: String,
+    /// A PDF (its first page can be shown).
+    pub pdf: bool,
+    /// The fetched copy, for the host to show; never sent to a web page.
+    #[serde(skip)]
+    pub path: PathBuf,
+}
 
 /// What the user is asked to confirm.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -41,17 +64,21 @@ pub struct Ask {
     pub action_text: String,
     /// The site that asks.
     pub origin: String,
-    /// The documents (addresses), in order.
-    pub documents: Vec<String>,
+    /// The documents, in order, as fetched.
+    pub documents: Vec<AskDocument>,
     /// Document number from the request, if any.
     pub document_number: Option<String>,
 }
 
 /// The side that talks to the user: the app (a dialog) or `kyso serve` (the terminal).
 pub trait Host: Send + Sync {
-    /// Whether `origin` may use the bridge (the user's allow-list; a new site may be asked
-    /// about once).
-    fn origin_allowed(&self, origin: &str) -> bool;
+    /// Whether the user has allowed `origin` (never asks).
+    fn origin_known(&self, origin: &str) -> bool;
+    /// Asks the user whether `origin`, a site not allowed yet, may use Kyso; a yes is
+    /// remembered. The bridge asks at most once at a time per site, only within the rate
+    /// limit, and not again soon after a no; the host must not take the focus for it (a
+    /// page must not be able to pull the window forward).
+    fn ask_origin(&self, origin: &str) -> bool;
     /// Other sites files may come from or go to.
     fn allowed_hosts(&self) -> Vec<String>;
     /// Shows what is asked; when the user agrees, returns the signer (its PIN typed then).
@@ -75,10 +102,18 @@ pub trait Host: Send + Sync {
 pub struct Limits {
     /// Largest document fetched.
     pub max_file: u64,
+    /// Documents in one request.
+    pub max_documents: usize,
+    /// All documents of one request together.
+    pub max_total: u64,
     /// Largest request body.
     pub max_request: usize,
-    /// Requests per site per minute.
+    /// Requests per site per minute (a site not allowed yet: attempts to be asked about).
     pub per_minute: usize,
+    /// Questions about new sites per minute, all sites together.
+    pub site_questions_per_minute: usize,
+    /// A site the user said no to is not asked about again for this long.
+    pub deny_for: Duration,
     /// Fetch and upload timeout.
     pub timeout: Duration,
 }
@@ -87,12 +122,19 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_file: 50 << 20,
+            max_documents: 20,
+            max_total: 200 << 20,
             max_request: 1 << 20,
             per_minute: 30,
+            site_questions_per_minute: 4,
+            deny_for: Duration::from_secs(600),
             timeout: Duration::from_secs(60),
         }
     }
 }
+
+/// Questions about new sites at once (one per site, a few sites).
+const MAX_ASKING: usize = 2;
 
 /// The bridge: request handling shared by every connection.
 pub struct Bridge {
@@ -101,6 +143,13 @@ pub struct Bridge {
     journal: Journal,
     seen: Mutex<HashMap<Vec<u8>, Instant>>,
     recent: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// Sites being asked about now.
+    asking: Mutex<HashSet<String>>,
+    /// When the last questions about new sites were asked.
+    questions: Mutex<VecDeque<Instant>>,
+    /// Sites the user said no to, and when.
+    denied: Mutex<HashMap<String, Instant>>,
+    refusals: refusals::RefusalLog,
     /// One signing at a time: a second page waits instead of stacking dialogs.
     signing: Mutex<()>,
 }
@@ -109,6 +158,36 @@ const REPLAY_WINDOW: Duration = Duration::from_secs(600);
 
 fn msg(vi: &str, en: &str) -> String {
     format!("{vi} / {en}")
+}
+
+fn site_refused(origin: &str, vi_why: &str, en_why: &str) -> Reply {
+    Reply::fail(
+        status::ORIGIN_REFUSED,
+        msg(
+            &format!("Trang {origin} chưa được phép dùng Kyso{vi_why}"),
+            &format!("{origin} is not allowed to use Kyso{en_why}; allow it in Kyso's settings"),
+        ),
+    )
+}
+
+fn rate_limited() -> Reply {
+    Reply::fail(
+        status::RATE_LIMITED,
+        msg(
+            "Quá nhiều yêu cầu, hãy thử lại sau một phút",
+            "too many requests; try again in a minute",
+        ),
+    )
+}
+
+/// Drops entries older than a minute from the front of `q`.
+fn last_minute(q: &mut VecDeque<Instant>, now: Instant) {
+    while q
+        .front()
+        .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
+    {
+        q.pop_front();
+    }
 }
 
 // The "error" of the steps below is the page's reply itself, built once per request: boxing
@@ -124,6 +203,10 @@ impl Bridge {
             journal,
             seen: Mutex::new(HashMap::new()),
             recent: Mutex::new(HashMap::new()),
+            asking: Mutex::new(HashSet::new()),
+            questions: Mutex::new(VecDeque::new()),
+            denied: Mutex::new(HashMap::new()),
+            refusals: refusals::RefusalLog::default(),
             signing: Mutex::new(()),
         }
     }
@@ -139,10 +222,10 @@ impl Bridge {
         self.handle_admitted(path, origin, body, false)
     }
 
-    /// Whether `origin` may use the bridge at all (the user is asked about a new site once).
-    /// A refusal is journaled and returned as the page's reply.
+    /// Whether `origin` may use the bridge at all (the user is asked about a new site, within
+    /// the limits). A refusal is journaled and returned as the page's reply.
     pub fn admit(&self, path: &str, origin: Option<&str>) -> Result<(), Reply> {
-        match self.check_origin(origin) {
+        match self.check_origin(origin, true) {
             Ok(()) => Ok(()),
             Err(r) => {
                 self.journal(path, origin, &r);
@@ -151,41 +234,49 @@ impl Bridge {
         }
     }
 
-    /// Like [`Bridge::handle`]; with `admitted`, the origin was already let in by
-    /// [`Bridge::admit`] for this connection and is not asked about again.
+    /// Like [`Bridge::handle`]; with `admitted`, the origin was let in by [`Bridge::admit`]
+    /// for this connection: it is not asked about again, but it must still be allowed (a
+    /// site removed from the list meanwhile is refused).
     pub fn handle_admitted(&self, path: &str, origin: Option<&str>, body: &[u8], admitted: bool) -> Reply {
-        let reply = match (admitted, self.check_origin(origin)) {
-            (false, Err(r)) => r,
-            _ => self.handle_inner(path, origin.unwrap_or_default(), body),
+        let reply = match self.check_origin(origin, !admitted) {
+            Err(r) => r,
+            Ok(()) => self.handle_inner(path, origin.unwrap_or_default(), body),
         };
         self.journal(path, origin, &reply);
         reply
     }
 
     fn journal(&self, path: &str, origin: Option<&str>, reply: &Reply) {
-        let result = if reply.status == status::OK {
-            Outcome::Ok
-        } else {
-            Outcome::Refused
-        };
-        self.journal.note(
-            &format!("bridge {}", path.trim_matches('/')),
-            origin.unwrap_or("(none)"),
-            result,
-            &format!("Status {}: {}", reply.status, reply.message),
-        );
+        let action = format!("bridge {}", path.trim_matches('/'));
+        let origin = origin.unwrap_or("(none)");
+        let detail = format!("Status {}: {}", reply.status, reply.message);
+        match reply.status {
+            status::OK => {
+                self.journal.note(&action, origin, Outcome::Ok, &detail);
+            }
+            // What the user saw and answered is journaled one by one.
+            status::USER_REFUSED | status::SIGN_FAILED | status::UPLOAD_FAILED => {
+                self.journal.note(&action, origin, Outcome::Refused, &detail);
+            }
+            // Refused before anyone was asked: a page could send thousands; repeats from a
+            // site are counted in one row a minute.
+            _ => self.refusals.note(&self.journal, &action, origin, &detail),
+        }
     }
 
+    /// Counts a request from `origin`; `false` when it is over the limit for this minute.
     fn rate_ok(&self, origin: &str) -> bool {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        let q = recent.entry(origin.to_string()).or_default();
         let now = Instant::now();
-        while q
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
-        {
-            q.pop_front();
+        // Sites quiet for a minute are forgotten (a page inventing origins cannot grow this).
+        if recent.len() > 1000 {
+            recent.retain(|_, q| {
+                q.back()
+                    .is_some_and(|t| now.duration_since(*t) < Duration::from_secs(60))
+            });
         }
+        let q = recent.entry(origin.to_string()).or_default();
+        last_minute(q, now);
         if q.len() >= self.limits.per_minute {
             return false;
         }
@@ -206,8 +297,12 @@ impl Bridge {
         seen.insert(key, now).is_some()
     }
 
-    fn check_origin(&self, origin: Option<&str>) -> Result<(), Reply> {
-        let Some(origin) = origin.filter(|o| transfer::origin_of(o).is_some()) else {
+    /// Whether `origin` may use the bridge. A site the user has not allowed is asked about
+    /// only when `may_ask`, and only after the checks a page cannot get round: its requests
+    /// count against the rate limit first, it is not asked again soon after a no, one
+    /// question per site at a time (and a few sites at most), a few questions a minute.
+    fn check_origin(&self, origin: Option<&str>, may_ask: bool) -> Result<(), Reply> {
+        let Some((origin, site)) = origin.and_then(|o| Some((o, transfer::origin_of(o)?))) else {
             return Err(Reply::fail(
                 status::ORIGIN_REFUSED,
                 msg(
@@ -216,27 +311,63 @@ impl Bridge {
                 ),
             ));
         };
-        if !self.host.origin_allowed(origin) {
-            return Err(Reply::fail(
-                status::ORIGIN_REFUSED,
-                msg(
-                    &format!("Trang {origin} chưa được phép dùng Kyso"),
-                    &format!("{origin} is not allowed to use Kyso; allow it in Kyso's settings"),
-                ),
-            ));
+        if self.host.origin_known(origin) {
+            return Ok(());
         }
-        Ok(())
+        if !may_ask {
+            return Err(site_refused(origin, "", ""));
+        }
+        if !self.rate_ok(&site) {
+            return Err(rate_limited());
+        }
+        let now = Instant::now();
+        {
+            let mut denied = self.denied.lock().unwrap_or_else(|e| e.into_inner());
+            denied.retain(|_, t| now.duration_since(*t) < self.limits.deny_for);
+            if denied.contains_key(&site) {
+                return Err(site_refused(
+                    origin,
+                    " (người dùng vừa từ chối)",
+                    " (the user said no a moment ago)",
+                ));
+            }
+        }
+        {
+            let mut asking = self.asking.lock().unwrap_or_else(|e| e.into_inner());
+            if asking.contains(&site) || asking.len() >= MAX_ASKING {
+                return Err(site_refused(
+                    origin,
+                    " (Kyso đang hỏi người dùng; hãy chờ câu trả lời)",
+                    " (Kyso is asking the user; wait for the answer)",
+                ));
+            }
+            let mut q = self.questions.lock().unwrap_or_else(|e| e.into_inner());
+            last_minute(&mut q, now);
+            if q.len() >= self.limits.site_questions_per_minute {
+                return Err(rate_limited());
+            }
+            q.push_back(now);
+            asking.insert(site.clone());
+        }
+        let yes = self.host.ask_origin(origin);
+        self.asking
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&site);
+        if yes {
+            Ok(())
+        } else {
+            self.denied
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(site, Instant::now());
+            Err(site_refused(origin, "", ""))
+        }
     }
 
     fn handle_inner(&self, path: &str, origin: &str, body: &[u8]) -> Reply {
-        if !self.rate_ok(origin) {
-            return Reply::fail(
-                status::RATE_LIMITED,
-                msg(
-                    "Quá nhiều yêu cầu, hãy thử lại sau một phút",
-                    "too many requests; try again in a minute",
-                ),
-            );
+        if !self.rate_ok(&transfer::origin_of(origin).unwrap_or_default()) {
+            return rate_limited();
         }
         let Some(action) = Action::from_path(path) else {
             return Reply::fail(
@@ -321,6 +452,27 @@ impl Bridge {
                 ),
             ));
         }
+        // Bounded before anything is fetched.
+        if docs.len() > self.limits.max_documents {
+            return Err(Reply {
+                code: Some("TOO_MANY_DOCUMENTS".into()),
+                ..Reply::fail(
+                    status::FILE_REFUSED,
+                    msg(
+                        &format!(
+                            "Yêu cầu có {} tệp; mỗi lần ký tối đa {} tệp",
+                            docs.len(),
+                            self.limits.max_documents
+                        ),
+                        &format!(
+                            "the request names {} files; at most {} per request",
+                            docs.len(),
+                            self.limits.max_documents
+                        ),
+                    ),
+                )
+            });
+        }
         let allowed = self.host.allowed_hosts();
         let refused = |e: transfer::TransferError| Reply {
             code: Some("FILE_REFUSED".into()),
@@ -356,26 +508,42 @@ impl Bridge {
             .collect()
     }
 
-    fn fetch(&self, url: &str, dir: &Path) -> Result<PathBuf, Reply> {
-        let data = transfer::fetch(url, self.limits.max_file, self.limits.timeout).map_err(|e| Reply {
+    /// Fetches every document of `jobs`, each within the file limit and all of them within
+    /// the request's total; returns their bytes, in order.
+    fn fetch_all(&self, origin: &str, jobs: &[FetchJob]) -> Result<Vec<Vec<u8>>, Reply> {
+        let refused = |e: String| Reply {
             code: Some("FILE_REFUSED".into()),
-            ..Reply::fail(status::FILE_REFUSED, msg("Không tải được tệp", &e.to_string()))
-        })?;
-        let name = file_name_of(url);
-        let io = |e: std::io::Error| Reply::fail(status::SIGN_FAILED, e.to_string());
-        std::fs::create_dir_all(dir).map_err(io)?;
-        let path = dir.join(&name);
-        std::fs::write(&path, data).map_err(io)?;
-        Ok(path)
+            ..Reply::fail(status::FILE_REFUSED, msg("Không tải được tệp", &e))
+        };
+        let policy = transfer::policy(origin, &self.host.allowed_hosts());
+        let mut total = 0u64;
+        let mut out = Vec::new();
+        for j in jobs {
+            let left = self.limits.max_total.saturating_sub(total);
+            let limit = self.limits.max_file.min(left);
+            let data = match transfer::fetch(&j.source, limit, self.limits.timeout, &policy) {
+                Ok(d) => d,
+                Err(transfer::TransferError::TooLarge(_)) if limit < self.limits.max_file => {
+                    return Err(Reply {
+                        code: Some("TOO_LARGE".into()),
+                        ..refused(format!(
+                            "the documents of one request together are larger than {} MB",
+                            self.limits.max_total >> 20
+                        ))
+                    })
+                }
+                Err(e) => return Err(refused(e.to_string())),
+            };
+            total += data.len() as u64;
+            out.push(data);
+        }
+        Ok(out)
     }
 
     fn verify(&self, origin: &str, req: &Request) -> Reply {
         let jobs = match self.plan(origin, req, false) {
             Ok(j) => j,
             Err(r) => return r,
-        };
-        let Ok(dir) = tempfile::tempdir() else {
-            return Reply::fail(status::SIGN_FAILED, "no temporary folder");
         };
         let settings = self.host.settings();
         let opts = match Material::load(&self.host.folders().config, &settings, &self.host.trust_files()) {
@@ -387,13 +555,17 @@ impl Bridge {
                 )
             }
         };
-        let mut reports = Vec::new();
-        for (i, j) in jobs.iter().enumerate() {
-            match self.fetch(&j.source, &dir.path().join(i.to_string())) {
-                Ok(p) => reports.push(kyso_core::verify::verify_pdf(&p, &opts)),
-                Err(r) => return r,
-            }
-        }
+        let data = match self.fetch_all(origin, &jobs) {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
+        // Checked in memory and named as the page named it: the answer never shows a path
+        // on this computer (a temporary folder holds the user's account name on Windows).
+        let reports: Vec<_> = jobs
+            .iter()
+            .zip(data)
+            .map(|(j, bytes)| kyso_core::verify::verify_source(bytes, file_name_of(&j.source), &opts))
+            .collect();
         Reply {
             status: status::OK,
             message: "OK".into(),
@@ -411,12 +583,20 @@ impl Bridge {
         let Ok(dir) = tempfile::tempdir() else {
             return Reply::fail(status::SIGN_FAILED, "no temporary folder");
         };
+        let data = match self.fetch_all(origin, &jobs) {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
         let mut inputs = Vec::new();
+        let mut shown = Vec::new();
         // Each in its own folder: two documents may share a name.
-        for (i, j) in jobs.iter().enumerate() {
-            match self.fetch(&j.source, &dir.path().join(i.to_string())) {
-                Ok(p) => inputs.push(p),
-                Err(r) => return r,
+        for (i, (j, bytes)) in jobs.iter().zip(data).enumerate() {
+            match store(&dir.path().join(i.to_string()), &j.source, &bytes) {
+                Ok(d) => {
+                    inputs.push(d.path.clone());
+                    shown.push(d);
+                }
+                Err(e) => return Reply::fail(status::SIGN_FAILED, e.to_string()),
             }
         }
         // Every document is planned (checked, TSA asked) before the user is asked too: a
@@ -445,7 +625,7 @@ impl Bridge {
             action,
             action_text: action.describe().into(),
             origin: origin.to_string(),
-            documents: jobs.iter().map(|j| j.source.clone()).collect(),
+            documents: shown,
             document_number: jobs
                 .first()
                 .and_then(|j| Request::meta(&j.meta, DOC_NUMBER))
@@ -470,8 +650,24 @@ impl Bridge {
             }
         };
         let mut replies = Vec::new();
+        // A token pulled out (or a PIN locked) stops the batch: the rest are not tried.
+        let mut stopped: Option<&'static str> = None;
         for (j, plan) in jobs.iter().zip(&plans) {
-            replies.push(self.sign_one(j, plan, signer.as_mut()));
+            if let Some(why) = stopped {
+                replies.push(failed(&kyso_core::Error::NotReached(why)));
+                continue;
+            }
+            let r = self.sign_one(origin, j, plan, signer.as_mut());
+            if matches!(r.code.as_deref(), Some("TOKEN_REMOVED" | "PIN_LOCKED")) {
+                stopped = r.code.as_deref().map(|c| {
+                    if c == "PIN_LOCKED" {
+                        "PIN_LOCKED"
+                    } else {
+                        "TOKEN_REMOVED"
+                    }
+                });
+            }
+            replies.push(r);
         }
         if replies.len() == 1 {
             return replies.remove(0);
@@ -496,7 +692,13 @@ impl Bridge {
         }
     }
 
-    fn sign_one(&self, job: &FetchJob, plan: &workflow::Plan, signer: &mut dyn Signer) -> Reply {
+    fn sign_one(
+        &self,
+        origin: &str,
+        job: &FetchJob,
+        plan: &workflow::Plan,
+        signer: &mut dyn Signer,
+    ) -> Reply {
         let signed = match plan.run(&self.journal, signer, &mut ()) {
             Ok(mut results) => match results.pop() {
                 Some((_, Ok(s))) => s,
@@ -517,14 +719,15 @@ impl Bridge {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        match transfer::upload(
-            upload,
-            &name,
-            &data,
-            job.session.as_deref(),
-            job.jwt.as_deref(),
-            self.limits.timeout,
-        ) {
+        let policy = transfer::policy(origin, &self.host.allowed_hosts());
+        let to = transfer::UploadTo {
+            url: upload,
+            session_id: job.session.as_deref(),
+            jwt: job.jwt.as_deref(),
+            timeout: self.limits.timeout,
+            policy: &policy,
+        };
+        match transfer::upload(&to, &name, &data) {
             Ok(answer) => Reply {
                 status: status::OK,
                 message: msg("Đã ký và gửi tệp", "signed and delivered"),
@@ -625,6 +828,39 @@ fn vietnam_date() -> String {
     }
 }
 
+/// Writes a fetched document into `dir` under its name, and describes it for the user.
+fn store(dir: &Path, url: &str, bytes: &[u8]) -> std::io::Result<AskDocument> {
+    std::fs::create_dir_all(dir)?;
+    let name = file_name_of(url);
+    let path = dir.join(&name);
+    std::fs::write(&path, bytes)?;
+    let sha256 = hex::encode(kyso_core::crypto::HashAlg::Sha256.digest(bytes));
+    Ok(AskDocument {
+        sha256_prefix: sha256_prefix(&sha256),
+        name,
+        address: url.to_string(),
+        size: bytes.len() as u64,
+        pdf: bytes
+            .get(..1024)
+            .unwrap_or(bytes)
+            .windows(5)
+            .any(|w| w == b"%PDF-"),
+        sha256,
+        path,
+    })
+}
+
+/// The first 16 hex digits of a SHA-256, in groups of four (`1a2b 3c4d 5e6f 7a8b`): enough
+/// to tell two documents apart by eye.
+pub fn sha256_prefix(hex: &str) -> String {
+    let digits: Vec<char> = hex.chars().take(16).collect();
+    digits
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A safe local file name for a fetched URL: its last path segment without query,
 /// percent-decoded (a Vietnamese name arrives as `Quy%E1%BA%BFt...`), made valid on every
 /// system and never a Windows device name ([`kyso_core::filename::safe_file_name`]).
@@ -666,6 +902,14 @@ mod name_tests {
         assert_eq!(
             file_name_of("https://qlvb.example.vn/a%E2%80%AEfdp.exe"),
             "afdp.exe"
+        );
+    }
+
+    #[test]
+    fn the_digest_prefix_is_grouped_for_reading() {
+        assert_eq!(
+            super::sha256_prefix("1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b"),
+            "1a2b 3c4d 5e6f 7a8b"
         );
     }
 }

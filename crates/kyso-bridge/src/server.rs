@@ -1,16 +1,24 @@
 //! The loopback listener: HTTP/1.1 POST (with CORS for the allowed sites) and WebSocket on the
-//! same port. One thread per connection; every request goes through [`Bridge::handle`].
+//! same port. One thread per connection, at most [`MAX_CONNECTIONS`] at once; every request
+//! goes through [`Bridge::handle`]. The request head is parsed by `httparse`; bytes a client
+//! sent after the head stay with the connection (the body, or the first WebSocket frame).
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::protocol::{status, Reply};
 use super::Bridge;
 
+/// Largest request head (request line and headers).
 const MAX_HEAD: usize = 16 << 10;
+/// Headers read from one request.
+const MAX_HEADERS: usize = 64;
+/// Connections served at once; more are closed at once (a page opening sockets in a loop
+/// cannot exhaust the computer's threads).
+pub const MAX_CONNECTIONS: usize = 32;
 const WS_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /// Serves `bridge` on `listener` (bind it to 127.0.0.1) until `stop` is set. With `tls`,
@@ -24,6 +32,7 @@ pub fn serve(
 ) -> std::io::Result<()> {
     let port = listener.local_addr()?.port();
     listener.set_nonblocking(true)?;
+    let open = Arc::new(AtomicUsize::new(0));
     while !stop.load(Ordering::SeqCst) {
         match listener.accept() {
             Ok((s, peer)) => {
@@ -31,11 +40,21 @@ pub fn serve(
                 if !peer.ip().is_loopback() {
                     continue;
                 }
-                let b = bridge.clone();
-                let tls = tls.clone();
-                std::thread::spawn(move || {
-                    let _ = accept(s, &b, tls, port);
-                });
+                if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    open.fetch_sub(1, Ordering::SeqCst);
+                    drop(s);
+                    continue;
+                }
+                let (b, tls, done) = (bridge.clone(), tls.clone(), open.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("kyso-bridge".into())
+                    .spawn(move || {
+                        let _ = accept(s, &b, tls, port);
+                        done.fetch_sub(1, Ordering::SeqCst);
+                    });
+                if spawned.is_err() {
+                    open.fetch_sub(1, Ordering::SeqCst);
+                }
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 std::thread::sleep(Duration::from_millis(50));
@@ -46,19 +65,66 @@ pub fn serve(
     Ok(())
 }
 
-struct Head {
-    method: String,
-    path: String,
+/// A parsed request head; `rest` holds the bytes read after it.
+#[derive(Debug)]
+pub(crate) struct Head {
+    pub(crate) method: String,
+    pub(crate) path: String,
     headers: Vec<(String, String)>,
-    rest: Vec<u8>,
+    pub(crate) rest: Vec<u8>,
 }
 
 impl Head {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// How many times `name` appears (a repeated Content-Length is refused).
+    fn count(&self, name: &str) -> usize {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .count()
+    }
+}
+
+/// Why a head was not accepted.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum HeadError {
+    /// The connection closed before a head.
+    Closed,
+    /// Not HTTP/1.x, a header that does not parse, or too large.
+    Malformed,
+}
+
+/// Parses `buf` as far as it goes: `Ok(None)` while the head is incomplete.
+pub(crate) fn parse_head(buf: &[u8]) -> Result<Option<Head>, HeadError> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut req = httparse::Request::new(&mut headers);
+    match req.parse(buf) {
+        Ok(httparse::Status::Complete(n)) => {
+            let headers = req
+                .headers
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.to_string(),
+                        String::from_utf8_lossy(h.value).trim().to_string(),
+                    )
+                })
+                .collect();
+            Ok(Some(Head {
+                method: req.method.unwrap_or_default().to_string(),
+                path: req.path.unwrap_or("/").to_string(),
+                headers,
+                rest: buf.get(n..).unwrap_or_default().to_vec(),
+            }))
+        }
+        Ok(httparse::Status::Partial) if buf.len() <= MAX_HEAD => Ok(None),
+        _ => Err(HeadError::Malformed),
     }
 }
 
@@ -84,37 +150,21 @@ fn accept(
     }
 }
 
-fn read_head(s: &mut impl Read) -> std::io::Result<Option<Head>> {
+fn read_head(s: &mut impl Read) -> std::io::Result<Result<Head, HeadError>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
-    let end = loop {
+    loop {
         let n = s.read(&mut chunk)?;
         if n == 0 {
-            return Ok(None);
+            return Ok(Err(HeadError::Closed));
         }
         buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i;
+        match parse_head(&buf) {
+            Ok(Some(h)) => return Ok(Ok(h)),
+            Ok(None) => {}
+            Err(e) => return Ok(Err(e)),
         }
-        if buf.len() > MAX_HEAD {
-            return Ok(None);
-        }
-    };
-    let text = String::from_utf8_lossy(buf.get(..end).unwrap_or_default()).into_owned();
-    let mut lines = text.split("\r\n");
-    let mut first = lines.next().unwrap_or("").split_whitespace();
-    let method = first.next().unwrap_or("").to_string();
-    let path = first.next().unwrap_or("/").to_string();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Ok(Some(Head {
-        method,
-        path,
-        headers,
-        rest: buf.get(end + 4..).unwrap_or_default().to_vec(),
-    }))
+    }
 }
 
 fn respond(s: &mut impl Write, code: &str, cors: Option<&str>, body: &[u8]) -> std::io::Result<()> {
@@ -137,14 +187,20 @@ fn json(r: &Reply) -> Vec<u8> {
 }
 
 fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io::Result<()> {
-    let Some(head) = read_head(&mut s)? else {
-        return Ok(());
+    let head = match read_head(&mut s)? {
+        Ok(h) => h,
+        Err(HeadError::Closed) => return Ok(()),
+        Err(HeadError::Malformed) => {
+            let r = Reply::fail(status::BAD_REQUEST, "malformed HTTP request");
+            return respond(&mut s, "400 Bad Request", None, &json(&r));
+        }
     };
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host.
-    let host_ok = head.header("Host").is_some_and(|h| {
-        let h = h.to_ascii_lowercase();
-        h == format!("127.0.0.1:{port}") || h == format!("localhost:{port}")
-    });
+    let host_ok = head.count("Host") == 1
+        && head.header("Host").is_some_and(|h| {
+            let h = h.to_ascii_lowercase();
+            h == format!("127.0.0.1:{port}") || h == format!("localhost:{port}")
+        });
     if !host_ok {
         let r = Reply::fail(status::ORIGIN_REFUSED, "Host must be 127.0.0.1 or localhost");
         return respond(&mut s, "421 Misdirected Request", None, &json(&r));
@@ -154,7 +210,7 @@ fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io:
         .header("Upgrade")
         .is_some_and(|u| u.eq_ignore_ascii_case("websocket"));
     if websocket && head.method == "GET" {
-        return websocket_session(s, bridge, &head, origin.as_deref());
+        return websocket_session(s, bridge, head, origin.as_deref());
     }
     match head.method.as_str() {
         // The preflight is where a new site is asked about (once).
@@ -163,10 +219,17 @@ fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io:
             _ => respond(&mut s, "403 Forbidden", None, b""),
         },
         "POST" => {
-            let want = head
+            // One body length, given plainly: no chunked bodies, no two lengths that two
+            // parsers could read differently.
+            let length = head
                 .header("Content-Length")
-                .and_then(|v| v.parse::<usize>().ok())
-                .unwrap_or(0);
+                .and_then(|v| v.parse::<usize>().ok());
+            let Some(want) = length
+                .filter(|_| head.count("Content-Length") == 1 && head.header("Transfer-Encoding").is_none())
+            else {
+                let r = Reply::fail(status::BAD_REQUEST, "a request body needs one Content-Length");
+                return respond(&mut s, "411 Length Required", None, &json(&r));
+            };
             if want > bridge.limits().max_request {
                 let r = Reply::fail(status::BAD_REQUEST, "the request is too large");
                 return respond(&mut s, "413 Payload Too Large", None, &json(&r));
@@ -194,11 +257,12 @@ fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io:
 }
 
 /// RFC 6455 handshake by hand (the request is already read), then messages: each text
-/// message is one request for the action in the URL path; each gets one reply.
+/// message is one request for the action in the URL path; each gets one reply. The site is
+/// checked again for every message: a site removed from the allowed list loses its socket.
 fn websocket_session<S: Read + Write>(
     mut s: S,
     bridge: &Bridge,
-    head: &Head,
+    head: Head,
     origin: Option<&str>,
 ) -> std::io::Result<()> {
     use base64ct::Encoding;
@@ -227,7 +291,9 @@ fn websocket_session<S: Read + Write>(
     let config = WebSocketConfig::default()
         .max_message_size(Some(bridge.limits().max_request))
         .max_frame_size(Some(bridge.limits().max_request));
-    let mut ws = tungstenite::WebSocket::from_raw_socket(s, Role::Server, Some(config));
+    // A client may send its first frame with the handshake: those bytes were read already.
+    let mut ws =
+        tungstenite::WebSocket::from_partially_read(s, head.rest.clone(), Role::Server, Some(config));
     loop {
         let m = match ws.read() {
             Ok(m) => m,
@@ -241,8 +307,46 @@ fn websocket_session<S: Read + Write>(
         };
         let r = bridge.handle_admitted(&head.path, origin, &body, true);
         let text = String::from_utf8(json(&r)).unwrap_or_default();
-        if ws.send(Message::text(text)).is_err() {
+        if ws.send(Message::text(text)).is_err() || r.status == status::ORIGIN_REFUSED {
+            // The site is no longer allowed: its socket is closed.
+            let _ = ws.close(None);
+            let _ = ws.flush();
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_are_parsed_strictly_and_what_follows_is_kept() {
+        let h = parse_head(b"POST /SignPDF HTTP/1.1\r\nHost: 127.0.0.1:8987\r\nOrigin: http://a.vn\r\nContent-Length: 2\r\n\r\n{}\x81")
+            .unwrap()
+            .unwrap();
+        assert_eq!((h.method.as_str(), h.path.as_str()), ("POST", "/SignPDF"));
+        assert_eq!(h.header("origin"), Some("http://a.vn"));
+        assert_eq!(h.rest, b"{}\x81");
+        // Not complete yet: wait for more.
+        assert!(parse_head(b"GET / HTTP/1.1\r\nHost: x").unwrap().is_none());
+        // Broken or oversized heads are refused, not guessed at.
+        for bad in [
+            &b"GET / HTTP/1.1\r\nHo st: x\r\n\r\n"[..],
+            b"GET /\x00 HTTP/1.1\r\n\r\n",
+            b"\x16\x03\x01garbage\r\n\r\n",
+        ] {
+            assert_eq!(parse_head(bad).unwrap_err(), HeadError::Malformed, "{bad:?}");
+        }
+        let mut huge = b"GET / HTTP/1.1\r\nX: ".to_vec();
+        huge.extend(std::iter::repeat_n(b'a', MAX_HEAD + 1));
+        assert_eq!(parse_head(&huge).unwrap_err(), HeadError::Malformed);
+        let mut many = b"GET / HTTP/1.1\r\n".to_vec();
+        for i in 0..=MAX_HEADERS {
+            many.extend(format!("X-{i}: 1\r\n").as_bytes());
+        }
+        many.extend(b"\r\n");
+        assert_eq!(parse_head(&many).unwrap_err(), HeadError::Malformed);
     }
 }

@@ -1,9 +1,15 @@
 //! Files travel only between the requesting site and Kyso: the document is fetched from the
 //! page's own origin (or a host the user allow-listed), the result is posted to an upload
 //! target on the same terms, with the page's session token. A web page can never name a
-//! local path, another scheme, or a redirect elsewhere.
+//! local path, another scheme, or a redirect elsewhere. The connections go through the
+//! core's address rules ([`kyso_core::net::fetch::guarded`]): only the hosts the user allowed
+//! (the page's site and the allowed hosts, often on the office network) may be on this
+//! computer or the local network, and no redirect is followed.
 
 use std::time::Duration;
+
+use kyso_core::net::fetch::{guarded, Guarded};
+use kyso_core::net::NetPolicy;
 
 /// Why a transfer was refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -62,22 +68,31 @@ pub fn resolve(name: &str, page_origin: &str, allowed: &[String]) -> Result<Stri
     })
 }
 
-fn agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        // A redirect could lead anywhere: refused rather than followed.
-        .max_redirects(0)
-        .build()
-        .into()
+/// The address rules for a page at `page_origin`: its own host and the `allowed` sites the
+/// user named may be on this computer or the office network (document-management systems
+/// usually are); any other host only on the public internet.
+pub fn policy(page_origin: &str, allowed: &[String]) -> NetPolicy {
+    let mut names = vec![page_origin.to_string()];
+    names.extend(allowed.iter().cloned());
+    NetPolicy::allowing(&names)
 }
 
-/// GETs `url`, at most `limit` bytes.
-pub fn fetch(url: &str, limit: u64, timeout: Duration) -> Result<Vec<u8>, TransferError> {
-    let mut resp = agent(timeout)
-        .get(url)
-        .call()
-        .map_err(|e| TransferError::Network(format!("{url}: {e}")))?;
+fn agent(url: &str, policy: &NetPolicy, timeout: Duration) -> Result<Guarded, TransferError> {
+    // No redirect is followed: it could lead anywhere.
+    guarded(url, policy, timeout).map_err(|e| TransferError::Refused(e.to_string()))
+}
+
+fn failed(g: &Guarded, url: &str, e: ureq::Error) -> TransferError {
+    match g.error(url, e) {
+        kyso_core::net::fetch::FetchError::Refused(why) => TransferError::Refused(why),
+        other => TransferError::Network(other.to_string()),
+    }
+}
+
+/// GETs `url` under `policy`, at most `limit` bytes.
+pub fn fetch(url: &str, limit: u64, timeout: Duration, policy: &NetPolicy) -> Result<Vec<u8>, TransferError> {
+    let g = agent(url, policy, timeout)?;
+    let mut resp = g.agent.get(url).call().map_err(|e| failed(&g, url, e))?;
     let status = resp.status().as_u16();
     if status != 200 {
         return Err(TransferError::Network(format!("{url}: HTTP {status}")));
@@ -102,16 +117,24 @@ pub fn fetch(url: &str, limit: u64, timeout: Duration) -> Result<Vec<u8>, Transf
         })
 }
 
+/// What an upload carries besides the file.
+pub struct UploadTo<'a> {
+    /// The upload target.
+    pub url: &'a str,
+    /// The page's session (`SessionId` field).
+    pub session_id: Option<&'a str>,
+    /// The page's bearer token.
+    pub jwt: Option<&'a str>,
+    /// Time allowed.
+    pub timeout: Duration,
+    /// Address rules.
+    pub policy: &'a NetPolicy,
+}
+
 /// POSTs `data` as `file_name` (multipart/form-data, field `file`, plus `SessionId`) with the
 /// page's bearer token; returns what the target answered (at most 64 KB).
-pub fn upload(
-    url: &str,
-    file_name: &str,
-    data: &[u8],
-    session_id: Option<&str>,
-    jwt: Option<&str>,
-    timeout: Duration,
-) -> Result<String, TransferError> {
+pub fn upload(to: &UploadTo<'_>, file_name: &str, data: &[u8]) -> Result<String, TransferError> {
+    let (url, session_id, jwt) = (to.url, to.session_id, to.jwt);
     let boundary = format!("kyso-{}", kyso_core::signer::remote::random_id());
     let safe_name: String = file_name
         .chars()
@@ -137,16 +160,15 @@ pub fn upload(
     );
     body.extend_from_slice(data);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let mut req = agent(timeout).post(url).header(
+    let g = agent(url, to.policy, to.timeout)?;
+    let mut req = g.agent.post(url).header(
         "Content-Type",
         &format!("multipart/form-data; boundary={boundary}"),
     );
     if let Some(t) = jwt {
         req = req.header("Authorization", &format!("Bearer {t}"));
     }
-    let mut resp = req
-        .send(&body[..])
-        .map_err(|e| TransferError::Network(format!("{url}: {e}")))?;
+    let mut resp = req.send(&body[..]).map_err(|e| failed(&g, url, e))?;
     let status = resp.status().as_u16();
     let text = resp
         .body_mut()
@@ -201,5 +223,18 @@ mod tests {
         ] {
             assert!(resolve(local, page, &[]).is_err(), "{local}");
         }
+    }
+
+    #[test]
+    fn only_the_sites_the_user_allowed_may_be_on_the_local_network() {
+        let p = policy("http://qlvb.noibo.vn:8080", &["https://files.noibo.vn".into()]);
+        let lan = "10.1.2.3".parse().unwrap();
+        assert!(p.allows("qlvb.noibo.vn", lan));
+        assert!(p.allows("files.noibo.vn", lan));
+        assert!(!p.allows("other.noibo.vn", lan));
+        // A page on this computer (tests, a local gateway) fetches from itself.
+        let here = policy("http://127.0.0.1:8000", &[]);
+        assert!(here.allows("127.0.0.1", "127.0.0.1".parse().unwrap()));
+        assert!(!here.allows("localhost", "127.0.0.1".parse().unwrap()));
     }
 }

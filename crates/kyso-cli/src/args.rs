@@ -315,6 +315,12 @@ pub struct JournalArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+    /// At most this many events (the newest; printed oldest first).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub limit: u32,
+    /// Skip this many of the newest events (the next page: --offset 100, 200 …).
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
 }
 
 /// `kyso verify`.

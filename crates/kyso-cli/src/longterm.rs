@@ -102,19 +102,44 @@ pub fn run_journal(a: JournalArgs) -> u8 {
             return 2;
         }
     };
-    let (events, pending) = (j.events().unwrap_or_default(), j.pending().unwrap_or_default());
-    let v = serde_json::json!({"events": events, "pending": pending});
+    // One page: the newest `limit` events after skipping `offset`, one more to know whether
+    // older ones remain; shown oldest first.
+    let (offset, limit) = (a.offset as usize, a.limit as usize);
+    let mut events = match j.events_page(offset, limit + 1) {
+        Ok(e) => e,
+        Err(e) => {
+            output::print_error(a.json, &e.into());
+            return 2;
+        }
+    };
+    let more = events.len() > limit;
+    events.truncate(limit);
+    events.reverse();
+    let pending = j.pending().unwrap_or_default();
+    let v = serde_json::json!({
+        "events": events, "pending": pending, "offset": offset, "limit": limit, "more": more
+    });
+    // Bridge rows carry text a web page chose (its origin, its file names): shown safely.
+    let s = output::shown;
     output::print_json_or(a.json, &v, || {
+        if more {
+            println!("(older events: kyso journal --offset {})", offset + limit);
+        }
         for e in &events {
             println!(
-                "{}  {:7} {:8} {:6} {} → {}  {}",
+                "{}  {:7} {:8} {:6} {} → {}  {}{}",
                 kyso_core::timefmt::vietnam(e.time),
-                e.action,
+                s(&e.action),
                 e.result.as_str(),
-                e.level,
-                e.input,
-                e.output,
-                e.signer.clone().unwrap_or_default()
+                s(&e.level),
+                s(&e.input),
+                s(&e.output),
+                s(&e.signer.clone().unwrap_or_default()),
+                e.detail
+                    .as_deref()
+                    .filter(|_| e.output == "-")
+                    .map(|d| format!("  {}", s(d)))
+                    .unwrap_or_default()
             );
         }
         if !pending.is_empty() {
@@ -122,9 +147,9 @@ pub fn run_journal(a: JournalArgs) -> u8 {
             for p in &pending {
                 println!(
                     "  {} → {}  {}",
-                    p.file,
+                    s(&p.file),
                     p.level,
-                    p.last_error.clone().unwrap_or_default()
+                    s(&p.last_error.clone().unwrap_or_default())
                 );
             }
         }

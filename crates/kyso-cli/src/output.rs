@@ -4,6 +4,24 @@ use kyso_core::verify::{FileReport, FileVerdict, Indication};
 
 use crate::error::CliError;
 
+/// `text` safe to print on a terminal: control characters (escape sequences that would move
+/// the cursor, rewrite the screen or set the window title), bidirectional overrides that
+/// reorder what is shown, and line breaks become visible `\u{..}` escapes. For anything a
+/// web page or a document chose.
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let hidden = c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if hidden {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Prints `v` as JSON, or runs `human`.
 pub fn print_json_or(json: bool, v: &serde_json::Value, human: impl FnOnce()) {
     if json {
@@ -42,6 +60,15 @@ pub fn print_sign(v: &serde_json::Value) {
                     .and_then(|o| o.as_str())
                     .unwrap_or("?")
             );
+        }
+        for s in v.get("skipped").and_then(|f| f.as_array()).into_iter().flatten() {
+            println!(
+                "Đã ký từ trước, bỏ qua / already signed, skipped: {}",
+                s.get("input").and_then(|o| o.as_str()).unwrap_or("?")
+            );
+        }
+        if let Some(m) = v.pointer("/stopped/message").and_then(|m| m.as_str()) {
+            eprintln!("kyso: {m}");
         }
         return;
     }
@@ -199,5 +226,16 @@ pub fn print_tokens(v: &serde_json::Value) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn terminal_text_cannot_carry_escape_sequences() {
+        assert_eq!(super::shown("Nguyễn Văn An"), "Nguyễn Văn An");
+        let s = super::shown("http://a\u{1b}]0;pwned\u{7}\u{1b}[2Jb\u{202e}fdp.exe\r\n");
+        assert!(!s.chars().any(|c| c.is_control() || c == '\u{202e}'), "{s}");
+        assert!(s.contains("\\u{1b}") && s.contains("\\u{202e}"), "{s}");
     }
 }

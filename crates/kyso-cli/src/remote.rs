@@ -280,7 +280,11 @@ fn progress_printer() -> impl Fn(&Progress) + Send + Sync + 'static {
 }
 
 /// Opens the remote signer the flags describe.
-pub fn open(a: &RemoteArgs, pin: Option<Secret>) -> Result<Box<dyn Signer>, CliError> {
+pub fn open(
+    a: &RemoteArgs,
+    pin: Option<Secret>,
+    secret_vars: Vec<String>,
+) -> Result<Box<dyn Signer>, CliError> {
     let provider = provider_of(a)?;
     let remembered = a.provider.as_deref().and_then(remote::keyring::saved);
     let secret = match (&a.secret_env, remembered) {
@@ -313,7 +317,7 @@ pub fn open(a: &RemoteArgs, pin: Option<Secret>) -> Result<Box<dyn Signer>, CliE
     let browser_cmd = a.browser.clone();
     let mut browser = move |url: &str| -> Result<(), SignerError> {
         eprintln!("kyso: Đăng nhập tại / sign in at: {url}");
-        remote::open_browser(browser_cmd.as_deref(), url)
+        remote::open_browser(browser_cmd.as_deref(), url, &secret_vars)
     };
     // Remembered only once the service has accepted it.
     let keep = match (&a.provider, a.remember_secret, &secret) {

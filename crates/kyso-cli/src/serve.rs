@@ -1,6 +1,8 @@
 //! `kyso serve`: the local signing bridge without the window, for headless use and tests.
-//! The terminal is the confirmation dialog: each signing request is printed and needs `y`
-//! and the PIN; a new site is allowed only when the user says so (or with --allow-origin).
+//! The terminal is the confirmation dialog: each signing request is printed (each document
+//! with its size and SHA-256) and needs `y` and the PIN; a new site is allowed only when the
+//! user types `allow` (or with --allow-origin). One question at a time on the terminal, and
+//! text a page chose is printed with its control characters escaped.
 
 use std::io::{IsTerminal, Write};
 use std::net::TcpListener;
@@ -17,6 +19,7 @@ use kyso_core::signer::{Signer, SignerError};
 use kyso_core::Error;
 
 use crate::error::CliError;
+use crate::output::shown;
 
 use crate::args::SignerArgs;
 
@@ -42,6 +45,12 @@ pub struct ServeArgs {
     /// Largest document fetched, in MB.
     #[arg(long, default_value_t = 50)]
     pub max_file_mb: u64,
+    /// Documents in one request.
+    #[arg(long, default_value_t = 20)]
+    pub max_documents: usize,
+    /// All documents of one request together, in MB.
+    #[arg(long, default_value_t = 200)]
+    pub max_total_mb: u64,
     /// Requests per site per minute.
     #[arg(long, default_value_t = 30)]
     pub per_minute: usize,
@@ -84,9 +93,18 @@ fn scripted_answer() -> Option<bool> {
     None
 }
 
-/// Asks the person at the terminal. `scripted` lets a test build answer for signing
-/// confirmations — never for allowing a new site.
-fn ask_yes(question: &str, scripted: bool) -> bool {
+/// One question on the terminal at a time: two requests asking together would mix their
+/// lines, and an answer meant for one could answer the other.
+static TERMINAL: Mutex<()> = Mutex::new(());
+
+/// Asks the person at the terminal; the answer must be one of `yes_words`. `scripted` lets
+/// a test build answer for signing confirmations — never for allowing a new site. `lines`
+/// are printed first, under the same turn.
+fn ask(lines: &[String], question: &str, yes_words: &[&str], scripted: bool) -> bool {
+    let _turn = TERMINAL.lock().unwrap_or_else(|e| e.into_inner());
+    for l in lines {
+        eprintln!("kyso: {l}");
+    }
     if let Some(a) = scripted_answer().filter(|_| scripted) {
         eprintln!(
             "kyso: {question} → {}",
@@ -98,11 +116,11 @@ fn ask_yes(question: &str, scripted: bool) -> bool {
         eprintln!("kyso: {question} → no one to answer: refused");
         return false;
     }
-    eprint!("kyso: {question} [y/N] ");
+    eprint!("kyso: {question} ");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
-    matches!(line.trim(), "y" | "Y" | "yes" | "c" | "C" | "có")
+    yes_words.contains(&line.trim())
 }
 
 struct CliHost {
@@ -114,51 +132,69 @@ struct CliHost {
 }
 
 impl Host for CliHost {
-    fn origin_allowed(&self, origin: &str) -> bool {
+    fn origin_known(&self, origin: &str) -> bool {
         let Some(o) = transfer::origin_of(origin) else {
             return false;
         };
-        let mut known = self.origins.lock().unwrap_or_else(|e| e.into_inner());
-        if known
+        let known = self.origins.lock().unwrap_or_else(|e| e.into_inner());
+        known
             .iter()
             .any(|k| transfer::origin_of(k).as_deref() == Some(o.as_str()))
-        {
-            return true;
-        }
-        // Asked once; a yes is remembered.
-        if ask_yes(
+    }
+
+    fn ask_origin(&self, origin: &str) -> bool {
+        // Not the "y" of a signing: a site is allowed only with the word itself.
+        let site = shown(origin);
+        if !ask(
+            &[],
             &format!(
-                "Trang {origin} muốn dùng Kyso để ký / {origin} wants to use Kyso to sign. Cho phép / allow?"
+                "Trang {site} muốn dùng Kyso để ký / {site} wants to use Kyso to sign. Gõ \"allow\" để cho phép / type \"allow\" to allow it:"
             ),
+            &["allow", "cho phép", "cho phep"],
             false,
         ) {
-            known.push(origin.to_string());
-            let saved: Vec<String> = known
-                .iter()
-                .filter(|k| !self.args.allow_origin.contains(k))
-                .cloned()
-                .collect();
-            save_origins(&self.folders, &saved);
-            return true;
+            return false;
         }
-        false
+        let mut known = self.origins.lock().unwrap_or_else(|e| e.into_inner());
+        known.push(origin.to_string());
+        let saved: Vec<String> = known
+            .iter()
+            .filter(|k| !self.args.allow_origin.contains(k))
+            .cloned()
+            .collect();
+        save_origins(&self.folders, &saved);
+        true
     }
 
     fn allowed_hosts(&self) -> Vec<String> {
         self.args.allow_host.clone()
     }
 
-    fn approve(&self, ask: &Ask) -> Result<Box<dyn Signer>, Error> {
-        eprintln!("kyso: ── yêu cầu ký / signing request ──");
-        eprintln!("kyso:   từ / from: {}", ask.origin);
-        eprintln!("kyso:   thao tác / action: {}", ask.action_text);
-        if let Some(n) = &ask.document_number {
-            eprintln!("kyso:   số văn bản / number: {n}");
+    fn approve(&self, request: &Ask) -> Result<Box<dyn Signer>, Error> {
+        // Everything below but the action's words was chosen by the page.
+        let mut lines = vec![
+            "── yêu cầu ký / signing request ──".to_string(),
+            format!("  từ / from: {}", shown(&request.origin)),
+            format!("  thao tác / action: {}", request.action_text),
+        ];
+        if let Some(n) = &request.document_number {
+            lines.push(format!("  số văn bản / number: {}", shown(n)));
         }
-        for d in &ask.documents {
-            eprintln!("kyso:   tệp / file: {d}");
+        for d in &request.documents {
+            lines.push(format!(
+                "  tệp / file: {} ({} bytes, SHA-256 {}…) ← {}",
+                shown(&d.name),
+                d.size,
+                d.sha256_prefix,
+                shown(&d.address)
+            ));
         }
-        if !ask_yes("Ký các tệp này? / sign these files?", true) {
+        if !ask(
+            &lines,
+            "Ký các tệp này? / sign these files? [y/N]",
+            &["y", "Y", "yes", "c", "C", "có"],
+            true,
+        ) {
             return Err(Error::Signer(SignerError::Cancelled));
         }
         let signer = crate::signer::open_signer(&self.args.signer).map_err(|e| match e {
@@ -221,6 +257,8 @@ pub fn run(a: ServeArgs) -> u8 {
         origins.extend(saved_origins(&folders));
         let limits = Limits {
             max_file: a.max_file_mb << 20,
+            max_documents: a.max_documents.max(1),
+            max_total: a.max_total_mb.max(1) << 20,
             per_minute: a.per_minute.max(1),
             ..Limits::default()
         };

@@ -67,10 +67,23 @@ fn sign(a: SignArgs) -> Result<serde_json::Value, CliError> {
             "a folder is signed PDF by PDF; --detached takes one file",
         ));
     }
+    let mut skipped = Vec::new();
     let jobs = if folder {
         let out = a.output.clone().unwrap_or_else(|| a.input.clone());
         std::fs::create_dir_all(&out)?;
-        workflow::folder_jobs(&a.input, &out)?
+        // Signed by an earlier run of the same command (one that stopped when the token
+        // was pulled out): only the rest is signed now.
+        let (done, rest): (Vec<Job>, Vec<Job>) = workflow::folder_jobs(&a.input, &out)?
+            .into_iter()
+            .partition(|j| !a.force && workflow::already_signed(&journal, j));
+        skipped = done
+            .into_iter()
+            .map(|j| serde_json::json!({"input": j.input, "output": j.output}))
+            .collect();
+        if rest.is_empty() {
+            return Ok(serde_json::json!({"signed": [], "failed": [], "skipped": skipped}));
+        }
+        rest
     } else {
         // A script names its output or gets the usual name; an existing file is refused
         // (or replaced with --force), never silently renamed.
@@ -129,7 +142,7 @@ fn sign(a: SignArgs) -> Result<serde_json::Value, CliError> {
         .map(|(job, e)| failure(&job, e.into()))
         .collect();
     if plan.is_empty() {
-        return Ok(serde_json::json!({"signed": [], "failed": failed}));
+        return Ok(serde_json::json!({"signed": [], "failed": failed, "skipped": skipped}));
     }
     let mut signer = crate::signer::open_signer(&a.signer)?;
     let results = plan.run(&journal, signer.as_mut(), &mut ())?;
@@ -146,13 +159,52 @@ fn sign(a: SignArgs) -> Result<serde_json::Value, CliError> {
         return Ok(serde_json::to_value(signed).unwrap_or_default());
     }
     let mut signed = Vec::new();
+    let mut stopped = None;
+    let mut not_reached = 0;
     for (job, r) in results {
         match r {
             Ok(o) => signed.push(serde_json::to_value(o).unwrap_or_default()),
-            Err(e) => failed.push(failure(&job, e.into())),
+            Err(e) => {
+                match &e {
+                    kyso_core::Error::NotReached(why) => {
+                        not_reached += 1;
+                        stopped.get_or_insert(*why);
+                    }
+                    kyso_core::Error::Signer(
+                        s @ (kyso_core::signer::SignerError::TokenRemoved
+                        | kyso_core::signer::SignerError::PinLocked),
+                    ) => {
+                        stopped = Some(s.code());
+                        not_reached += 1;
+                    }
+                    _ => {}
+                }
+                failed.push(failure(&job, e.into()))
+            }
         }
     }
-    Ok(serde_json::json!({"signed": signed, "failed": failed}))
+    let mut v = serde_json::json!({"signed": signed, "failed": failed, "skipped": skipped});
+    if let Some(code) = stopped {
+        v["stopped"] = serde_json::json!({
+            "code": code,
+            "signed": v["signed"].as_array().map_or(0, Vec::len),
+            "not_signed": not_reached,
+            "message": stopped_message(code, not_reached),
+        });
+    }
+    Ok(v)
+}
+
+/// What to do after a batch stopped at a document (the token pulled out, the PIN locked).
+fn stopped_message(code: &str, not_signed: usize) -> String {
+    if code == "PIN_LOCKED" {
+        return format!(
+            "Mã PIN đã bị khoá: {not_signed} văn bản chưa ký (tệp gốc không bị thay đổi). Hãy mở khoá PIN với đơn vị cấp chứng thư rồi chạy lại đúng lệnh này để ký các văn bản còn lại. / The PIN is locked: {not_signed} document(s) not signed (their files are untouched). Have the PIN unlocked by your certificate provider, then run the same command again to sign the rest."
+        );
+    }
+    format!(
+        "Thiết bị ký đã bị rút ra hoặc ngừng trả lời: {not_signed} văn bản chưa ký (tệp gốc không bị thay đổi). Hãy cắm lại thiết bị rồi chạy lại đúng lệnh này để ký các văn bản còn lại (văn bản đã ký được bỏ qua). / The token was removed or stopped answering: {not_signed} document(s) not signed (their files are untouched). Plug the token back in and run the same command again to sign the rest (documents already signed are skipped)."
+    )
 }
 
 /// The visible-signature request from the flags (the core works out the rest).

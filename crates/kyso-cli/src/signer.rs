@@ -90,7 +90,13 @@ fn load_chain(paths: &[PathBuf]) -> Result<Vec<kyso_core::cert::Certificate>, Cl
 /// The signer the flags name; its PIN asked for now (a token's only when it has no PIN pad).
 pub(crate) fn open_signer(a: &SignerArgs) -> Result<Box<dyn Signer>, CliError> {
     if a.remote.wanted() {
-        return crate::remote::open(&a.remote, pin_from_flags(a)?);
+        // Variables that hold a secret are kept from the browser a sign-in may start.
+        let secret_vars: Vec<String> = [&a.pin_env, &a.remote.secret_env]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        return crate::remote::open(&a.remote, pin_from_flags(a)?, secret_vars);
     }
     let extra = load_chain(&a.chain)?;
     if let Some(p12) = &a.p12 {

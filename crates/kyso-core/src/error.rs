@@ -129,6 +129,9 @@ pub enum Error {
     /// Output equals input.
     #[error("the output must be a new file: Kyso never modifies the input file")]
     SameFile,
+    /// A queued signature's file is no longer the one Kyso wrote: it is left alone.
+    #[error("{0} is not the file Kyso signed and queued (it was changed or replaced since); it was left as it is — sign the document again if it needs a long-term signature")]
+    PendingChanged(String),
     /// The input changed while signing.
     #[error("the input file changed while it was being signed; try again")]
     InputChanged,
@@ -234,6 +237,7 @@ impl Error {
             Error::OutputExists(_) => "OUTPUT_EXISTS",
             Error::SameFile => "SAME_FILE",
             Error::InputChanged => "INPUT_CHANGED",
+            Error::PendingChanged(_) => "PENDING_CHANGED",
             Error::NothingToSign(_) => "NOTHING_TO_SIGN",
             Error::CertificateExpired { .. } => "CERT_EXPIRED",
             Error::CertificateNotYetValid { .. } => "CERT_NOT_YET_VALID",

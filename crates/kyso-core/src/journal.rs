@@ -107,6 +107,9 @@ pub struct Pending {
     pub attempts: i64,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
+    /// SHA-256 of the file as Kyso wrote it: completing it replaces the file, so only that
+    /// file may be replaced (`None` for jobs queued by an older version).
+    pub sha256: Option<String>,
 }
 
 /// The signing journal, opened once by a face and passed to whatever signs. It never blocks
@@ -136,6 +139,13 @@ fn connect(dir: &Path) -> Result<Connection, JournalError> {
     db.pragma_update(None, "journal_mode", "WAL")?;
     db.pragma_update(None, "synchronous", "NORMAL")?;
     db.execute_batch(SCHEMA)?;
+    // Added after the first release: the queued file's SHA-256.
+    let has_sha = db
+        .prepare("SELECT 1 FROM pragma_table_info('pending') WHERE name = 'sha256'")?
+        .exists([])?;
+    if !has_sha {
+        db.execute_batch("ALTER TABLE pending ADD COLUMN sha256 TEXT")?;
+    }
     Ok(db)
 }
 
@@ -254,22 +264,70 @@ impl Journal {
         Ok(all)
     }
 
-    /// Queues `file` for completion to `level`.
-    pub fn add_pending(&self, file: &str, level: &str, tsa_urls: &[String]) -> Result<(), JournalError> {
+    /// Queues `file` (whose content has SHA-256 `sha256`) for completion to `level`.
+    pub fn add_pending(
+        &self,
+        file: &str,
+        sha256: &str,
+        level: &str,
+        tsa_urls: &[String],
+    ) -> Result<(), JournalError> {
         let urls = serde_json::to_string(tsa_urls).map_err(|e| JournalError(e.to_string()))?;
         self.db()?.execute(
-            "INSERT INTO pending (created, file, level, tsa_urls) VALUES (?1,?2,?3,?4)
-             ON CONFLICT(file) DO UPDATE SET level=excluded.level, tsa_urls=excluded.tsa_urls",
-            params![crate::timefmt::now(), file, level, urls],
+            "INSERT INTO pending (created, file, level, tsa_urls, sha256) VALUES (?1,?2,?3,?4,?5)
+             ON CONFLICT(file) DO UPDATE SET level=excluded.level, tsa_urls=excluded.tsa_urls,
+               sha256=excluded.sha256",
+            params![crate::timefmt::now(), file, level, urls, sha256],
         )?;
         Ok(())
+    }
+
+    /// Whether `output` holds the signed copy Kyso made of an input whose SHA-256 is
+    /// `input_sha256`: a signing of that input to that path succeeded (or waits for the
+    /// network), and the file's SHA-256 `output_sha256` is the last one Kyso recorded for it.
+    pub fn made_from(
+        &self,
+        output: &str,
+        input_sha256: &str,
+        output_sha256: &str,
+    ) -> Result<bool, JournalError> {
+        let db = self.db()?;
+        let signed: bool = db
+            .prepare(
+                "SELECT 1 FROM events WHERE action = 'sign' AND output = ?1 AND input_sha256 = ?2
+                   AND result IN ('ok', 'pending')",
+            )?
+            .exists(params![output, input_sha256])?;
+        let last: Option<String> = db
+            .query_row(
+                "SELECT output_sha256 FROM events WHERE output = ?1 AND output_sha256 IS NOT NULL
+                   AND result IN ('ok', 'pending') ORDER BY id DESC LIMIT 1",
+                params![output],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(signed && last.is_some_and(|l| l.eq_ignore_ascii_case(output_sha256)))
+    }
+
+    /// The SHA-256 Kyso last recorded for `file` as an output it wrote (for queue jobs made
+    /// before the queue kept it).
+    pub fn written_sha256(&self, file: &str) -> Result<Option<String>, JournalError> {
+        Ok(self
+            .db()?
+            .query_row(
+                "SELECT output_sha256 FROM events WHERE output = ?1 AND output_sha256 IS NOT NULL
+                   ORDER BY id DESC LIMIT 1",
+                params![file],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?)
     }
 
     /// The queue, oldest first.
     pub fn pending(&self) -> Result<Vec<Pending>, JournalError> {
         let db = self.db()?;
         let mut st = db.prepare(
-            "SELECT id, created, file, level, tsa_urls, attempts, last_error FROM pending ORDER BY id",
+            "SELECT id, created, file, level, tsa_urls, attempts, last_error, sha256 FROM pending ORDER BY id",
         )?;
         let rows = st.query_map([], |r| {
             let urls: String = r.get(4)?;
@@ -281,6 +339,7 @@ impl Journal {
                 tsa_urls: serde_json::from_str(&urls).unwrap_or_default(),
                 attempts: r.get(5)?,
                 last_error: r.get(6)?,
+                sha256: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -331,9 +390,9 @@ impl Journal {
     }
 
     /// Records a request that involves no file of the user's (the bridge's answers): who
-    /// asked, what, and how it ended.
-    pub fn note(&self, action: &str, origin: &str, result: Outcome, detail: &str) {
-        let _ = self.record(&Event {
+    /// asked, what, and how it ended. Returns the row (0 when nothing is recorded).
+    pub fn note(&self, action: &str, origin: &str, result: Outcome, detail: &str) -> i64 {
+        self.record(&Event {
             time: crate::timefmt::now(),
             action: action.into(),
             input: origin.into(),
@@ -341,7 +400,15 @@ impl Journal {
             result,
             detail: Some(detail.into()),
             ..Event::default()
-        });
+        })
+        .unwrap_or(0)
+    }
+
+    /// Rewrites the detail of note `id` (the same refusal repeated: one row counts them).
+    pub fn renote(&self, id: i64, detail: &str) {
+        if let Ok(db) = self.db() {
+            let _ = db.execute("UPDATE events SET detail = ?2 WHERE id = ?1", params![id, detail]);
+        }
     }
 }
 
@@ -398,15 +465,17 @@ impl Entry<'_> {
         let _ = self.journal.finish(self.id, &ev);
     }
 
-    /// Queues `file` to be completed to `level` when the network is back.
+    /// Queues `file` to be completed to `level` when the network is back, with the SHA-256
+    /// of the file as it is now (only that file will be replaced by the completion).
     pub fn queue(&self, file: &Path, level: &str, tsa_urls: &[String]) -> Result<(), JournalError> {
         if self.journal.db.is_err() {
             return Err(JournalError(
                 "the signing journal is not available, so the job cannot be queued".into(),
             ));
         }
+        let sha = file_sha256(file).map_err(|e| JournalError(format!("{}: {e}", file.display())))?;
         self.journal
-            .add_pending(&file.display().to_string(), level, tsa_urls)
+            .add_pending(&file.display().to_string(), &sha, level, tsa_urls)
     }
 }
 
@@ -457,15 +526,41 @@ mod tests {
         let ev = j.events().unwrap();
         assert_eq!(ev.len(), 1);
         assert_eq!((ev[0].result, ev[0].level.as_str()), (Outcome::Pending, "B-B"));
-        j.add_pending("b.pdf", "B-LT", &["http://tsa".into()]).unwrap();
-        j.add_pending("b.pdf", "B-LTA", &["http://tsa".into()]).unwrap();
+        j.add_pending("b.pdf", "aa", "B-LT", &["http://tsa".into()])
+            .unwrap();
+        j.add_pending("b.pdf", "bb", "B-LTA", &["http://tsa".into()])
+            .unwrap();
         let p = j.pending().unwrap();
         assert_eq!(p.len(), 1, "one job per file");
         assert_eq!(p[0].level, "B-LTA");
+        assert_eq!(p[0].sha256.as_deref(), Some("bb"));
+        assert_eq!(j.written_sha256("b.pdf").unwrap().as_deref(), Some("11"));
+        assert_eq!(j.written_sha256("c.pdf").unwrap(), None);
         j.pending_failed(p[0].id, "still offline").unwrap();
         assert_eq!(j.pending().unwrap()[0].attempts, 1);
         j.pending_done(p[0].id).unwrap();
         assert!(j.pending().unwrap().is_empty());
         assert_eq!(j.integrity().unwrap(), "ok");
+    }
+
+    #[test]
+    fn a_queue_from_before_the_digest_column_is_upgraded() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let old = Connection::open(dir.path().join("journal.sqlite3")).unwrap();
+            old.execute_batch(
+                "CREATE TABLE pending (id INTEGER PRIMARY KEY, created INTEGER NOT NULL,
+                   file TEXT NOT NULL UNIQUE, level TEXT NOT NULL, tsa_urls TEXT NOT NULL,
+                   attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);
+                 INSERT INTO pending (created, file, level, tsa_urls) VALUES (1, 'old.pdf', 'B-LT', '[]');",
+            )
+            .unwrap();
+        }
+        let j = Journal::open_in(dir.path()).unwrap();
+        let p = j.pending().unwrap();
+        assert_eq!((p[0].file.as_str(), p[0].sha256.as_deref()), ("old.pdf", None));
+        let id = j.note("bridge SignPDF", "http://a", Outcome::Refused, "once");
+        j.renote(id, "twice");
+        assert_eq!(j.events().unwrap()[0].detail.as_deref(), Some("twice"));
     }
 }

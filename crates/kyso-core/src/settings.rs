@@ -30,6 +30,11 @@ pub struct Settings {
     pub bridge_hosts: Vec<String>,
     /// Where the signed update manifest is (empty: the address built into this release).
     pub update_url: String,
+    /// Servers on the local network (host names or addresses) that addresses inside
+    /// certificates may lead to: an intranet CA's OCSP responder, CRL or certificate server.
+    /// Any other address on this computer or the local network is never called for a
+    /// document.
+    pub intranet_servers: Vec<String>,
 }
 
 impl Default for Settings {
@@ -45,6 +50,7 @@ impl Default for Settings {
             bridge_origins: Vec::new(),
             bridge_hosts: Vec::new(),
             update_url: String::new(),
+            intranet_servers: Vec::new(),
         }
     }
 }
@@ -86,6 +92,11 @@ impl Settings {
         for o in self.bridge_origins.iter().chain(&self.bridge_hosts) {
             if crate::net::origin_of(o).is_none() {
                 return Err(format!("not a web site address (http(s)://host[:port]): {o}"));
+            }
+        }
+        for h in &self.intranet_servers {
+            if crate::net::address::host_name(h).is_none() {
+                return Err(format!("not a server name or address: {h}"));
             }
         }
         if self.bridge_port < 1024 {

@@ -25,7 +25,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("cms", &["oids", "crypto", "cert", "timefmt"]),
     ("journal", &["crypto", "timefmt"]),
     ("appearance", &["pdf", "cert", "timefmt", "error"]),
-    ("signer", &["crypto", "cert", "cms", "timefmt", "files"]),
+    ("signer", &["crypto", "cert", "cms", "timefmt", "files", "net"]),
     (
         "trust",
         &["oids", "crypto", "cert", "cms", "net", "timefmt", "settings"],

@@ -2,13 +2,17 @@
 //! Document-management pages call it on 127.0.0.1; every new site and every signing request
 //! is put to the user in a dialog (`bridge-origin`, `bridge-request` events), answered by
 //! `bridge_origin_answer` / `bridge_answer` — with the certificate and PIN, as for any signing.
+//! A question about a new site never takes the focus (the taskbar entry asks for attention);
+//! a signing request brings the window forward. The dialog shows each fetched document's
+//! first page, read through `bridge_document` while the request waits.
 
 use std::collections::HashMap;
 use std::net::TcpListener;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use kyso_bridge::{transfer, Ask, Bridge, Host, Limits};
 use kyso_core::cert::Certificate;
@@ -23,9 +27,8 @@ use crate::state::AppState;
 
 /// How long a question waits for the user.
 const ASK_TIMEOUT: Duration = Duration::from_secs(300);
-/// A site the user just said no to is not asked about again for this long: the listener
-/// checks a request's origin twice (CORS, then the request), and a page may retry at once.
-const DENIED_FOR: Duration = Duration::from_secs(60);
+/// Largest document the dialog's first-page picture reads.
+const MAX_PREVIEW: u64 = 64 << 20;
 
 /// The user's answer to a signing request.
 pub struct Choice {
@@ -47,8 +50,9 @@ pub struct BridgeState {
     status: Mutex<BridgeStatus>,
     waiting: Mutex<HashMap<u64, Sender<Answer>>>,
     next: AtomicU64,
-    /// Sites refused a moment ago (origin → when).
-    denied: Mutex<HashMap<String, Instant>>,
+    /// The fetched documents of each signing request waiting for the user (for their
+    /// first-page pictures): files the bridge wrote, never paths a page chose.
+    documents: Mutex<HashMap<u64, Vec<PathBuf>>>,
 }
 
 /// What the settings screen shows.
@@ -165,8 +169,14 @@ struct AppHost {
 
 impl AppHost {
     /// Puts a question to the user and waits for the answer (or the timeout: no, and the
-    /// window is told the question is over).
-    fn ask<T: Serialize + Clone>(&self, event: &str, make: impl FnOnce(u64) -> T) -> (u64, Option<Answer>) {
+    /// window is told the question is over). With `forward`, the window comes forward;
+    /// without, the taskbar entry only asks for attention.
+    fn ask<T: Serialize + Clone>(
+        &self,
+        event: &str,
+        forward: bool,
+        make: impl FnOnce(u64) -> T,
+    ) -> (u64, Option<Answer>) {
         let state = self.app.state::<AppState>();
         let id = state.bridge.next.fetch_add(1, Ordering::SeqCst) + 1;
         let (tx, rx) = channel();
@@ -176,10 +186,15 @@ impl AppHost {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id, tx);
-        // The window comes forward: the question must not hide behind the browser.
         if let Some(w) = self.app.get_webview_window("main") {
-            let _ = w.unminimize();
-            let _ = w.set_focus();
+            if forward {
+                // A signing the user started in the page: it must not hide behind the browser.
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            } else {
+                // A page cannot pull the window over what the user is doing.
+                let _ = w.request_user_attention(Some(tauri::UserAttentionType::Informational));
+            }
         }
         let _ = self.app.emit(event, make(id));
         let answer = rx.recv_timeout(ASK_TIMEOUT).ok();
@@ -202,47 +217,31 @@ impl AppHost {
 }
 
 impl Host for AppHost {
-    fn origin_allowed(&self, origin: &str) -> bool {
+    fn origin_known(&self, origin: &str) -> bool {
         let Some(o) = transfer::origin_of(origin) else {
             return false;
         };
         let state = self.app.state::<AppState>();
-        let known = |s: &crate::settings::Settings| {
-            s.bridge_origins
-                .iter()
-                .any(|k| transfer::origin_of(k).as_deref() == Some(o.as_str()))
-        };
-        if known(&state.settings.lock().unwrap_or_else(|e| e.into_inner())) {
-            return true;
-        }
-        {
-            let mut denied = state.bridge.denied.lock().unwrap_or_else(|e| e.into_inner());
-            denied.retain(|_, t| t.elapsed() < DENIED_FOR);
-            if denied.contains_key(&o) {
-                return false;
-            }
-        }
+        let s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
+        s.bridge_origins
+            .iter()
+            .any(|k| transfer::origin_of(k).as_deref() == Some(o.as_str()))
+    }
+
+    fn ask_origin(&self, origin: &str) -> bool {
         let allowed = matches!(
-            self.ask("bridge-origin", |id| OriginQuestion {
+            self.ask("bridge-origin", false, |id| OriginQuestion {
                 id,
                 origin: origin.to_string()
             })
             .1,
             Some(Answer::Origin(true))
         );
-        if !allowed {
-            state
-                .bridge
-                .denied
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(o.clone(), Instant::now());
-        } else {
+        if allowed && !self.origin_known(origin) {
+            let state = self.app.state::<AppState>();
             let mut s = state.settings.lock().unwrap_or_else(|e| e.into_inner());
-            if !known(&s) {
-                s.bridge_origins.push(origin.to_string());
-                let _ = s.save(&state.config_dir);
-            }
+            s.bridge_origins.push(origin.to_string());
+            let _ = s.save(&state.config_dir);
         }
         allowed
     }
@@ -254,11 +253,26 @@ impl Host for AppHost {
     }
 
     fn approve(&self, ask: &Ask) -> Result<Box<dyn Signer>, kyso_core::Error> {
-        let (id, answer) = self.ask("bridge-request", |id| SignQuestion { id, ask: ask.clone() });
+        let state = self.app.state::<AppState>();
+        let (id, answer) = self.ask("bridge-request", true, |id| {
+            // Registered before the window hears of the request: it asks for the pictures.
+            state
+                .bridge
+                .documents
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id, ask.documents.iter().map(|d| d.path.clone()).collect());
+            SignQuestion { id, ask: ask.clone() }
+        });
+        state
+            .bridge
+            .documents
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
         let Some(Answer::Sign(Some(choice))) = answer else {
             return Err(kyso_core::Error::Signer(SignerError::Cancelled));
         };
-        let state = self.app.state::<AppState>();
         match super::sign::open_chosen(
             &self.app,
             &state,
@@ -370,6 +384,24 @@ fn send(state: &AppState, id: u64, answer: Answer) -> CmdResult<()> {
         .ok_or_else(|| CommandError::new("BRIDGE_EXPIRED", "the request is no longer waiting"))?;
     let _ = tx.send(answer);
     Ok(())
+}
+
+/// The bytes of document `index` of signing request `id` while it waits for the user, for
+/// the dialog's first-page picture. Only files the bridge fetched for that request.
+#[tauri::command]
+pub fn bridge_document(state: State<'_, AppState>, id: u64, index: usize) -> CmdResult<tauri::ipc::Response> {
+    let path = state
+        .bridge
+        .documents
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&id)
+        .and_then(|d| d.get(index).cloned())
+        .ok_or_else(|| CommandError::new("BRIDGE_EXPIRED", "the request is no longer waiting"))?;
+    if std::fs::metadata(&path)?.len() > MAX_PREVIEW {
+        return Err(CommandError::new("TOO_LARGE", "too large to preview"));
+    }
+    Ok(tauri::ipc::Response::new(std::fs::read(path)?))
 }
 
 /// The user's answer about a new site.

@@ -147,7 +147,7 @@ fn open_remote(
         let _ = events.emit("remote-progress", p);
     });
     *state.remote.lock().unwrap_or_else(|e| e.into_inner()) = Some(control.clone());
-    let mut browser = |url: &str| remote::open_browser(None, url);
+    let mut browser = |url: &str| remote::open_browser(None, url, &[]);
     let signer = remote::open(
         &provider,
         Secrets {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { BridgeStatus, CertEntry, CertList, RemoteEntry, Settings } from "../api";
 import { errorText, setLang } from "../i18n";
-import { answerOf, choicesFrom, declineOf, documentName, installBridge, needsOf, parsePort, siteOf, statusLine } from "../bridge";
+import { answerOf, choicesFrom, declineOf, documentName, installBridge, needsOf, parsePort, siteOf, sizeText, statusLine } from "../bridge";
 
 const pin = { count_low: false, final_try: false, locked: false, to_be_changed: false };
 function cert(over: Partial<CertEntry> = {}): CertEntry {
@@ -25,9 +25,14 @@ const settings = (over: Partial<Settings> = {}): Settings => ({
   bridge_enabled: false, bridge_port: 8987, bridge_origins: [], bridge_hosts: [], ...over,
 });
 const SITE = "http://127.0.0.1:8000";
+const SHA = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b";
+const doc = (address: string, over: Record<string, unknown> = {}) => ({
+  name: address.split("/").pop(), address, size: 48_213, sha256: SHA, sha256_prefix: "1a2b 3c4d 5e6f 7a8b", pdf: true, ...over,
+});
 const request = (over: Record<string, unknown> = {}) => ({
   id: 7, action: "SignPdf", action_text: "Ký số tệp PDF / PDF signature", origin: SITE,
-  documents: [`${SITE}/docs/cong-van%2001.pdf`, `${SITE}/docs/phu-luc.pdf?v=2`], document_number: "15/QĐ-UBND", ...over,
+  documents: [doc(`${SITE}/docs/cong-van%2001.pdf`), doc(`${SITE}/docs/phu-luc.pdf?v=2`, { size: 3 << 20, sha256_prefix: "ffff 0000 1111 2222", pdf: false })],
+  document_number: "15/QĐ-UBND", ...over,
 });
 
 afterEach(() => setLang("vi"));
@@ -41,6 +46,7 @@ describe("bridge helpers", () => {
     expect(documentName(`${SITE}/docs/phu-luc.pdf?v=2#p1`)).toBe("phu-luc.pdf");
     expect(documentName(`${SITE}/`)).toBe(`${SITE}/`);
     expect(documentName(`${SITE}/docs/bad%E0.pdf`)).toBe("bad%E0.pdf");
+    expect([sizeText(900), sizeText(48_213), sizeText(3 << 20)]).toEqual(["900 B", "47 KB", "3.0 MB"]);
   });
 
   it("offers the Sign screen's certificates without expired ones or .p12, and asks what each needs", () => {
@@ -101,6 +107,8 @@ describe("bridge dialogs", () => {
       calls.push({ cmd, args: args as Record<string, unknown> });
       if (cmd === "list_certificates") return { modules: [], certificates: [cert(), cert({ key: "k2", cert_id: "02", holder: "Trần Thị Bình" })], remote: [account()] };
       if (cmd === "bridge_answer" && answerError) throw answerError;
+      // Not a PDF pdf.js can draw: the dialog says there is no picture.
+      if (cmd === "bridge_document") return new TextEncoder().encode("%PDF-1.7 not really").buffer;
       return null;
     }, { shouldMockEvents: true });
     stop = await installBridge();
@@ -152,6 +160,14 @@ describe("bridge dialogs", () => {
     const docs = [...document.querySelectorAll("#bridge-documents li")];
     expect(docs.map((li) => li.querySelector("strong")!.textContent)).toEqual(["cong-van 01.pdf", "phu-luc.pdf"]);
     expect(docs[0].textContent).toContain(`${SITE}/docs/cong-van%2001.pdf`);
+    // Each document's size and the start of its SHA-256, as Kyso computed them.
+    expect(docs.map((li) => li.querySelector(".bridge-digest")!.textContent)).toEqual([
+      "47 KB · SHA-256 bắt đầu bằng 1a2b 3c4d 5e6f 7a8b", "3.0 MB · SHA-256 bắt đầu bằng ffff 0000 1111 2222"]);
+    expect((docs[0] as HTMLElement).dataset.sha256).toBe(SHA);
+    // The first page is read from the bytes Kyso fetched for this request (PDFs only).
+    await vi.waitFor(() => expect(sent("bridge_document")).toEqual([{ id: 7, index: 0 }]));
+    await vi.waitFor(() => expect(docs[0].querySelector<HTMLElement>(".bridge-thumb")!.dataset.state).toBe("none"));
+    expect(docs[1].querySelector<HTMLElement>(".bridge-thumb")!.dataset.state).toBe("none");
     expect(document.getElementById("bridge-documents-label")!.textContent).toBe("Văn bản (2)");
     // Two certificates and an account: nothing chosen for the user.
     expect((document.getElementById("bridge-cert") as HTMLSelectElement).value).toBe("");

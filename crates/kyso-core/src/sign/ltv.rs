@@ -43,6 +43,8 @@ pub struct AugmentOptions {
     pub tsa_urls: Vec<String>,
     /// Replace an existing output.
     pub force: bool,
+    /// The local-network servers addresses inside certificates may lead to.
+    pub network: crate::net::NetPolicy,
 }
 
 /// What was added.
@@ -135,9 +137,13 @@ fn signer_cert(sd: &parse::SignedData) -> Option<&Certificate> {
 
 /// Revocation data for `cert` (issued by `issuer`): a fresh OCSP response (`true`), else a
 /// CRL. `Ok(None)` when the certificate names no revocation service at all.
-fn revocation_for(cert: &Certificate, issuer: &Certificate) -> Result<Option<(bool, Vec<u8>)>, String> {
+fn revocation_for(
+    cert: &Certificate,
+    issuer: &Certificate,
+    net: &crate::net::NetPolicy,
+) -> Result<Option<(bool, Vec<u8>)>, String> {
     let mut failures = Vec::new();
-    match online::check(cert, issuer, &mut failures) {
+    match online::check(cert, issuer, net, &mut failures) {
         Some(online::Answer::Ocsp(_, der)) => Ok(Some((true, der))),
         Some(online::Answer::Crl(_, der)) => Ok(Some((false, der))),
         None if failures.is_empty() => Ok(None),
@@ -164,7 +170,7 @@ fn gather(
                 break;
             }
             let Some(top) = path.path.last() else { break };
-            let fresh: Vec<Certificate> = aia::issuer_certificates(top)
+            let fresh: Vec<Certificate> = aia::issuer_certificates(top, &opts.network)
                 .into_iter()
                 .filter(|c| !pool.contains(c))
                 .collect();
@@ -183,7 +189,7 @@ fn gather(
         }
         for pair in path.path.windows(2) {
             let [cert, issuer] = pair else { continue };
-            match revocation_for(cert, issuer) {
+            match revocation_for(cert, issuer, &opts.network) {
                 Ok(Some((true, resp))) => o_idx.push(index_of(&mut material.ocsps, resp)),
                 Ok(Some((false, crl))) => r_idx.push(index_of(&mut material.crls, crl)),
                 Ok(None) => {}
@@ -433,7 +439,24 @@ pub fn augment(
 /// instead of a signature timestamp), then validation data (B-LT), then another document
 /// timestamp over it (B-LTA). `file` is Kyso's own output; its completed version replaces it
 /// atomically, and each step is an incremental update, so the signature stays valid.
-pub fn complete_pending(file: &Path, level: Level, opts: &AugmentOptions) -> Result<AugmentOutcome, Error> {
+///
+/// `sha256` is the digest of the file as Kyso queued it: a file that is not that one any
+/// more (edited, replaced by another document) is refused before any work and checked again
+/// just before it is replaced.
+pub fn complete_pending(
+    file: &Path,
+    sha256: &str,
+    level: Level,
+    opts: &AugmentOptions,
+) -> Result<AugmentOutcome, Error> {
+    let same = || {
+        std::fs::read(file)
+            .map(|now| hex::encode(crate::crypto::HashAlg::Sha256.digest(&now)).eq_ignore_ascii_case(sha256))
+            .unwrap_or(false)
+    };
+    if !same() {
+        return Err(Error::PendingChanged(file.display().to_string()));
+    }
     let stage1 = temp_beside(file, file)?.into_temp_path();
     let t = add_document_timestamp(file, &stage1, true, &opts.tsa_urls)?;
     let empty = Material::default();
@@ -453,6 +476,10 @@ pub fn complete_pending(file: &Path, level: Level, opts: &AugmentOptions) -> Res
             }
         }
     };
+    if !same() {
+        let _ = std::fs::remove_file(&last);
+        return Err(Error::PendingChanged(file.display().to_string()));
+    }
     std::fs::rename(&last, file)?;
     Ok(AugmentOutcome {
         output: file.to_path_buf(),

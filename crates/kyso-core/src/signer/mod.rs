@@ -121,6 +121,10 @@ pub enum SignerError {
     /// The token was pulled out (or stopped answering) while in use.
     #[error("the token was removed or stopped answering; plug it back in and try again")]
     TokenRemoved,
+    /// Another signing in Kyso is using the token (or it is logged in already by someone
+    /// else): nothing was sent to it, no PIN try was used.
+    #[error("the token is in use by another signing; wait until it is done and try again")]
+    TokenBusy,
     /// The token failed mid-operation.
     #[error("token error: {0}")]
     Token(String),
@@ -178,6 +182,7 @@ impl SignerError {
             SignerError::Unreachable(_) => "REMOTE_UNREACHABLE",
             SignerError::Service(_) => "REMOTE_ERROR",
             SignerError::TokenRemoved => "TOKEN_REMOVED",
+            SignerError::TokenBusy => "TOKEN_BUSY",
             SignerError::Token(_) | SignerError::Io(_) => "TOKEN_ERROR",
         }
     }

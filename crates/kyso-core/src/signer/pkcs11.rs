@@ -4,9 +4,17 @@
 //! PIN rules: the PIN is used for exactly one `C_Login` and never retried; a wrong PIN is
 //! reported with the token's own tries-left flags (count-low, final-try, locked). Tokens with
 //! a PIN pad (protected authentication path) log in without a PIN from us.
+//!
+//! One user of a token at a time in this process: a PKCS#11 login belongs to the whole
+//! process, so a second signer (the bridge while the app signs a batch) would find the token
+//! already logged in — and its logout would end the first one's session. A signer therefore
+//! claims its token (driver and slot) before logging in and keeps it until it is dropped; a
+//! second claim is refused as [`SignerError::TokenBusy`], and a token that is logged in
+//! without our claim is never taken as a correct PIN.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
@@ -81,6 +89,32 @@ pub struct TokenCert {
     pub signing_certificate: bool,
 }
 
+/// Tokens claimed by a signer (or a listing with a PIN) of this process: (driver, slot).
+static CLAIMED: Mutex<Option<HashSet<(PathBuf, u64)>>> = Mutex::new(None);
+
+/// The right to log in to one token, released when dropped.
+struct Claim(PathBuf, u64);
+
+impl Claim {
+    fn take(module: &Module, slot: Slot) -> Result<Self, SignerError> {
+        let key = (module.path.clone(), slot.id());
+        let mut all = CLAIMED.lock().unwrap_or_else(|e| e.into_inner());
+        if !all.get_or_insert_with(HashSet::new).insert(key.clone()) {
+            return Err(SignerError::TokenBusy);
+        }
+        Ok(Claim(key.0, key.1))
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let mut all = CLAIMED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(set) = all.as_mut() {
+            set.remove(&(std::mem::take(&mut self.0), self.1));
+        }
+    }
+}
+
 fn ck_err(e: CkError) -> SignerError {
     match e {
         CkError::Pkcs11(RvError::PinIncorrect, _) => SignerError::PinIncorrect(PinState::default()),
@@ -144,7 +178,8 @@ impl Module {
             }
         }
         Ok(Self {
-            path: path.to_path_buf(),
+            // Canonical: two names for one driver (a symlink) share their tokens' claims.
+            path: std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
             ctx,
         })
     }
@@ -154,12 +189,15 @@ impl Module {
         &self.path
     }
 
-    /// One `C_Login` (no PIN: the token's PIN pad). A wrong PIN is reported with the token's
-    /// flags re-read after the failure — they say how close it is to locking. Never retried.
+    /// One `C_Login` (no PIN: the token's PIN pad), made under the token's [`Claim`]. A wrong
+    /// PIN is reported with the token's flags re-read after the failure — they say how close
+    /// it is to locking. Never retried. A token already logged in was unlocked by someone
+    /// else: that says nothing about this PIN, so it is refused (and not logged out).
     fn login(&self, session: &Session, slot: Slot, pin: Option<&Secret>) -> Result<(), SignerError> {
         let auth = pin.map(|p| cryptoki::types::AuthPin::from(p.expose().to_owned()));
         match session.login(UserType::User, auth.as_ref()) {
-            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
+            Ok(()) => Ok(()),
+            Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Err(SignerError::TokenBusy),
             Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
                 let after = self
                     .ctx
@@ -187,8 +225,10 @@ impl Module {
         for slot in self.slots()? {
             let info = self.ctx.get_token_info(slot).map_err(ck_err)?;
             let session = self.ctx.open_ro_session(slot).map_err(ck_err)?;
+            let mut claim = None;
             let logged_in = match pin {
                 Some(p) if !pin_state(&info).locked && !info.protected_authentication_path() => {
+                    claim = Some(Claim::take(self, slot)?);
                     self.login(&session, slot, Some(p))?;
                     true
                 }
@@ -210,6 +250,8 @@ impl Module {
             if logged_in {
                 let _ = session.logout();
             }
+            drop(session);
+            drop(claim);
             out.push(TokenSummary {
                 slot: slot.id(),
                 label: info.label().trim().to_string(),
@@ -284,6 +326,7 @@ impl Module {
         // selector never costs a PIN try.
         let certs = find_certs(&session)?;
         let chosen = select_cert(&certs, cert_selector)?;
+        let claim = Claim::take(self, slot)?;
         if info.protected_authentication_path() {
             self.login(&session, slot, None)?;
         } else {
@@ -308,6 +351,7 @@ impl Module {
             chain,
             kind,
             mechanisms,
+            _claim: claim,
         })
     }
 }
@@ -479,6 +523,8 @@ pub struct Pkcs11Signer {
     chain: Vec<Certificate>,
     kind: KeyKind,
     mechanisms: Vec<MechanismType>,
+    // Last: released once the session is closed and the token logged out.
+    _claim: Claim,
 }
 
 impl Pkcs11Signer {

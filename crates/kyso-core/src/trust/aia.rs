@@ -10,26 +10,31 @@ use std::sync::{Mutex, OnceLock};
 use x509_cert::Certificate;
 
 use crate::cert;
-use crate::net::fetch;
+use crate::net::{fetch, NetPolicy};
 
 type Cache = Mutex<HashMap<String, Vec<Certificate>>>;
 
-/// Certificates published at `c`'s caIssuers URLs (empty when none or unreachable).
-pub fn issuer_certificates(c: &Certificate) -> Vec<Certificate> {
+/// Certificates published at `c`'s caIssuers URLs (empty when none or unreachable). The URLs
+/// come from the certificate, so only public addresses or hosts `net` allows are used.
+pub fn issuer_certificates(c: &Certificate, net: &NetPolicy) -> Vec<Certificate> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let mut out = Vec::new();
     for url in cert::access_urls(c, cert::ID_AD_CA_ISSUERS).into_iter().take(4) {
         let known = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&url).cloned();
-        let certs = known.unwrap_or_else(|| {
-            let got = fetch::get(&url, fetch::MAX_CERT)
-                .map(|d| crate::cms::bundle::certificates(&d))
-                .unwrap_or_default();
-            cache
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(url, got.clone());
-            got
+        let certs = known.unwrap_or_else(|| match fetch::get_from_document(&url, fetch::MAX_CERT, net) {
+            // A refused address is not remembered: another run may allow it.
+            Err(fetch::FetchError::Refused(_) | fetch::FetchError::Unsupported(_)) => Vec::new(),
+            got => {
+                let got = got
+                    .map(|d| crate::cms::bundle::certificates(&d))
+                    .unwrap_or_default();
+                cache
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(url, got.clone());
+                got
+            }
         });
         out.extend(certs);
     }

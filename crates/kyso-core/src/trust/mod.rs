@@ -141,6 +141,9 @@ pub struct Material {
     pub anchors: Vec<Certificate>,
     /// Intermediate certificates.
     pub intermediates: Vec<Certificate>,
+    /// The local-network servers (an intranet CA's) that addresses inside certificates may
+    /// lead to; others there are never called.
+    pub network: crate::net::NetPolicy,
 }
 
 impl Material {
@@ -173,6 +176,7 @@ impl Material {
         Ok(Self {
             anchors,
             intermediates: store.intermediates,
+            network: crate::net::NetPolicy::allowing(&settings.intranet_servers),
         })
     }
 }

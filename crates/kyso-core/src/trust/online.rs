@@ -12,7 +12,7 @@ use x509_cert::Certificate;
 
 use super::crl::{self, CrlStatus};
 use super::ocsp::{self, OcspStatus};
-use crate::net::fetch;
+use crate::net::{fetch, NetPolicy};
 
 /// What the network said, with the bytes that say it.
 pub enum Answer {
@@ -25,14 +25,17 @@ pub enum Answer {
 /// Download results by URL.
 type FetchCache = Mutex<HashMap<String, Result<Vec<u8>, String>>>;
 
-/// A CRL, once per URL per process.
-fn fetched_crl(url: &str) -> Result<Vec<u8>, String> {
+/// A CRL, once per URL per process (a refused address is not remembered).
+fn fetched_crl(url: &str, net: &NetPolicy) -> Result<Vec<u8>, String> {
     static CACHE: OnceLock<FetchCache> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(r) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(url) {
         return r.clone();
     }
-    let r = fetch::get(url, fetch::MAX_CRL).map_err(|e| e.to_string());
+    let r = match fetch::get_from_document(url, fetch::MAX_CRL, net) {
+        Err(e @ fetch::FetchError::Refused(_)) => return Err(e.to_string()),
+        r => r.map_err(|e| e.to_string()),
+    };
     cache
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -42,15 +45,21 @@ fn fetched_crl(url: &str) -> Result<Vec<u8>, String> {
 
 /// Asks the network about `cert` (issued by `issuer`); what went wrong on the way is added
 /// to `failures` (`URL: reason`). `None` when no service answered usefully — or when the
-/// certificate names none (then `failures` stays empty).
-pub fn check(cert: &Certificate, issuer: &Certificate, failures: &mut Vec<String>) -> Option<Answer> {
+/// certificate names none (then `failures` stays empty). The addresses come from the
+/// certificate, so only public ones or hosts `net` allows are used.
+pub fn check(
+    cert: &Certificate,
+    issuer: &Certificate,
+    net: &NetPolicy,
+    failures: &mut Vec<String>,
+) -> Option<Answer> {
     for url in ocsp::responder_urls(cert) {
         let mut nonce = [0u8; 16];
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
         let answer = ocsp::request(cert, issuer, &nonce)
             .map_err(|e| e.to_string())
             .and_then(|req| {
-                fetch::post(&url, "application/ocsp-request", &req, fetch::MAX_OCSP)
+                fetch::post_from_document(&url, "application/ocsp-request", &req, fetch::MAX_OCSP, net)
                     .map_err(|e| e.to_string())
             })
             .and_then(|resp| ocsp::check(&resp, cert, issuer, Some(&nonce)).map(|s| (s, resp)));
@@ -63,7 +72,7 @@ pub fn check(cert: &Certificate, issuer: &Certificate, failures: &mut Vec<String
         }
     }
     for url in crl::distribution_points(cert) {
-        match fetched_crl(&url) {
+        match fetched_crl(&url, net) {
             Ok(d) => match crl::check(&d, cert, issuer) {
                 Some(s) => return Some(Answer::Crl(s, d)),
                 None => failures.push(format!("{url}: not a valid CRL from the issuer")),

@@ -35,8 +35,10 @@ pub struct VerifyOptions {
     pub anchors: Vec<Certificate>,
     /// Intermediate certificates offered to path building (real documents often omit them).
     pub intermediates: Vec<Certificate>,
-    /// Never use the network (this version never does).
+    /// Never use the network.
     pub offline: bool,
+    /// Online, the local-network servers addresses inside certificates may lead to.
+    pub network: crate::net::NetPolicy,
     /// "Now" for validity checks (Unix seconds); the current time when `None`.
     pub now: Option<i64>,
 }
@@ -48,8 +50,14 @@ impl VerifyOptions {
             anchors: trust.anchors,
             intermediates: trust.intermediates,
             offline,
+            network: trust.network,
             now: None,
         }
+    }
+
+    /// The network rules when checking online; `None` offline.
+    pub fn online(&self) -> Option<&crate::net::NetPolicy> {
+        (!self.offline).then_some(&self.network)
     }
 }
 
@@ -860,7 +868,7 @@ fn tsa_usable(
         crls: &all_crls,
         ocsps,
     };
-    revocation::tsa_usable(ev, tsa, issuer, &evidence, info.time, opts.offline)
+    revocation::tsa_usable(ev, tsa, issuer, &evidence, info.time, opts.online())
 }
 
 /// CMS-level checks shared by PDF and detached signatures.
@@ -1170,11 +1178,11 @@ fn check_cms(
     let mut outcome = chain::build(signer, &pool, &opts.anchors);
     // Online, a missing issuer is fetched from where the certificate says it is published.
     for _ in 0..4 {
-        if outcome.trusted || opts.offline {
+        let Some(net) = opts.online().filter(|_| !outcome.trusted) else {
             break;
-        }
+        };
         let Some(top) = outcome.path.last() else { break };
-        let fresh: Vec<Certificate> = crate::trust::aia::issuer_certificates(top)
+        let fresh: Vec<Certificate> = crate::trust::aia::issuer_certificates(top, net)
             .into_iter()
             .filter(|c| !pool.contains(c))
             .collect();
@@ -1258,7 +1266,7 @@ fn check_cms(
             crls: &crls,
             ocsps: &ocsps,
         };
-        revocation::check(ev, signer, issuer, &evidence, at, poe, opts.offline);
+        revocation::check(ev, signer, issuer, &evidence, at, poe, opts.online());
         // The CAs below the anchor (the anchor itself is trusted by configuration).
         if outcome.trusted {
             let n = outcome.path.len();
@@ -1269,7 +1277,7 @@ fn check_cms(
                 .iter()
                 .zip(outcome.path.iter().skip(2))
             {
-                revocation::check_ca(ev, pair.0, pair.1, &evidence, at, opts.offline);
+                revocation::check_ca(ev, pair.0, pair.1, &evidence, at, opts.online());
             }
         }
     }

@@ -10,7 +10,7 @@ use x509_cert::Certificate;
 
 use super::{Eval, Indication, SubIndication};
 use crate::cms::parse::SignerInfo;
-use crate::net::fetch;
+use crate::net::{fetch, NetPolicy};
 use crate::pdf::{Dict, Object, Pdf, Source};
 use crate::timefmt;
 use crate::trust::crl::{self, CrlStatus};
@@ -117,7 +117,7 @@ fn find(
     cert: &Certificate,
     issuer: &Certificate,
     ev_in: &Evidence<'_>,
-    offline: bool,
+    online: Option<&NetPolicy>,
     failures: &mut Vec<String>,
 ) -> Option<Found> {
     for d in ev_in.ocsps {
@@ -131,10 +131,8 @@ fn find(
     if let Some(s) = ev_in.crls.iter().find_map(|d| crl::check(d, cert, issuer)) {
         return Some(from_crl(s, "embedded"));
     }
-    if offline {
-        return None;
-    }
-    match online::check(cert, issuer, failures)? {
+    let net = online?;
+    match online::check(cert, issuer, net, failures)? {
         online::Answer::Ocsp(s, _) => from_ocsp(s, "online"),
         online::Answer::Crl(s, _) => Some(from_crl(s, "online")),
     }
@@ -148,10 +146,10 @@ pub(super) fn check(
     evidence: &Evidence<'_>,
     at: i64,
     poe: Option<i64>,
-    offline: bool,
+    online: Option<&NetPolicy>,
 ) {
     let mut failures = Vec::new();
-    match find(cert, issuer, evidence, offline, &mut failures) {
+    match find(cert, issuer, evidence, online, &mut failures) {
         Some(Found::Revoked { at: when }) => {
             ev.report.revocation = "REVOKED".into();
             if when <= at {
@@ -203,7 +201,7 @@ pub(super) fn check(
         }
         None => {
             ev.report.revocation = "UNKNOWN".into();
-            let (vi, en) = if offline {
+            let (vi, en) = if online.is_none() {
                 (
                     "Chưa kiểm tra tình trạng thu hồi (đang ở chế độ ngoại tuyến). Hãy kiểm tra lại khi có mạng.".to_string(),
                     "Revocation was not checked (offline mode). Check again with a network connection.".to_string(),
@@ -234,11 +232,11 @@ pub(super) fn check_ca(
     issuer: &Certificate,
     evidence: &Evidence<'_>,
     at: i64,
-    offline: bool,
+    online: Option<&NetPolicy>,
 ) {
     let name = crate::cert::identity(cert).common_name.unwrap_or_default();
     let mut failures = Vec::new();
-    match find(cert, issuer, evidence, offline, &mut failures) {
+    match find(cert, issuer, evidence, online, &mut failures) {
         Some(Found::Revoked { at: when }) if when <= at => ev.flag(
             Indication::TotalFailed,
             SubIndication::Revoked,
@@ -277,11 +275,11 @@ pub(super) fn tsa_usable(
     issuer: &Certificate,
     evidence: &Evidence<'_>,
     gen_time: i64,
-    offline: bool,
+    online: Option<&NetPolicy>,
 ) -> bool {
     let name = crate::cert::identity(cert).common_name.unwrap_or_default();
     let mut failures = Vec::new();
-    match find(cert, issuer, evidence, offline, &mut failures) {
+    match find(cert, issuer, evidence, online, &mut failures) {
         Some(Found::Revoked { at }) if at <= gen_time => {
             ev.note(
                 format!(

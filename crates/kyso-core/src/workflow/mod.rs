@@ -284,6 +284,24 @@ pub fn journal(folders: &Folders) -> Journal {
     Journal::open_or_skip(&folders.data)
 }
 
+/// Whether `job` was done already: its output is the signed copy Kyso made of this very
+/// input (by the journal's SHA-256 of both). A folder signed again after a batch stopped
+/// (the token pulled out) signs only the rest.
+pub fn already_signed(journal: &Journal, job: &Job) -> bool {
+    if !job.output.is_file() {
+        return false;
+    }
+    let (Ok(input), Ok(output)) = (
+        crate::journal::file_sha256(&job.input),
+        crate::journal::file_sha256(&job.output),
+    ) else {
+        return false;
+    };
+    journal
+        .made_from(&job.output.display().to_string(), &input, &output)
+        .unwrap_or(false)
+}
+
 /// Whether `path` is one Kyso may write a signed copy to for `input` (not the input itself).
 pub fn check_output(input: &Path, output: &Path, force: bool) -> Result<(), Error> {
     sign::check_output(input, output, force)

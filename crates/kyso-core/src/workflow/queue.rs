@@ -32,6 +32,7 @@ pub fn augment(
             intermediates: trust.intermediates.clone(),
             tsa_urls: tsa_urls.to_vec(),
             force,
+            network: trust.network.clone(),
         },
     );
     match &r {
@@ -75,8 +76,19 @@ pub fn complete_queue(
             intermediates: trust.intermediates.clone(),
             tsa_urls: urls,
             force: true,
+            network: trust.network.clone(),
         };
-        match ltv::complete_pending(file, level, &opts) {
+        // The digest recorded when it was queued (older queues: the journal's record of the
+        // file Kyso wrote); without one, the file cannot be told from another and is left.
+        let expected = match &job.sha256 {
+            Some(s) => Some(s.clone()),
+            None => journal.written_sha256(&job.file).ok().flatten(),
+        };
+        let done = match expected {
+            Some(sha) => ltv::complete_pending(file, &sha, level, &opts),
+            None => Err(Error::PendingChanged(job.file.clone())),
+        };
+        match done {
             Ok(o) => {
                 rec.finish(
                     Outcome::Ok,

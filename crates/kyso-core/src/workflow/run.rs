@@ -148,7 +148,18 @@ impl Plan {
         let mut stopped: Option<Error> = None;
         for (index, (job, kind)) in self.jobs.iter().enumerate() {
             if let Some(why) = &stopped {
-                out.push((job.clone(), Err(Error::NotReached(why.code()))));
+                // The journal says which documents were not signed, and why.
+                let e = Error::NotReached(why.code());
+                journal
+                    .start("sign", &job.input, &job.output, self.level.as_str())
+                    .finish(
+                        Outcome::Failed,
+                        "",
+                        None,
+                        None,
+                        Some(format!("{}: {}", e.code(), why.code())),
+                    );
+                out.push((job.clone(), Err(e)));
                 continue;
             }
             if observer.cancelled() {
@@ -343,6 +354,7 @@ impl Plan {
                 intermediates: self.trust.intermediates.clone(),
                 tsa_urls: base.tsa_urls.clone(),
                 force: base.force,
+                network: self.trust.network.clone(),
             },
         );
         let input_only = Digests {

@@ -357,6 +357,12 @@ fn login(
         .filter(|s| !s.is_empty())
         .map(|s| s.trim_end_matches('/').to_string())
         .unwrap_or_else(|| http.base().to_string());
+    // The service names its sign-in server; the client secret and the browser go there, so
+    // it must be https (or this computer) like the service itself.
+    if cfg.login != CscLogin::None && cfg.login != CscLogin::Basic {
+        crate::net::secure_service(&oauth)
+            .map_err(|e| SignerError::Service(format!("the service's sign-in address (oauth2): {e}")))?;
+    }
     let token_of = |status: u16, v: Value| -> Result<Option<String>, SignerError> {
         if !(200..300).contains(&status) {
             return Err(SignerError::Service(format!(

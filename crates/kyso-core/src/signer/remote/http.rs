@@ -41,11 +41,8 @@ fn read_file(p: &PathBuf, what: &str) -> Result<Vec<u8>, SignerError> {
 impl Http {
     /// A client for the service at `base` (http:// or https://), each call bounded by `timeout`.
     pub fn new(base: &str, tls: &Tls, timeout: Duration) -> Result<Self, SignerError> {
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(SignerError::Setup(format!(
-                "the service address must start with https:// (got \"{base}\")"
-            )));
-        }
+        // Passwords, PINs and tokens travel here: https, or http only on this computer.
+        crate::net::secure_service(base).map_err(SignerError::Setup)?;
         let mut t = ureq::tls::TlsConfig::builder();
         if let Some(ca) = &tls.ca {
             let pem = read_file(ca, "service CA file")?;

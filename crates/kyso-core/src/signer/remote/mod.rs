@@ -202,8 +202,10 @@ pub struct Secrets {
 }
 
 /// Opens `url` (a CSC sign-in page) with `command` (program and arguments, e.g. `firefox
-/// --new-window`), or the system's default browser.
-pub fn open_browser(command: Option<&str>, url: &str) -> Result<(), SignerError> {
+/// --new-window`), or the system's default browser. The environment variables named in
+/// `secret_vars` (where a PIN or password was given) are not passed on: the browser and
+/// everything it starts would otherwise inherit them.
+pub fn open_browser(command: Option<&str>, url: &str, secret_vars: &[String]) -> Result<(), SignerError> {
     let mut words: Vec<&str> = match command {
         Some(c) => c.split_whitespace().collect(),
         None if cfg!(windows) => vec!["explorer"],
@@ -213,8 +215,11 @@ pub fn open_browser(command: Option<&str>, url: &str) -> Result<(), SignerError>
         return Ok(());
     }
     let prog = words.remove(0);
-    std::process::Command::new(prog)
-        .args(words)
+    let mut cmd = std::process::Command::new(prog);
+    for v in secret_vars {
+        cmd.env_remove(v);
+    }
+    cmd.args(words)
         .arg(url)
         .stdout(std::process::Stdio::null())
         .spawn()
