@@ -28,6 +28,8 @@ pub struct Settings {
     pub bridge_origins: Vec<String>,
     /// Other sites documents may come from or go to.
     pub bridge_hosts: Vec<String>,
+    /// Trusted certificates (SHA-256) the user switched off, built-in ones included.
+    pub trust_disabled: Vec<String>,
 }
 
 impl Default for Settings {
@@ -42,6 +44,7 @@ impl Default for Settings {
             bridge_port: 8987,
             bridge_origins: Vec::new(),
             bridge_hosts: Vec::new(),
+            trust_disabled: Vec::new(),
         }
     }
 }
