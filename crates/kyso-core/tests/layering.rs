@@ -25,7 +25,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("signer", &["crypto", "cert", "cms", "timefmt", "files"]),
     (
         "trust",
-        &["oids", "crypto", "cert", "cms", "net", "timefmt", "settings"],
+        &[
+            "oids", "crypto", "cert", "cms", "net", "timefmt", "settings", "files", "folders",
+        ],
     ),
     ("settings", &["signer", "cms", "net", "files"]),
     (
@@ -46,15 +48,25 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "error",
         ],
     ),
+    ("decree", &["cert", "oids", "trust"]),
     (
         "verify",
         &[
-            "pdf", "cms", "cert", "crypto", "oids", "trust", "net", "timefmt", "error",
+            "pdf", "cms", "cert", "crypto", "oids", "trust", "net", "timefmt", "error", "decree",
         ],
     ),
+    ("legal", &["verify", "decree", "pdf", "cert", "timefmt", "trust"]),
     (
         "report",
-        &["verify", "appearance", "pdf", "timefmt", "files", "error"],
+        &[
+            "verify",
+            "appearance",
+            "pdf",
+            "timefmt",
+            "files",
+            "error",
+            "decree",
+        ],
     ),
     (
         "workflow",

@@ -139,6 +139,27 @@ pub fn render(reports: &[FileReport], lang: &str) -> Result<Vec<u8>, FontError> 
         if let Some(e) = &r.error {
             l.para(if vi { &e.message.vi } else { &e.message.en }, 10.0, false, RED)?;
         }
+        if let Some(legal) = &r.legal {
+            l.gap(4.0);
+            l.para(
+                t(
+                    "Tính hợp lệ theo Nghị định 30/2020 và 68/2024",
+                    "Legal completeness (Decrees 30/2020 and 68/2024)",
+                ),
+                11.0,
+                true,
+                BLACK,
+            )?;
+            for (class, k, v) in super::legal::rows(legal, vi) {
+                let c = match class {
+                    "ok" => GREEN,
+                    "bad" => RED,
+                    "warn" => AMBER,
+                    _ => BLACK,
+                };
+                l.row(&k, &v, c)?;
+            }
+        }
         for s in &r.signatures {
             l.gap(4.0);
             let c = colour(s.indication);
