@@ -25,6 +25,9 @@ fn main() {
         "bridge_status",
         "bridge_answer",
         "bridge_origin_answer",
+        "trust_list",
+        "trust_set_enabled",
+        "trust_refresh",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

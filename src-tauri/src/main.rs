@@ -25,6 +25,8 @@ fn main() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let state = state::AppState::load()?;
+            // Revocation lists for checks without network, fetched while the user starts.
+            commands::trust::refresh_at_start(&state);
             app.manage(state);
             commands::bridge::apply(app.handle());
             Ok(())
@@ -71,6 +73,9 @@ fn main() {
             commands::bridge::bridge_status,
             commands::bridge::bridge_answer,
             commands::bridge::bridge_origin_answer,
+            commands::trust::trust_list,
+            commands::trust::trust_set_enabled,
+            commands::trust::trust_refresh,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -8,4 +8,5 @@ pub mod profile;
 pub mod remote;
 pub mod settings;
 pub mod sign;
+pub mod trust;
 pub mod verify;
