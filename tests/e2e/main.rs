@@ -6,6 +6,7 @@
 mod agreement;
 mod certified;
 mod corpus;
+mod legal;
 mod ltv;
 mod queue;
 mod refusals;
