@@ -146,23 +146,6 @@ pub fn render(reports: &[FileReport], lang: &str) -> String {
                 esc(if vi { &e.message.vi } else { &e.message.en })
             ));
         }
-        if let Some(l) = &r.legal {
-            h.push_str(&format!(
-                "<h3>{}</h3><table class=\"legal\">",
-                t(
-                    "Tính hợp lệ theo Nghị định 30/2020 và 68/2024",
-                    "Legal completeness (Decrees 30/2020 and 68/2024)"
-                )
-            ));
-            for (class, k, v) in super::legal::rows(l, vi) {
-                h.push_str(&format!(
-                    "<tr class=\"{class}\"><th>{}</th><td>{}</td></tr>",
-                    esc(&k),
-                    esc(&v)
-                ));
-            }
-            h.push_str("</table>");
-        }
         for s in &r.signatures {
             let class = match s.indication {
                 Indication::TotalPassed => "ok",
@@ -184,6 +167,23 @@ pub fn render(reports: &[FileReport], lang: &str) -> String {
                     "<tr><th>{}</th><td><ul>{}</ul></td></tr>",
                     t("Chi tiết", "Details"),
                     items.join("")
+                ));
+            }
+            h.push_str("</table>");
+        }
+        if let Some(l) = &r.legal {
+            h.push_str(&format!(
+                "<h3>{}</h3><table class=\"legal\">",
+                t(
+                    "Tính hợp lệ theo Nghị định 30/2020 và 68/2024",
+                    "Legal completeness (Decrees 30/2020 and 68/2024)"
+                )
+            ));
+            for (class, k, v) in super::legal::rows(l, vi) {
+                h.push_str(&format!(
+                    "<tr class=\"{class}\"><th>{}</th><td>{}</td></tr>",
+                    esc(&k),
+                    esc(&v)
                 ));
             }
             h.push_str("</table>");

@@ -139,6 +139,24 @@ pub fn render(reports: &[FileReport], lang: &str) -> Result<Vec<u8>, FontError> 
         if let Some(e) = &r.error {
             l.para(if vi { &e.message.vi } else { &e.message.en }, 10.0, false, RED)?;
         }
+        for s in &r.signatures {
+            l.gap(4.0);
+            let c = colour(s.indication);
+            for (k, v) in signature_rows(s, vi) {
+                l.row(
+                    k,
+                    &v,
+                    if k == t("Kết luận", "Result") {
+                        c
+                    } else {
+                        BLACK
+                    },
+                )?;
+            }
+            for f in &s.findings {
+                l.row(t("Chi tiết", "Details"), if vi { &f.vi } else { &f.en }, BLACK)?;
+            }
+        }
         if let Some(legal) = &r.legal {
             l.gap(4.0);
             l.para(
@@ -158,24 +176,6 @@ pub fn render(reports: &[FileReport], lang: &str) -> Result<Vec<u8>, FontError> 
                     _ => BLACK,
                 };
                 l.row(&k, &v, c)?;
-            }
-        }
-        for s in &r.signatures {
-            l.gap(4.0);
-            let c = colour(s.indication);
-            for (k, v) in signature_rows(s, vi) {
-                l.row(
-                    k,
-                    &v,
-                    if k == t("Kết luận", "Result") {
-                        c
-                    } else {
-                        BLACK
-                    },
-                )?;
-            }
-            for f in &s.findings {
-                l.row(t("Chi tiết", "Details"), if vi { &f.vi } else { &f.en }, BLACK)?;
             }
         }
     }
