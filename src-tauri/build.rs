@@ -33,6 +33,9 @@ fn main() {
         "bridge_document",
         "add_setting_path",
         "remove_setting_path",
+        "trust_list",
+        "trust_set_enabled",
+        "trust_refresh",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

@@ -29,6 +29,8 @@ fn main() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let state = state::AppState::load()?;
+            // Revocation lists for checks without network, fetched while the user starts.
+            commands::trust::refresh_at_start(&state);
             app.manage(state);
             commands::bridge::apply(app.handle());
             commands::update::manage(app.handle());
@@ -84,6 +86,9 @@ fn main() {
             commands::update::check_update,
             commands::update::install_update,
             commands::bridge::bridge_document,
+            commands::trust::trust_list,
+            commands::trust::trust_set_enabled,
+            commands::trust::trust_refresh,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -64,14 +64,16 @@ impl AppState {
         self.settings.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// What checks and long-term signatures trust: the store and the settings' anchors.
+    /// What checks and long-term signatures trust: the shipped authorities, the store, the
+    /// settings' anchors and the intermediates kept from earlier checks.
     pub fn trust(&self) -> CmdResult<Material> {
-        Ok(Material::load(&self.config_dir, &self.settings(), &[])?)
+        Ok(Material::for_user(&self.folders, &self.settings(), &[])?)
     }
 
-    /// Verification options from the settings (trust anchors, offline) and the trust store.
+    /// Verification options from the settings (trust anchors, offline), the trust store and
+    /// the revocation cache in the data folder.
     pub fn verify_options(&self) -> CmdResult<VerifyOptions> {
-        Ok(VerifyOptions::new(self.trust()?, self.settings().offline))
+        Ok(VerifyOptions::new(self.trust()?, self.settings().offline).with_cache(&self.folders.data))
     }
 
     /// Registers files the user chose (dialog); returns them as strings.

@@ -1069,3 +1069,60 @@ def test_a_token_pulled_out_mid_batch_loses_nothing(env):
             assert os.path.exists(out), out
         assert kyso_verify(env, outputs[19]) == 0
     os.remove(back)
+REAL = os.path.join(ROOT, "../shared/corpus/vn-real/pdfs")
+
+
+def test_a_clerks_first_check_on_a_new_computer_shows_the_legal_verdict(env):
+    """A new computer: empty folders, no trust imported, the network off. Real documents:
+    the Ministry of Health's circular (the deputy minister's and the ministry office's
+    signatures) and a Government portal publication (the portal's signature only). Chains
+    build from the shipped store; the legal verdict sits beside the signature verdict; in
+    Settings the shipped authorities are listed and one can be switched off and on."""
+    moh = os.path.join(REAL, "487a1288_quy-dinh-tieu-chuan-chan-doan-quy-trinh-chuyen-mon-xac-dinh-.pdf")
+    portal = os.path.join(REAL, "2228706e_kien-toan-thanh-vien-2026.pdf")
+    if not (os.path.exists(moh) and os.path.exists(portal)):
+        pytest.skip("shared corpus absent")
+    with own_app(env, "new-computer", {"trust_anchor_files": [], "offline": True}) as (app, e, config, data):
+        pick(env, moh, portal)
+        click(app, "#nav-check")
+        click(app, "#check-pick-files")
+        waiting(app, 120).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#check-results li.file")) == 2)
+        first = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="%s"]' % os.path.basename(moh))
+        assert first.get_attribute("data-verdict") == "INDETERMINATE"
+        legal = first.find_element(By.CSS_SELECTOR, ".legal")
+        assert legal.get_attribute("data-legal") == "NOT_CHECKED", legal.text
+        results = {c.get_attribute("data-code"): c.get_attribute("data-result")
+                   for c in legal.find_elements(By.CSS_SELECTOR, "li.check")}
+        assert results == {"SIGNATURES_VALID": "not_checked", "TWO_SIGNATURES": "pass", "SIGNING_ORDER": "pass",
+                           "ISSUING_BODY": "pass", "SIGNER_NAME": "pass", "NUMBER_SYMBOL": "pass",
+                           "DATE_LINE": "pass", "OFFICIAL_DUTY": "pass"}, results
+        assert "Tính hợp lệ theo Nghị định 30" in legal.text and "Đỗ Xuân Tuyên" in legal.text, legal.text
+        assert "18/2021/TT-BYT" in legal.text and "BỘ Y TẾ" in legal.text
+        second = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="%s"]' % os.path.basename(portal))
+        legal2 = second.find_element(By.CSS_SELECTOR, ".legal")
+        assert legal2.get_attribute("data-legal") == "INCOMPLETE", legal2.text
+        assert "Văn bản chưa có chữ ký số của người có thẩm quyền" in legal2.text, legal2.text
+        # Per signature: the chain to the shipped VGCA root, the certificate's system and class.
+        first.find_element(By.TAG_NAME, "summary").click()
+        panel = first.find_element(By.CSS_SELECTOR, "details.sig")
+        assert "chuyên dùng công vụ, cá nhân" in panel.text, panel.text
+        assert "Co quan chung thuc so chuyen dung Chinh phu (RootCA)" in panel.text, panel.text
+        panel.find_element(By.TAG_NAME, "summary").click()
+        app.execute_script("document.querySelector('#check-results').scrollIntoView()")
+        shot(app, "check-legal")
+        shutil.copy(os.path.join(WORK, "screens", "check-legal.png"), os.path.join(ROOT, "docs/screenshots/check-legal.png"))
+        # The report export carries the legal verdict too.
+        report = os.path.join(WORK, "bao-cao-phap-ly.html")
+        pick(env, report)
+        click(app, "#export-report")
+        waiting(app, 60).until(lambda d: os.path.exists(report))
+        html = open(report, encoding="utf-8").read()
+        assert "Tính hợp lệ theo Nghị định 30/2020 và 68/2024" in html and "Chưa đủ điều kiện (Nghị định 30)" in html, html[:500]
+        # Settings: the shipped authorities, each can be switched off.
+        click(app, "#nav-settings")
+        waiting(app, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '#trust-list tr[data-source="built_in"]')) == 28)
+        g2 = "f04ba4b459a7c9a1b971ad9b1cb833e695a80c79aea63b174b66a70edfe2fdb8"
+        click(app, '#trust-list tr[data-sha256="%s"] input' % g2)
+        waiting(app, 30).until(lambda d: g2 in json.load(open(os.path.join(config, "settings.json"))).get("trust_disabled", []))
+        click(app, '#trust-list tr[data-sha256="%s"] input' % g2)
+        waiting(app, 30).until(lambda d: g2 not in json.load(open(os.path.join(config, "settings.json"))).get("trust_disabled", []))

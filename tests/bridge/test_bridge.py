@@ -146,6 +146,7 @@ def env():
     shutil.copy(os.path.join(pdfs, "v17-classic.pdf"), os.path.join(docs, "to-trinh.pdf"))
     shutil.copy(os.path.join(pdfs, "vietnamese.pdf"), os.path.join(docs, "quyet-dinh.pdf"))
     shutil.copy(os.path.join(pdfs, "xref-stream.pdf"), os.path.join(docs, "phu-luc.pdf"))
+    shutil.copy(os.path.join(pdfs, "decision.pdf"), os.path.join(docs, "quyet-dinh-15.pdf"))
     with open(os.path.join(docs, "big.pdf"), "wb") as f:
         f.write(open(os.path.join(pdfs, "v17-classic.pdf"), "rb").read() + b"%" + b"0" * (2 << 20))
     # Two documents under 1 MB each, 1.2 MB together.
@@ -203,8 +204,10 @@ def accepted_everywhere(pki, data, work):
     path = os.path.join(work, "check-%d.pdf" % time.monotonic_ns())
     with open(path, "wb") as f:
         f.write(data)
+    folders = dict(os.environ, KYSO_CONFIG_DIR=os.path.join(work, "verify-config"),
+                   KYSO_DATA_DIR=os.path.join(work, "verify-data"))
     v = json.loads(subprocess.run([KYSO, "verify", "--json", "--offline", "--trust", pki + "/root.cert.pem", path],
-                                  capture_output=True, text=True).stdout)
+                                  capture_output=True, text=True, env=folders).stdout)
     sigs = v["files"][0]["signatures"]
     assert sigs and all(s["indication"] == "TOTAL_PASSED" for s in sigs), v
     out = subprocess.run(["pdfsig", path], capture_output=True, text=True).stdout
@@ -261,6 +264,74 @@ def test_a_page_signs_through_the_bridge_and_gets_the_file_back(env, browser):
         # The answer names the document as the request did, never a path on this computer.
         assert r["Data"][0]["path"] == "to-trinh.pdf", r["Data"][0]["path"]
         assert "/tmp" not in json.dumps(r) and tempfile.gettempdir() not in json.dumps(r)
+    finally:
+        p.kill()
+
+
+def pdftext(data, work):
+    path = os.path.join(work, "text-%d.pdf" % time.monotonic_ns())
+    with open(path, "wb") as f:
+        f.write(data)
+    return subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
+
+
+def test_decree_30_numbers_copies_and_the_legal_verdict(env, browser):
+    """SignIssued takes DocNumber and IssuedDate, SignAppendix and SignCopy take DocNumber, and
+    each reply returns them; a copy shows the copy form, the organisation and the time with no
+    image; VerifyPDF answers the legal verdict beside the signature verdict."""
+    site = env["site"]
+    p, port = start_bridge(KYSO, env, site.origin)
+    try:
+        r = call(browser, site, port, "ws", "SignApproved", {
+            "FileName": "/docs/quyet-dinh-15.pdf", "FileUploadHandler": "/upload", "SessionId": "D-1",
+            "MetaData": [{"Key": "Anchor", "Value": "Nguyễn Văn An"}]})
+        assert r["Status"] == 0, r
+        approved = site.uploads[-1]["name"]
+        r = call(browser, site, port, "post", "SignIssued", {
+            "FileName": "/stored/" + approved, "FileUploadHandler": "/upload", "SessionId": "D-2",
+            "DocNumber": "15/QĐ-UBND", "IssuedDate": "06/12/2026"})
+        assert r["Status"] == 0 and r["DocumentNumber"] == "15/QĐ-UBND" and r["DocumentDate"] == "06/12/2026", r
+        issued = os.path.join(env["work"], "issued-15.pdf")
+        with open(issued, "wb") as f:
+            f.write(site.uploads[-1]["data"])
+        v = json.loads(subprocess.run([KYSO, "verify", "--json", "--offline", issued], capture_output=True, text=True,
+                                      env=env["env"]).stdout)
+        assert v["files"][0]["signatures"][1]["reason"] == "Phát hành văn bản số 15/QĐ-UBND, ngày 06/12/2026", v
+
+        r = call(browser, site, port, "post", "SignAppendix", {
+            "FileName": "/docs/phu-luc.pdf", "FileUploadHandler": "/upload", "DocNumber": "15/QĐ-UBND"})
+        assert r["Status"] == 0 and r["DocumentNumber"] == "15/QĐ-UBND", r
+        assert "15/QĐ-UBND" in pdftext(site.uploads[-1]["data"], env["work"])
+
+        original = open(os.path.join(env["work"], "docs", "to-trinh.pdf"), "rb").read()
+        r = call(browser, site, port, "ws", "SignCopy", {
+            "FileName": "/docs/to-trinh.pdf", "FileUploadHandler": "/upload", "DocNumber": "07/SY-UBND"})
+        assert r["Status"] == 0 and r["DocumentNumber"] == "07/SY-UBND", r
+        copy = site.uploads[-1]["data"]
+        text = pdftext(copy, env["work"])
+        assert "SAO Y" in text and "UBND tỉnh Bắc Giang" in text and "+07:00" in text, text
+        assert b"/Image" not in copy[len(original):], "a copy shows no image (the profile's seal is not used)"
+        accepted_everywhere(env["pki"], copy, env["work"])
+        r = call(browser, site, port, "post", "SignCopy", {
+            "FileName": "/docs/phu-luc.pdf", "FileUploadHandler": "/upload",
+            "MetaData": [{"Key": "CopyForm", "Value": "trich-sao"}]})
+        assert r["Status"] == 0, r
+        assert "TRÍCH SAO" in pdftext(site.uploads[-1]["data"], env["work"])
+
+        # The issued decision, checked: the legal verdict names every check. The bridge's own
+        # certificate is an individual's, so the organisation's signature is missing.
+        r = call(browser, site, port, "ws", "VerifyPDF", {"FileName": "/stored/" + site.uploads[-4]["name"]})
+        assert r["Status"] == 0, r
+        report = r["Data"][0]
+        assert report["path"].endswith(site.uploads[-4]["name"]) and not report["path"].startswith("/tmp"), report["path"]
+        legal = {c["code"]: c for c in report["legal"]["checks"]}
+        assert list(legal) == ["SIGNATURES_VALID", "TWO_SIGNATURES", "SIGNING_ORDER", "ISSUING_BODY",
+                               "SIGNER_NAME", "NUMBER_SYMBOL", "DATE_LINE", "OFFICIAL_DUTY"], legal
+        assert report["legal"]["verdict"] == "INCOMPLETE"
+        assert legal["TWO_SIGNATURES"]["result"] == "fail"
+        assert legal["TWO_SIGNATURES"]["return_text"]["vi"] == "Văn bản chưa có chữ ký số của cơ quan, tổ chức ban hành."
+        assert legal["SIGNER_NAME"]["result"] == "pass" and legal["NUMBER_SYMBOL"]["result"] == "pass", legal
+        assert report["signatures"][0]["certificate"]["class"] == "individual"
     finally:
         p.kill()
 

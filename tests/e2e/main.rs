@@ -8,6 +8,7 @@ mod certified;
 mod corpus;
 mod doctor;
 mod later_changes;
+mod legal;
 mod ltv;
 mod queue;
 mod refusals;

@@ -412,9 +412,12 @@ pub fn kyso_env(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env("KYSO_P12_PASS", P12_PASS)
         // Hermetic: an empty config folder (no trust store) unless a test names its own.
         .env("KYSO_CONFIG_DIR", f.pki.join("../config"))
-        // …and a journal of its own (tests that use the queue name their own folder).
-        .env("KYSO_DATA_DIR", f.pki.join("../data"))
         .env_remove("KYSO_PKCS11_MODULE");
+    // …and a data folder of its own for each run (journal, revocation cache, kept
+    // intermediates), so that one test's cache never decides another's offline check;
+    // tests that keep data across runs name their own folder.
+    let data = tempfile::tempdir_in(f.pki.join("..")).unwrap();
+    cmd.env("KYSO_DATA_DIR", data.path());
     for (k, v) in env {
         cmd.env(k, v);
     }

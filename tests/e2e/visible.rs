@@ -598,7 +598,12 @@ fn placed_relative_to_text_in_a_simple_font_a_rotated_page_and_a_cid_font() {
         ],
     );
     let word = word_box(&out, &["Nguyễn", "Văn", "An"]);
-    let red = bounds(&pixels(&out, red));
+    // The seal's pixels near the name (the report prints failed checks in red elsewhere).
+    let near: Vec<(f32, f32)> = pixels(&out, red)
+        .into_iter()
+        .filter(|(x, y)| *x > word[0] && *x < word[2] + 90.0 && (*y - (word[1] + word[3]) / 2.0).abs() < 40.0)
+        .collect();
+    let red = bounds(&near);
     assert!(
         red[0] >= word[2] - 1.0 && red[0] < word[2] + 12.0,
         "seal {red:?} right of the name {word:?}"
@@ -624,4 +629,63 @@ fn placed_relative_to_text_in_a_simple_font_a_rotated_page_and_a_cid_font() {
         stdout(&o)
     );
     assert!(!missing.exists());
+}
+
+/// Decree 30 electronic copies: the copy form, the copying organisation and the time, in
+/// Liberation Serif (Times metrics) 10 pt, black, top right of page 1, no image — even with
+/// a seal in the organisation profile; the form from `--copy-form`.
+#[test]
+fn a_copy_shows_its_form_organisation_and_time_without_an_image() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("sao-y.pdf");
+    sign_p12_ok(
+        &f.pdf("v17-classic.pdf"),
+        &copy,
+        "rsa2048",
+        &["--role", "copy", "--org", "Sở Nội vụ tỉnh Bắc Giang"],
+    );
+    let text = text_of(&copy);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == "SAO Y")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(lines[at + 1], "Sở Nội vụ tỉnh Bắc Giang", "{text}");
+    let time = lines[at + 2];
+    assert!(
+        time.len() == 25 && time.ends_with("+07:00") && time.as_bytes()[10] == b'T',
+        "{time}"
+    );
+    // Top right of page 1, 10 pt: the line is 10 pt tall give or take the font's extent.
+    let b = word_box(&copy, &["SAO", "Y"]);
+    assert!(b[2] > 595.28 - 30.0 - 200.0 && b[3] > 841.89 - 40.0, "{b:?}");
+    assert!((b[3] - b[1] - 10.0).abs() < 2.5, "10 pt: {b:?}");
+    // Black text only: no coloured pixel anywhere, and no image in what the copy added.
+    let coloured = pixels(&copy, |p| {
+        let (mx, mn) = (p.iter().max().unwrap(), p.iter().min().unwrap());
+        mx - mn > 60
+    });
+    assert!(coloured.is_empty(), "{} coloured pixels", coloured.len());
+    let original = std::fs::metadata(f.pdf("v17-classic.pdf")).unwrap().len() as usize;
+    let added = &std::fs::read(&copy).unwrap()[original..];
+    assert!(!added.windows(6).any(|w| w == b"/Image"), "no image XObject");
+    assert!(pixels(&copy, dark).len() > 100);
+    all_validators_accept(&copy, 1);
+    // The other forms.
+    let extract = dir.path().join("trich-sao.pdf");
+    sign_p12_ok(
+        &f.pdf("v17-classic.pdf"),
+        &extract,
+        "rsa2048",
+        &["--role", "copy", "--copy-form", "trich-sao", "--org", "Sở Nội vụ"],
+    );
+    assert!(text_of(&extract).contains("TRÍCH SAO"));
+    let o = sign_p12_file(
+        &f.pdf("v17-classic.pdf"),
+        &dir.path().join("x.pdf"),
+        "rsa2048",
+        &["--role", "copy", "--copy-form", "photocopy", "--org", "Sở Nội vụ"],
+    );
+    assert_eq!(o.status.code(), Some(2), "an unknown form is a usage error");
 }

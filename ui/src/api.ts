@@ -40,6 +40,8 @@ export interface Settings {
   update_url?: string;
   /** Local-network servers (an intranet CA's) that addresses inside certificates may lead to. */
   intranet_servers?: string[];
+  /** SHA-256 of trusted certificates the user switched off (built-in ones included). */
+  trust_disabled?: string[];
 }
 /** Which list of paths a Rust file dialog adds to (`add_setting_path`). */
 export type PathList = "driver" | "trust_anchor";
@@ -105,11 +107,32 @@ export interface SignatureReport {
   byte_range: number[] | null; chain: { trusted: boolean; path: string[]; anchor: string | null };
   changes: { object: number; page: number | null; what: string; what_vi: string; severity: string }[];
   certificate_not_after: string | null; reason: string | null; location: string | null;
+  /** The signer's certificate: which system (Decree 68) and class, and why. */
+  certificate?: CertificateFacts | null;
+  /** What the revocation verdict rests on (`saved`: the cache in the data folder). */
+  revocation_source?: { kind: string; origin: string; this_update: string; next_update: string | null; current: boolean } | null;
 }
+export interface CertificateFacts {
+  system: "official" | "public" | "other"; class: "individual" | "organization" | "service";
+  evidence: { system: Msg; class: Msg }; issuer: string | null; anchor: string | null;
+}
+/** One check of the legal verdict (Decree 30 + Decree 68). */
+export interface LegalCheck {
+  code: string; result: "pass" | "warn" | "fail" | "not_checked"; message: Msg; title: Msg; return_text?: Msg;
+}
+export interface LegalReport { verdict: "COMPLETE" | "INCOMPLETE" | "NOT_CHECKED"; checks: LegalCheck[]; message: Msg }
 export interface FileReport {
   path: string; verdict: "TOTAL_PASSED" | "INDETERMINATE" | "TOTAL_FAILED" | "NO_SIGNATURE";
   revisions: number; signatures: SignatureReport[]; error: { code: string; message: Msg } | null;
+  /** The legal verdict beside the signature verdict (PDFs). */
+  legal?: LegalReport;
 }
+/** A certificate Kyso trusts (or keeps), as the settings list it. */
+export interface TrustEntry {
+  subject: string; sha256: string; role: "root" | "intermediate"; pinned_as: string | null; not_after: string;
+  source: "built_in" | "imported" | "custom" | "kept"; system: "official" | "public" | "other"; enabled: boolean;
+}
+export interface Refreshed { url: string; issuer: string; this_update: string | null; next_update: string | null; error: string | null }
 
 /** A Decree 30 role for the visible signature. */
 export type Role = "approve" | "issue" | "appendix" | "copy" | "incoming";
@@ -118,7 +141,12 @@ export const ROLES: Role[] = ["approve", "issue", "appendix", "copy", "incoming"
 export interface Appearance {
   role?: Role; page?: number; rect?: [number, number, number, number]; text?: string[];
   doc_number?: string; org?: string; receipt?: string;
+  /** Copy: the form (default SAO Y) and whether to show the profile's seal (Decree 30: none). */
+  copy_form?: CopyForm; seal?: boolean;
 }
+/** The forms of an electronic copy (Decree 30). */
+export type CopyForm = "sao-y" | "sao-luc" | "trich-sao";
+export const COPY_FORMS: CopyForm[] = ["sao-y", "sao-luc", "trich-sao"];
 /** The organisation profile: images as data URLs; `signatures` as [person, data URL]. */
 export interface Profile { organization: string | null; seal: string | null; signatures: [string, string][]; approve_text: string[] }
 
@@ -138,6 +166,9 @@ export const api = {
   saveProvider: (name: string, provider: Provider) => invoke<void>("save_provider", { name, provider }),
   removeProvider: (name: string) => invoke<void>("remove_provider", { name }),
   verifyDocuments: (files: string[]) => invoke<FileReport[]>("verify_documents", { files }),
+  trustList: () => invoke<TrustEntry[]>("trust_list"),
+  trustSetEnabled: (sha256: string, enabled: boolean) => invoke<TrustEntry[]>("trust_set_enabled", { sha256, enabled }),
+  trustRefresh: () => invoke<Refreshed[]>("trust_refresh"),
   revealOutput: (path: string) => invoke<void>("reveal_output", { path }),
   readPreview: (path: string) => invoke<ArrayBuffer>("read_preview", { path }),
   getJournal: () => invoke<Journal>("get_journal"),

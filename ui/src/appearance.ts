@@ -1,6 +1,6 @@
 // The visible signature: the role chosen on the Sign screen, the fields it needs, and the box
 // the user drags on the first-page preview (converted to PDF points for the request).
-import type { Appearance, Role } from "./api";
+import type { Appearance, CopyForm, Role } from "./api";
 import { h } from "./dom";
 import { t } from "./i18n";
 
@@ -8,8 +8,8 @@ import { t } from "./i18n";
 export type RoleChoice = "none" | "visible" | Role;
 export const ROLE_CHOICES: RoleChoice[] = ["none", "visible", "approve", "issue", "appendix", "copy", "incoming"];
 export type RoleField = "doc_number" | "org" | "receipt";
-/** The user's entries for the role fields. */
-export type RoleFields = Partial<Record<RoleField, string>>;
+/** The user's entries for the role fields (and a copy's form and seal choice). */
+export type RoleFields = Partial<Record<RoleField, string>> & { copy_form?: CopyForm; seal?: boolean };
 /** A box on the preview canvas, in canvas pixels, origin top-left. */
 export interface Box { left: number; top: number; width: number; height: number }
 /** `[x1, y1, x2, y2]` in points on the page as displayed, origin bottom-left. */
@@ -80,8 +80,12 @@ export function appearanceRequest(role: RoleChoice, fields: RoleFields, rect: Re
       return n ? { role, doc_number: n } : { role };
     }
     case "copy": {
+      // Decree 30: the copy form, the organisation and the time, no image unless asked.
       const o = val("org");
-      return o ? { role, org: o } : { role };
+      const a: Appearance = o ? { role, org: o } : { role };
+      if (fields.copy_form && fields.copy_form !== "sao-y") a.copy_form = fields.copy_form;
+      if (fields.seal) a.seal = true;
+      return a;
     }
     case "incoming": {
       const r = val("receipt");

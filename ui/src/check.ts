@@ -1,7 +1,7 @@
 // The Check screen: files or a folder, a green/amber/red verdict per file, and a panel per
 // signature like Acrobat's: signer, organisation, time and its source, chain, changes.
 import { listen } from "@tauri-apps/api/event";
-import { api, asError, type FileReport, type SignatureReport } from "./api";
+import { api, asError, type FileReport, type LegalReport, type SignatureReport } from "./api";
 import { openCompare, signedLength } from "./compare";
 import { baseName, clear, h } from "./dom";
 import { errorText, getLang, t, type Key } from "./i18n";
@@ -13,6 +13,26 @@ let progress = "";
 
 export function verdictClass(v: string): "ok" | "warn" | "bad" {
   return v === "TOTAL_PASSED" ? "ok" : v === "TOTAL_FAILED" ? "bad" : "warn";
+}
+
+/** Colour of a legal verdict or check result. */
+export function legalClass(v: string): "ok" | "warn" | "bad" | "na" {
+  return v === "COMPLETE" || v === "pass" ? "ok" : v === "INCOMPLETE" || v === "fail" ? "bad" : v === "warn" ? "warn" : "na";
+}
+
+const MARK: Record<string, string> = { pass: "✔", warn: "!", fail: "✘", not_checked: "–" };
+
+/** The legal verdict (Decree 30 + 68) beside the signature verdict: each check, and for a
+ * failure the sentence to send back to the issuer. */
+export function legalPanel(l: LegalReport): HTMLElement {
+  return h("div", { class: `legal ${legalClass(l.verdict)}`, "data-legal": l.verdict },
+    h("h4", {}, t("legal_title"), ": ", h("strong", { class: "legal-verdict" }, t(("l_" + l.verdict) as Key))),
+    h("p", { class: "muted" }, msg(l.message)),
+    h("ul", { class: "legal-checks" }, ...l.checks.map((c) => h("li", { class: `check ${legalClass(c.result)}`, "data-code": c.code, "data-result": c.result },
+      h("span", { class: "mark", "aria-hidden": "true" }, MARK[c.result] ?? "?"), " ",
+      h("strong", {}, msg(c.title)), `: ${msg(c.message)}`,
+      c.return_text ? h("p", { class: "return-text" }, h("em", {}, t("send_back")), " ", msg(c.return_text)) : null))),
+  );
 }
 
 export async function renderCheck(main: HTMLElement, added?: string[]) {
@@ -54,6 +74,7 @@ function signaturePanel(path: string, s: SignatureReport): HTMLElement {
       row(t("signer"), [s.signer?.common_name, s.signer?.title].filter(Boolean).join(", ") || "—"),
       row(t("org"), s.signer?.organization ?? "—"),
       s.signer?.uid ? row("ID", s.signer.uid) : null,
+      s.certificate ? row(t("cert_kind"), `${t(("sys_" + s.certificate.system) as Key)}, ${t(("class_" + s.certificate.class) as Key)} — ${msg(s.certificate.evidence.class)}`) : null,
       row(t("time"), `${s.claimed_time_vietnam ?? "—"} (${s.claimed_time_source ?? ""})`),
       s.timestamp ? row(t("timestamp"), `${s.timestamp.time_vietnam} — ${s.timestamp.tsa ?? ""}`
         + (s.timestamp.trusted ? "" : ` (${t("ts_not_proof")})`)) : null,
@@ -94,6 +115,7 @@ function draw(main: HTMLElement) {
       h("span", { class: "dot", "aria-hidden": "true" }),
       h("strong", {}, baseName(r.path)), ` — ${t(("v_" + r.verdict) as Key)}`,
       r.error ? h("p", { class: "bad" }, msg(r.error.message)) : null,
+      r.legal && r.legal.checks.length ? legalPanel(r.legal) : null,
       ...r.signatures.map((s) => signaturePanel(r.path, s))))),
   ));
 }

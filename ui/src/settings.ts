@@ -9,6 +9,7 @@ import { renderProfile } from "./profile";
 import { renderAccounts } from "./accounts";
 import { renderBridgeSettings } from "./bridge-settings";
 import { renderUpdateSection } from "./update";
+import { renderTrust } from "./trust";
 
 const lines = (s: string) => s.split("\n").map((x) => x.trim()).filter(Boolean);
 
@@ -91,11 +92,13 @@ export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) =>
       }
     } }, t("save"))),
     status,
+    h("section", { id: "trust-section", class: "profile" }),
     h("section", { id: "bridge-section", class: "profile" }),
     h("section", { id: "remote-accounts", class: "profile" }),
     h("section", { id: "profile-section", class: "profile" }),
     h("section", { id: "update-section", class: "profile" })));
   await Promise.all([
+    renderTrust(main.querySelector<HTMLElement>("#trust-section")!),
     renderBridgeSettings(main.querySelector<HTMLElement>("#bridge-section")!),
     renderAccounts(main.querySelector<HTMLElement>("#remote-accounts")!),
     renderProfile(main.querySelector<HTMLElement>("#profile-section")!),

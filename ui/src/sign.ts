@@ -1,8 +1,8 @@
 // The Sign screen: files, one certificate list across sources, PIN dialog, batch results.
 import { listen } from "@tauri-apps/api/event";
-import { api, asError, LEVELS, type CertEntry, type FileResult, type Level, type RemoteEntry } from "./api";
+import { api, asError, COPY_FORMS, LEVELS, type CertEntry, type CopyForm, type FileResult, type Level, type RemoteEntry } from "./api";
 import { baseName, clear, h } from "./dom";
-import { errorText, pinWarning, t } from "./i18n";
+import { errorText, pinWarning, t, type Key } from "./i18n";
 import { afterSigning, completedLevel, onPendingChange } from "./pending";
 import { askSecret, rememberChosen } from "./pin";
 import { renderPreview } from "./preview";
@@ -174,6 +174,19 @@ function draw() {
     el.value = st.fields[f] ?? "";
     return el;
   };
+  // A copy: its form (SAO Y / SAO LỤC / TRÍCH SAO) and, only if asked, the seal image.
+  const copyOptions = () => {
+    const form = h("select", { id: "copy-form", "aria-label": t("copy_form"),
+      onchange: (e: Event) => { st.fields.copy_form = (e.target as HTMLSelectElement).value as CopyForm; } },
+      ...COPY_FORMS.map((f) => h("option", { value: f }, t(`copy_${f.replace(/-/g, "_")}` as Key)))) as HTMLSelectElement;
+    form.value = st.fields.copy_form ?? "sao-y";
+    const seal = h("input", { id: "copy-seal", type: "checkbox",
+      onchange: (e: Event) => { st.fields.seal = (e.target as HTMLInputElement).checked; } }) as HTMLInputElement;
+    seal.checked = !!st.fields.seal;
+    return h("div", { id: "copy-options", class: "row" },
+      h("label", { for: "copy-form" }, t("copy_form")), form,
+      h("label", {}, seal, " ", t("copy_seal")));
+  };
   const roles = h("div", { id: "roles", class: "roles", role: "radiogroup", "aria-label": t("role_title") },
     ...ROLE_CHOICES.map((r) => h("button", {
       id: `role-${r}`, type: "button", class: `role${st.role === r ? " selected" : ""}`, "data-role": r, role: "radio",
@@ -197,6 +210,7 @@ function draw() {
         roles,
         h("p", { id: "role-hint", class: "muted" }, t(`hint_${st.role}`)),
         fields.length ? h("div", { id: "role-fields", class: "row" }, ...fields.map(fieldInput)) : null,
+        st.role === "copy" ? copyOptions() : null,
         needsBox(st.role) ? h("p", { id: "box-hint", class: "muted" }, firstPdf ? t("box_hint") : t("box_no_preview")) : null,
         roleNote,
         chosen !== "B-B" && !st.online ? h("p", { id: "level-note", class: "warn" }, t("level_no_network")) : null,

@@ -497,10 +497,24 @@ impl Bridge {
                     }
                     None => None,
                 };
+                // The number (and for issuing, the date) from the request's own fields,
+                // else from the metadata.
+                let doc_number = req
+                    .doc_number
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .or_else(|| Request::meta(&meta, DOC_NUMBER).map(str::to_string));
+                let issued_date = req
+                    .issued_date
+                    .clone()
+                    .filter(|d| !d.trim().is_empty())
+                    .or_else(|| Request::meta(&meta, &["IssuedDate", "NgayBanHanh"]).map(str::to_string));
                 Ok(FetchJob {
                     source,
                     upload,
                     meta,
+                    doc_number,
+                    issued_date,
                     session: req.session_id.clone(),
                     jwt: req.jwt_token.clone(),
                 })
@@ -546,8 +560,9 @@ impl Bridge {
             Err(r) => return r,
         };
         let settings = self.host.settings();
-        let opts = match Material::load(&self.host.folders().config, &settings, &self.host.trust_files()) {
-            Ok(m) => VerifyOptions::new(m, settings.offline),
+        let folders = self.host.folders();
+        let opts = match Material::for_user(&folders, &settings, &self.host.trust_files()) {
+            Ok(m) => VerifyOptions::new(m, settings.offline).with_cache(&folders.data),
             Err(e) => {
                 return Reply::fail(
                     status::SIGN_FAILED,
@@ -564,7 +579,8 @@ impl Bridge {
         let reports: Vec<_> = jobs
             .iter()
             .zip(data)
-            .map(|(j, bytes)| kyso_core::verify::verify_source(bytes, file_name_of(&j.source), &opts))
+            // The signature verdict and the legal verdict (Decree 30), as in the app.
+            .map(|(j, bytes)| kyso_core::legal::check_bytes(&bytes, file_name_of(&j.source), &opts))
             .collect();
         Reply {
             status: status::OK,
@@ -626,10 +642,7 @@ impl Bridge {
             action_text: action.describe().into(),
             origin: origin.to_string(),
             documents: shown,
-            document_number: jobs
-                .first()
-                .and_then(|j| Request::meta(&j.meta, DOC_NUMBER))
-                .map(str::to_string),
+            document_number: jobs.first().and_then(|j| j.doc_number.clone()),
         };
         let mut signer = match self.host.approve(&ask) {
             Ok(s) => s,
@@ -732,8 +745,8 @@ impl Bridge {
                 status: status::OK,
                 message: msg("Đã ký và gửi tệp", "signed and delivered"),
                 file_server: Some(answer),
-                document_number: Request::meta(&job.meta, DOC_NUMBER).map(str::to_string),
-                document_date: Some(vietnam_date()),
+                document_number: job.doc_number.clone(),
+                document_date: Some(job.issued_date.clone().unwrap_or_else(vietnam_date)),
                 ..Reply::default()
             },
             Err(e) => Reply {
@@ -786,9 +799,15 @@ fn request_for(action: Action, job: &FetchJob) -> workflow::Request {
             role: action.role(),
             place: rect.map(Place::Rect).or(anchored),
             page,
-            doc_number: Request::meta(&job.meta, DOC_NUMBER).map(str::to_string),
+            doc_number: job.doc_number.clone(),
+            issued_date: (action == Action::SignIssued)
+                .then(|| job.issued_date.clone())
+                .flatten(),
             org: Request::meta(&job.meta, &["Organization", "Org", "CoQuan"]).map(str::to_string),
             receipt: Request::meta(&job.meta, &["Receipt", "SoDen"]).map(str::to_string),
+            // A copy: its form (SAO Y by default), no image (Decree 30).
+            copy_form: Request::meta(&job.meta, &["CopyForm", "HinhThucSao"])
+                .and_then(roles::CopyForm::from_name),
             ..roles::Request::default()
         }
     });
@@ -813,6 +832,10 @@ struct FetchJob {
     source: String,
     upload: Option<String>,
     meta: Vec<Meta>,
+    /// Number and symbol (request field `DocNumber`, else the metadata).
+    doc_number: Option<String>,
+    /// Issue date (request field `IssuedDate`, else the metadata).
+    issued_date: Option<String>,
     /// The page's session and token, sent back with the upload only.
     session: Option<String>,
     jwt: Option<String>,

@@ -135,6 +135,13 @@ pub struct Request {
     /// The batch variant.
     #[serde(rename = "Files", default)]
     pub files: Vec<FileItem>,
+    /// Number and symbol: the one the clerk gives at issuing (`SignIssued`), or the main
+    /// document's (`SignAppendix`, `SignCopy`).
+    #[serde(rename = "DocNumber", alias = "DocumentNumber", default)]
+    pub doc_number: Option<String>,
+    /// The issue date the system gives (`SignIssued`), as it writes it.
+    #[serde(rename = "IssuedDate", alias = "DocumentDate", default)]
+    pub issued_date: Option<String>,
 }
 
 impl Request {

@@ -85,12 +85,41 @@ pub enum TrustCommand {
         /// Accept a CA certificate that matches no pin, as a custom trust anchor.
         #[arg(long)]
         custom: bool,
+        /// With --custom: the hierarchy you declare this anchor belongs to (an organisation's
+        /// own official-duty or public test hierarchy); shown as declared by you.
+        #[arg(long, value_name = "official|public", requires = "custom")]
+        system: Option<String>,
         /// Print as JSON.
         #[arg(long)]
         json: bool,
     },
-    /// List stored anchors and intermediates, and the pins Kyso knows.
+    /// List what Kyso trusts: built in (shipped with Kyso), imported, custom, and the
+    /// intermediates kept from earlier checks; each on or off.
     List {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Switch a trusted certificate off (a built-in one included), by its SHA-256 (at least
+    /// 8 hex digits).
+    Disable {
+        /// SHA-256 fingerprint or its first digits.
+        fingerprint: String,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Switch a certificate back on.
+    Enable {
+        /// SHA-256 fingerprint or its first digits.
+        fingerprint: String,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch the current revocation lists (CRLs) of the trusted authorities and of every
+    /// CRL address met while checking, into the data folder, for checks without network.
+    Refresh {
         /// Print as JSON.
         #[arg(long)]
         json: bool,
@@ -250,7 +279,8 @@ pub struct SignArgs {
     /// Decree 30 role: approve (leader, signature image in the signature block: give
     /// --visible or --field), issue (clerk: the seal --image at real size over the left third
     /// of the leader's signature), appendix (text top right: --doc-number and the time),
-    /// copy (seal + --org + time, top right), incoming (--receipt stamp, top left).
+    /// copy (text top right: --copy-form, --org and the time; no image unless --image or
+    /// --seal), incoming (--receipt stamp, top left).
     #[arg(long, value_enum)]
     pub role: Option<RoleArg>,
     /// Number and symbol of the (main) document, e.g. "15/QĐ-UBND" (issue, appendix).
@@ -259,6 +289,12 @@ pub struct SignArgs {
     /// The copying organisation's name (copy).
     #[arg(long, value_name = "NAME")]
     pub org: Option<String>,
+    /// The form of an electronic copy: sao-y (default), sao-luc, trich-sao (copy).
+    #[arg(long, value_name = "FORM", value_parser = ["sao-y", "sao-luc", "trich-sao"])]
+    pub copy_form: Option<String>,
+    /// Also show the organisation profile's seal image on a copy (Decree 30 shows none).
+    #[arg(long)]
+    pub seal: bool,
     /// Receipt text of an incoming document, e.g. "Số đến: 1234" (incoming).
     #[arg(long, value_name = "TEXT")]
     pub receipt: Option<String>,

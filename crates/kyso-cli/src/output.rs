@@ -156,10 +156,90 @@ fn print_listing(reports: &[FileReport], english: bool) {
                     ts.tsa.clone().unwrap_or_default()
                 );
             }
+            if let Some(c) = &s.certificate {
+                println!(
+                    "      {}: {} / {} — {}",
+                    if english { "certificate" } else { "chứng thư" },
+                    system_text(c.system, english),
+                    class_text(c.class, english),
+                    if english {
+                        &c.evidence.class.en
+                    } else {
+                        &c.evidence.class.vi
+                    }
+                );
+            }
             println!("      {}", if english { &s.message.en } else { &s.message.vi });
             for f in &s.findings {
                 println!("      - {}", if english { &f.en } else { &f.vi });
             }
+        }
+        if let Some(l) = &r.legal {
+            print_legal(l, english);
+        }
+    }
+}
+
+fn system_text(s: kyso_core::decree::System, english: bool) -> &'static str {
+    use kyso_core::decree::System;
+    match (s, english) {
+        (System::Official, false) => "chuyên dùng công vụ",
+        (System::Official, true) => "official-duty",
+        (System::Public, false) => "công cộng",
+        (System::Public, true) => "public",
+        (System::Other, false) => "khác",
+        (System::Other, true) => "other",
+    }
+}
+
+fn class_text(c: kyso_core::decree::Class, english: bool) -> &'static str {
+    use kyso_core::decree::Class;
+    match (c, english) {
+        (Class::Individual, false) => "cá nhân",
+        (Class::Individual, true) => "individual",
+        (Class::Organization, false) => "tổ chức",
+        (Class::Organization, true) => "organisation",
+        (Class::Service, false) => "dịch vụ",
+        (Class::Service, true) => "service",
+    }
+}
+
+/// The legal verdict: the verdict, then each check with its mark and, for a failure, what
+/// to send back to the issuer.
+fn print_legal(l: &kyso_core::decree::LegalReport, english: bool) {
+    use kyso_core::decree::{Outcome, Verdict};
+    let pick = |t: &kyso_core::decree::Text| if english { t.en.clone() } else { t.vi.clone() };
+    let verdict = match (l.verdict, english) {
+        (Verdict::Complete, false) => "ĐỦ ĐIỀU KIỆN",
+        (Verdict::Complete, true) => "COMPLETE",
+        (Verdict::Incomplete, false) => "CHƯA ĐỦ ĐIỀU KIỆN",
+        (Verdict::Incomplete, true) => "INCOMPLETE",
+        (Verdict::NotChecked, false) => "CHƯA KẾT LUẬN",
+        (Verdict::NotChecked, true) => "NOT DECIDED",
+    };
+    println!(
+        "  {}: {verdict} — {}",
+        if english { "Decree 30" } else { "Nghị định 30" },
+        pick(&l.message)
+    );
+    for c in &l.checks {
+        let mark = match c.result {
+            Outcome::Pass => "✔",
+            Outcome::Warn => "!",
+            Outcome::Fail => "✘",
+            Outcome::NotChecked => "–",
+        };
+        println!("    {mark} {}: {}", pick(&c.title), pick(&c.message));
+        if let Some(b) = &c.return_text {
+            println!(
+                "      → {}: {}",
+                if english {
+                    "send back"
+                } else {
+                    "đề nghị gửi lại"
+                },
+                pick(b)
+            );
         }
     }
 }

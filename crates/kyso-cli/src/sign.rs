@@ -280,5 +280,8 @@ fn appearance(a: &SignArgs) -> Result<Option<roles::Request>, CliError> {
         doc_number: a.doc_number.clone(),
         org: a.org.clone(),
         receipt: a.receipt.clone(),
+        copy_form: a.copy_form.as_deref().and_then(roles::CopyForm::from_name),
+        seal: a.seal,
+        issued_date: None,
     }))
 }

@@ -67,12 +67,31 @@ pub fn run_profile(c: ProfileCommand) -> u8 {
     }
 }
 
-/// `kyso trust import|list`.
+/// `kyso trust import|list|disable|enable|refresh`.
 pub fn run_trust(c: TrustCommand) -> u8 {
-    let (folders, _) = crate::user();
+    let (folders, mut settings) = crate::user();
     let mut store = kyso_core::trust::TrustStore::open(&folders.config);
     match c {
-        TrustCommand::Import { files, custom, json } => {
+        TrustCommand::Import {
+            files,
+            custom,
+            system,
+            json,
+        } => {
+            let system = match system
+                .as_deref()
+                .map(|s| (s, kyso_core::trust::System::from_name(s)))
+            {
+                None => None,
+                Some((_, Some(s))) if s != kyso_core::trust::System::Other => Some(s),
+                Some((s, _)) => {
+                    output::print_error(
+                        json,
+                        &CliError::usage(format!("--system takes official or public, not {s}")),
+                    );
+                    return 1;
+                }
+            };
             let mut imported = Vec::new();
             for f in &files {
                 let data = if f.starts_with("http://") || f.starts_with("https://") {
@@ -92,7 +111,7 @@ pub fn run_trust(c: TrustCommand) -> u8 {
                         }
                     }
                 };
-                match store.import(&data, custom) {
+                match store.import_as(&data, custom, system) {
                     Ok(entries) => imported.extend(entries),
                     Err(e) => {
                         output::print_error(json, &Error::from(e).into());
@@ -114,23 +133,85 @@ pub fn run_trust(c: TrustCommand) -> u8 {
             0
         }
         TrustCommand::List { json } => {
-            let v = serde_json::json!({ "stored": store.list(), "pins": kyso_core::trust::PINS });
+            let entries = kyso_core::trust::overview(&folders.config, &settings, Some(&folders.data));
+            let v = serde_json::json!({
+                "entries": entries,
+                "stored": store.list(),
+                "pins": kyso_core::trust::PINS,
+            });
             output::print_json_or(json, &v, || {
-                for e in store.list() {
+                for e in &entries {
+                    let source = match e.source {
+                        kyso_core::trust::Source::BuiltIn => "built-in",
+                        kyso_core::trust::Source::Imported => "imported",
+                        kyso_core::trust::Source::Custom => "custom",
+                        kyso_core::trust::Source::Kept => "kept",
+                    };
                     println!(
-                        "{:?}  {}  {}  {}",
-                        e.role,
+                        "{}  {:<8}  {:<12}  {:<8}  {}  {}",
+                        if e.enabled { "on " } else { "OFF" },
+                        source,
+                        format!("{:?}", e.role).to_lowercase(),
+                        format!("{:?}", e.system).to_lowercase(),
                         &e.sha256[..16],
-                        e.subject,
-                        e.pinned_as.unwrap_or("custom anchor")
+                        e.subject
                     );
-                }
-                println!("Pinned authorities (import their certificates with `kyso trust import FILE`):");
-                for p in kyso_core::trust::PINS {
-                    println!("  {:?}  {}  {}  {}", p.role, &p.sha256[..16], p.name, p.url);
                 }
             });
             0
         }
+        TrustCommand::Disable { fingerprint, json } => {
+            switch(&folders, &mut settings, &fingerprint, false, json)
+        }
+        TrustCommand::Enable { fingerprint, json } => {
+            switch(&folders, &mut settings, &fingerprint, true, json)
+        }
+        TrustCommand::Refresh { json } => {
+            let results = kyso_core::trust::refresh(&folders, &settings);
+            let v = serde_json::json!({ "refreshed": results });
+            output::print_json_or(json, &v, || {
+                for r in &results {
+                    match (&r.error, &r.this_update) {
+                        (None, Some(t)) => println!("ok      {} — {} ({t})", r.url, r.issuer),
+                        (Some(e), _) => println!("failed  {} — {}: {e}", r.url, r.issuer),
+                        _ => {}
+                    }
+                }
+            });
+            u8::from(results.iter().all(|r| r.error.is_some()) && !results.is_empty())
+        }
     }
+}
+
+/// `kyso trust disable|enable FINGERPRINT`: saved in the settings the app shares.
+fn switch(
+    folders: &kyso_core::folders::Folders,
+    settings: &mut kyso_core::settings::Settings,
+    fingerprint: &str,
+    on: bool,
+    json: bool,
+) -> u8 {
+    let entries = kyso_core::trust::overview(&folders.config, settings, Some(&folders.data));
+    let fp = match kyso_core::trust::resolve(&entries, fingerprint) {
+        Ok(fp) => fp,
+        Err(e) => {
+            output::print_error(json, &Error::from(e).into());
+            return 1;
+        }
+    };
+    kyso_core::trust::set_enabled(settings, &fp, on);
+    if let Err(e) = settings.save(&folders.config) {
+        output::print_error(json, &e.into());
+        return 1;
+    }
+    let entry = kyso_core::trust::overview(&folders.config, settings, Some(&folders.data))
+        .into_iter()
+        .find(|e| e.sha256 == fp);
+    let v = serde_json::json!({ "changed": entry });
+    output::print_json_or(json, &v, || {
+        if let Some(e) = &entry {
+            println!("{} {}", if on { "on: " } else { "off:" }, e.subject);
+        }
+    });
+    0
 }

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use kyso_core::trust::Material;
-use kyso_core::verify::{self, FileVerdict, VerifyOptions};
+use kyso_core::verify::{FileVerdict, VerifyOptions};
 
 use crate::args::VerifyArgs;
 use crate::output;
@@ -45,18 +45,18 @@ fn expand(paths: &[PathBuf], recursive: bool) -> Vec<PathBuf> {
 /// Runs `kyso verify`.
 pub fn run(a: VerifyArgs) -> u8 {
     let (folders, settings) = crate::user();
-    let trust = match Material::load(&folders.config, &settings, &a.trust) {
+    let trust = match Material::for_user(&folders, &settings, &a.trust) {
         Ok(t) => t,
         Err(e) => {
             output::print_error(a.json, &e.into());
             return 2;
         }
     };
-    let opts = VerifyOptions::new(trust, a.offline || settings.offline);
+    let opts = VerifyOptions::new(trust, a.offline || settings.offline).with_cache(&folders.data);
     let files = expand(&a.paths, a.recursive);
     let show_progress = !a.json && files.len() > 1 && std::io::stderr().is_terminal();
     let total = files.len();
-    let reports = verify::verify_many(&files, a.content.as_deref(), &opts, &|done, p| {
+    let reports = kyso_core::legal::check_many(&files, a.content.as_deref(), &opts, &|done, p| {
         if show_progress {
             eprint!("\r\x1b[2K[{done}/{total}] {}", p.display());
         }

@@ -27,6 +27,17 @@ pub fn name_attr(name: &Name, oid: ObjectIdentifier) -> Option<String> {
     None
 }
 
+/// Every value of attribute `oid` in `name`, as text (a subject may carry several `UID`s:
+/// `MST:` and `MNS:`).
+pub fn name_attrs(name: &Name, oid: ObjectIdentifier) -> Vec<String> {
+    name.0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .filter(|atv| atv.oid == oid)
+        .filter_map(|atv| any_to_string(&atv.value))
+        .collect()
+}
+
 fn any_to_string(v: &der::Any) -> Option<String> {
     use der::Tag;
     let bytes = v.value();

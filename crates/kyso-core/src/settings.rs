@@ -35,6 +35,8 @@ pub struct Settings {
     /// Any other address on this computer or the local network is never called for a
     /// document.
     pub intranet_servers: Vec<String>,
+    /// Trusted certificates (SHA-256) the user switched off, built-in ones included.
+    pub trust_disabled: Vec<String>,
 }
 
 impl Default for Settings {
@@ -51,6 +53,7 @@ impl Default for Settings {
             bridge_hosts: Vec::new(),
             update_url: String::new(),
             intranet_servers: Vec::new(),
+            trust_disabled: Vec::new(),
         }
     }
 }

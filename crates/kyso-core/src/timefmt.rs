@@ -42,6 +42,18 @@ pub fn vietnam_iso(unix: i64) -> String {
     )
 }
 
+/// The calendar date in Vietnam as documents write it: `05/12/2026`.
+pub fn vietnam_date(unix: i64) -> String {
+    in_vietnam(unix, time::macros::format_description!("[day]/[month]/[year]"))
+}
+
+/// The calendar date in Vietnam as (year, month, day).
+pub fn vietnam_ymd(unix: i64) -> Option<(i32, u8, u8)> {
+    let offset = UtcOffset::from_hms(7, 0, 0).ok()?;
+    let t = OffsetDateTime::from_unix_timestamp(unix).ok()?.to_offset(offset);
+    Some((t.year(), u8::from(t.month()), t.day()))
+}
+
 /// PDF date in UTC: `D:YYYYMMDDHHmmSSZ`.
 pub fn pdf_date(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)

@@ -28,7 +28,17 @@ fn check(bytes: Vec<u8>) {
             }
         }
     }
-    let r = verify_source(bytes, "input".into(), &opts);
+    let r = verify_source(bytes.clone(), "input".into(), &opts);
+    // The legal check's page text (content and annotation appearances) never panics either.
+    if let Ok(pdf) = kyso_core::pdf::reader::Pdf::open(bytes) {
+        if let Ok((_, cat)) = kyso_core::pdf::catalog(&pdf) {
+            let n = kyso_core::pdf::page_count(&pdf, &cat).unwrap_or(0);
+            let mut doc = kyso_core::legal::text::Document::new(n, |i| {
+                kyso_core::legal::text::page_lines(&pdf, &cat, i)
+            });
+            let _ = kyso_core::legal::assess(&r, &mut doc);
+        }
+    }
     // A verdict is always produced.
     let _ = r.verdict;
     let _ = kyso_core::cms::parse::parse(&[0x30, 0x80, 0x00, 0x00]);

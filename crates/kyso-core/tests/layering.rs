@@ -28,7 +28,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("signer", &["crypto", "cert", "cms", "timefmt", "files", "net"]),
     (
         "trust",
-        &["oids", "crypto", "cert", "cms", "net", "timefmt", "settings"],
+        &[
+            "oids", "crypto", "cert", "cms", "net", "timefmt", "settings", "files", "folders",
+        ],
     ),
     ("settings", &["signer", "cms", "net", "files", "update"]),
     (
@@ -49,15 +51,25 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "error",
         ],
     ),
+    ("decree", &["cert", "oids", "trust"]),
     (
         "verify",
         &[
-            "pdf", "cms", "cert", "crypto", "oids", "trust", "net", "timefmt", "error", "message",
+            "pdf", "cms", "cert", "crypto", "oids", "trust", "net", "timefmt", "error", "message", "decree",
         ],
     ),
+    ("legal", &["verify", "decree", "pdf", "cert", "timefmt", "trust"]),
     (
         "report",
-        &["verify", "appearance", "pdf", "timefmt", "files", "error"],
+        &[
+            "verify",
+            "appearance",
+            "pdf",
+            "timefmt",
+            "files",
+            "error",
+            "decree",
+        ],
     ),
     (
         "workflow",

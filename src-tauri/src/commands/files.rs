@@ -139,10 +139,7 @@ pub async fn export_report(
         paths.push(state.chosen(f)?);
     }
     let opts = state.verify_options()?;
-    let reports: Vec<_> = paths
-        .iter()
-        .map(|p| kyso_core::verify::verify_path(p, None, &opts))
-        .collect();
+    let reports = kyso_core::legal::check_many(&paths, None, &opts, &|_, _| {});
     let target = match scripted_answer() {
         Some(p) => p.into_iter().next(),
         None => app

@@ -9,5 +9,6 @@ pub mod profile;
 pub mod remote;
 pub mod settings;
 pub mod sign;
+pub mod trust;
 pub mod update;
 pub mod verify;

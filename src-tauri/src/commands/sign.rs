@@ -84,6 +84,11 @@ pub struct AppearanceRequest {
     pub org: Option<String>,
     /// Receipt text.
     pub receipt: Option<String>,
+    /// Copy form: `sao-y` (default), `sao-luc`, `trich-sao`.
+    pub copy_form: Option<roles::CopyForm>,
+    /// Show the profile's seal on a copy (no image by default, as Decree 30 says).
+    #[serde(default)]
+    pub seal: bool,
 }
 
 /// One file's outcome.
@@ -250,6 +255,8 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
             doc_number: a.doc_number.clone(),
             org: a.org.clone(),
             receipt: a.receipt.clone(),
+            copy_form: a.copy_form,
+            seal: a.seal,
             ..roles::Request::default()
         }),
         ..workflow::Request::default()

@@ -1,6 +1,7 @@
-//! Checking chosen files against the trust anchors in the settings.
+//! Checking chosen files: the signature verdict and the legal verdict (Decree 30), against
+//! the shipped and configured trust anchors, with the revocation cache for offline checks.
 
-use kyso_core::verify::{self, FileReport};
+use kyso_core::verify::FileReport;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
@@ -27,7 +28,7 @@ pub async fn verify_documents(
     let opts = state.verify_options()?;
     tauri::async_runtime::spawn_blocking(move || {
         let total = paths.len();
-        verify::verify_many(&paths, None, &opts, &|done, _| {
+        kyso_core::legal::check_many(&paths, None, &opts, &|done, _| {
             let _ = app.emit("check-progress", Progress { done, total });
         })
     })

@@ -81,6 +81,9 @@ describe("appearance request per role", () => {
     expect(appearanceRequest("appendix", { doc_number: "15/QĐ-UBND" }, null)).toEqual({ role: "appendix", doc_number: "15/QĐ-UBND" });
     expect(appearanceRequest("copy", { org: "Sở Tư pháp" }, rect)).toEqual({ role: "copy", org: "Sở Tư pháp" });
     expect(appearanceRequest("copy", { org: "  " }, null)).toEqual({ role: "copy" });
+    // Decree 30: SAO Y and no image unless asked for.
+    expect(appearanceRequest("copy", { org: "Sở Tư pháp", copy_form: "sao-y" }, null)).toEqual({ role: "copy", org: "Sở Tư pháp" });
+    expect(appearanceRequest("copy", { copy_form: "trich-sao", seal: true }, null)).toEqual({ role: "copy", copy_form: "trich-sao", seal: true });
     expect(appearanceRequest("incoming", { receipt: "Số đến 125" }, rect)).toEqual({ role: "incoming", receipt: "Số đến 125" });
   });
 
@@ -134,6 +137,10 @@ describe("roles on the sign screen", () => {
     expect($("#role-needed")!.hidden).toBe(true);
     click("#role-copy");
     expect(shown()).toEqual(["#org"]);
+    // The copy form (SAO Y by default) and the optional seal, off by default.
+    expect($<HTMLSelectElement>("#copy-form")!.value).toBe("sao-y");
+    expect([...$<HTMLSelectElement>("#copy-form")!.options].map((o) => o.textContent)).toEqual(["SAO Y", "SAO LỤC", "TRÍCH SAO"]);
+    expect($<HTMLInputElement>("#copy-seal")!.checked).toBe(false);
     click("#role-incoming");
     expect(shown()).toEqual(["#receipt"]);
     expect($<HTMLButtonElement>("#sign-btn")!.disabled).toBe(true);

@@ -20,10 +20,46 @@ pub enum Role {
     Issue,
     /// An attachment in its own file: number and time, top right.
     Appendix,
-    /// An electronic copy: seal, organisation and time, top right.
+    /// An electronic copy: the copy form, the copying organisation and the time, top right,
+    /// no image (Decree 30 Appendix I); a seal image only when asked for.
     Copy,
     /// Receipt of an incoming document: a stamp, top left.
     Incoming,
+}
+
+/// The forms of an electronic copy (Decree 30 Appendix I, as for paper copies).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CopyForm {
+    /// SAO Y: a full copy (the default).
+    #[default]
+    SaoY,
+    /// SAO LỤC: a full copy made from a copy ("bản sao y").
+    SaoLuc,
+    /// TRÍCH SAO: an extract.
+    TrichSao,
+}
+
+impl CopyForm {
+    /// As printed on the copy.
+    pub fn text(self) -> &'static str {
+        match self {
+            CopyForm::SaoY => "SAO Y",
+            CopyForm::SaoLuc => "SAO LỤC",
+            CopyForm::TrichSao => "TRÍCH SAO",
+        }
+    }
+
+    /// From its name (`sao-y`, `sao-luc`, `trich-sao`; the printed forms are accepted too).
+    pub fn from_name(s: &str) -> Option<Self> {
+        let folded: String = s.trim().to_lowercase().replace(['_', ' '], "-").replace('ụ', "u");
+        match folded.as_str() {
+            "sao-y" | "saoy" => Some(CopyForm::SaoY),
+            "sao-luc" | "saoluc" => Some(CopyForm::SaoLuc),
+            "trich-sao" | "trích-sao" | "trichsao" => Some(CopyForm::TrichSao),
+            _ => None,
+        }
+    }
 }
 
 /// What the user asked for.
@@ -47,6 +83,13 @@ pub struct Request {
     pub org: Option<String>,
     /// Receipt text.
     pub receipt: Option<String>,
+    /// The copy form (copy; SAO Y when not given).
+    pub copy_form: Option<CopyForm>,
+    /// Show the organisation profile's seal on a copy (off by default: Decree 30 shows no
+    /// image on electronic copies).
+    pub seal: bool,
+    /// The issue date the document-management system gives (issue), as it wrote it.
+    pub issued_date: Option<String>,
 }
 
 fn drawing(e: impl std::fmt::Display) -> Error {
@@ -59,9 +102,16 @@ pub fn spec(req: &Request, config: &Path) -> Result<Option<Spec>, Error> {
     let profile = Profile::load(config).map_err(|e| Error::Profile(e.to_string()))?;
     let image = match (&req.image, req.role) {
         (Some(i), _) => Some(i.clone()),
-        (None, Some(Role::Issue | Role::Copy)) => profile
+        (None, Some(Role::Issue)) => profile
             .seal_image(config)
             .map_err(|e| Error::Profile(e.to_string()))?,
+        // A copy shows no image unless the user asks for the seal.
+        (None, Some(Role::Copy)) if req.seal => Some(
+            profile
+                .seal_image(config)
+                .map_err(|e| Error::Profile(e.to_string()))?
+                .ok_or(AppearanceError::SealMissing("copy"))?,
+        ),
         _ => None,
     };
     let real_size = |role: &'static str| -> Result<(f32, f32), Error> {
@@ -92,12 +142,21 @@ pub fn spec(req: &Request, config: &Path) -> Result<Option<Spec>, Error> {
                 .clone()
                 .or(profile.organization.clone())
                 .ok_or(AppearanceError::OrgMissing)?;
-            let (w, h) = real_size("copy")?;
-            (
-                Some(Place::TopRight(w + 170.0, h.max(36.0))),
-                vec![org, now.clone()],
-                Some(10.0),
-            )
+            let lines = vec![
+                req.copy_form.unwrap_or_default().text().to_string(),
+                org,
+                now.clone(),
+            ];
+            // Sized for the text at 10 pt (Times metrics), so it is never shrunk.
+            let (tw, th) = text_box(&lines, 10.0, 260.0)?;
+            let place = match &image {
+                Some(_) => {
+                    let (w, h) = real_size("copy")?;
+                    Place::TopRight(w + 8.0 + tw, h.max(th))
+                }
+                None => Place::TopRight(tw, th),
+            };
+            (Some(place), lines, Some(10.0))
         }
         Some(Role::Incoming) => {
             let r = req.receipt.clone().ok_or(AppearanceError::ReceiptMissing)?;
@@ -132,6 +191,21 @@ pub fn spec(req: &Request, config: &Path) -> Result<Option<Spec>, Error> {
         image,
         max_font_size: font,
     }))
+}
+
+/// The box (points) that holds `lines` at `size` in the stamp font, at most `max_w` wide
+/// (longer lines wrap), with the appearance's padding.
+fn text_box(lines: &[String], size: f32, max_w: f32) -> Result<(f32, f32), Error> {
+    let font = super::font::PdfFont::new(super::font::SERIF, "F1").map_err(drawing)?;
+    let mut widest: f32 = 0.0;
+    let mut rows = 0usize;
+    for l in lines {
+        let w = font.width(l, size).map_err(drawing)?;
+        widest = widest.max(w.min(max_w));
+        rows += font.wrap(l, size, max_w).map_err(drawing)?.len().max(1);
+    }
+    // 2 pt padding each side, and a little room so rounding never forces a smaller size.
+    Ok((widest + 6.0, rows as f32 * size * 1.2 + 6.0))
 }
 
 /// Completes `spec` once the signer is known: the leader's signature image and text from
@@ -169,6 +243,24 @@ pub fn issue_reason(role: Option<Role>, doc_number: Option<&str>) -> Option<Stri
         (Some(Role::Issue), Some(n)) => Some(format!(
             "Phát hành văn bản số {n}, ngày {}",
             crate::timefmt::vietnam_iso(crate::timefmt::now())
+        )),
+        _ => None,
+    }
+}
+
+/// The reason a role's signature records: an issuing signature's number and date (the
+/// date the document system gave, else now), an appendix's or a copy's main document.
+pub fn reason_for(req: &Request) -> Option<String> {
+    let n = req.doc_number.as_deref().filter(|n| !n.trim().is_empty());
+    match (req.role, n) {
+        (Some(Role::Issue), Some(n)) => match req.issued_date.as_deref().filter(|d| !d.trim().is_empty()) {
+            Some(d) => Some(format!("Phát hành văn bản số {n}, ngày {}", d.trim())),
+            None => issue_reason(req.role, Some(n)),
+        },
+        (Some(Role::Appendix), Some(n)) => Some(format!("Phụ lục kèm theo văn bản số {n}")),
+        (Some(Role::Copy), Some(n)) => Some(format!(
+            "{} văn bản số {n}",
+            req.copy_form.unwrap_or_default().text()
         )),
         _ => None,
     }

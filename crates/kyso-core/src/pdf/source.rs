@@ -58,6 +58,16 @@ impl Source for [u8] {
     }
 }
 
+/// Borrowed bytes (a document checked in memory and then read again for its text).
+impl<T: Source + ?Sized> Source for &T {
+    fn len(&self) -> u64 {
+        (**self).len()
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        (**self).read_at(offset, buf)
+    }
+}
+
 impl Source for Vec<u8> {
     fn len(&self) -> u64 {
         self.as_slice().len() as u64

@@ -303,6 +303,47 @@ pub fn page_glyphs<S: Source>(pdf: &Pdf<S>, page: &Dict) -> Result<Vec<Glyph>, P
     Ok(t.glyphs)
 }
 
+/// Every glyph a form XObject shows (an annotation's appearance stream), placed on the page
+/// by `ctm` after the form's own `/Matrix`; the same budgets as a page.
+pub fn form_glyphs<S: Source>(pdf: &Pdf<S>, form: &super::object::Stream, ctm: [f32; 6]) -> Vec<Glyph> {
+    let Ok(data) = pdf.decode_stream(form, MAX_CONTENT) else {
+        return Vec::new();
+    };
+    let resources = form
+        .dict
+        .get(b"Resources")
+        .and_then(|r| pdf.resolve(r).ok())
+        .and_then(|r| r.as_dict().cloned())
+        .unwrap_or_default();
+    let matrix = form
+        .dict
+        .get(b"Matrix")
+        .and_then(|m| pdf.resolve(m).ok())
+        .and_then(|m| {
+            let v: Vec<f32> = m
+                .as_array()?
+                .iter()
+                .filter_map(Object::as_f64)
+                .map(|v| v as f32)
+                .collect();
+            <[f32; 6]>::try_from(v.as_slice()).ok()
+        })
+        .unwrap_or(IDENTITY);
+    let mut t = Interp {
+        pdf,
+        glyphs: Vec::new(),
+        ops_left: MAX_OPS,
+        bytes_left: MAX_CONTENT.saturating_sub(data.len()),
+        fonts: std::collections::HashMap::new(),
+    };
+    let st = State {
+        ctm: mul(&matrix, &ctm),
+        ..State::default()
+    };
+    t.run(&data, &resources, st, None, 0);
+    t.glyphs
+}
+
 /// The text-showing part of a content-stream interpreter.
 struct Interp<'p, S: Source> {
     pdf: &'p Pdf<S>,

@@ -89,7 +89,35 @@ pub(super) fn signature_rows(s: &SignatureReport, vi: bool) -> Vec<(&'static str
             s.certificate_sha256.clone().unwrap_or_default(),
         ),
     ];
-    rows.into()
+    let mut rows: Vec<(&'static str, String)> = rows.into();
+    if let Some(f) = &s.certificate {
+        let system = match (f.system, vi) {
+            (crate::decree::System::Official, true) => "chuyên dùng công vụ",
+            (crate::decree::System::Official, false) => "official-duty",
+            (crate::decree::System::Public, true) => "công cộng",
+            (crate::decree::System::Public, false) => "public",
+            (crate::decree::System::Other, true) => "khác",
+            (crate::decree::System::Other, false) => "other",
+        };
+        let class = match (f.class, vi) {
+            (crate::decree::Class::Individual, true) => "cá nhân",
+            (crate::decree::Class::Individual, false) => "individual",
+            (crate::decree::Class::Organization, true) => "tổ chức",
+            (crate::decree::Class::Organization, false) => "organisation",
+            (crate::decree::Class::Service, true) => "dịch vụ",
+            (crate::decree::Class::Service, false) => "service",
+        };
+        let why = |m: &crate::decree::Text| if vi { m.vi.clone() } else { m.en.clone() };
+        rows.push((
+            t("Loại chứng thư", "Certificate"),
+            format!(
+                "{system}, {class} — {} {}",
+                why(&f.evidence.system),
+                why(&f.evidence.class)
+            ),
+        ));
+    }
+    rows
 }
 
 /// Renders reports in `lang` (`vi` or `en`).
@@ -139,6 +167,23 @@ pub fn render(reports: &[FileReport], lang: &str) -> String {
                     "<tr><th>{}</th><td><ul>{}</ul></td></tr>",
                     t("Chi tiết", "Details"),
                     items.join("")
+                ));
+            }
+            h.push_str("</table>");
+        }
+        if let Some(l) = &r.legal {
+            h.push_str(&format!(
+                "<h3>{}</h3><table class=\"legal\">",
+                t(
+                    "Tính hợp lệ theo Nghị định 30/2020 và 68/2024",
+                    "Legal completeness (Decrees 30/2020 and 68/2024)"
+                )
+            ));
+            for (class, k, v) in super::legal::rows(l, vi) {
+                h.push_str(&format!(
+                    "<tr class=\"{class}\"><th>{}</th><td>{}</td></tr>",
+                    esc(&k),
+                    esc(&v)
                 ));
             }
             h.push_str("</table>");

@@ -2,6 +2,7 @@
 //! Vietnamese text extracts exactly) or HTML — for the clerk to file or send.
 
 mod html;
+mod legal;
 mod pdf;
 
 use std::path::Path;

@@ -157,6 +157,27 @@ pub fn render(reports: &[FileReport], lang: &str) -> Result<Vec<u8>, FontError> 
                 l.row(t("Chi tiết", "Details"), if vi { &f.vi } else { &f.en }, BLACK)?;
             }
         }
+        if let Some(legal) = &r.legal {
+            l.gap(4.0);
+            l.para(
+                t(
+                    "Tính hợp lệ theo Nghị định 30/2020 và 68/2024",
+                    "Legal completeness (Decrees 30/2020 and 68/2024)",
+                ),
+                11.0,
+                true,
+                BLACK,
+            )?;
+            for (class, k, v) in super::legal::rows(legal, vi) {
+                let c = match class {
+                    "ok" => GREEN,
+                    "bad" => RED,
+                    "warn" => AMBER,
+                    _ => BLACK,
+                };
+                l.row(&k, &v, c)?;
+            }
+        }
     }
 
     // Objects: fonts, pages, catalog.

@@ -56,6 +56,39 @@ pub fn check(der: &[u8], cert: &Certificate, issuer: &Certificate) -> Option<Crl
     Some(CrlStatus::Good { this_update })
 }
 
+/// A CRL's issuer and currency, once its signature is checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrlInfo {
+    /// thisUpdate (Unix seconds).
+    pub this_update: i64,
+    /// nextUpdate (Unix seconds), when the CRL names one.
+    pub next_update: Option<i64>,
+}
+
+/// Whether `der` is a CRL issued and signed by `issuer`; its dates when it is.
+pub fn info(der: &[u8], issuer: &Certificate) -> Option<CrlInfo> {
+    let crl = CertificateList::from_der(der).ok()?;
+    if crl.tbs_cert_list.issuer != issuer.tbs_certificate.subject {
+        return None;
+    }
+    let tbs = crl.tbs_cert_list.to_der().ok()?;
+    crypto::verify(
+        &issuer.tbs_certificate.subject_public_key_info,
+        &crl.signature_algorithm,
+        None,
+        &tbs,
+        crl.signature.as_bytes()?,
+    )
+    .ok()?;
+    Some(CrlInfo {
+        this_update: crl.tbs_cert_list.this_update.to_unix_duration().as_secs() as i64,
+        next_update: crl
+            .tbs_cert_list
+            .next_update
+            .map(|t| t.to_unix_duration().as_secs() as i64),
+    })
+}
+
 /// http(s) URIs from the certificate's CRL distribution points.
 pub fn distribution_points(cert: &Certificate) -> Vec<String> {
     use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};

@@ -1,14 +1,19 @@
-//! Trust anchors: the Vietnamese roots and intermediates are pinned here by SHA-256
-//! fingerprint; their certificates are imported by the user (file) and kept in the user's
-//! config folder. A certificate that matches no pin is refused unless the user explicitly adds
-//! it as a custom anchor. The repository ships pins, never certificates.
+//! Trust anchors. The Vietnamese roots and intermediates ship with Kyso ([`builtin`]: the
+//! public certificates of the official-duty and public hierarchies, each pinned by SHA-256);
+//! the user may switch any of them off, import more that match a pin, or add their own
+//! anchors (custom) into the config folder. Intermediates met while verifying (in documents,
+//! or fetched from a certificate's AIA address) are kept in the data folder ([`cache`]), with
+//! the revocation data met or fetched, so a later check works offline.
 //!
 //! Real government documents embed the signer's certificate but not the VGCA intermediates,
-//! so imported intermediates are offered to path building as well.
+//! so shipped, imported and kept intermediates are offered to path building.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub mod aia;
+pub mod builtin;
+pub mod cache;
 pub mod crl;
 pub mod ocsp;
 pub mod online;
@@ -20,6 +25,7 @@ use der::Encode;
 use x509_cert::Certificate;
 
 use crate::cert;
+pub use builtin::{Pin, PINS};
 
 /// Role of a pinned certificate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -31,53 +37,44 @@ pub enum Role {
     Intermediate,
 }
 
-/// A pinned certificate.
-#[derive(Clone, Copy, Debug, serde::Serialize)]
-pub struct Pin {
-    /// Name as published.
-    pub name: &'static str,
-    /// SHA-256 of the DER certificate, lowercase hex.
-    pub sha256: &'static str,
-    /// Root or intermediate.
-    pub role: Role,
-    /// Where the authority publishes it.
-    pub url: &'static str,
+/// Which hierarchy a trust anchor belongs to (`../shared/design/vn-pki.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum System {
+    /// Official-duty certificates (chữ ký số chuyên dùng công vụ, Decree 68/2024): VGCA.
+    Official,
+    /// Public CAs under the Vietnam National Root CA (Decree 23/2025).
+    Public,
+    /// A custom or unknown anchor.
+    Other,
 }
 
-/// The Vietnamese roots and intermediates Kyso knows (fingerprints checked against the
-/// published certificates).
-pub const PINS: &[Pin] = &[
-    Pin {
-        name: "RootCA chuyên dùng Chính phủ G2 (Ban Cơ yếu Chính phủ)",
-        sha256: "f04ba4b459a7c9a1b971ad9b1cb833e695a80c79aea63b174b66a70edfe2fdb8",
-        role: Role::Root,
-        url: "http://ca.gov.vn/pki/pub/cert/rootcag2.crt",
-    },
-    Pin {
-        name: "CA phục vụ các cơ quan Nhà nước G2",
-        sha256: "d8cab7a4aef92e6bb2509d7c61cee7b44f3731b2d21074963530277b366fae4b",
-        role: Role::Intermediate,
-        url: "http://ca.gov.vn/pki/pub/cert/",
-    },
-    Pin {
-        name: "Co quan chung thuc so chuyen dung Chinh phu (RootCA, G1)",
-        sha256: "f7bc89054cec7f12730d7b8cd3eb7955b163835087e5eb873edfb584763b3f90",
-        role: Role::Root,
-        url: "http://ca.gov.vn/pki/pub/cert/rootca.crt",
-    },
-    Pin {
-        name: "Vietnam National Root CA",
-        sha256: "bac8bf609ab420a8ee1780d74f4de5c7f7184959d2a7375b0a75e4c29f0908e7",
-        role: Role::Root,
-        url: "https://rootca.gov.vn/crt/vnrca256.p7b",
-    },
-    Pin {
-        name: "VNPT-CA SHA2",
-        sha256: "7d6ba5245317f9ed5d8bc765a4634d26ac6340d36b9f584df3b52d9c4a81a306",
-        role: Role::Intermediate,
-        url: "https://rootca.gov.vn/",
-    },
-];
+impl System {
+    /// From its name (`official`, `public`, `other`).
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "official" => Some(System::Official),
+            "public" => Some(System::Public),
+            "other" => Some(System::Other),
+            _ => None,
+        }
+    }
+}
+
+/// Where a trusted certificate comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Shipped with Kyso.
+    BuiltIn,
+    /// Imported by the user and matching a pin.
+    Imported,
+    /// Imported by the user as their own anchor.
+    Custom,
+    /// Met while verifying (a document, an AIA address) and kept in the data folder: offered
+    /// to path building, never trusted by itself.
+    Kept,
+}
 
 /// Trust store errors.
 #[derive(Debug, thiserror::Error)]
@@ -104,12 +101,21 @@ pub enum TrustError {
         /// Why.
         reason: String,
     },
+    /// No trusted certificate has that fingerprint.
+    #[error("no trusted certificate has a SHA-256 starting with {0}; see the list")]
+    Unknown(String),
+    /// Several do: a longer prefix is needed.
+    #[error("several trusted certificates have a SHA-256 starting with {0}; give more digits")]
+    Ambiguous(String),
+    /// A system declared for a certificate that is not a custom anchor.
+    #[error("only your own (custom) anchors can be declared official or public; {0} is a pinned authority")]
+    NotCustom(String),
     /// I/O.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// One stored certificate.
+/// One trusted (or kept) certificate, as the trust list shows it.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Entry {
     /// Subject.
@@ -122,6 +128,12 @@ pub struct Entry {
     pub pinned_as: Option<&'static str>,
     /// notAfter (RFC 3339).
     pub not_after: String,
+    /// Built in, imported, custom, or kept from a check.
+    pub source: Source,
+    /// Which hierarchy (for a custom anchor: what the user declared, else `other`).
+    pub system: System,
+    /// Whether it is used (the user may switch one off).
+    pub enabled: bool,
 }
 
 /// Certificates the user imported, in `<config>/trust/`.
@@ -131,6 +143,8 @@ pub struct TrustStore {
     pub anchors: Vec<Certificate>,
     /// Intermediates offered to path building.
     pub intermediates: Vec<Certificate>,
+    /// Systems the user declared for custom anchors (SHA-256 → system).
+    pub declared: HashMap<String, System>,
 }
 
 /// What a check or a long-term signing trusts: anchors, and intermediates offered to path
@@ -144,12 +158,15 @@ pub struct Material {
     /// The local-network servers (an intranet CA's) that addresses inside certificates may
     /// lead to; others there are never called.
     pub network: crate::net::NetPolicy,
+    /// The hierarchy of each anchor that is not `other` (SHA-256 → system).
+    pub systems: HashMap<String, System>,
 }
 
 impl Material {
-    /// The user's trust: the store in `config` (pinned authorities imported, custom
-    /// anchors), the anchor files named in the settings, and `extra` anchor files for this
-    /// run. A named file without a certificate is an error, not silently nothing.
+    /// The user's trust: the shipped authorities (less those switched off in the settings),
+    /// the store in `config` (pinned authorities imported, custom anchors), the anchor files
+    /// named in the settings, and `extra` anchor files for this run. A named file without a
+    /// certificate is an error, not silently nothing.
     pub fn load(
         config: &Path,
         settings: &crate::settings::Settings,
@@ -171,29 +188,86 @@ impl Material {
             }
             anchors.extend(certs);
         }
+        let off = |c: &Certificate| settings.trust_disabled.contains(&cert::fingerprint(c));
         let store = TrustStore::open(config);
-        anchors.extend(store.anchors);
+        let mut systems: HashMap<String, System> = store
+            .declared
+            .iter()
+            .filter(|(_, s)| **s != System::Other)
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        anchors.extend(store.anchors.into_iter().filter(|c| !off(c)));
+        let mut intermediates: Vec<Certificate> =
+            store.intermediates.into_iter().filter(|c| !off(c)).collect();
+        for (pin, c) in builtin::certificates() {
+            if settings.trust_disabled.iter().any(|d| d == pin.sha256) {
+                continue;
+            }
+            systems.insert(pin.sha256.to_string(), pin.system);
+            let list = if pin.role == Role::Root {
+                &mut anchors
+            } else {
+                &mut intermediates
+            };
+            if !list.contains(c) {
+                list.push(c.clone());
+            }
+        }
         Ok(Self {
             anchors,
-            intermediates: store.intermediates,
+            intermediates,
+            systems,
             network: crate::net::NetPolicy::allowing(&settings.intranet_servers),
         })
     }
+
+    /// [`Material::load`] plus the intermediates kept in the data folder from earlier checks
+    /// (what the CLI, the app and the bridge check with).
+    pub fn for_user(
+        folders: &crate::folders::Folders,
+        settings: &crate::settings::Settings,
+        extra: &[PathBuf],
+    ) -> Result<Self, TrustError> {
+        let mut m = Self::load(&folders.config, settings, extra)?;
+        for c in cache::Cache::new(&folders.data).kept_intermediates() {
+            if !settings.trust_disabled.contains(&cert::fingerprint(&c)) && !m.intermediates.contains(&c) {
+                m.intermediates.push(c);
+            }
+        }
+        Ok(m)
+    }
+
+    /// The hierarchy a path ending at `anchor` belongs to.
+    pub fn system_of(&self, anchor: &Certificate) -> System {
+        system_in(&self.systems, anchor)
+    }
+}
+
+/// The hierarchy of `anchor` in `systems` (SHA-256 → system), `other` when not listed.
+pub fn system_in(systems: &HashMap<String, System>, anchor: &Certificate) -> System {
+    systems
+        .get(&cert::fingerprint(anchor))
+        .copied()
+        .unwrap_or(System::Other)
 }
 
 fn pin_of(c: &Certificate) -> Option<&'static Pin> {
-    let fp = cert::fingerprint(c);
-    PINS.iter().find(|p| p.sha256 == fp)
+    builtin::pin_of(c)
 }
 
 impl TrustStore {
     /// Opens (or starts) the store in `config/trust`.
     pub fn open(config: &Path) -> Self {
         let dir = config.join("trust");
+        let declared = std::fs::read(dir.join("declared.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
         let mut s = Self {
             dir,
             anchors: Vec::new(),
             intermediates: Vec::new(),
+            declared,
         };
         for (sub, is_anchor) in [("anchors", true), ("intermediates", false)] {
             let Ok(rd) = std::fs::read_dir(s.dir.join(sub)) else {
@@ -220,14 +294,25 @@ impl TrustStore {
     /// Imports the certificates in `data` (PEM or DER). Pinned ones are stored by role; others
     /// only with `allow_custom`, and then only CA certificates, as anchors.
     pub fn import(&mut self, data: &[u8], allow_custom: bool) -> Result<Vec<Entry>, TrustError> {
+        self.import_as(data, allow_custom, None)
+    }
+
+    /// [`TrustStore::import`], declaring the hierarchy of custom anchors (an organisation's
+    /// own official-duty or public test hierarchy); pinned authorities keep their own.
+    pub fn import_as(
+        &mut self,
+        data: &[u8],
+        allow_custom: bool,
+        system: Option<System>,
+    ) -> Result<Vec<Entry>, TrustError> {
         let certs = crate::cms::bundle::certificates(data);
         if certs.is_empty() {
             return Err(TrustError::Empty);
         }
         // Check everything first: an import is all or nothing.
         for c in &certs {
+            let subject = cert::name_to_string(&c.tbs_certificate.subject);
             if pin_of(c).is_none() {
-                let subject = cert::name_to_string(&c.tbs_certificate.subject);
                 if !allow_custom {
                     return Err(TrustError::NotPinned {
                         subject,
@@ -237,6 +322,8 @@ impl TrustStore {
                 if !cert::is_ca(c) {
                     return Err(TrustError::NotCa(subject));
                 }
+            } else if system.is_some() {
+                return Err(TrustError::NotCustom(subject));
             }
         }
         let mut out = Vec::new();
@@ -247,13 +334,18 @@ impl TrustStore {
             } else {
                 "intermediates"
             };
-            let dir = self.dir.join(sub);
-            std::fs::create_dir_all(&dir)?;
             let fp = cert::fingerprint(&c);
-            let path = dir.join(format!("{fp}.der"));
-            let tmp = dir.join(format!(".{fp}.tmp"));
-            std::fs::write(&tmp, c.to_der().unwrap_or_default())?;
-            std::fs::rename(&tmp, &path)?;
+            crate::files::write_atomic(
+                &self.dir.join(sub).join(format!("{fp}.der")),
+                &c.to_der().unwrap_or_default(),
+            )?;
+            if let (Some(sys), None) = (system, pin_of(&c)) {
+                self.declared.insert(fp.clone(), sys);
+                crate::files::write_atomic(
+                    &self.dir.join("declared.json"),
+                    &serde_json::to_vec_pretty(&self.declared).unwrap_or_default(),
+                )?;
+            }
             let list = if role == Role::Root {
                 &mut self.anchors
             } else {
@@ -262,28 +354,144 @@ impl TrustStore {
             if !list.iter().any(|x| cert::fingerprint(x) == fp) {
                 list.push(c.clone());
             }
-            out.push(entry(&c, role));
+            out.push(self.entry(&c, role, &[]));
         }
         Ok(out)
     }
 
-    /// Everything stored.
+    /// Everything the user stored (imported and custom).
     pub fn list(&self) -> Vec<Entry> {
         self.anchors
             .iter()
-            .map(|c| entry(c, Role::Root))
-            .chain(self.intermediates.iter().map(|c| entry(c, Role::Intermediate)))
+            .map(|c| self.entry(c, Role::Root, &[]))
+            .chain(
+                self.intermediates
+                    .iter()
+                    .map(|c| self.entry(c, Role::Intermediate, &[])),
+            )
             .collect()
+    }
+
+    fn entry(&self, c: &Certificate, role: Role, disabled: &[String]) -> Entry {
+        let pin = pin_of(c);
+        let fp = cert::fingerprint(c);
+        Entry {
+            subject: cert::name_to_string(&c.tbs_certificate.subject),
+            system: pin.map_or_else(
+                || self.declared.get(&fp).copied().unwrap_or(System::Other),
+                |p| p.system,
+            ),
+            enabled: !disabled.contains(&fp),
+            sha256: fp,
+            role,
+            pinned_as: pin.map(|p| p.name),
+            not_after: crate::timefmt::rfc3339(cert::validity(c).1),
+            source: if pin.is_some() {
+                Source::Imported
+            } else {
+                Source::Custom
+            },
+        }
     }
 }
 
-fn entry(c: &Certificate, role: Role) -> Entry {
-    Entry {
-        subject: cert::name_to_string(&c.tbs_certificate.subject),
-        sha256: cert::fingerprint(c),
-        role,
-        pinned_as: pin_of(c).map(|p| p.name),
-        not_after: crate::timefmt::rfc3339(cert::validity(c).1),
+/// Everything Kyso trusts or keeps for this user, built-in first: the shipped authorities,
+/// what the user imported, their own anchors, and (with `data`) the intermediates kept from
+/// earlier checks; each says whether it is switched on.
+pub fn overview(config: &Path, settings: &crate::settings::Settings, data: Option<&Path>) -> Vec<Entry> {
+    let off = &settings.trust_disabled;
+    let store = TrustStore::open(config);
+    let mut out: Vec<Entry> = builtin::certificates()
+        .iter()
+        .map(|(p, c)| Entry {
+            subject: cert::name_to_string(&c.tbs_certificate.subject),
+            sha256: p.sha256.to_string(),
+            role: p.role,
+            pinned_as: Some(p.name),
+            not_after: crate::timefmt::rfc3339(cert::validity(c).1),
+            source: Source::BuiltIn,
+            system: p.system,
+            enabled: !off.iter().any(|d| d == p.sha256),
+        })
+        .collect();
+    let mut stored: Vec<Entry> = store
+        .anchors
+        .iter()
+        .map(|c| store.entry(c, Role::Root, off))
+        .chain(
+            store
+                .intermediates
+                .iter()
+                .map(|c| store.entry(c, Role::Intermediate, off)),
+        )
+        .collect();
+    // A pinned authority imported by hand is also built in: listed once, as built in.
+    stored.retain(|e| e.source == Source::Custom);
+    out.extend(stored);
+    if let Some(data) = data {
+        for c in cache::Cache::new(data).kept_intermediates() {
+            let fp = cert::fingerprint(&c);
+            if out.iter().any(|e| e.sha256 == fp) {
+                continue;
+            }
+            out.push(Entry {
+                subject: cert::name_to_string(&c.tbs_certificate.subject),
+                enabled: !off.contains(&fp),
+                sha256: fp,
+                role: Role::Intermediate,
+                pinned_as: None,
+                not_after: crate::timefmt::rfc3339(cert::validity(&c).1),
+                source: Source::Kept,
+                system: System::Other,
+            });
+        }
+    }
+    out
+}
+
+/// Fetches the current CRLs of the authorities Kyso trusts (shipped and switched on,
+/// imported, custom, kept) and of every CRL address met while verifying, into the data
+/// folder's cache; one line per address, with what failed. Never called offline.
+pub fn refresh(
+    folders: &crate::folders::Folders,
+    settings: &crate::settings::Settings,
+) -> Vec<cache::Refreshed> {
+    let m = Material::for_user(folders, settings, &[]).unwrap_or_default();
+    let cas: Vec<Certificate> = m.anchors.into_iter().chain(m.intermediates).collect();
+    let known: Vec<(String, String)> = PINS
+        .iter()
+        .filter(|p| !p.crl.is_empty() && !settings.trust_disabled.iter().any(|d| d == p.sha256))
+        .map(|p| (p.sha256.to_string(), p.crl.to_string()))
+        .collect();
+    cache::Cache::new(&folders.data).refresh(&cas, &known)
+}
+
+/// The full SHA-256 of the one listed certificate whose fingerprint starts with `prefix`
+/// (at least 8 hex digits), for switching it off or on.
+pub fn resolve(entries: &[Entry], prefix: &str) -> Result<String, TrustError> {
+    let p = prefix.trim().to_ascii_lowercase().replace(':', "");
+    if p.len() < 8 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(TrustError::Unknown(prefix.to_string()));
+    }
+    let mut found: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.sha256.starts_with(&p))
+        .map(|e| e.sha256.as_str())
+        .collect();
+    found.dedup();
+    match found.as_slice() {
+        [one] => Ok((*one).to_string()),
+        [] => Err(TrustError::Unknown(prefix.to_string())),
+        _ => Err(TrustError::Ambiguous(prefix.to_string())),
+    }
+}
+
+/// Switches the certificate `sha256` off (or back on) in `settings`; the caller saves them.
+pub fn set_enabled(settings: &mut crate::settings::Settings, sha256: &str, enabled: bool) {
+    settings.trust_disabled.retain(|d| d != sha256);
+    if !enabled {
+        settings.trust_disabled.push(sha256.to_string());
+        settings.trust_disabled.sort();
     }
 }
 
@@ -292,41 +500,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pins_are_well_formed_and_unique() {
-        for p in PINS {
-            assert_eq!(p.sha256.len(), 64);
-            assert!(p
-                .sha256
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
-        }
-        let mut fps: Vec<&str> = PINS.iter().map(|p| p.sha256).collect();
-        fps.sort_unstable();
-        fps.dedup();
-        assert_eq!(fps.len(), PINS.len());
-    }
-
-    #[test]
-    fn the_published_certificates_match_their_pins() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/trust");
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            return; // shared material absent: nothing to compare with
-        };
-        let mut matched = 0;
-        for e in rd.flatten() {
-            for c in std::fs::read(e.path())
-                .map(|d| crate::cms::bundle::certificates(&d))
-                .unwrap_or_default()
-            {
-                if pin_of(&c).is_some() {
-                    matched += 1;
-                }
-            }
-        }
-        assert_eq!(
-            matched,
-            PINS.len(),
-            "every pin has its published certificate in shared/trust"
-        );
+    fn shipped_authorities_are_trusted_on_a_fresh_install_and_can_be_switched_off() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut settings = crate::settings::Settings::default();
+        let m = Material::load(dir.path(), &settings, &[]).unwrap_or_else(|e| panic!("{e}"));
+        let roots = PINS.iter().filter(|p| p.role == Role::Root).count();
+        assert_eq!(m.anchors.len(), roots);
+        assert_eq!(m.intermediates.len(), PINS.len() - roots);
+        let g2 = builtin::by_fingerprint("f04ba4b459a7c9a1b971ad9b1cb833e695a80c79aea63b174b66a70edfe2fdb8")
+            .and_then(Pin::certificate)
+            .unwrap_or_else(|| panic!("G2 root shipped"));
+        assert_eq!(m.system_of(&g2), System::Official);
+        let list = overview(dir.path(), &settings, None);
+        let fp = resolve(&list, "F0:4B:A4:B4").unwrap_or_else(|e| panic!("{e}"));
+        set_enabled(&mut settings, &fp, false);
+        let m = Material::load(dir.path(), &settings, &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.anchors.len(), roots - 1);
+        assert!(!m.anchors.contains(&g2));
+        assert!(!overview(dir.path(), &settings, None)
+            .iter()
+            .any(|e| e.sha256 == fp && e.enabled));
+        assert!(matches!(
+            resolve(&list, "0000000000"),
+            Err(TrustError::Unknown(_))
+        ));
+        assert!(matches!(resolve(&list, "f0"), Err(TrustError::Unknown(_))));
     }
 }

@@ -41,6 +41,11 @@ pub struct VerifyOptions {
     pub network: crate::net::NetPolicy,
     /// "Now" for validity checks (Unix seconds); the current time when `None`.
     pub now: Option<i64>,
+    /// The hierarchy of each anchor (SHA-256 → official / public); others are `other`.
+    pub systems: std::collections::HashMap<String, crate::trust::System>,
+    /// Where revocation data and intermediates met while verifying are kept, and read back
+    /// when the network is off (the user's data folder); `None` keeps nothing.
+    pub cache: Option<crate::trust::cache::Cache>,
 }
 
 impl VerifyOptions {
@@ -52,12 +57,20 @@ impl VerifyOptions {
             offline,
             network: trust.network,
             now: None,
+            systems: trust.systems,
+            cache: None,
         }
     }
 
     /// The network rules when checking online; `None` offline.
     pub fn online(&self) -> Option<&crate::net::NetPolicy> {
         (!self.offline).then_some(&self.network)
+    }
+
+    /// Keeps (and, offline, uses) revocation data and intermediates in the data folder `data`.
+    pub fn with_cache(mut self, data: &Path) -> Self {
+        self.cache = Some(crate::trust::cache::Cache::new(data));
+        self
     }
 }
 
@@ -436,6 +449,8 @@ impl Eval {
                 chain: ChainReport::default(),
                 certificate_valid_at_time: None,
                 revocation: "NOT_CHECKED".into(),
+                revocation_source: None,
+                certificate: None,
             },
         }
     }
@@ -867,6 +882,8 @@ fn tsa_usable(
     let evidence = revocation::Evidence {
         crls: &all_crls,
         ocsps,
+        cache: opts.cache.as_ref(),
+        now: opts.now.unwrap_or_else(timefmt::now),
     };
     revocation::tsa_usable(ev, tsa, issuer, &evidence, info.time, opts.online())
 }
@@ -1213,6 +1230,19 @@ fn check_cms(
             })
             .flatten(),
     };
+    ev.report.certificate = Some(crate::decree::class::facts(signer, &outcome, &opts.systems));
+    if outcome.trusted {
+        if let (Some(cache), [_, cas @ .., _]) = (&opts.cache, outcome.path.as_slice()) {
+            // The CAs of a trusted path (from the document or its AIA address) serve the
+            // next check, offline too.
+            let fresh: Vec<Certificate> = cas
+                .iter()
+                .filter(|c| !opts.intermediates.contains(c))
+                .cloned()
+                .collect();
+            cache.keep_intermediates(&fresh);
+        }
+    }
     if !outcome.trusted {
         let (vi, en) = if opts.anchors.is_empty() {
             (
@@ -1265,6 +1295,8 @@ fn check_cms(
         let evidence = revocation::Evidence {
             crls: &crls,
             ocsps: &ocsps,
+            cache: opts.cache.as_ref(),
+            now,
         };
         revocation::check(ev, signer, issuer, &evidence, at, poe, opts.online());
         // The CAs below the anchor (the anchor itself is trusted by configuration).

@@ -136,6 +136,22 @@ pub struct TimestampReport {
     pub trusted: bool,
 }
 
+/// The revocation evidence a verdict rests on.
+#[derive(Clone, Debug, Serialize)]
+pub struct RevocationSource {
+    /// `CRL` or `OCSP`.
+    pub kind: String,
+    /// `embedded` (in the document), `online` (fetched now) or `saved` (the cache in the
+    /// user's data folder).
+    pub origin: String,
+    /// When the evidence was issued (RFC 3339).
+    pub this_update: String,
+    /// When newer evidence is due (RFC 3339), if known.
+    pub next_update: Option<String>,
+    /// Whether it was still current when used.
+    pub current: bool,
+}
+
 /// One signature's result.
 #[derive(Clone, Debug, Serialize)]
 pub struct SignatureReport {
@@ -195,6 +211,11 @@ pub struct SignatureReport {
     /// Revocation status: `GOOD`, `REVOKED`, `UNKNOWN` (could not be checked),
     /// `NOT_AVAILABLE` (the certificate names no CRL), `NOT_CHECKED`.
     pub revocation: String,
+    /// The evidence behind `revocation`, when it was decided by a CRL or OCSP response.
+    pub revocation_source: Option<RevocationSource>,
+    /// Which system and class the signer's certificate belongs to (Decree 68), with the
+    /// evidence used.
+    pub certificate: Option<crate::decree::CertificateFacts>,
 }
 
 /// A file's verdict.
@@ -233,6 +254,10 @@ pub struct FileReport {
     pub signatures: Vec<SignatureReport>,
     /// Why the file could not be checked.
     pub error: Option<FileError>,
+    /// The legal verdict (Decree 30 + Decree 68), beside the signature verdict; set by
+    /// `legal::check_many` for PDFs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legal: Option<crate::decree::LegalReport>,
 }
 
 impl FileReport {
@@ -253,6 +278,7 @@ impl FileReport {
             revisions,
             signatures,
             error: None,
+            legal: None,
         }
     }
 
@@ -267,6 +293,7 @@ impl FileReport {
                 code: code.to_string(),
                 message,
             }),
+            legal: None,
         }
     }
 }

@@ -4,6 +4,11 @@
 //! points named in the certificate. A revocation before the signing time fails the
 //! signature; one after it needs a proof of time (a timestamp); revocation that cannot be
 //! checked is never passed silently.
+//!
+//! With the user's cache ([`crate::trust::cache`]), every answer met (embedded or online) is
+//! kept; when the network is off or does not answer, the newest saved evidence is used:
+//! within its nextUpdate it decides (and says it was saved, and when it was issued), past it
+//! the status is undecided with the date and what to do. Online answers always come first.
 
 use der::{AnyRef, Decode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use x509_cert::Certificate;
@@ -13,9 +18,21 @@ use crate::cms::parse::SignerInfo;
 use crate::net::{fetch, NetPolicy};
 use crate::pdf::{Dict, Object, Pdf, Source};
 use crate::timefmt;
+use crate::trust::cache::{Cache, Saved};
 use crate::trust::crl::{self, CrlStatus};
 use crate::trust::ocsp::{self, OcspStatus};
 use crate::trust::online;
+
+/// The evidence a revocation verdict rests on, for the report.
+fn source_of(s: &Saved, origin: &str, now: i64) -> super::report::RevocationSource {
+    super::report::RevocationSource {
+        kind: s.kind.to_string(),
+        origin: origin.to_string(),
+        this_update: timefmt::rfc3339(s.this_update),
+        next_update: s.next_update.map(timefmt::rfc3339),
+        current: s.current(now),
+    }
+}
 
 /// adbe-revocationInfoArchival (Adobe PDF signature attribute).
 const ADBE_REVOCATION: der::asn1::ObjectIdentifier =
@@ -84,11 +101,69 @@ pub(super) struct Evidence<'a> {
     pub crls: &'a [Vec<u8>],
     /// DER OCSPResponses (signature, DSS).
     pub ocsps: &'a [Vec<u8>],
+    /// The user's saved evidence, if any.
+    pub cache: Option<&'a Cache>,
+    /// "Now", for judging whether saved evidence is still current.
+    pub now: i64,
 }
 
 enum Found {
-    Good { this_update: i64, how: String },
-    Revoked { at: i64 },
+    Good {
+        this_update: i64,
+        how: String,
+    },
+    Revoked {
+        at: i64,
+    },
+    /// Not revoked per saved evidence still within its nextUpdate.
+    Saved(Saved),
+    /// Saved evidence past its nextUpdate: nothing decided.
+    Stale(Saved),
+}
+
+/// `CRL` / `OCSP` in words.
+fn kind_words(kind: &str) -> (&'static str, &'static str) {
+    if kind == "OCSP" {
+        ("phản hồi OCSP", "the OCSP response")
+    } else {
+        ("danh sách thu hồi (CRL)", "the CRL")
+    }
+}
+
+/// What saved evidence is, in words: "the CRL of 05/12/2026 (saved)".
+fn saved_words(s: &Saved) -> (String, String) {
+    let (vi, en) = kind_words(s.kind);
+    let date = timefmt::vietnam_date(s.this_update);
+    (
+        format!("{vi} ngày {date} (đã lưu)"),
+        format!("{en} of {date} (saved)"),
+    )
+}
+
+/// The sentence for saved evidence past its nextUpdate, with what to do.
+fn stale_words(s: &Saved) -> (String, String) {
+    let (vi, en) = saved_words(s);
+    let until = s.next_update.map(timefmt::vietnam_date);
+    match until {
+        Some(u) => (
+            format!("Chỉ có {vi}, đã hết hạn sử dụng từ {u}: chưa kết luận được tình trạng thu hồi. Hãy kết nối mạng rồi kiểm tra lại để Kyso tải danh sách mới."),
+            format!("Only {en}, which expired on {u}, is available: the revocation status is not decided. Connect to the network and check again so Kyso fetches a current one."),
+        ),
+        None => (
+            format!("Chỉ có {vi}, không ghi thời hạn sử dụng: chưa kết luận được tình trạng thu hồi. Hãy kết nối mạng rồi kiểm tra lại."),
+            format!("Only {en}, which names no validity period, is available: the revocation status is not decided. Connect to the network and check again."),
+        ),
+    }
+}
+
+/// What the cache says about `cert` at `now`.
+fn from_cache(cache: Option<&Cache>, cert: &Certificate, issuer: &Certificate, now: i64) -> Option<Found> {
+    let saved = cache?.lookup(cert, issuer)?;
+    Some(match saved.revoked_at {
+        Some(at) => Found::Revoked { at },
+        None if saved.current(now) => Found::Saved(saved),
+        None => Found::Stale(saved),
+    })
 }
 
 fn from_crl(s: CrlStatus, how: &str) -> Found {
@@ -112,7 +187,8 @@ fn from_ocsp(s: OcspStatus, how: &str) -> Option<Found> {
     }
 }
 
-/// Looks for a verdict: embedded data first, then (online) OCSP, then CRL download.
+/// Looks for a verdict: embedded data first, then (online) OCSP, then CRL download, then
+/// (network off or silent) the saved evidence. Whatever is met is kept in the cache.
 fn find(
     cert: &Certificate,
     issuer: &Certificate,
@@ -120,22 +196,50 @@ fn find(
     online: Option<&NetPolicy>,
     failures: &mut Vec<String>,
 ) -> Option<Found> {
+    if let Some(c) = ev_in.cache {
+        c.note_sources(cert, issuer);
+    }
     for d in ev_in.ocsps {
         if let Some(f) = ocsp::check(d, cert, issuer, None)
             .ok()
             .and_then(|s| from_ocsp(s, "embedded"))
         {
+            if let Some(c) = ev_in.cache {
+                c.put_ocsp(d, cert, issuer);
+            }
             return Some(f);
         }
     }
-    if let Some(s) = ev_in.crls.iter().find_map(|d| crl::check(d, cert, issuer)) {
+    if let Some((s, d)) = ev_in
+        .crls
+        .iter()
+        .find_map(|d| crl::check(d, cert, issuer).map(|s| (s, d)))
+    {
+        if let Some(c) = ev_in.cache {
+            c.put_crl(d, issuer);
+        }
         return Some(from_crl(s, "embedded"));
     }
-    let net = online?;
-    match online::check(cert, issuer, net, failures)? {
-        online::Answer::Ocsp(s, _) => from_ocsp(s, "online"),
-        online::Answer::Crl(s, _) => Some(from_crl(s, "online")),
+    if let Some(net) = online {
+        match online::check(cert, issuer, net, failures) {
+            Some(online::Answer::Ocsp(s, d)) => {
+                if let Some(c) = ev_in.cache {
+                    c.put_ocsp(&d, cert, issuer);
+                }
+                if let Some(f) = from_ocsp(s, "online") {
+                    return Some(f);
+                }
+            }
+            Some(online::Answer::Crl(s, d)) => {
+                if let Some(c) = ev_in.cache {
+                    c.put_crl(&d, issuer);
+                }
+                return Some(from_crl(s, "online"));
+            }
+            None => {}
+        }
     }
+    from_cache(ev_in.cache, cert, issuer, ev_in.now)
 }
 
 /// Judges the signer certificate's revocation at time `at` (`poe`: proven time, if any).
@@ -181,6 +285,13 @@ pub(super) fn check(
         }
         Some(Found::Good { this_update, how }) => {
             ev.report.revocation = "GOOD".into();
+            ev.report.revocation_source = Some(super::report::RevocationSource {
+                kind: if how.ends_with("OCSP") { "OCSP" } else { "CRL" }.into(),
+                origin: how.split(' ').next().unwrap_or_default().into(),
+                this_update: timefmt::rfc3339(this_update),
+                next_update: None,
+                current: true,
+            });
             ev.note(
                 format!(
                     "Chứng thư số không bị thu hồi ({how}, cập nhật {}).",
@@ -191,6 +302,36 @@ pub(super) fn check(
                     timefmt::rfc3339(this_update)
                 ),
             );
+        }
+        Some(Found::Saved(saved)) => {
+            ev.report.revocation = "GOOD".into();
+            let (vi, en) = saved_words(&saved);
+            let until = saved.next_update.map(timefmt::vietnam_date).unwrap_or_default();
+            let why = if failures.is_empty() {
+                (String::new(), String::new())
+            } else {
+                (
+                    format!(" Mạng không trả lời ({}).", failures.join("; ")),
+                    format!(" The network did not answer ({}).", failures.join("; ")),
+                )
+            };
+            ev.note(
+                format!(
+                    "Đã kiểm tra theo {vi}, còn hiệu lực đến {until}: chứng thư số không bị thu hồi.{}",
+                    why.0
+                ),
+                format!(
+                    "Checked against {en}, current until {until}: the certificate is not revoked.{}",
+                    why.1
+                ),
+            );
+            ev.report.revocation_source = Some(source_of(&saved, "saved", evidence.now));
+        }
+        Some(Found::Stale(saved)) => {
+            ev.report.revocation = "UNKNOWN".into();
+            let (vi, en) = stale_words(&saved);
+            ev.report.revocation_source = Some(source_of(&saved, "saved", evidence.now));
+            ev.flag(Indication::Indeterminate, SubIndication::TryLater, vi, en);
         }
         None if crl::distribution_points(cert).is_empty() && ocsp::responder_urls(cert).is_empty() => {
             ev.report.revocation = "NOT_AVAILABLE".into();
@@ -257,6 +398,17 @@ pub(super) fn check_ca(
             format!("Chứng thư của đơn vị cấp {name} không bị thu hồi ({how})."),
             format!("The issuing authority's certificate {name} is not revoked ({how})."),
         ),
+        Some(Found::Saved(saved)) => {
+            let (vi, en) = saved_words(&saved);
+            ev.note(
+                format!("Chứng thư của đơn vị cấp {name} không bị thu hồi (theo {vi})."),
+                format!("The issuing authority's certificate {name} is not revoked (per {en})."),
+            )
+        }
+        Some(Found::Stale(saved)) => {
+            let (vi, en) = stale_words(&saved);
+            ev.note(format!("{name}: {vi}"), format!("{name}: {en}"))
+        }
         None if !failures.is_empty() => ev.note(
             format!("Không kiểm tra được tình trạng thu hồi của {name}: {}.", failures.join("; ")),
             format!("The revocation status of {name} could not be obtained: {}.", failures.join("; ")),
@@ -307,6 +459,17 @@ pub(super) fn tsa_usable(
             format!("Chứng thư của đơn vị cấp dấu thời gian {name} không bị thu hồi ({how})."),
             format!("The timestamp authority's certificate {name} is not revoked ({how})."),
         ),
+        Some(Found::Saved(saved)) => {
+            let (vi, en) = saved_words(&saved);
+            ev.note(
+                format!("Chứng thư của đơn vị cấp dấu thời gian {name} không bị thu hồi (theo {vi})."),
+                format!("The timestamp authority's certificate {name} is not revoked (per {en})."),
+            )
+        }
+        Some(Found::Stale(saved)) => {
+            let (vi, en) = stale_words(&saved);
+            ev.note(format!("{name}: {vi}"), format!("{name}: {en}"))
+        }
         None if !failures.is_empty() => ev.note(
             format!(
                 "Không kiểm tra được tình trạng thu hồi của đơn vị cấp dấu thời gian {name}: {}.",

@@ -237,10 +237,11 @@ pub fn plan(ctx: &Context<'_>, req: &Request, jobs: Vec<Job>) -> Result<Plan, Er
         Some(a) => roles::spec(a, &ctx.folders.config)?.map(|s| (s, a.role)),
         None => None,
     };
-    let reason = req.reason.clone().filter(|r| !r.trim().is_empty()).or_else(|| {
-        let a = req.appearance.as_ref()?;
-        roles::issue_reason(a.role, a.doc_number.as_deref())
-    });
+    let reason = req
+        .reason
+        .clone()
+        .filter(|r| !r.trim().is_empty())
+        .or_else(|| roles::reason_for(req.appearance.as_ref()?));
     let trust = if level.is_long_term() {
         Material::load(&ctx.folders.config, ctx.settings, &req.trust_files)?
     } else {
