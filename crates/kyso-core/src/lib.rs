@@ -35,5 +35,6 @@ pub mod timefmt;
 pub mod trust;
 pub mod verify;
 pub mod workflow;
+pub mod xml;
 
 pub use error::{AppearanceError, Error, Refusal};

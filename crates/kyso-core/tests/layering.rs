@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("cert", &["oids", "crypto", "timefmt"]),
     ("net", &[]),
     ("pdf", &[]),
+    ("xml", &["crypto"]),
     ("cms", &["oids", "crypto", "cert", "timefmt"]),
     ("journal", &["crypto", "timefmt"]),
     ("appearance", &["pdf", "cert", "timefmt", "error"]),
@@ -44,12 +45,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "net",
             "level",
             "error",
+            "xml",
         ],
     ),
     (
         "verify",
         &[
-            "pdf", "cms", "cert", "crypto", "oids", "trust", "net", "timefmt", "error",
+            "pdf", "cms", "cert", "crypto", "oids", "trust", "net", "timefmt", "error", "xml",
         ],
     ),
     (
@@ -73,9 +75,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "files",
             "timefmt",
             "error",
+            "xml",
         ],
     ),
-    ("error", &["cms", "pdf", "signer", "level", "journal", "trust"]),
+    (
+        "error",
+        &["cms", "pdf", "signer", "level", "journal", "trust", "xml"],
+    ),
 ];
 
 /// The top-level module a source file belongs to (`src/sign/ltv.rs` → `sign`).
