@@ -133,7 +133,7 @@ fn respond(s: &mut impl Write, code: &str, cors: Option<&str>, body: &[u8]) -> s
 }
 
 fn json(r: &Reply) -> Vec<u8> {
-    serde_json::to_vec(r).unwrap_or_default()
+    r.body()
 }
 
 fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io::Result<()> {
@@ -167,7 +167,7 @@ fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io:
                 .header("Content-Length")
                 .and_then(|v| v.parse::<usize>().ok())
                 .unwrap_or(0);
-            if want > bridge.limits().max_request {
+            if want > bridge.limits().max_body(&head.path) {
                 let r = Reply::fail(status::BAD_REQUEST, "the request is too large");
                 return respond(&mut s, "413 Payload Too Large", None, &json(&r));
             }
@@ -225,8 +225,8 @@ fn websocket_session<S: Read + Write>(
     )?;
     s.flush()?;
     let config = WebSocketConfig::default()
-        .max_message_size(Some(bridge.limits().max_request))
-        .max_frame_size(Some(bridge.limits().max_request));
+        .max_message_size(Some(bridge.limits().max_body(&head.path)))
+        .max_frame_size(Some(bridge.limits().max_body(&head.path)));
     let mut ws = tungstenite::WebSocket::from_raw_socket(s, Role::Server, Some(config));
     loop {
         let m = match ws.read() {

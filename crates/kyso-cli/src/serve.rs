@@ -158,6 +158,16 @@ impl Host for CliHost {
         for d in &ask.documents {
             eprintln!("kyso:   tệp / file: {d}");
         }
+        if let (Some(vi), Some(en)) = (ask.xml_line("vi"), ask.xml_line("en")) {
+            eprintln!("kyso:   nội dung / content: {vi}");
+            eprintln!("kyso:                   {en}");
+            if let Some(x) = &ask.xml {
+                eprintln!(
+                    "kyso:   ký phần / signs: {} → {}",
+                    x.target.reference_path, x.target.slot_path
+                );
+            }
+        }
         if !ask_yes("Ký các tệp này? / sign these files?", true) {
             return Err(Error::Signer(SignerError::Cancelled));
         }
