@@ -138,7 +138,7 @@ describe("XML files", () => {
     into.value = "CQT";
     into.dispatchEvent(new Event("change"));
     await vi.waitFor(() => expect(document.querySelector("#file-list .xml-error")?.getAttribute("data-code")).toBe("XML_SLOT_OCCUPIED"));
-    expect(inspected.at(-1)).toEqual({ path: "/docs/hoadon.xml", form: null, into: "CQT" });
+    expect(inspected[inspected.length - 1]).toEqual({ path: "/docs/hoadon.xml", form: null, into: "CQT" });
     (document.querySelector("#cert-list .cert") as HTMLButtonElement).click();
     (document.getElementById("sign-btn") as HTMLButtonElement).click();
     await vi.waitFor(() => expect(document.getElementById("pin-dialog")!.hasAttribute("open")).toBe(true));
@@ -160,7 +160,7 @@ describe("XML files", () => {
     (document.getElementById("check-pick-files") as HTMLButtonElement).click();
     await vi.waitFor(() => expect(document.querySelectorAll("#check-results li.file")).toHaveLength(1));
     const text = document.querySelector("#check-results li.file")!.textContent!;
-    expect(text).toContain("Biểu mẫueinvoice · NBan");
+    expect(text).toContain("Biểu mẫuHoá đơn điện tử · NBan");
     expect(text).toContain("Phần được ký/HDon/DLHDon");
   });
 });
