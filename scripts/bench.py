@@ -5,12 +5,18 @@
 Each cell: minimum wall time over N runs (ms) and peak RSS (MB, max over runs, from GNU time).
 Prints a Markdown table. This measures; it asserts nothing.
 
+XML (--xml, or only it with --xml-only): a ~1 MB and a ~50 MB e-invoice (bulk goods lines,
+tests/fixtures/make_xml.py --big) signed and verified by kyso (token and .p12) beside xmlsec1
+(libxmlsec1, the reference implementation) on the same files: each verifies its own output and
+the other's.
+
 A second table: a clerk's inbox of N signed one-page PDFs (default 1,000) verified offline
 with the test root as anchor — kyso on the folder (one process), the floor hashing every
 file (one openssl process), and pyHanko validating in-process (one Python process, library
 calls, no CLI start-up per file) on the first 200 files; per-document time and throughput.
 
-Usage: scripts/bench.py [--runs N] [--mb SIZE] [--folder N]   (run through scripts/bench.sh)
+Usage: scripts/bench.py [--runs N] [--mb SIZE] [--folder N] [--xml | --xml-only]
+       (run through scripts/bench.sh)
 """
 import argparse
 import os
@@ -51,12 +57,17 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--mb", type=int, default=100)
     ap.add_argument("--folder", type=int, default=1000)
+    ap.add_argument("--xml", action="store_true", help="also the XML signature table")
+    ap.add_argument("--xml-only", action="store_true", help="only the XML signature table")
     a = ap.parse_args()
     work = os.path.join(ROOT, "target/bench")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     pki = os.path.join(work, "pki")
     subprocess.run(["bash", os.path.join(ROOT, "tests/fixtures/make-pki.sh"), pki], check=True)
+    if a.xml_only:
+        xml_table(work, pki, a)
+        return
     pdfs = os.path.join(work, "pdfs")
     subprocess.run([sys.executable, os.path.join(ROOT, "tests/fixtures/make_pdfs.py"), pdfs], check=True)
     big = os.path.join(pdfs, "large.pdf")
@@ -91,6 +102,59 @@ def main():
     if a.folder:
         folder_table(work, pki, pdfs, env, a)
     long_term_table(work, pdfs, env, a)
+    if a.xml:
+        xml_table(work, pki, a)
+
+
+def xml_table(work, pki, a):
+    """Enveloped XMLDSig on bulk e-invoices: kyso (token and .p12) beside xmlsec1, same files,
+    same RSA-2048 key (xmlsec1 reads it from PEM: it has no PKCS#11 here)."""
+    env = dict(os.environ, SOFTHSM2_CONF=os.path.join(pki, "softhsm/softhsm2.conf"), KYSO_PIN="123456",
+               KYSO_P12_PASS="kyso-test", KYSO_DATA_DIR=os.path.join(work, "data"),
+               KYSO_CONFIG_DIR=os.path.join(work, "config"))
+    forms = os.path.join(work, "xml")
+    subprocess.run([sys.executable, os.path.join(ROOT, "tests/fixtures/make_xml.py"), "forms", forms, "--big"], check=True)
+    root = os.path.join(pki, "root.cert.pem")
+    inter = os.path.join(pki, "intermediate.cert.pem")
+    dsig = "http://www.w3.org/2000/09/xmldsig#"
+    inv = "DLHDon-TS24_2111051448445960106322455"
+    key = "%s,%s,%s" % (os.path.join(pki, "rsa2048.key.pem"), os.path.join(pki, "rsa2048.cert.pem"), inter)
+    ok = (0,)
+    rows = []
+    for name in ("big-1mb.xml", "big-50mb.xml"):
+        src = os.path.join(forms, name)
+        size = "%.0f MB" % (os.path.getsize(src) / 1e6)
+        runs = a.runs if os.path.getsize(src) < 10e6 else max(1, min(a.runs, 3))
+        out_t, out_p, out_x = (os.path.join(work, "%s-%s.xml" % (name[:-4], w)) for w in ("token", "p12", "xmlsec1"))
+        tmpl = os.path.join(work, name[:-4] + ".tmpl.xml")
+        t = time.gmtime(time.time() + 7 * 3600)
+        subprocess.run([sys.executable, os.path.join(ROOT, "tests/fixtures/make_xml.py"), "template", src, tmpl,
+                        "--slot", "DSCKS/NBan", "--ref", inv, "--sig-id", "NBan",
+                        "--time", time.strftime("%Y-%m-%dT%H:%M:%S", t)], check=True)
+        rm = lambda p: (lambda: os.path.exists(p) and os.remove(p))
+        xv = lambda f: ["xmlsec1", "--verify", "--trusted-pem", root, "--untrusted-pem", inter,
+                        "--id-attr:Id", dsig + ":Signature", "--node-id", "NBan", "--id-attr:Id", "DLHDon", f]
+        kv = lambda f: [KYSO, "verify", "--offline", "--trust", root, f]
+        ops = [
+            ("floor: openssl dgst -sha256", measure(["openssl", "dgst", "-sha256", src], runs, env)),
+            ("kyso sign (token, RSA-2048)", measure([KYSO, "sign", src, "-o", out_t, "--pkcs11", MODULE, "--cert", "01",
+                                                     "--pin-env", "KYSO_PIN"], runs, env, rm(out_t), ok)),
+            ("kyso sign (.p12, RSA-2048)", measure([KYSO, "sign", src, "-o", out_p, "--p12", os.path.join(pki, "rsa2048.p12"),
+                                                    "--p12-password-env", "KYSO_P12_PASS"], runs, env, rm(out_p), ok)),
+            ("xmlsec1 sign (template, PEM key)", measure(["xmlsec1", "--sign", "--privkey-pem", key, "--id-attr:Id", "DLHDon",
+                                                          "--output", out_x, tmpl], runs, env, rm(out_x), ok)),
+            ("kyso verify (kyso's)", measure(kv(out_p), runs, env, None, ok)),
+            ("xmlsec1 verify (kyso's)", measure(xv(out_p), runs, env, None, ok)),
+            ("xmlsec1 verify (xmlsec1's)", measure(xv(out_x), runs, env, None, ok)),
+            ("kyso verify (xmlsec1's)", measure(kv(out_x), runs, env, None, ok)),
+        ]
+        for op, (ms, mb) in ops:
+            rows.append((size, op, ms, mb))
+    print()
+    print("| XML e-invoice | operation | wall ms (min) | peak RSS MB |")
+    print("|---|---|---:|---:|")
+    for size, op, ms, mb in rows:
+        print("| %s | %s | %.0f | %.1f |" % (size, op, ms, mb))
 
 
 def free_port():

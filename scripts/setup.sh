@@ -5,10 +5,10 @@
 #   scripts/setup.sh --package -> plus what scripts/package.sh needs: mingw (Windows build),
 #                                NSIS (Windows installer), osslsigncode (Authenticode)
 #   scripts/setup.sh --test   -> plus the real components the tests drive: SoftHSM2, OpenSC,
-#                                poppler (pdfsig), qpdf, NSS tools, mingw (Windows build),
-#                                Xvfb + WebKitWebDriver + tauri-driver, Wine (64-bit) and
-#                                32-bit mingw for the installers' smoke tests, and a Python
-#                                venv with pyHanko and selenium
+#                                poppler (pdfsig), qpdf, NSS tools, xmlsec1 (XML signatures),
+#                                mingw (Windows build), Xvfb + WebKitWebDriver + tauri-driver,
+#                                Wine (64-bit) and 32-bit mingw for the installers' smoke tests,
+#                                and a Python venv with pyHanko and selenium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,7 +19,7 @@ want_test=0 want_package=0
 pkgs="build-essential pkg-config openssl libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev \
   librsvg2-dev libayatana-appindicator3-dev"
 if [ $want_test = 1 ]; then
-  pkgs="$pkgs softhsm2 opensc libp11-kit-dev poppler-utils qpdf sqlite3 libnss3-tools time faketime python3-venv gcc-mingw-w64-x86-64 \
+  pkgs="$pkgs softhsm2 opensc libp11-kit-dev poppler-utils qpdf sqlite3 libnss3-tools time faketime python3-venv gcc-mingw-w64-x86-64 xmlsec1 \
     xvfb xauth webkit2gtk-driver chromium chromium-driver"
 fi
 # Installers (scripts/package.sh) and their smoke tests. Wine without its recommendations
@@ -54,7 +54,7 @@ if [ $want_test = 1 ]; then
   venv=${KYSO_TEST_VENV:-$PWD/target/test-venv}
   want=$(sha256sum tests/requirements.txt | cut -d' ' -f1)
   if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$want" ]; then
-    echo "setup: installing pyHanko and selenium into $venv"
+    echo "setup: installing pyHanko, signxml and selenium into $venv"
     [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
     echo "$want" > "$venv/.requirements"

@@ -11,6 +11,7 @@ fn main() {
         "pick_p12",
         "sign_documents",
         "cancel_signing",
+        "inspect_xml",
         "verify_documents",
         "reveal_output",
         "read_preview",

@@ -69,6 +69,7 @@ fn main() {
             commands::files::export_report,
             commands::sign::sign_documents,
             commands::sign::cancel_signing,
+            commands::sign::inspect_xml,
             commands::verify::verify_documents,
             commands::journal::get_journal,
             commands::journal::complete_pending,

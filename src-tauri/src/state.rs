@@ -147,7 +147,7 @@ pub fn collect_documents(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
             collect_documents(&p, out, depth + 1);
         } else if p
             .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("pdf") || x.eq_ignore_ascii_case("p7s"))
+            .is_some_and(|x| ["pdf", "p7s", "xml"].iter().any(|k| x.eq_ignore_ascii_case(k)))
         {
             out.push(p);
         }

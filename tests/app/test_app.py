@@ -331,6 +331,62 @@ def test_a_wrong_pin_shows_the_token_warning_and_signs_nothing(env, app):
     assert not app.find_elements(By.CSS_SELECTOR, '#results .result[data-status="signed"]')
 
 
+def xml_forms(env):
+    """The real-shaped XML forms (tests/fixtures/make_xml.py), written once."""
+    out = os.path.join(WORK, "xml-forms")
+    if not os.path.isdir(out):
+        subprocess.run(["python3", os.path.join(ROOT, "tests/fixtures/make_xml.py"), "forms", out], check=True)
+    return out
+
+
+def xmlsec1_valid(env, path, sig_id, *id_attrs):
+    """xmlsec1 (libxmlsec1, the independent implementation) verifies the signature `sig_id`."""
+    args = ["xmlsec1", "--verify", "--trusted-pem", os.path.join(env["pki"], "root.cert.pem"),
+            "--untrusted-pem", os.path.join(env["pki"], "intermediate.cert.pem"),
+            "--id-attr:Id", "http://www.w3.org/2000/09/xmldsig#:Signature", "--node-id", sig_id]
+    for a in id_attrs:
+        args += ["--id-attr:Id", a]
+    r = subprocess.run(args + [path], capture_output=True, text=True)
+    return r.returncode == 0
+
+
+def test_sign_an_einvoice_xml_with_the_token_and_check_it(env, app):
+    doc = os.path.join(WORK, "Hoa don 00001234.xml")
+    shutil.copy(os.path.join(xml_forms(env), "einvoice.xml"), doc)
+    add_files(env, app, doc)
+    # The core recognised the form: its summary, the form preselected, the places offered.
+    summary = text_of(app, "#file-list .xml-summary")
+    for want in ("Hoá đơn điện tử", "C26TAA 00001234", "CÔNG TY TNHH ÁNH DƯƠNG", "23769504 VND"):
+        assert want in summary, summary
+    assert "/HDon/DSCKS/NBan" in text_of(app, "#file-list .xml-target")
+    assert Select(wait(app, "#xml-profile")).first_selected_option.text == "Tự nhận dạng: Hoá đơn điện tử"
+    places = [o.get_attribute("value") for o in Select(wait(app, "#xml-into")).options]
+    assert places == ["", "NBan", "NMua", "CCKSKhac", "CQT"], places
+    app.execute_script("document.getElementById('xml-options').scrollIntoView({block: 'center'})")
+    shot(app, "sign-xml")
+    click(app, '#cert-list .cert[data-id="01"]')
+    wait(app, '#cert-list .cert.selected[data-id="01"]')
+    sign_with_pin(app)
+    result = text_of(app, '#results .result[data-status="signed"]', timeout=60)
+    assert "Hoa don 00001234-signed.xml" in result and "B-B" in result, result
+    out = os.path.join(WORK, "Hoa don 00001234-signed.xml")
+    assert xmlsec1_valid(env, out, "NBan", "DLHDon")
+    code, report = kyso_verify_json(env, out)
+    assert code == 0, report
+    s = report["files"][0]["signatures"][0]
+    assert s["xml"]["slot"] == "NBan" and s["signer"]["common_name"] == "Nguyễn Văn An", s
+    # The Check screen: valid, with the form's place and the part signed.
+    pick(env, out)
+    click(app, "#nav-check")
+    click(app, "#check-pick-files")
+    item = wait(app, '#check-results li[data-name="Hoa don 00001234-signed.xml"]', timeout=60)
+    assert item.get_attribute("data-verdict") == "TOTAL_PASSED"
+    app.execute_script("document.querySelector('#check-results details').open = true")
+    panel = text_of(app, "#check-results details")
+    assert "Hoá đơn điện tử · NBan" in panel and "/HDon/DLHDon" in panel, panel
+    shot(app, "check-xml")
+
+
 def test_check_a_folder_with_valid_tampered_and_shadow_attacked_files(env, app):
     folder = os.path.join(WORK, "inbox")
     os.makedirs(folder, exist_ok=True)
@@ -878,6 +934,45 @@ class TestBridge:
         assert ca == os.path.join(bridge["config"], "bridge-tls", "ca.pem") and os.path.isfile(ca), ca
         app.execute_script("document.getElementById('bridge-section').scrollIntoView()")
         shot(app, "bridge-settings")
+
+    def test_a_page_signs_an_invoice_xml_and_the_confirmation_says_what_it_is(self, env, bridge):
+        import base64
+        app, site, port = bridge["app"], bridge["site"], bridge["port"]
+        wait(app, "#sign-screen")
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        inv = open(os.path.join(xml_forms(env), "einvoice.xml"), "rb").read()
+        req = ask_bridge(port, site.origin, "SignXML", {"Base64Content": base64.b64encode(inv).decode(),
+                                                       "ReturnSignatureOnly": "false", "HashAlg": "Sha256", "XmlDsigForm": "true"})
+        visible(app, "#bridge-origin-dialog", timeout=60)
+        click(app, "#bridge-origin-allow")
+        visible(app, "#bridge-dialog", timeout=60)
+        assert "Ký số dữ liệu XML" in text_of(app, "#bridge-action")
+        # What is signed, summarised by the core: the invoice's number, seller and total.
+        assert text_of(app, "#bridge-xml-kind") == "Hoá đơn điện tử"
+        items = text_of(app, "#bridge-xml-items")
+        for want in ("Số hoá đơn: C26TAA 00001234", "Người bán: CÔNG TY TNHH ÁNH DƯƠNG (MST 0312345678)",
+                     "Tổng tiền thanh toán: 23769504 VND"):
+            assert want in items, items
+        assert "/HDon/DSCKS/NBan" in text_of(app, "#bridge-xml-target")
+        option = wait(app, '#bridge-cert option[data-id="01"]')
+        Select(wait(app, "#bridge-cert")).select_by_index(int(option.get_attribute("index")))
+        visible(app, "#bridge-pin").send_keys(PIN)
+        shot(app, "bridge-xml")
+        click(app, "#bridge-sign")
+        req["thread"].join(120)
+        reply = req.get("reply")
+        assert reply and reply["Status"] == 0, req
+        signed = os.path.join(WORK, "bridge-signed.xml")
+        with open(signed, "wb") as f:
+            f.write(base64.b64decode(reply["Signature"]))
+        assert xmlsec1_valid(env, signed, "NBan", "DLHDon")
+        code, report = kyso_verify_json(env, signed)
+        assert code == 0, report
 
 
 class UpdateServer(Loopback):

@@ -1,12 +1,14 @@
 """The local signing bridge as a document-management web page uses it: a page served on
 127.0.0.1 calls `kyso serve` from headless Chromium over WebSocket and HTTP POST, the signed
 PDF arrives at the page's upload handler with the page's session token, and pdfsig, pyHanko
-and `kyso verify` accept it. Foreign sites, oversized files, upload targets elsewhere, broken
+and `kyso verify` accept it; SignXML answers the signed XML (xmlsec1 and `kyso verify` accept
+it) and VerifyXML one entry per signature. Foreign sites, oversized files, upload targets elsewhere, broken
 JSON, replays, local paths and a declined confirmation are refused, and nothing is signed.
 
 Confirmation: the debug build reads KYSO_BRIDGE_AUTO_CONFIRM (yes/no) in place of a person;
 the release build has no such switch (checked at the end)."""
 
+import base64
 import cgi
 import io
 import json
@@ -413,6 +415,100 @@ def test_a_token_certificate_is_reported_before_any_pin(env, browser):
     try:
         r = call(browser, site, port, "post", "GetCertInfo", {})
         assert r["Status"] == 0 and r["Data"]["identity"]["common_name"] == "Lê Văn Cường", r
+    finally:
+        p.kill()
+
+
+def xml_file(env, name):
+    out = os.path.join(env["work"], "xml")
+    if not os.path.isdir(out):
+        subprocess.run(["python3", os.path.join(ROOT, "tests/fixtures/make_xml.py"), "forms", out], check=True)
+    return open(os.path.join(out, name), "rb").read()
+
+
+def xmlsec1_valid(pki, data, work, sig_id, *id_attrs):
+    path = os.path.join(work, "xml-check-%d.xml" % time.monotonic_ns())
+    with open(path, "wb") as f:
+        f.write(data)
+    args = ["xmlsec1", "--verify", "--trusted-pem", pki + "/root.cert.pem", "--untrusted-pem", pki + "/intermediate.cert.pem",
+            "--id-attr:Id", "http://www.w3.org/2000/09/xmldsig#:Signature", "--node-id", sig_id]
+    for a in id_attrs:
+        args += ["--id-attr:Id", a]
+    r = subprocess.run(args + [path], capture_output=True, text=True)
+    v = json.loads(subprocess.run([KYSO, "verify", "--json", "--offline", "--trust", pki + "/root.cert.pem", path],
+                                  capture_output=True, text=True).stdout)
+    return r.returncode == 0, v
+
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+
+def test_a_page_signs_and_checks_xml_through_the_bridge(env, browser):
+    site, foreign = env["site"], env["foreign"]
+    p, port = start_bridge(KYSO, env, site.origin, extra=("--trust", env["pki"] + "/root.cert.pem"))
+    try:
+        inv = xml_file(env, "einvoice.xml")
+        # SignXML over the WebSocket: the whole signed invoice comes back in the reply.
+        r = call(browser, site, port, "ws", "SignXML", {"Base64Content": b64(inv), "ReturnSignatureOnly": "false",
+                                                         "HashAlg": "Sha256", "XmlDsigForm": "true"})
+        assert r["Status"] == 0 and r["DocumentDate"].count("/") == 2, r
+        seller = base64.b64decode(r["Signature"])
+        ok, v = xmlsec1_valid(env["pki"], seller, env["work"], "NBan", "DLHDon")
+        assert ok and v["files"][0]["verdict"] == "TOTAL_PASSED", v
+        assert v["files"][0]["signatures"][0]["xml"]["slot"] == "NBan"
+        # The buyer signs the seller's invoice over HTTP POST and wants only the Signature element.
+        r = call(browser, site, port, "post", "SignXML", {"Base64Content": b64(seller), "ReturnSignatureOnly": "true",
+                                                           "HashAlg": "Sha256"})
+        assert r["Status"] == 0, r
+        sig = base64.b64decode(r["Signature"]).decode()
+        assert sig.startswith('<Signature xmlns="http://www.w3.org/2000/09/xmldsig#" Id="NMua">') and sig.endswith("</Signature>"), sig[:120]
+        # A system's own data (DU_LIEU Id="data"): its only Id is signed.
+        r = call(browser, site, port, "wss", "SignXML", {"Base64Content": b64(xml_file(env, "data.xml"))})
+        assert r["Status"] == 0, r
+        ok, v = xmlsec1_valid(env["pki"], base64.b64decode(r["Signature"]), env["work"], "Signature", "DU_LIEU")
+        assert ok and v["files"][0]["verdict"] == "TOTAL_PASSED", v
+
+        # VerifyXML: an array, one entry per signature, with the certificate's serial and a status.
+        r = call(browser, site, port, "ws", "VerifyXML", {"Data": b64(seller), "Format": "XML"})
+        assert isinstance(r, list) and len(r) == 1, r
+        serial = subprocess.run(["openssl", "x509", "-noout", "-serial", "-in", env["pki"] + "/rsa2048.cert.pem"],
+                                capture_output=True, text=True).stdout.strip().split("=")[1]
+        assert r[0]["SerialNumber"].lstrip("0").lower() == serial.lstrip("0").lower(), (r[0]["SerialNumber"], serial)
+        assert r[0]["Status"] == 0 and r[0]["Signer"] == "Nguyễn Văn An" and "hợp lệ" in r[0]["Description"], r[0]
+        tampered = seller.replace(b"<TgTTTBSo>23769504<", b"<TgTTTBSo>93769504<", 1)
+        r = call(browser, site, port, "post", "VerifyXML", {"Data": b64(tampered), "Format": "XML"})
+        assert r[0]["Status"] == 1 and r[0]["SubIndication"] == "HASH_FAILURE" and "changed" in r[0]["Description"], r
+
+        # Refused, nothing signed: SHA-1, not XML, an entity bomb, too large, another site.
+        r = call(browser, site, port, "post", "SignXML", {"Base64Content": b64(inv), "HashAlg": "Sha1"})
+        assert r["Status"] == 6 and r["Code"] == "POLICY", r
+        r = call(browser, site, port, "post", "SignXML", {"Base64Content": b64(b"%PDF-1.7 not xml")})
+        assert r["Status"] == 1 and r["Code"] == "XML_MALFORMED", r
+        bomb = inv.replace(b"<HDon ", b'<!DOCTYPE HDon [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><HDon ', 1)
+        r = call(browser, site, port, "post", "SignXML", {"Base64Content": b64(bomb)})
+        assert r["Status"] == 6 and r["Code"] == "XML_DTD", r
+        r = call(browser, site, port, "post", "VerifyXML", {"Data": b64(bomb)})
+        assert r["Status"] == 1 and r["Code"] == "XML_DTD", r
+        big = inv.replace(b"<TTKhac/>", b"<TTKhac>" + b"x" * 1_060_000 + b"</TTKhac>", 1)
+        r = call(browser, site, port, "post", "SignXML", {"Base64Content": b64(big)})
+        assert r["Status"] == 4 and r["Code"] == "TOO_LARGE", r
+        r = call(browser, foreign, port, "post", "SignXML", {"Base64Content": b64(inv)})
+        assert r["Status"] == -1, r
+        r = call(browser, site, port, "post", "SignXML", {"ReturnSignatureOnly": "true"})
+        assert r["Status"] == 1 and "Base64Content" in r["Message"], r
+    finally:
+        p.kill()
+    # The confirmation said what was signed: the form, the invoice's number, seller and total.
+    shown = p.stderr.read()
+    for want in ("Hoá đơn điện tử", "C26TAA 00001234", "CÔNG TY TNHH ÁNH DƯƠNG", "23769504 VND", "/HDon/DSCKS/NBan"):
+        assert want in shown, shown[-2000:]
+    # The user declines: nothing is signed.
+    env2 = dict(env, env=dict(env["env"], KYSO_BRIDGE_AUTO_CONFIRM="no"))
+    p, port = start_bridge(KYSO, env2, site.origin)
+    try:
+        r = call(browser, site, port, "ws", "SignXML", {"Base64Content": b64(inv)})
+        assert r["Status"] == 3 and "Signature" not in r, r
     finally:
         p.kill()
 

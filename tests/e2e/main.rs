@@ -1,5 +1,5 @@
 //! End-to-end tests: the `kyso` binary against a real SoftHSM2 token, real PKCS#12 files,
-//! and independent validators (poppler pdfsig, pyHanko, qpdf, openssl cms).
+//! and independent validators (poppler pdfsig, pyHanko, qpdf, openssl cms, xmlsec1, signxml).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -22,3 +22,4 @@ mod trust;
 mod unplugged;
 mod verify;
 mod visible;
+mod xml;

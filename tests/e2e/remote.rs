@@ -12,13 +12,13 @@ use std::sync::{Mutex, OnceLock};
 use crate::support::*;
 
 /// The addresses and TLS files `remote_services.py` printed.
-struct Services {
+pub(crate) struct Services {
     v: serde_json::Value,
     _child: Mutex<Child>,
 }
 
 impl Services {
-    fn get(&self, k: &str) -> String {
+    pub(crate) fn get(&self, k: &str) -> String {
         self.v[k].as_str().unwrap().to_string()
     }
 }
@@ -48,7 +48,7 @@ fn start_with_stdin(cmd: &mut Command) -> (Child, String) {
     (child, line)
 }
 
-fn services() -> &'static Services {
+pub(crate) fn services() -> &'static Services {
     static S: OnceLock<Services> = OnceLock::new();
     S.get_or_init(|| {
         let f = fixtures();
@@ -160,7 +160,7 @@ fn csc_dummy() -> &'static CscDummy {
 }
 
 /// `kyso sign` with extra environment; stderr kept for the progress lines.
-fn sign(input: &Path, output: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn sign(input: &Path, output: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut all = vec![
         "sign",
         input.to_str().unwrap(),

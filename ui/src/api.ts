@@ -61,8 +61,18 @@ export interface BridgeOriginQuestion { id: number; origin: string }
 /** One document of a signing request as Kyso fetched it: its name, address, size and SHA-256
  *  (computed by Kyso; `sha256_prefix`: the first 16 hex digits in groups of four). */
 export interface BridgeDocument { name: string; address: string; size: number; sha256: string; sha256_prefix: string; pdf: boolean }
-/** A signing request from an allowed site (`bridge-request`); `action_text` is bilingual. */
-export interface BridgeRequest { id: number; action: string; action_text: string; origin: string; documents: BridgeDocument[]; document_number: string | null }
+/** An XML form Kyso knows. */
+export type XmlForm = "einvoice" | "tax" | "bhxh";
+export const XML_FORMS: XmlForm[] = ["einvoice", "tax", "bhxh"];
+/** What an XML file is about (the core's summary): a label pair and the value per line. */
+export interface XmlSummary { form: XmlForm | null; kind_vi: string; kind_en: string; items: { vi: string; en: string; value: string }[]; signatures: number }
+/** What a signing of an XML file will sign, and where the signature goes. */
+export interface XmlTarget { form: XmlForm | null; slot: string | null; slot_label: [string, string] | null; slot_path: string; reference_path: string; reference_uri: string }
+/** The Sign screen's view of an XML file (`inspect_xml`). */
+export interface XmlInfo { form: XmlForm | null; summary: XmlSummary | null; slots: [string, string, string][]; target: XmlTarget | null; error: CommandError | null }
+/** A signing request from an allowed site (`bridge-request`); `action_text` is bilingual;
+ *  `xml` for SignXML: the file's summary and what is signed. */
+export interface BridgeRequest { id: number; action: string; action_text: string; origin: string; documents: BridgeDocument[]; document_number: string | null; xml?: { summary: XmlSummary; target: XmlTarget } | null }
 /** A question is over (`bridge-done`): timed out, could not start, or signed (or not). */
 export interface BridgeDone { id: number; signed: boolean; error: CommandError | null }
 /** The answer to a signing request: declined, or the certificate and what was typed. */
@@ -111,6 +121,8 @@ export interface SignatureReport {
   certificate?: CertificateFacts | null;
   /** What the revocation verdict rests on (`saved`: the cache in the data folder). */
   revocation_source?: { kind: string; origin: string; this_update: string; next_update: string | null; current: boolean } | null;
+  /** XML signatures: the form, its place, what the references sign. */
+  xml?: { profile: string | null; slot: string | null; path: string; reference: string | null; references: { uri: string; target: string | null; digest_ok: boolean }[]; canonicalization: string | null } | null;
 }
 export interface CertificateFacts {
   system: "official" | "public" | "other"; class: "individual" | "organization" | "service";
@@ -159,9 +171,11 @@ export const api = {
   pickFolder: () => invoke<string[]>("pick_folder"),
   pickP12: () => invoke<string | null>("pick_p12"),
   /** `pin`: token PIN, .p12 password or CSC credential PIN; `secret`: a remote account's secret. */
-  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; secret?: string | null; remember_secret?: boolean; reason: string | null; location: string | null; level?: Level; appearance?: Appearance }) =>
+  signDocuments: (request: { files: string[]; certificate: string; p12: string | null; pin: string | null; secret?: string | null; remember_secret?: boolean; reason: string | null; location: string | null; level?: Level; appearance?: Appearance; xml_profile?: XmlForm | null; xml_into?: string | null }) =>
     invoke<FileResult[]>("sign_documents", { request }),
   cancelSigning: () => invoke<void>("cancel_signing"),
+  /** An XML file's form, summary, places, and what signing it with `form`/`into` would do. */
+  inspectXml: (path: string, form: XmlForm | null, into: string | null) => invoke<XmlInfo>("inspect_xml", { path, form, into }),
   listProviders: () => invoke<RemoteEntry[]>("list_providers"),
   saveProvider: (name: string, provider: Provider) => invoke<void>("save_provider", { name, provider }),
   removeProvider: (name: string) => invoke<void>("remove_provider", { name }),

@@ -8,7 +8,7 @@
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { api, asError, type BridgeAnswer, type BridgeDocument, type BridgeDone, type BridgeOriginQuestion, type BridgeRequest, type BridgeStatus, type CertEntry, type CertList, type RemoteEntry } from "./api";
 import { clear, h } from "./dom";
-import { errorText, pinWarning, t, type Key } from "./i18n";
+import { errorText, getLang, pinWarning, t, type Key } from "./i18n";
 import { RemoteDialog, remoteLabel, secretLabel } from "./remote";
 
 /** A size in bytes as people read it. */
@@ -140,6 +140,11 @@ function requestDialog(): HTMLDialogElement {
       h("div", { class: "bridge-label", id: "bridge-action-label" }),
       h("p", { id: "bridge-action" }),
       h("p", { id: "bridge-number" }),
+      h("div", { id: "bridge-xml", hidden: true },
+        h("div", { class: "bridge-label", id: "bridge-xml-label" }),
+        h("p", { id: "bridge-xml-kind" }),
+        h("ul", { id: "bridge-xml-items" }),
+        h("p", { id: "bridge-xml-target", class: "muted" })),
       h("div", { class: "bridge-label", id: "bridge-documents-label" }),
       h("ul", { id: "bridge-documents" }),
       h("label", { for: "bridge-cert", id: "bridge-cert-label" }),
@@ -251,6 +256,20 @@ async function showRequest(q: BridgeRequest) {
   const number = $("bridge-number");
   number.textContent = q.document_number ? t("bridge_number", { n: q.document_number }) : "";
   number.hidden = !q.document_number;
+  // SignXML: what the XML is (the form, an invoice's number, seller and total…) and what the
+  // signature signs, as the core summarised it.
+  const xml = $("bridge-xml");
+  xml.hidden = !q.xml;
+  clear($("bridge-xml-items"));
+  if (q.xml) {
+    const vi = getLang() === "vi";
+    const s = q.xml.summary;
+    $("bridge-xml-label").textContent = t("bridge_xml");
+    $("bridge-xml-kind").textContent = vi ? s.kind_vi : s.kind_en;
+    for (const i of s.items) $("bridge-xml-items").append(h("li", {}, h("strong", {}, `${vi ? i.vi : i.en}: `), i.value));
+    const who = q.xml.target.slot_label ? ` (${vi ? q.xml.target.slot_label[0] : q.xml.target.slot_label[1]})` : "";
+    $("bridge-xml-target").textContent = t("xml_target", { r: q.xml.target.reference_path, s: q.xml.target.slot_path }) + who;
+  }
   $("bridge-documents-label").textContent = t("bridge_documents", { n: q.documents.length });
   const docs = $("bridge-documents");
   clear(docs);

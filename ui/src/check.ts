@@ -79,6 +79,8 @@ function signaturePanel(path: string, s: SignatureReport): HTMLElement {
       s.timestamp ? row(t("timestamp"), `${s.timestamp.time_vietnam} — ${s.timestamp.tsa ?? ""}`
         + (s.timestamp.trusted ? "" : ` (${t("ts_not_proof")})`)) : null,
       row(t("chain"), s.chain.path.join(" → ") || "—"),
+      s.xml ? row(t("form"), [s.xml.profile ? t(`xml_form_${s.xml.profile}` as Key) : null, s.xml.slot].filter(Boolean).join(" · ") || s.xml.path) : null,
+      s.xml ? row(t("signed_part"), s.xml.reference ?? "—") : null,
       s.reason ? row(t("reason"), s.reason) : null,
       s.location ? row(t("location"), s.location) : null,
     ),

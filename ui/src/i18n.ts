@@ -17,7 +17,7 @@ const S = {
   nav_settings: ["Cài đặt", "Settings"],
   nav_journal: ["Nhật ký ký số", "Signing journal"],
   sign_title: ["Ký văn bản", "Sign documents"],
-  sign_hint: ["Kéo thả tệp vào cửa sổ hoặc bấm “Chọn tệp”. Tệp PDF được ký trong tệp; tệp khác được ký tách rời (.p7s).", "Drop files on the window or press “Choose files”. PDFs are signed inside; other files get a separate .p7s signature."],
+  sign_hint: ["Kéo thả tệp vào cửa sổ hoặc bấm “Chọn tệp”. Tệp PDF và XML (hoá đơn, tờ khai thuế, hồ sơ BHXH) được ký trong tệp; tệp khác được ký tách rời (.p7s).", "Drop files on the window or press “Choose files”. PDFs and XML files (e-invoices, tax declarations, BHXH dossiers) are signed inside; other files get a separate .p7s signature."],
   pick_files: ["Chọn tệp…", "Choose files…"],
   no_files: ["Chưa chọn tệp nào.", "No file chosen yet."],
   certificates: ["Chứng thư số", "Certificate"],
@@ -123,6 +123,19 @@ const S = {
   "level_B-LTA": ["Lưu trữ dài hạn + dấu thời gian tài liệu (B-LTA)", "Long-term + document timestamp (B-LTA)"],
   level_no_network: ["Chưa có máy chủ dấu thời gian trong Cài đặt hoặc đang ở chế độ không dùng mạng: văn bản được ký thường trước, dấu thời gian chờ đến khi có mạng.", "No timestamp server in Settings, or offline mode is on: documents are signed now and the timestamp waits for the network."],
   level_reached: ["Mức: {l}", "Level: {l}"],
+  xml_title: ["Tệp XML", "XML files"],
+  xml_profile: ["Loại biểu mẫu", "Form"],
+  xml_auto: ["Tự nhận dạng", "Recognised from the file"],
+  xml_form_einvoice: ["Hoá đơn điện tử", "E-invoice"],
+  xml_form_tax: ["Tờ khai thuế", "Tax declaration"],
+  xml_form_bhxh: ["Hồ sơ bảo hiểm xã hội", "Social-insurance dossier"],
+  xml_into: ["Ký với vai trò (vị trí chữ ký)", "Sign as (place of the signature)"],
+  xml_into_auto: ["Vị trí còn trống tiếp theo", "The next free place"],
+  xml_target: ["Sẽ ký phần {r}, chữ ký đặt tại {s}", "Signs {r}; the signature goes in {s}"],
+  xml_level_note: ["Tệp XML được ký ở mức B-B: chữ ký XML (XMLDSig) không có dấu thời gian.", "XML files are signed at level B-B: XML signatures (XMLDSig) carry no timestamp."],
+  form: ["Biểu mẫu", "Form"],
+  signed_part: ["Phần được ký", "Signed part"],
+  bridge_xml: ["Nội dung", "Content"],
   sign_pending: ["Đã ký. Dấu thời gian đang chờ mạng; Kyso sẽ tự hoàn tất khi có mạng.", "Signed. The timestamp is waiting for the network; Kyso completes it by itself when the network is back."],
   sign_completed: ["Đã hoàn tất: dấu thời gian đã được thêm ({l}).", "Completed: the timestamp was added ({l})."],
   pending_title: ["Đang chờ mạng ({n})", "Waiting for the network ({n})"],
@@ -335,6 +348,20 @@ const E: Record<string, [string, string]> = {
   FIELD_SIGNED: ["Ô chữ ký này đã được ký.", "This signature field is already signed."],
   OUTPUT_EXISTS: ["Tệp kết quả đã tồn tại.", "The output file already exists."],
   POLICY: ["Chứng thư hoặc thuật toán không được phép dùng để ký.", "This certificate or algorithm is not allowed for signing."],
+  TOO_LARGE: ["Tệp quá lớn.", "The file is too large."],
+  XML_DTD: ["Tệp XML có khai báo DTD (<!DOCTYPE>): bị từ chối vì có thể dùng để tấn công; tệp ký số không có DTD.", "The XML file declares a DTD (<!DOCTYPE>): refused, it can be used for attacks; signed forms have none."],
+  XML_MALFORMED: ["Tệp XML không đúng cú pháp.", "The XML file is not well-formed."],
+  XML_TOO_DEEP: ["Tệp XML lồng nhau quá sâu.", "The XML file is nested too deeply."],
+  XML_ENCODING: ["Tệp XML không phải văn bản UTF-8.", "The XML file is not UTF-8 text."],
+  XML_ID_NOT_FOUND: ["Không có phần tử nào mang Id cần ký.", "No element carries the Id to sign."],
+  XML_DUPLICATE_ID: ["Id của phần cần ký xuất hiện nhiều lần trong tệp: không ký (có thể bị giả mạo).", "The Id of the part to sign occurs several times in the file: not signed (possible forgery)."],
+  XML_TARGET_UNCLEAR: ["Tệp có nhiều phần mang Id; cần chỉ rõ phần cần ký.", "Several parts carry an Id; name the one to sign."],
+  XML_SLOT_NOT_FOUND: ["Không có vị trí chữ ký đã chọn trong tệp.", "The chosen place for the signature is not in the file."],
+  XML_SLOT_AMBIGUOUS: ["Vị trí chữ ký chưa rõ ràng (khớp nhiều chỗ).", "The place for the signature matches several elements."],
+  XML_WRONG_TARGET: ["Vị trí chữ ký đã chọn không dùng để ký phần này.", "The chosen place does not sign this part."],
+  XML_SLOT_OCCUPIED: ["Vị trí chữ ký này đã có chữ ký; hãy chọn vai trò khác.", "This place already holds a signature; choose another."],
+  XML_WOULD_BREAK: ["Thêm chữ ký ở đây sẽ làm mất hiệu lực một chữ ký đã có (phần bao ngoài phải ký sau cùng).", "A signature here would invalidate an existing one (the enclosing part is signed last)."],
+  XML_C14N: ["Không chuẩn hoá được tệp XML để ký.", "The XML file could not be canonicalised for signing."],
   REMOTE_REFUSED: ["Yêu cầu ký đã bị từ chối trên điện thoại (hoặc trong ứng dụng). Văn bản chưa được ký.", "The signing request was refused on the phone (or in the app). The document was not signed."],
   REMOTE_EXPIRED: ["Yêu cầu ký đã hết hạn vì chưa được xác nhận kịp trên điện thoại. Hãy ký lại và xác nhận trước khi hết thời gian đếm ngược.", "The request expired: it was not confirmed on the phone in time. Sign again and confirm before the countdown ends."],
   REMOTE_UNREACHABLE: ["Không liên lạc được với dịch vụ ký số từ xa hoặc điện thoại. Ký bằng SIM-PKI và ký từ xa cần có mạng; khi đi công tác không có mạng, hãy ký bằng USB token.", "The remote signing service or the phone cannot be reached. SIM-PKI and remote signing need the network; on a trip without network, sign with your USB token."],
@@ -386,7 +413,7 @@ export function errorText(e: CommandError): string {
   const pair = E[e.code] ?? E.INTERNAL;
   let s = pair[lang === "vi" ? 0 : 1];
   if (e.code === "PIN_INCORRECT" && e.pin) s += " " + pinWarning(e.pin);
-  if ((e.code === "SETTINGS_INVALID" || e.code === "JOURNAL" || e.code === "PROFILE" || e.code === "REMOTE_ERROR" || e.code === "APPEARANCE" || e.code === "SIGNER_SETUP" || !E[e.code]) && e.detail) s += `: ${e.detail}`;
+  if ((e.code === "SETTINGS_INVALID" || e.code === "POLICY" || e.code === "JOURNAL" || e.code === "PROFILE" || e.code === "REMOTE_ERROR" || e.code === "APPEARANCE" || e.code === "SIGNER_SETUP" || !E[e.code]) && e.detail) s += `: ${e.detail}`;
   return s.trim();
 }
 

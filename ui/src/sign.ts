@@ -1,8 +1,8 @@
 // The Sign screen: files, one certificate list across sources, PIN dialog, batch results.
 import { listen } from "@tauri-apps/api/event";
-import { api, asError, COPY_FORMS, LEVELS, type CertEntry, type CopyForm, type FileResult, type Level, type RemoteEntry } from "./api";
+import { api, asError, COPY_FORMS, LEVELS, XML_FORMS, type CertEntry, type CopyForm, type FileResult, type Level, type RemoteEntry, type XmlForm, type XmlInfo, type XmlSummary } from "./api";
 import { baseName, clear, h } from "./dom";
-import { errorText, pinWarning, t, type Key } from "./i18n";
+import { errorText, getLang, pinWarning, t, type Key } from "./i18n";
 import { afterSigning, completedLevel, onPendingChange } from "./pending";
 import { askSecret, rememberChosen } from "./pin";
 import { renderPreview } from "./preview";
@@ -34,10 +34,16 @@ interface SignState {
   fields: RoleFields;
   /** The box placed on the preview (points on page 1 as displayed); null until shown. */
   rect: Rect | null;
+  /** XML files: the form recognised, the summary and what a signing would do (the core's). */
+  xml: Record<string, XmlInfo>;
+  /** The form chosen for the XML files; null: recognised from each file. */
+  xmlProfile: XmlForm | null;
+  /** The place chosen for the signature (a slot of the form); null: the next free one. */
+  xmlInto: string | null;
 }
 
 
-const st: SignState = { files: [], certs: [], remote: [], certError: null, selected: null, p12: null, results: [], progress: "", busy: false, error: null, reason: "", location: "", level: null, defaultLevel: "B-B", online: false, role: "none", fields: {}, rect: null };
+const st: SignState = { files: [], certs: [], remote: [], certError: null, selected: null, p12: null, results: [], progress: "", busy: false, error: null, reason: "", location: "", level: null, defaultLevel: "B-B", online: false, role: "none", fields: {}, rect: null, xml: {}, xmlProfile: null, xmlInto: null };
 let root: HTMLElement | null = null;
 let poll: number | undefined;
 // A queued signature completed in the background: update its result row.
@@ -64,8 +70,75 @@ async function readLevelDefault() {
 }
 
 export function addFiles(files: string[]) {
-  for (const f of files) if (!st.files.includes(f)) st.files.push(f);
+  for (const f of files) {
+    if (st.files.includes(f)) continue;
+    st.files.push(f);
+    if (isXml(f)) void inspectXml(f);
+  }
   if (root) draw();
+}
+
+/** Shown as XML (the core decides by content when signing; the name is enough to offer the
+ *  form picker). */
+const isXml = (f: string) => f.toLowerCase().endsWith(".xml");
+
+/** Asks the core what the XML file is and what signing it with the current choices does. */
+async function inspectXml(f: string) {
+  try {
+    st.xml[f] = await api.inspectXml(f, st.xmlProfile, st.xmlInto);
+  } catch (e) {
+    st.xml[f] = { form: null, summary: null, slots: [], target: null, error: asError(e) };
+  }
+  if (root && st.files.includes(f)) draw();
+}
+
+/** One line: what the XML file is about. */
+export function summaryLine(s: XmlSummary): string {
+  const vi = getLang() === "vi";
+  const items = s.items.map((i) => `${vi ? i.vi : i.en}: ${i.value}`);
+  const kind = vi ? s.kind_vi : s.kind_en;
+  return items.length ? `${kind} — ${items.join("; ")}` : kind;
+}
+
+/** The XML choices: the form (preselected when recognised) and the signature's place. */
+function xmlOptions(xmlFiles: string[]): HTMLElement {
+  const infos = xmlFiles.map((f) => st.xml[f]).filter((i): i is XmlInfo => !!i);
+  const detected = infos.find((i) => i.form)?.form ?? null;
+  const slots = infos.find((i) => i.slots.length)?.slots ?? [];
+  const vi = getLang() === "vi";
+  const profile = h("select", { id: "xml-profile", "aria-label": t("xml_profile"), onchange: (e: Event) => {
+    st.xmlProfile = ((e.target as HTMLSelectElement).value || null) as XmlForm | null;
+    st.xmlInto = null;
+    for (const f of xmlFiles) void inspectXml(f);
+  } },
+  h("option", { value: "" }, detected ? `${t("xml_auto")}: ${t(`xml_form_${detected}` as Key)}` : t("xml_auto")),
+  ...XML_FORMS.map((f) => h("option", { value: f }, t(`xml_form_${f}` as Key)))) as HTMLSelectElement;
+  profile.value = st.xmlProfile ?? "";
+  const into = h("select", { id: "xml-into", "aria-label": t("xml_into"), onchange: (e: Event) => {
+    st.xmlInto = (e.target as HTMLSelectElement).value || null;
+    for (const f of xmlFiles) void inspectXml(f);
+  } },
+  h("option", { value: "" }, t("xml_into_auto")),
+  ...slots.map(([name, lvi, len]) => h("option", { value: name }, `${vi ? lvi : len} (${name})`))) as HTMLSelectElement;
+  into.value = st.xmlInto ?? "";
+  const recognised = !!detected || !!st.xmlProfile;
+  return h("div", { id: "xml-options" },
+    h("h2", {}, t("xml_title")),
+    recognised ? h("div", { class: "row" },
+      h("label", { for: "xml-profile" }, t("xml_profile")), profile,
+      slots.length ? h("label", { for: "xml-into" }, t("xml_into")) : null, slots.length ? into : null) : null,
+    st.level && st.level !== "B-B" ? h("p", { id: "xml-level-note", class: "warn" }, t("xml_level_note")) : null);
+}
+
+/** Under an XML file in the list: its summary and what will be signed (or why not). */
+function xmlLines(f: string): (HTMLElement | null)[] {
+  const info = st.xml[f];
+  if (!info) return [];
+  return [
+    info.summary ? h("div", { class: "muted xml-summary", "data-form": info.form ?? "" }, summaryLine(info.summary)) : null,
+    info.target ? h("div", { class: "muted xml-target" }, t("xml_target", { r: info.target.reference_path, s: info.target.slot_path })) : null,
+    info.error ? h("div", { class: "warn xml-error", "data-code": info.error.code }, errorText(info.error)) : null,
+  ];
 }
 
 export async function refreshCerts() {
@@ -142,7 +215,9 @@ function draw() {
   if (!root) return;
   clear(root);
   const fileList = h("ul", { id: "file-list" }, ...st.files.map((f) => h("li", { title: f }, baseName(f),
-    h("button", { class: "link", "aria-label": `remove ${baseName(f)}`, onclick: () => { st.files = st.files.filter((x) => x !== f); draw(); } }, "✕"))));
+    h("button", { class: "link", "aria-label": `remove ${baseName(f)}`, onclick: () => { st.files = st.files.filter((x) => x !== f); delete st.xml[f]; draw(); } }, "✕"),
+    ...xmlLines(f))));
+  const xmlFiles = st.files.filter(isXml);
   const certs = h("div", { id: "cert-list", role: "list" }, ...st.certs.map(certCard), ...st.remote.map(remoteCard));
   if (st.p12) {
     certs.append(h("button", { class: `cert${st.selected === "p12:" + st.p12 ? " selected" : ""}`, "data-id": "p12", onclick: () => { st.selected = "p12:" + st.p12; draw(); } },
@@ -206,6 +281,7 @@ function draw() {
         h("button", { id: "use-p12", class: "link", onclick: async () => { const p = await api.pickP12(); if (p) { st.p12 = p; st.selected = "p12:" + p; draw(); } } }, t("use_p12")),
         h("div", { class: "row" }, reason, location),
         h("label", { for: "level" }, t("level")), level,
+        xmlFiles.length ? xmlOptions(xmlFiles) : null,
         h("h2", {}, t("role_title")),
         roles,
         h("p", { id: "role-hint", class: "muted" }, t(`hint_${st.role}`)),
@@ -286,7 +362,6 @@ function resultItem(r: FileResult): HTMLElement {
 }
 
 async function doSign(reason: string, location: string) {
-  const level = st.level ?? st.defaultLevel;
   const cert = st.certs.find((c) => c.key === st.selected);
   const remote = st.remote.find((r) => r.key === st.selected);
   const isP12 = st.selected?.startsWith("p12:") ?? false;
@@ -330,8 +405,11 @@ async function doSign(reason: string, location: string) {
   try {
     st.results = await api.signDocuments({
       files: [...st.files], certificate: isP12 ? "" : st.selected ?? "", p12: isP12 ? st.p12 : null, pin, secret, remember_secret: rememberSecret,
-      reason: reason || null, location: location || null, level,
+      // The level only when the user chose one: XML files are B-B, and the default must never
+      // refuse them (an explicit B-T or higher for XML is refused by the core).
+      reason: reason || null, location: location || null, level: st.level ?? undefined,
       appearance: appearanceRequest(st.role, st.fields, st.rect),
+      xml_profile: st.xmlProfile, xml_into: st.xmlInto,
     });
   } catch (e) {
     st.error = errorText(asError(e));

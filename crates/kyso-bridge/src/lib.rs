@@ -28,7 +28,7 @@ use kyso_core::journal::{Journal, Outcome};
 use kyso_core::settings::Settings;
 use kyso_core::signer::Signer;
 use kyso_core::trust::Material;
-use kyso_core::verify::VerifyOptions;
+use kyso_core::verify::{Indication, VerifyOptions};
 use kyso_core::workflow::{self, Context, Detached, Job};
 use protocol::{status, Action, Meta, Reply, Request};
 pub use server::{serve, MAX_CONNECTIONS};
@@ -68,6 +68,37 @@ pub struct Ask {
     pub documents: Vec<AskDocument>,
     /// Document number from the request, if any.
     pub document_number: Option<String>,
+    /// `SignXML`: what the XML is and what the signature signs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml: Option<XmlAsk>,
+}
+
+/// What a `SignXML` confirmation shows: the form and the summary of the file (an invoice's
+/// number, seller and total; a tax declaration's form and period; a BHXH dossier's unit),
+/// and the part signed and the place of the signature — all decided by the core.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct XmlAsk {
+    /// The file's summary.
+    pub summary: kyso_core::xml::Summary,
+    /// What is signed, and where.
+    pub target: kyso_core::xml::sign::Planned,
+}
+
+impl Ask {
+    /// The XML summary in one line (`vi` or `en`), for faces that print text.
+    pub fn xml_line(&self, lang: &str) -> Option<String> {
+        let x = self.xml.as_ref()?;
+        let who = x
+            .target
+            .slot_label
+            .map(|(vi, en)| if lang == "en" { en } else { vi });
+        let place = match (who, lang) {
+            (Some(w), "en") => format!(" — signing as: {w}"),
+            (Some(w), _) => format!(" — ký với vai trò: {w}"),
+            (None, _) => String::new(),
+        };
+        Some(format!("{}{place}", x.summary.line(lang)))
+    }
 }
 
 /// The side that talks to the user: the app (a dialog) or `kyso serve` (the terminal).
@@ -116,6 +147,20 @@ pub struct Limits {
     pub deny_for: Duration,
     /// Fetch and upload timeout.
     pub timeout: Duration,
+}
+
+impl Limits {
+    /// The largest request body for the action at `path`: `SignXML` and `VerifyXML` carry the
+    /// document itself (base64: a third larger), the others only addresses.
+    pub fn max_body(&self, path: &str) -> usize {
+        match Action::from_path(path) {
+            Some(Action::SignXml | Action::VerifyXml) => {
+                let file = usize::try_from(self.max_file).unwrap_or(usize::MAX);
+                self.max_request.max(file.saturating_mul(4) / 3 + (64 << 10))
+            }
+            _ => self.max_request,
+        }
+    }
 }
 
 impl Default for Limits {
@@ -406,6 +451,8 @@ impl Bridge {
         match action {
             Action::GetCertInfo => self.cert_info(),
             Action::VerifyPdf => self.verify(origin, &req),
+            Action::SignXml => self.sign_xml(origin, &req),
+            Action::VerifyXml => self.verify_xml(&req),
             _ => self.sign(action, origin, &req),
         }
     }
@@ -643,6 +690,7 @@ impl Bridge {
             origin: origin.to_string(),
             documents: shown,
             document_number: jobs.first().and_then(|j| j.doc_number.clone()),
+            xml: None,
         };
         let mut signer = match self.host.approve(&ask) {
             Ok(s) => s,
@@ -756,6 +804,271 @@ impl Bridge {
                     msg("Đã ký nhưng không gửi được tệp", &e.to_string()),
                 )
             },
+        }
+    }
+}
+
+/// Base64 as pages send it (line breaks and spaces allowed).
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    use base64ct::Encoding;
+    let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    base64ct::Base64::decode_vec(&clean).ok()
+}
+
+impl Bridge {
+    /// The XML a `SignXML` / `VerifyXML` request carries, decoded and bounded.
+    #[allow(clippy::result_large_err)]
+    fn xml_of(&self, b64: Option<&str>, field: &str) -> Result<Vec<u8>, Reply> {
+        let Some(text) = b64.filter(|t| !t.trim().is_empty()) else {
+            return Err(Reply::fail(
+                status::BAD_REQUEST,
+                msg(
+                    &format!("Yêu cầu không có dữ liệu XML ({field})"),
+                    &format!("the request carries no XML ({field})"),
+                ),
+            ));
+        };
+        let Some(data) = base64_decode(text) else {
+            return Err(Reply::fail(
+                status::BAD_REQUEST,
+                msg(
+                    &format!("{field} không phải base64"),
+                    &format!("{field} is not base64"),
+                ),
+            ));
+        };
+        if data.len() as u64 > self.limits.max_file {
+            return Err(Reply {
+                code: Some("TOO_LARGE".into()),
+                ..Reply::fail(
+                    status::FILE_REFUSED,
+                    msg("Dữ liệu XML quá lớn", "the XML is too large"),
+                )
+            });
+        }
+        if !kyso_core::xml::looks_like_xml(data.get(..1024).unwrap_or(&data)) {
+            return Err(Reply {
+                code: Some("XML_MALFORMED".into()),
+                ..Reply::fail(
+                    status::BAD_REQUEST,
+                    msg("Dữ liệu không phải XML", "the content is not XML"),
+                )
+            });
+        }
+        Ok(data)
+    }
+
+    /// `SignXML`: the XML in the request, signed (enveloped XMLDSig) after the user saw what
+    /// it is and confirmed with the PIN; the answer carries the signed XML (or only the
+    /// `Signature` element). Metadata may name the part (`Id`/`XmlRef`), the place
+    /// (`XmlInto`) and the form (`XmlProfile`); otherwise the core decides.
+    fn sign_xml(&self, origin: &str, req: &Request) -> Reply {
+        let data = match self.xml_of(req.base64_content.as_deref(), "Base64Content") {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
+        let hash = match req.hash_alg.as_deref().map(kyso_core::crypto::HashAlg::from_name) {
+            None => kyso_core::crypto::HashAlg::Sha256,
+            Some(Some(h)) if h.allowed_for_signing() => h,
+            Some(Some(h)) => return failed(&kyso_core::Refusal::WeakHash(h.name()).into()),
+            Some(None) => {
+                return Reply::fail(
+                    status::BAD_REQUEST,
+                    msg("HashAlg không được hỗ trợ", "unsupported HashAlg (use Sha256)"),
+                )
+            }
+        };
+        let Ok(dir) = tempfile::tempdir() else {
+            return Reply::fail(status::SIGN_FAILED, "no temporary folder");
+        };
+        let input = dir.path().join("document.xml");
+        if let Err(e) = std::fs::write(&input, &data) {
+            return failed(&e.into());
+        }
+        let meta = &req.meta_data;
+        let xml_profile = match Request::meta(meta, &["XmlProfile", "Profile", "Form"]) {
+            Some(p) => match kyso_core::xml::Form::from_name(p) {
+                Some(f) => Some(f),
+                None => {
+                    return Reply::fail(
+                        status::BAD_REQUEST,
+                        msg(
+                            &format!("Kyso không biết mẫu \"{p}\""),
+                            "unknown XmlProfile (einvoice, tax, bhxh)",
+                        ),
+                    )
+                }
+            },
+            None => None,
+        };
+        let folders = self.host.folders();
+        let settings = self.host.settings();
+        let ctx = Context {
+            folders: &folders,
+            settings: &settings,
+            journal: &self.journal,
+        };
+        let wreq = workflow::Request {
+            queue: false,
+            hash,
+            xml_profile,
+            xml_ref: Request::meta(meta, &["Id", "XmlRef", "RefId", "SignId"]).map(str::to_string),
+            xml_into: Request::meta(meta, &["XmlInto", "SignatureInto"]).map(str::to_string),
+            ..workflow::Request::default()
+        };
+        let job = Job {
+            output: workflow::output_name(&input, true, 1),
+            input: input.clone(),
+        };
+        // Checked (and the target decided) before the user is asked anything.
+        let plan = match workflow::plan(&ctx, &wreq, vec![job]) {
+            Ok(p) => p,
+            Err(e) => return failed(&e),
+        };
+        let (Some(summary), Some(target)) =
+            (kyso_core::xml::summary(&data), plan.xml_target(&input).cloned())
+        else {
+            return Reply::fail(status::SIGN_FAILED, "the XML could not be read");
+        };
+        let _one = self.signing.lock().unwrap_or_else(|e| e.into_inner());
+        let ask = Ask {
+            action: Action::SignXml,
+            action_text: Action::SignXml.describe().into(),
+            origin: origin.to_string(),
+            documents: vec![{
+                let sha256 = hex::encode(kyso_core::crypto::HashAlg::Sha256.digest(&data));
+                AskDocument {
+                    name: kyso_core::filename::safe_file_name(
+                        req.file_name.as_deref().unwrap_or(""),
+                        "document.xml",
+                    ),
+                    // Sent in the request itself, not fetched from an address.
+                    address: origin.to_string(),
+                    size: data.len() as u64,
+                    sha256_prefix: sha256_prefix(&sha256),
+                    sha256,
+                    pdf: false,
+                    path: input.clone(),
+                }
+            }],
+            document_number: Request::meta(meta, DOC_NUMBER).map(str::to_string),
+            xml: Some(XmlAsk { summary, target }),
+        };
+        let mut signer = match self.approve(&ask) {
+            Ok(s) => s,
+            Err(r) => return r,
+        };
+        let signed = match plan.run(&self.journal, signer.as_mut(), &mut ()) {
+            Ok(mut results) => match results.pop() {
+                Some((_, Ok(workflow::Signed::Xml(o)))) => o,
+                Some((_, Ok(_))) | None => return Reply::fail(status::SIGN_FAILED, "nothing was signed"),
+                Some((_, Err(e))) => return failed(&e),
+            },
+            Err(e) => return failed(&e),
+        };
+        let bytes = match std::fs::read(&signed.output) {
+            Ok(b) => b,
+            Err(e) => return failed(&e.into()),
+        };
+        let answer = if req.return_signature_only {
+            match kyso_core::xml::sign::signature_element(&bytes, &signed.signature_id) {
+                Some(s) => s.into_bytes(),
+                None => return Reply::fail(status::SIGN_FAILED, "the signature element was not found"),
+            }
+        } else {
+            bytes
+        };
+        use base64ct::Encoding;
+        Reply {
+            status: status::OK,
+            message: msg("Đã ký", "signed"),
+            signature: Some(base64ct::Base64::encode_string(&answer)),
+            document_number: Request::meta(meta, DOC_NUMBER).map(str::to_string),
+            document_date: Some(vietnam_date()),
+            ..Reply::default()
+        }
+    }
+
+    /// The user's confirmation and signer, or the page's answer when there is none.
+    #[allow(clippy::result_large_err)]
+    fn approve(&self, ask: &Ask) -> Result<Box<dyn Signer>, Reply> {
+        match self.host.approve(ask) {
+            Ok(s) => Ok(s),
+            Err(kyso_core::Error::Signer(kyso_core::signer::SignerError::Cancelled)) => Err(Reply::fail(
+                status::USER_REFUSED,
+                msg("Người dùng không đồng ý ký", "the user declined to sign"),
+            )),
+            Err(e) => Err(Reply {
+                code: Some(e.code().into()),
+                ..Reply::fail(
+                    status::SIGN_FAILED,
+                    msg("Không mở được thiết bị ký", &e.to_string()),
+                )
+            }),
+        }
+    }
+
+    /// `VerifyXML`: an array, one entry per signature, with the signer certificate's serial
+    /// number, a status (0 valid, 1 invalid, 2 undecided) and its description; Kyso's full
+    /// report of the signature rides along (`Report`).
+    fn verify_xml(&self, req: &Request) -> Reply {
+        let data = match self.xml_of(req.data.as_deref().or(req.base64_content.as_deref()), "Data") {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
+        if req
+            .format
+            .as_deref()
+            .is_some_and(|f| !f.trim().eq_ignore_ascii_case("xml"))
+        {
+            return Reply::fail(
+                status::BAD_REQUEST,
+                msg("Format phải là XML", "Format must be XML"),
+            );
+        }
+        let settings = self.host.settings();
+        let opts = match Material::load(&self.host.folders().config, &settings, &self.host.trust_files()) {
+            Ok(m) => VerifyOptions::new(m, settings.offline),
+            Err(e) => {
+                return Reply::fail(
+                    status::SIGN_FAILED,
+                    msg("Không đọc được chứng thư tin cậy", &e.to_string()),
+                )
+            }
+        };
+        let report = kyso_core::verify::verify_xml_bytes(&data, "document.xml".into(), &opts);
+        if let Some(e) = &report.error {
+            return Reply {
+                code: Some(e.code.clone()),
+                ..Reply::fail(status::BAD_REQUEST, msg(&e.message.vi, &e.message.en))
+            };
+        }
+        let list = report
+            .signatures
+            .iter()
+            .map(|s| {
+                let status = match s.indication {
+                    Indication::TotalPassed => 0,
+                    Indication::TotalFailed => 1,
+                    Indication::Indeterminate => 2,
+                };
+                serde_json::json!({
+                    "SerialNumber": s.certificate_serial,
+                    "Status": status,
+                    "Description": msg(&s.message.vi, &s.message.en),
+                    "Signer": s.signer.as_ref().and_then(|i| i.common_name.clone()),
+                    "SigningTime": s.claimed_time_vietnam,
+                    "Indication": s.indication,
+                    "SubIndication": s.sub_indication,
+                    "Report": s,
+                })
+            })
+            .collect();
+        Reply {
+            status: status::OK,
+            message: "OK".into(),
+            list: Some(list),
+            ..Reply::default()
         }
     }
 }

@@ -26,6 +26,10 @@ pub enum Action {
     SignFile,
     /// The verifier's report on a PDF.
     VerifyPdf,
+    /// An enveloped XMLDSig signature of XML sent in the request (`Base64Content`).
+    SignXml,
+    /// One entry per signature of XML sent in the request (`Data`).
+    VerifyXml,
     /// The signing certificate in use.
     GetCertInfo,
 }
@@ -43,6 +47,8 @@ impl Action {
             "signpdf" => Action::SignPdf,
             "signfile" => Action::SignFile,
             "verifypdf" => Action::VerifyPdf,
+            "signxml" => Action::SignXml,
+            "verifyxml" => Action::VerifyXml,
             "getcertinfo" => Action::GetCertInfo,
             _ => return None,
         })
@@ -62,7 +68,7 @@ impl Action {
 
     /// Whether the action signs (and so needs the user's confirmation and PIN).
     pub fn signs(self) -> bool {
-        !matches!(self, Action::VerifyPdf | Action::GetCertInfo)
+        !matches!(self, Action::VerifyPdf | Action::VerifyXml | Action::GetCertInfo)
     }
 
     /// In words, for the confirmation dialog (Vietnamese / English).
@@ -76,6 +82,8 @@ impl Action {
             Action::SignPdf => "Ký số tệp PDF / PDF signature",
             Action::SignFile => "Ký số tệp (chữ ký rời .p7s) / detached signature",
             Action::VerifyPdf => "Kiểm tra chữ ký / verification",
+            Action::SignXml => "Ký số dữ liệu XML / XML signature",
+            Action::VerifyXml => "Kiểm tra chữ ký XML / XML verification",
             Action::GetCertInfo => "Xem chứng thư số / certificate information",
         }
     }
@@ -142,6 +150,41 @@ pub struct Request {
     /// The issue date the system gives (`SignIssued`), as it writes it.
     #[serde(rename = "IssuedDate", alias = "DocumentDate", default)]
     pub issued_date: Option<String>,
+    /// `SignXML`: the XML itself, base64.
+    #[serde(rename = "Base64Content", default)]
+    pub base64_content: Option<String>,
+    /// `SignXML`: answer with the `Signature` element only, not the signed XML.
+    #[serde(rename = "ReturnSignatureOnly", default, deserialize_with = "loose_bool")]
+    pub return_signature_only: bool,
+    /// `SignXML`: the hash (`Sha256`, `Sha384`, `Sha512`; SHA-1 is refused).
+    #[serde(rename = "HashAlg", default)]
+    pub hash_alg: Option<String>,
+    /// `SignXML`: the W3C XMLDSig form (Kyso always signs in it; `false` is accepted).
+    #[serde(rename = "XmlDsigForm", default, deserialize_with = "loose_bool")]
+    pub xml_dsig_form: bool,
+    /// `VerifyXML`: the XML, base64.
+    #[serde(rename = "Data", default)]
+    pub data: Option<String>,
+    /// `VerifyXML`: `XML`.
+    #[serde(rename = "Format", default)]
+    pub format: Option<String>,
+}
+
+/// `"true"`/`"false"` as pages send them, or JSON booleans.
+fn loose_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Text(String),
+        Num(i64),
+    }
+    Ok(match Option::<B>::deserialize(d)? {
+        None => false,
+        Some(B::Bool(b)) => b,
+        Some(B::Num(n)) => n != 0,
+        Some(B::Text(t)) => matches!(t.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes"),
+    })
 }
 
 impl Request {
@@ -243,9 +286,24 @@ pub struct Reply {
     /// VerifyPDF: the verifier's report; GetCertInfo: the certificate.
     #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+    /// SignXML: the signed XML (or only its `Signature` element), base64.
+    #[serde(rename = "Signature", skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// VerifyXML: the answer is this array (one entry per signature), not an object.
+    #[serde(skip)]
+    pub list: Option<Vec<serde_json::Value>>,
 }
 
 impl Reply {
+    /// The JSON the page receives: the object, or the array of a `VerifyXML` answer.
+    pub fn body(&self) -> Vec<u8> {
+        match &self.list {
+            Some(list) => serde_json::to_vec(list),
+            None => serde_json::to_vec(self),
+        }
+        .unwrap_or_default()
+    }
+
     /// A failure with its status and message.
     pub fn fail(status: i32, message: impl Into<String>) -> Self {
         Self {
@@ -277,5 +335,17 @@ mod tests {
         assert_eq!(d[2].1.as_deref(), Some("/up2"));
         assert_eq!(Request::meta(&d[1].2, &["documentnumber"]), Some("12/QĐ-UBND"));
         assert!(serde_json::from_str::<Request>(r#"{"FileName":3}"#).is_err());
+        let x: Request = serde_json::from_str(
+            r#"{"Base64Content":"PGEvPg==","ReturnSignatureOnly":"true","HashAlg":"Sha256","XmlDsigForm":true}"#,
+        )
+        .unwrap();
+        assert!(x.return_signature_only && x.xml_dsig_form);
+        assert_eq!(Action::from_path("/SignXML"), Some(Action::SignXml));
+        assert!(!Action::VerifyXml.signs());
+        let r = Reply {
+            list: Some(vec![serde_json::json!({"SerialNumber": "01", "Status": 0})]),
+            ..Reply::default()
+        };
+        assert_eq!(r.body(), br#"[{"SerialNumber":"01","Status":0}]"#.to_vec());
     }
 }

@@ -183,7 +183,7 @@ fn respond(s: &mut impl Write, code: &str, cors: Option<&str>, body: &[u8]) -> s
 }
 
 fn json(r: &Reply) -> Vec<u8> {
-    serde_json::to_vec(r).unwrap_or_default()
+    r.body()
 }
 
 fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io::Result<()> {
@@ -230,7 +230,7 @@ fn connection<S: Read + Write>(mut s: S, bridge: &Bridge, port: u16) -> std::io:
                 let r = Reply::fail(status::BAD_REQUEST, "a request body needs one Content-Length");
                 return respond(&mut s, "411 Length Required", None, &json(&r));
             };
-            if want > bridge.limits().max_request {
+            if want > bridge.limits().max_body(&head.path) {
                 let r = Reply::fail(status::BAD_REQUEST, "the request is too large");
                 return respond(&mut s, "413 Payload Too Large", None, &json(&r));
             }
@@ -289,8 +289,8 @@ fn websocket_session<S: Read + Write>(
     )?;
     s.flush()?;
     let config = WebSocketConfig::default()
-        .max_message_size(Some(bridge.limits().max_request))
-        .max_frame_size(Some(bridge.limits().max_request));
+        .max_message_size(Some(bridge.limits().max_body(&head.path)))
+        .max_frame_size(Some(bridge.limits().max_body(&head.path)));
     // A client may send its first frame with the handshake: those bytes were read already.
     let mut ws =
         tungstenite::WebSocket::from_partially_read(s, head.rest.clone(), Role::Server, Some(config));

@@ -17,9 +17,10 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Sign a PDF (PAdES, incremental update) or, with --detached, any file (CAdES .p7s).
+    /// Sign a PDF (PAdES, incremental update), an XML file (enveloped XMLDSig: e-invoices,
+    /// tax declarations, BHXH dossiers) or, with --detached, any file (CAdES .p7s).
     Sign(Box<SignArgs>),
-    /// Check the signatures of PDFs or detached .p7s files.
+    /// Check the signatures of PDFs, XML files or detached .p7s files.
     Verify(VerifyArgs),
     /// Make a signed PDF's signatures long-term (B-LT: validation data; B-LTA: plus a
     /// document timestamp), by incremental update; works on any signer's signatures.
@@ -178,6 +179,18 @@ pub enum HashArg {
     Sha512,
 }
 
+/// The XML forms Kyso knows.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XmlProfileArg {
+    /// E-invoice (Decree 123/2020): data `HDon/DLHDon`, signatures in `HDon/DSCKS/NBan`
+    /// (seller), `NMua` (buyer), `CCKSKhac`, `CQT` (tax authority, also signs `MCCQT`).
+    Einvoice,
+    /// Tax declaration (HTKK/eTax): `HSoThueDTu/HSoKhaiThue` signed into `CKyDTu`.
+    Tax,
+    /// Social-insurance dossier: each `ToKhai` into its own `Cky`, then `Hoso` into `CKy_Dvi`.
+    Bhxh,
+}
+
 /// Decree 30/2020 signing roles.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RoleArg {
@@ -213,8 +226,9 @@ pub enum LevelArg {
 /// `kyso sign`.
 #[derive(Args, Debug)]
 pub struct SignArgs {
-    /// File to sign (never modified), or a folder: every PDF in it is signed as one batch
-    /// (one PIN, one confirmation on the phone where the service allows it).
+    /// File to sign (never modified): a PDF, an XML file (output NAME-signed.xml), or any
+    /// file with --detached; or a folder: every PDF in it is signed as one batch (one PIN,
+    /// one confirmation on the phone where the service allows it).
     pub input: PathBuf,
     /// Output file (default: INPUT with `-signed` before the extension, or INPUT.p7s); for a
     /// folder, the output folder (default: the same folder).
@@ -244,7 +258,7 @@ pub struct SignArgs {
     #[arg(long)]
     pub pss: bool,
     /// PAdES level: B-B (signature only) or B-T (plus a timestamp from --tsa). Default: B-T
-    /// when a TSA is given, else B-B.
+    /// when a TSA is given, else B-B. XML signatures are always B-B.
     #[arg(long, value_enum)]
     pub level: Option<LevelArg>,
     /// Timestamp authority URL (RFC 3161); repeatable, tried in order.
@@ -308,6 +322,20 @@ pub struct SignArgs {
     /// Trust anchors for B-LT/B-LTA chains (besides the trust store); repeatable.
     #[arg(long, value_name = "PEM")]
     pub trust: Vec<PathBuf>,
+    /// XML: the form (default: recognised from the file). Sets what is signed and where the
+    /// signature goes; the next free place is used unless --xml-into names one.
+    #[arg(long, value_enum, value_name = "einvoice|tax|bhxh")]
+    pub xml_profile: Option<XmlProfileArg>,
+    /// XML: the Id of the element to sign (a BHXH form, or the part of any other XML file).
+    #[arg(long, value_name = "ID")]
+    pub xml_ref: Option<String>,
+    /// XML: where the Signature element goes: a place of the form (NBan, NMua, CCKSKhac,
+    /// CQT, CKyDTu, Cky, CKy_Dvi) or, for other files, an element path A/B/C.
+    #[arg(long, value_name = "SLOT|A/B/C")]
+    pub xml_into: Option<String>,
+    /// XML: canonicalise SignedInfo with comments (C14N #WithComments), as some tax notices do.
+    #[arg(long)]
+    pub c14n_comments: bool,
     /// Replace an existing output file.
     #[arg(long)]
     pub force: bool,
@@ -362,7 +390,7 @@ pub struct JournalArgs {
 /// `kyso verify`.
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
-    /// PDFs or .p7s files.
+    /// PDFs, XML files or .p7s files, or folders of them.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Trust anchor certificates (PEM or DER); repeatable.

@@ -3,6 +3,7 @@
 
 use kyso_core::error::{AppearanceError, Refusal};
 use kyso_core::signer::SignerError;
+use kyso_core::xml::XmlError;
 use kyso_core::Error;
 
 /// What went wrong, for `print_error`.
@@ -86,6 +87,18 @@ pub fn hint(e: &Error) -> Option<&'static str> {
             "give it with --pin-env VAR, --pin-fd N, --pin-file F, or on a terminal"
         }
         Error::Signer(SignerError::ModuleLoad { .. }) => "name the driver with --pkcs11 MODULE",
+        Error::Policy(Refusal::XmlLevel(_)) => "leave out --level (or give --level B-B) for XML files",
+        Error::Policy(Refusal::XmlPss) => "leave out --pss for XML files",
+        Error::Xml(XmlError::TargetUnclear(_) | XmlError::IdNotFound(_)) => {
+            "name the element to sign with --xml-ref ID"
+        }
+        Error::Xml(
+            XmlError::NoFreeSlot(_)
+            | XmlError::NotASlot { .. }
+            | XmlError::PathAmbiguous(_)
+            | XmlError::SlotOccupied(_),
+        ) => "name the place of the signature with --xml-into (a slot such as NMua or CQT, or a path A/B/C)",
+        Error::Xml(XmlError::WrongTarget { .. }) => "check --xml-ref and --xml-into",
         _ => return None,
     })
 }

@@ -78,6 +78,13 @@ pub fn print_sign(v: &serde_json::Value) {
         .and_then(|o| o.as_str())
         .unwrap_or("?");
     println!("Signed by {who}: {out}");
+    // XML: where the signature went and what it signs.
+    if let Some(slot) = v.get("slot_path").and_then(|o| o.as_str()) {
+        println!(
+            "  XMLDSig in {slot}, signing {}",
+            v.get("reference").and_then(|o| o.as_str()).unwrap_or("?")
+        );
+    }
 }
 
 fn verdict_text(v: FileVerdict, english: bool) -> &'static str {

@@ -189,6 +189,18 @@ impl Host for CliHost {
                 shown(&d.address)
             ));
         }
+        // The form's own words (an invoice's number, seller, total) come from the file.
+        if let (Some(vi), Some(en)) = (request.xml_line("vi"), request.xml_line("en")) {
+            lines.push(format!("  nội dung / content: {}", shown(&vi)));
+            lines.push(format!("                      {}", shown(&en)));
+            if let Some(x) = &request.xml {
+                lines.push(format!(
+                    "  ký phần / signs: {} → {}",
+                    shown(&x.target.reference_path),
+                    shown(&x.target.slot_path)
+                ));
+            }
+        }
         if !ask(
             &lines,
             "Ký các tệp này? / sign these files? [y/N]",

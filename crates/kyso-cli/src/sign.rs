@@ -8,7 +8,7 @@ use kyso_core::level::Level;
 use kyso_core::pdf::permissions::FieldLock;
 use kyso_core::workflow::{self, Context, Detached, Job, Request};
 
-use crate::args::{HashArg, LevelArg, RoleArg, SignArgs};
+use crate::args::{HashArg, LevelArg, RoleArg, SignArgs, XmlProfileArg};
 use crate::error::CliError;
 use crate::output;
 
@@ -129,6 +129,14 @@ fn sign(a: SignArgs) -> Result<serde_json::Value, CliError> {
         appearance: appearance(&a)?,
         force: a.force,
         trust_files: a.trust.clone(),
+        xml_profile: a.xml_profile.map(|p| match p {
+            XmlProfileArg::Einvoice => kyso_core::xml::Form::Einvoice,
+            XmlProfileArg::Tax => kyso_core::xml::Form::Tax,
+            XmlProfileArg::Bhxh => kyso_core::xml::Form::Bhxh,
+        }),
+        xml_ref: a.xml_ref.clone(),
+        xml_into: a.xml_into.clone(),
+        c14n_with_comments: a.c14n_comments,
     };
     let ctx = Context {
         folders: &folders,

@@ -1,5 +1,5 @@
-//! `kyso verify`: files and folders (PDFs and `.p7s`), checked on all cores; JSON, text and
-//! printable reports.
+//! `kyso verify`: files and folders (PDFs, XML and `.p7s`), checked on all cores; JSON, text
+//! and printable reports.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -10,8 +10,8 @@ use kyso_core::verify::{FileVerdict, VerifyOptions};
 use crate::args::VerifyArgs;
 use crate::output;
 
-/// Files to check: files as given; folders expand to their PDFs and .p7s files (recursively
-/// with `-r`, bounded depth).
+/// Files to check: files as given; folders expand to their PDFs, XML and .p7s files
+/// (recursively with `-r`, bounded depth).
 fn expand(paths: &[PathBuf], recursive: bool) -> Vec<PathBuf> {
     fn walk(dir: &Path, recursive: bool, depth: usize, out: &mut Vec<PathBuf>) {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -25,7 +25,7 @@ fn expand(paths: &[PathBuf], recursive: bool) -> Vec<PathBuf> {
                 }
             } else if e
                 .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("pdf") || x.eq_ignore_ascii_case("p7s"))
+                .is_some_and(|x| ["pdf", "p7s", "xml"].iter().any(|k| x.eq_ignore_ascii_case(k)))
             {
                 out.push(e);
             }

@@ -46,6 +46,12 @@ pub enum Refusal {
     /// A field name with a dot (it would name a child field).
     #[error("a new field name cannot contain '.'")]
     FieldName,
+    /// XMLDSig has no timestamp: an XML signature is B-B.
+    #[error("an XML signature (XMLDSig) carries no timestamp, so it is made at level B-B; {0} cannot be made for an XML file")]
+    XmlLevel(Level),
+    /// RSA-PSS is not used in XML signatures here.
+    #[error("RSA-PSS is not used for XML signatures (the forms' validators expect RSA PKCS#1 v1.5)")]
+    XmlPss,
 }
 
 /// Why a visible signature cannot be drawn (each with its own code).
@@ -96,6 +102,9 @@ pub enum Error {
     /// Token / key.
     #[error(transparent)]
     Signer(#[from] SignerError),
+    /// An XML file that cannot be signed (or read) as asked.
+    #[error(transparent)]
+    Xml(#[from] crate::xml::XmlError),
     /// DER.
     #[error("encoding error: {0}")]
     Der(#[from] der::Error),
@@ -218,6 +227,7 @@ impl Error {
             Error::Pdf(_) | Error::Damaged => "DAMAGED_PDF",
             Error::Cms(_) | Error::Der(_) => "CMS",
             Error::Signer(e) => e.code(),
+            Error::Xml(e) => e.code(),
             Error::Policy(_) => "POLICY",
             Error::Appearance(a) => match a {
                 AppearanceError::SealMissing(_) => "SEAL_MISSING",
@@ -281,6 +291,8 @@ mod tests {
             AppearanceError::PlaceMissing.into(),
             Error::Timestamp("down".into()),
             Error::NotReached("TOKEN_REMOVED"),
+            Refusal::XmlLevel(Level::BT).into(),
+            crate::xml::XmlError::NoFreeSlot("e-invoice").into(),
         ];
         for e in all {
             let text = e.to_string();

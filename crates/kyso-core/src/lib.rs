@@ -41,5 +41,6 @@ pub mod trust;
 pub mod update;
 pub mod verify;
 pub mod workflow;
+pub mod xml;
 
 pub use error::{AppearanceError, Error, Refusal};

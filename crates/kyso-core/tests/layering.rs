@@ -22,6 +22,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("cert", &["oids", "crypto", "timefmt"]),
     ("net", &["timefmt"]),
     ("pdf", &[]),
+    ("xml", &["crypto"]),
     ("cms", &["oids", "crypto", "cert", "timefmt"]),
     ("journal", &["crypto", "timefmt"]),
     ("appearance", &["pdf", "cert", "timefmt", "error"]),
@@ -49,6 +50,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "net",
             "level",
             "error",
+            "xml",
         ],
     ),
     ("decree", &["cert", "oids", "trust"]),
@@ -56,6 +58,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "verify",
         &[
             "pdf", "cms", "cert", "crypto", "oids", "trust", "net", "timefmt", "error", "message", "decree",
+            "xml",
         ],
     ),
     ("legal", &["verify", "decree", "pdf", "cert", "timefmt", "trust"]),
@@ -89,9 +92,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "files",
             "timefmt",
             "error",
+            "xml",
         ],
     ),
-    ("error", &["cms", "pdf", "signer", "level", "journal", "trust"]),
+    (
+        "error",
+        &["cms", "pdf", "signer", "level", "journal", "trust", "xml"],
+    ),
     (
         "doctor",
         &[

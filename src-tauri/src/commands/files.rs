@@ -40,8 +40,8 @@ pub(crate) fn to_paths(files: Option<Vec<tauri_plugin_dialog::FilePath>>) -> Vec
         .collect()
 }
 
-/// Lets the user choose documents. `purpose` is `sign` (PDFs and any file for a detached
-/// signature) or `check` (PDFs and .p7s).
+/// Lets the user choose documents. `purpose` is `sign` (PDFs, XML, and any file for a
+/// detached signature) or `check` (PDFs, XML and .p7s).
 #[tauri::command]
 pub async fn pick_files(
     app: AppHandle,
@@ -53,9 +53,10 @@ pub async fn pick_files(
         None => {
             let mut d = app.dialog().file();
             d = if purpose == "check" {
-                d.add_filter("PDF, .p7s", &["pdf", "PDF", "p7s"])
+                d.add_filter("PDF, XML, .p7s", &["pdf", "PDF", "xml", "XML", "p7s"])
             } else {
-                d.add_filter("PDF", &["pdf", "PDF"]).add_filter("*", &["*"])
+                d.add_filter("PDF, XML", &["pdf", "PDF", "xml", "XML"])
+                    .add_filter("*", &["*"])
             };
             to_paths(d.blocking_pick_files())
         }
@@ -63,7 +64,7 @@ pub async fn pick_files(
     Ok(state.register(&paths))
 }
 
-/// Lets the user choose a folder; every PDF and .p7s inside (recursively) is registered.
+/// Lets the user choose a folder; every PDF, XML and .p7s inside (recursively) is registered.
 #[tauri::command]
 pub async fn pick_folder(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Vec<String>> {
     let folders = match scripted_answer() {

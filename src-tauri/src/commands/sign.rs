@@ -63,6 +63,67 @@ pub struct SignRequest {
     pub level: Option<String>,
     /// A visible signature (PDFs), with its Decree 30 role.
     pub appearance: Option<AppearanceRequest>,
+    /// XML: the form (`einvoice`, `tax`, `bhxh`); recognised from each file when absent.
+    #[serde(default)]
+    pub xml_profile: Option<kyso_core::xml::Form>,
+    /// XML: the form's place for this signature (`NBan`, `NMua`, `CQT` …); the next free
+    /// one when absent.
+    #[serde(default)]
+    pub xml_into: Option<String>,
+}
+
+/// What the Sign screen shows for an XML file: the form recognised, its summary, the places
+/// a signature can go, and what a signing would do now (or why it cannot).
+#[derive(Serialize)]
+pub struct XmlInfo {
+    /// The form, when recognised.
+    pub form: Option<kyso_core::xml::Form>,
+    /// The summary (what the file is about).
+    pub summary: Option<kyso_core::xml::Summary>,
+    /// The form's places: (name, Vietnamese, English).
+    pub slots: Vec<(&'static str, &'static str, &'static str)>,
+    /// What a signing with `form`/`into` would sign, and where.
+    pub target: Option<kyso_core::xml::sign::Planned>,
+    /// Why it cannot be signed so.
+    pub error: Option<CommandError>,
+}
+
+/// The XML side of a chosen file, for the Sign screen's form and place pickers.
+#[tauri::command]
+pub fn inspect_xml(
+    state: State<'_, AppState>,
+    path: String,
+    form: Option<kyso_core::xml::Form>,
+    into: Option<String>,
+) -> CmdResult<XmlInfo> {
+    let p = state.chosen(&path)?;
+    let data = std::fs::read(&p)?;
+    let detected = kyso_core::xml::detect_profile(&data);
+    let shown = form.or(detected);
+    let choice = kyso_core::xml::sign::Choice {
+        form,
+        into,
+        ..Default::default()
+    };
+    let (target, error) = match kyso_core::sign::xml::check_xml(&p, &choice) {
+        Ok(t) => (Some(t), None),
+        Err(e) => (None, Some(e.into())),
+    };
+    Ok(XmlInfo {
+        form: detected,
+        summary: kyso_core::xml::summary(&data),
+        slots: shown
+            .map(|f| {
+                kyso_core::xml::profile::Profile::of(f)
+                    .slots
+                    .iter()
+                    .map(|s| (s.name, s.label.0, s.label.1))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        target,
+        error,
+    })
 }
 
 /// What the UI asks to draw: a role, and/or a box the user placed on the preview.
@@ -102,7 +163,7 @@ pub struct FileResult {
     pub status: String,
     /// Error when failed.
     pub error: Option<CommandError>,
-    /// PAdES level reached (PDFs).
+    /// Level reached (PDFs; B-B for XML).
     pub level: Option<String>,
     /// Level still wanted when the rest waits for the network (the job is queued).
     pub pending: Option<String>,
@@ -259,13 +320,15 @@ fn sign_blocking(app: &AppHandle, mut request: SignRequest) -> CmdResult<Vec<Fil
             seal: a.seal,
             ..roles::Request::default()
         }),
+        xml_profile: request.xml_profile,
+        xml_into: request.xml_into.clone(),
         ..workflow::Request::default()
     };
     let jobs: Vec<Job> = inputs
         .iter()
         .map(|p| Job {
             input: p.clone(),
-            output: workflow::output_beside(p, workflow::is_pdf(p)),
+            output: workflow::output_beside(p, workflow::signs_inside(p)),
         })
         .collect();
     let mut plan = workflow::plan(&ctx, &req, jobs)?;

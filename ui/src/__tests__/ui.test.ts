@@ -105,6 +105,66 @@ describe("sign screen", () => {
   });
 });
 
+describe("XML files", () => {
+  const summary = {
+    form: "einvoice", kind_vi: "Hoá đơn điện tử", kind_en: "e-invoice", signatures: 1,
+    items: [{ vi: "Số hoá đơn", en: "Invoice number", value: "C26TAA 00001234" }, { vi: "Người bán", en: "Seller", value: "CÔNG TY TNHH ÁNH DƯƠNG" }],
+  };
+  const slots = [["NBan", "Người bán", "seller"], ["NMua", "Người mua", "buyer"], ["CCKSKhac", "Chữ ký khác", "other signer"], ["CQT", "Cơ quan thuế", "tax authority"]];
+  it("shows what the invoice is, preselects its form, offers its places and sends the choice", async () => {
+    const inspected: unknown[] = [];
+    setup({
+      list_certificates: { modules: [], certificates: [cert({})] },
+      pick_files: ["/docs/hoadon.xml"],
+      inspect_xml: (a: unknown) => {
+        inspected.push(a);
+        const into = (a as { into: string | null }).into;
+        return into === "CQT"
+          ? { form: "einvoice", summary, slots, target: null, error: { code: "XML_SLOT_OCCUPIED", detail: "", pin: null } }
+          : { form: "einvoice", summary, slots, target: { form: "einvoice", slot: "NMua", slot_label: ["Người mua", "buyer"], slot_path: "/HDon/DSCKS/NMua", reference_path: "/HDon/DLHDon", reference_uri: "#x" }, error: null };
+      },
+      sign_documents: [{ file: "/docs/hoadon.xml", output: "/docs/hoadon-signed.xml", status: "signed", error: null, level: "B-B", pending: null }],
+    });
+    const { renderSign } = await import("../sign");
+    await renderSign(document.getElementById("view")!);
+    (document.getElementById("pick-files") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(document.querySelector("#file-list .xml-summary")?.textContent).toBe("Hoá đơn điện tử — Số hoá đơn: C26TAA 00001234; Người bán: CÔNG TY TNHH ÁNH DƯƠNG"));
+    expect(document.querySelector("#file-list .xml-target")!.textContent).toBe("Sẽ ký phần /HDon/DLHDon, chữ ký đặt tại /HDon/DSCKS/NMua");
+    const profile = document.getElementById("xml-profile") as HTMLSelectElement;
+    expect(profile.value).toBe("");
+    expect(profile.options[0].textContent).toBe("Tự nhận dạng: Hoá đơn điện tử");
+    const into = document.getElementById("xml-into") as HTMLSelectElement;
+    expect([...into.options].map((o) => o.value)).toEqual(["", "NBan", "NMua", "CCKSKhac", "CQT"]);
+    into.value = "CQT";
+    into.dispatchEvent(new Event("change"));
+    await vi.waitFor(() => expect(document.querySelector("#file-list .xml-error")?.getAttribute("data-code")).toBe("XML_SLOT_OCCUPIED"));
+    expect(inspected[inspected.length - 1]).toEqual({ path: "/docs/hoadon.xml", form: null, into: "CQT" });
+    (document.querySelector("#cert-list .cert") as HTMLButtonElement).click();
+    (document.getElementById("sign-btn") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(document.getElementById("pin-dialog")!.hasAttribute("open")).toBe(true));
+    (document.getElementById("pin-input") as HTMLInputElement).value = "123456";
+    (document.getElementById("pin-form") as HTMLFormElement).dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(calls.some((c) => c.cmd === "sign_documents")).toBe(true));
+    const req = (calls.find((c) => c.cmd === "sign_documents")!.args as { request: Record<string, unknown> }).request;
+    expect(req.xml_into).toBe("CQT");
+    expect(req.xml_profile).toBeNull();
+    expect(req.level).toBeUndefined();
+  });
+
+  it("shows an XML signature's form, place and signed part in the check panel", async () => {
+    const r = report("hoadon.xml", "TOTAL_PASSED", null);
+    r.signatures[0].xml = { profile: "einvoice", slot: "NBan", path: "/HDon/DSCKS/NBan/Signature", reference: "/HDon/DLHDon", references: [], canonicalization: null };
+    setup({ pick_files: ["/in/hoadon.xml"], verify_documents: [r] });
+    const { renderCheck } = await import("../check");
+    await renderCheck(document.getElementById("view")!);
+    (document.getElementById("check-pick-files") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(document.querySelectorAll("#check-results li.file")).toHaveLength(1));
+    const text = document.querySelector("#check-results li.file")!.textContent!;
+    expect(text).toContain("Biểu mẫuHoá đơn điện tử · NBan");
+    expect(text).toContain("Phần được ký/HDon/DLHDon");
+  });
+});
+
 describe("check screen", () => {
   it("colours each file and explains changes after signing", async () => {
     // The timestamp's time is shown beside the claimed one; an untrusted one says so.

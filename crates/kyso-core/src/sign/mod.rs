@@ -13,6 +13,7 @@
 pub mod detached;
 mod field;
 pub mod ltv;
+pub mod xml;
 
 use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};

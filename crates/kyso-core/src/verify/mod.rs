@@ -7,6 +7,7 @@
 pub mod diff;
 pub mod report;
 pub mod revocation;
+mod xmldsig;
 
 use std::fs::File;
 use std::path::Path;
@@ -24,6 +25,7 @@ use crate::pdf::{self, Object, Pdf};
 use crate::timefmt;
 use crate::trust::{path as chain, tst as timestamp};
 pub use report::*;
+pub use xmldsig::{verify_xml, verify_xml_bytes};
 
 /// Revocation data stored in the document (DSS CRLs, DSS OCSP responses).
 type DocRevocation<'a> = (&'a [Vec<u8>], &'a [Vec<u8>]);
@@ -120,7 +122,7 @@ pub fn verify_many(
         .collect()
 }
 
-/// Verifies one path: a PDF, or a detached `.p7s` with its content file.
+/// Verifies one path: a PDF, an XML file, or a detached `.p7s` with its content file.
 pub fn verify_path(path: &Path, content: Option<&Path>, opts: &VerifyOptions) -> FileReport {
     let shown = path.display().to_string();
     let is_p7s = path
@@ -142,6 +144,9 @@ pub fn verify_path(path: &Path, content: Option<&Path>, opts: &VerifyOptions) ->
                 ),
             ),
         };
+    }
+    if crate::xml::is_xml(path) {
+        return verify_xml(path, opts);
     }
     verify_pdf(path, opts)
 }
@@ -451,6 +456,8 @@ impl Eval {
                 revocation: "NOT_CHECKED".into(),
                 revocation_source: None,
                 certificate: None,
+                certificate_serial: None,
+                xml: None,
             },
         }
     }
@@ -1085,16 +1092,7 @@ fn check_cms(
             return;
         }
     }
-    if let Some(KeyKind::Rsa { bits }) = KeyKind::from_spki(&signer.tbs_certificate.subject_public_key_info) {
-        if bits < 2048 {
-            ev.flag(
-                Indication::Indeterminate,
-                SubIndication::CryptoConstraintsFailureNoPoe,
-                format!("Khoá RSA {bits} bit quá ngắn (tối thiểu 2048)."),
-                format!("The RSA key of {bits} bits is too short (2048 minimum)."),
-            );
-        }
-    }
+    check_key_size(ev, signer);
     check_signing_certificate_attr(ev, si, signer, pades);
 
     // Time: claimed, and proven by a signature timestamp when present.
@@ -1185,9 +1183,54 @@ fn check_cms(
         }
     }
 
+    let evidence = CertEvidence {
+        embedded: &sd.certificates,
+        crls: &crls,
+        ocsps: &ocsps,
+        claimed: claimed.as_ref().map(|(t, _)| *t),
+        poe,
+    };
+    judge_certificate(ev, signer, &evidence, opts);
+}
+
+/// An RSA key under 2048 bits makes the verdict undecided (crypto constraints).
+fn check_key_size(ev: &mut Eval, signer: &Certificate) {
+    if let Some(KeyKind::Rsa { bits }) = KeyKind::from_spki(&signer.tbs_certificate.subject_public_key_info) {
+        if bits < 2048 {
+            ev.flag(
+                Indication::Indeterminate,
+                SubIndication::CryptoConstraintsFailureNoPoe,
+                format!("Khoá RSA {bits} bit quá ngắn (tối thiểu 2048)."),
+                format!("The RSA key of {bits} bits is too short (2048 minimum)."),
+            );
+        }
+    }
+}
+
+/// What a signature's certificate is judged with: the certificates the signature carries,
+/// the revocation data at hand (the signature's and the document's), the signing time it
+/// claims and the time a timestamp proves.
+struct CertEvidence<'a> {
+    embedded: &'a [Certificate],
+    crls: &'a [Vec<u8>],
+    ocsps: &'a [Vec<u8>],
+    claimed: Option<i64>,
+    poe: Option<i64>,
+}
+
+/// The certificate judgement every signature format shares (CMS in PDFs and `.p7s`,
+/// XMLDSig): the chain to a trusted anchor (missing issuers fetched by AIA when online),
+/// validity at the best time known, and revocation of the signer and its CAs.
+fn judge_certificate(ev: &mut Eval, signer: &Certificate, evidence: &CertEvidence<'_>, opts: &VerifyOptions) {
+    let CertEvidence {
+        embedded,
+        crls,
+        ocsps,
+        claimed,
+        poe,
+    } = *evidence;
     // Chain to a trusted anchor.
-    let mut pool: Vec<Certificate> = sd
-        .certificates
+    let mut pool: Vec<Certificate> = embedded
         .iter()
         .chain(opts.intermediates.iter())
         .cloned()
@@ -1266,7 +1309,7 @@ fn check_cms(
     // Certificate validity at the best time we have.
     let now = opts.now.unwrap_or_else(timefmt::now);
     let (nb, na) = cert::validity(signer);
-    let at = poe.or(claimed.as_ref().map(|(t, _)| *t)).unwrap_or(now);
+    let at = poe.or(claimed).unwrap_or(now);
     let valid_at = nb <= at && at <= na;
     ev.report.certificate_valid_at_time = Some(valid_at);
     if at < nb {
@@ -1293,8 +1336,8 @@ fn check_cms(
     // Revocation of the signer's certificate, judged at the best time we have.
     if let Some(issuer) = outcome.path.get(1) {
         let evidence = revocation::Evidence {
-            crls: &crls,
-            ocsps: &ocsps,
+            crls,
+            ocsps,
             cache: opts.cache.as_ref(),
             now,
         };

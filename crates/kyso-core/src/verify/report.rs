@@ -61,6 +61,8 @@ pub enum Coverage {
     EarlierRevision,
     /// A byte range that is not a complete revision (tampering or a broken signer).
     Invalid,
+    /// An XML signature: it covers the elements its references name (`xml.references`).
+    Elements,
 }
 
 pub use crate::message::Message;
@@ -120,6 +122,35 @@ pub struct ChainReport {
     pub path: Vec<String>,
     /// The anchor reached.
     pub anchor: Option<String>,
+}
+
+/// One reference of an XML signature.
+#[derive(Clone, Debug, Serialize)]
+pub struct XmlReferenceReport {
+    /// `URI` as written (`#DLHDon-…`; empty: the whole document).
+    pub uri: String,
+    /// The element it resolved to (`/HDon/DLHDon`), when it resolved.
+    pub target: Option<String>,
+    /// Its digest matched.
+    pub digest_ok: bool,
+}
+
+/// What is particular to an XML signature.
+#[derive(Clone, Debug, Serialize)]
+pub struct XmlReport {
+    /// The form (`einvoice`, `tax`, `bhxh`), when the file is one Kyso knows.
+    pub profile: Option<String>,
+    /// The form's signature place it sits in (`NBan`, `NMua`, `CQT`, `CKyDTu`, `Cky`,
+    /// `CKy_Dvi`).
+    pub slot: Option<String>,
+    /// Where the `Signature` element is (`/HDon/DSCKS/NBan/Signature`).
+    pub path: String,
+    /// The element its data reference points at (`/HDon/DLHDon`; `/`: the whole document).
+    pub reference: Option<String>,
+    /// Every reference.
+    pub references: Vec<XmlReferenceReport>,
+    /// `CanonicalizationMethod` of `SignedInfo`.
+    pub canonicalization: Option<String>,
 }
 
 /// A timestamp token's evidence.
@@ -216,6 +247,12 @@ pub struct SignatureReport {
     /// Which system and class the signer's certificate belongs to (Decree 68), with the
     /// evidence used.
     pub certificate: Option<crate::decree::CertificateFacts>,
+    /// Signer certificate serial number (hex), where the format's reports need it (XML).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_serial: Option<String>,
+    /// XML signatures only: the form, the slot, the references.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml: Option<XmlReport>,
 }
 
 /// A file's verdict.

@@ -1,6 +1,6 @@
 //! Which files a signing takes and what it writes: output names beside the input, the PDFs
-//! of a folder, and whether a file is a PDF (signed inside) or something else (signed with a
-//! detached `.p7s`).
+//! of a folder, and whether a file is a PDF or XML (signed inside) or something else (signed
+//! with a detached `.p7s`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -26,9 +26,21 @@ pub fn is_pdf(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// The usual output name next to `input`: `NAME-signed.pdf` for a PDF, `FILE.ext.p7s` for a
-/// detached signature; `n > 1` adds ` (n)`. The name is made valid on Windows and Linux
-/// ([`crate::filename::safe_file_name`]: no device names, separators or control characters).
+/// Whether `path` holds XML (by content, or named `.xml`): signed inside with XMLDSig.
+pub fn is_xml(path: &Path) -> bool {
+    crate::xml::is_xml(path)
+}
+
+/// Whether `path` is signed inside (a PDF or XML file) rather than with a detached `.p7s`:
+/// the `pdf` argument of [`output_name`] and [`output_beside`].
+pub fn signs_inside(path: &Path) -> bool {
+    is_pdf(path) || is_xml(path)
+}
+
+/// The usual output name next to `input`: `NAME-signed.pdf` for a PDF (`NAME-signed.xml` for
+/// XML: `pdf` means "signed inside"), `FILE.ext.p7s` for a detached signature; `n > 1` adds
+/// ` (n)`. The name is made valid on Windows and Linux ([`crate::filename::safe_file_name`]:
+/// no device names, separators or control characters).
 pub fn output_name(input: &Path, pdf: bool, n: u32) -> PathBuf {
     let suffix = if n > 1 { format!(" ({n})") } else { String::new() };
     let name = input

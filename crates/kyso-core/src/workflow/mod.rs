@@ -8,6 +8,12 @@
 //! Per document: prepare → signer → finish (PAdES B-B/B-T), then validation data and a
 //! document timestamp for B-LT/B-LTA, or the queue when the network is not there. A remote
 //! service that confirms a batch once gets every document in one request.
+//!
+//! XML files (by content, or named `.xml`) are signed inside with an enveloped XMLDSig
+//! signature ([`crate::sign::xml`]): what is signed and where the signature goes come from
+//! the form's profile (detected, or [`Request::xml_profile`]) or the request's choices.
+//! XMLDSig has no timestamp, so an XML signature is B-B; asking for a higher level for one
+//! is refused, the default level never is.
 
 mod jobs;
 mod queue;
@@ -15,7 +21,7 @@ mod run;
 
 use std::path::{Path, PathBuf};
 
-pub use jobs::{folder_jobs, is_pdf, output_beside, output_name, Job};
+pub use jobs::{folder_jobs, is_pdf, is_xml, output_beside, output_name, signs_inside, Job};
 pub use queue::{augment, complete_queue, QueueReport};
 pub use run::{LevelOutcome, Observer, PendingNote, Results, Signed};
 
@@ -29,6 +35,8 @@ use crate::pdf::permissions::FieldLock;
 use crate::settings::Settings;
 use crate::sign::{self, SignOptions};
 use crate::trust::Material;
+use crate::xml::sign::{Choice, Planned};
+use crate::xml::Form;
 use crate::Error;
 
 /// What a signing runs with: the user's folders and settings, and the journal it records to.
@@ -86,6 +94,15 @@ pub struct Request {
     pub force: bool,
     /// Extra trust anchor files for this signing's B-LT chains.
     pub trust_files: Vec<PathBuf>,
+    /// XML: the form's profile (`None`: detected from the document).
+    pub xml_profile: Option<Form>,
+    /// XML: the `Id` of the element to sign.
+    pub xml_ref: Option<String>,
+    /// XML: where the `Signature` goes — a slot of the form (`NMua`, `CQT`) or an element
+    /// path (`A/B/C`).
+    pub xml_into: Option<String>,
+    /// XML: canonicalise `SignedInfo` with comments (`…#WithComments`).
+    pub c14n_with_comments: bool,
 }
 
 impl Default for Request {
@@ -106,6 +123,22 @@ impl Default for Request {
             appearance: None,
             force: false,
             trust_files: Vec::new(),
+            xml_profile: None,
+            xml_ref: None,
+            xml_into: None,
+            c14n_with_comments: false,
+        }
+    }
+}
+
+impl Request {
+    /// The XML choices of the request.
+    pub fn xml_choice(&self) -> Choice {
+        Choice {
+            form: self.xml_profile,
+            reference: self.xml_ref.clone().filter(|r| !r.trim().is_empty()),
+            into: self.xml_into.clone().filter(|r| !r.trim().is_empty()),
+            with_comments: self.c14n_with_comments,
         }
     }
 }
@@ -115,6 +148,7 @@ impl Default for Request {
 enum Kind {
     Pdf,
     Detached,
+    Xml,
 }
 
 /// A signing decided and checked, waiting for the signer.
@@ -130,6 +164,8 @@ pub struct Plan {
     appearance: Option<(visible::Spec, Option<roles::Role>)>,
     trust: Material,
     config: PathBuf,
+    xml: Choice,
+    xml_targets: Vec<(PathBuf, Planned)>,
 }
 
 impl Plan {
@@ -141,6 +177,12 @@ impl Plan {
     /// Whether anything is left to sign.
     pub fn is_empty(&self) -> bool {
         self.jobs.is_empty()
+    }
+
+    /// For an XML document of the plan: what will be signed and where the signature goes
+    /// (for the confirmation a face shows).
+    pub fn xml_target(&self, input: &Path) -> Option<&Planned> {
+        self.xml_targets.iter().find(|(p, _)| p == input).map(|(_, t)| t)
     }
 
     /// The documents refused before anything was asked, with why (once).
@@ -167,7 +209,11 @@ pub fn plan(ctx: &Context<'_>, req: &Request, jobs: Vec<Job>) -> Result<Plan, Er
     let level = req
         .level
         .unwrap_or(Level::default_for(!tsa_urls.is_empty() && !ctx.settings.offline));
-    if level.needs_tsa() && tsa_urls.is_empty() {
+    // XML files are B-B whatever the default: they need no TSA (an explicit level for them
+    // is refused below, document by document).
+    let all_xml =
+        req.detached != Detached::Always && !jobs.is_empty() && jobs.iter().all(|j| is_xml(&j.input));
+    if level.needs_tsa() && tsa_urls.is_empty() && !all_xml {
         return Err(Refusal::TsaRequired(level).into());
     }
     if !level.needs_tsa() {
@@ -182,11 +228,14 @@ pub fn plan(ctx: &Context<'_>, req: &Request, jobs: Vec<Job>) -> Result<Plan, Er
         }
     }
 
+    let xml = req.xml_choice();
+    let mut xml_targets = Vec::new();
     let mut planned = Vec::new();
     let mut refused = Vec::new();
     for job in jobs {
         let kind = match req.detached {
             Detached::Always => Kind::Detached,
+            _ if is_xml(&job.input) => Kind::Xml,
             Detached::Auto if !is_pdf(&job.input) => Kind::Detached,
             Detached::Never if !is_pdf(&job.input) => {
                 refused.push((job, Refusal::NotPdf.into()));
@@ -198,9 +247,16 @@ pub fn plan(ctx: &Context<'_>, req: &Request, jobs: Vec<Job>) -> Result<Plan, Er
             refused.push((job, Refusal::LongTermNeedsPdf(level).into()));
             continue;
         }
+        if let Some(l) = req.level.filter(|l| kind == Kind::Xml && *l != Level::BB) {
+            refused.push((job, Refusal::XmlLevel(l).into()));
+            continue;
+        }
         let check = sign::check_output(&job.input, &job.output, req.force).and_then(|()| match kind {
             Kind::Pdf => sign::check_document(&job.input),
             Kind::Detached => Ok(()),
+            Kind::Xml => {
+                sign::xml::check_xml(&job.input, &xml).map(|t| xml_targets.push((job.input.clone(), t)))
+            }
         });
         match check {
             Ok(()) => planned.push((job, kind)),
@@ -216,7 +272,7 @@ pub fn plan(ctx: &Context<'_>, req: &Request, jobs: Vec<Job>) -> Result<Plan, Er
     // One probe, before the PIN: it finds a TSA that answers and the room its tokens need.
     let mut waiting = None;
     let mut tsa_room = None;
-    if !tsa_urls.is_empty() && !planned.is_empty() {
+    if !tsa_urls.is_empty() && planned.iter().any(|(_, k)| *k != Kind::Xml) {
         let probed = if ctx.settings.offline {
             Err(Error::Offline)
         } else {
@@ -272,6 +328,8 @@ pub fn plan(ctx: &Context<'_>, req: &Request, jobs: Vec<Job>) -> Result<Plan, Er
         appearance,
         trust,
         config: ctx.folders.config.clone(),
+        xml,
+        xml_targets,
     })
 }
 

@@ -14,6 +14,7 @@ use crate::journal::{Digests, Entry, Journal, Outcome};
 use crate::level::Level;
 use crate::sign::detached::{self, DetachedOutcome};
 use crate::sign::ltv::{self, AugmentOptions, AugmentOutcome};
+use crate::sign::xml::XmlOutcome;
 use crate::sign::{self, SignOptions, SignOutcome};
 use crate::signer::{Signer, SignerError};
 use crate::Error;
@@ -67,6 +68,8 @@ pub enum Signed {
     Pdf(Box<LevelOutcome>),
     /// Any file, with a detached `.p7s`.
     Detached(Box<DetachedOutcome>),
+    /// An XML file signed inside (XMLDSig, B-B).
+    Xml(Box<XmlOutcome>),
 }
 
 impl Signed {
@@ -75,6 +78,7 @@ impl Signed {
         match self {
             Signed::Pdf(o) => &o.signature.output,
             Signed::Detached(o) => &o.output,
+            Signed::Xml(o) => &o.output,
         }
     }
 
@@ -83,6 +87,7 @@ impl Signed {
         match self {
             Signed::Pdf(o) => o.level,
             Signed::Detached(o) => o.level,
+            Signed::Xml(o) => o.level,
         }
     }
 
@@ -90,7 +95,7 @@ impl Signed {
     pub fn pending(&self) -> Option<Level> {
         match self {
             Signed::Pdf(o) => o.pending.as_ref().map(|p| p.wanted_level),
-            Signed::Detached(_) => None,
+            Signed::Detached(_) | Signed::Xml(_) => None,
         }
     }
 }
@@ -170,6 +175,7 @@ impl Plan {
             let r = match kind {
                 Kind::Pdf => self.sign_pdf(journal, job, signer, &opts),
                 Kind::Detached => self.sign_detached(journal, job, signer, &opts),
+                Kind::Xml => self.sign_xml(journal, job, signer, &opts),
             };
             // A token that is gone (or a locked PIN) fails every later document the same way.
             if let Err(e @ Error::Signer(SignerError::TokenRemoved | SignerError::PinLocked)) = &r {
@@ -268,6 +274,35 @@ impl Plan {
                     None,
                 );
                 Ok(Signed::Detached(Box::new(o)))
+            }
+            Err(e) => {
+                rec.finish(Outcome::Failed, "", None, None, Some(e.code().into()));
+                Err(e)
+            }
+        }
+    }
+
+    fn sign_xml(
+        &self,
+        journal: &Journal,
+        job: &Job,
+        signer: &mut dyn Signer,
+        base: &SignOptions,
+    ) -> Result<Signed, Error> {
+        let rec = journal.start("sign", &job.input, &job.output, Level::BB.as_str());
+        match sign::xml::sign_xml(&job.input, &job.output, signer, base, &self.xml) {
+            Ok(o) => {
+                rec.finish(
+                    Outcome::Ok,
+                    o.level.as_str(),
+                    Some((&o.output, &digests(&o.digests))),
+                    Some((
+                        o.signer.common_name.clone().unwrap_or_default(),
+                        o.certificate_sha256.clone(),
+                    )),
+                    None,
+                );
+                Ok(Signed::Xml(Box::new(o)))
             }
             Err(e) => {
                 rec.finish(Outcome::Failed, "", None, None, Some(e.code().into()));
