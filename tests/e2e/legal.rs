@@ -19,6 +19,8 @@ impl User {
             dir: tempfile::tempdir().unwrap(),
         };
         let f = fixtures();
+        // The test PKI's AIA, OCSP and CRL addresses are on 127.0.0.1.
+        allow_test_servers(&u.config());
         for (root, system) in [
             (f.root_pem(), "official"),
             (f.pki.join("public/root.cert.pem"), "public"),
