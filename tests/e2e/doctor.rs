@@ -281,3 +281,51 @@ fn a_port_held_by_another_program_is_red_and_a_free_one_is_not() {
     let (_, v) = doctor(&config, &f.softhsm_conf(), &[], &[]);
     assert_eq!(lines(&v, "BRIDGE")[0].0, "amber", "{v}");
 }
+
+#[test]
+fn the_trust_store_ships_and_the_revocation_cache_says_how_old_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    settings(&config, serde_json::json!({"offline": true}));
+    let conf = fixtures().softhsm_conf();
+    // A new computer: the shipped roots are trusted; nothing saved for offline checks yet.
+    let (_, v) = doctor(&config, &conf, &[], &[]);
+    let trust = v["lines"].as_array().unwrap().iter().find(|l| l["code"] == "TRUST").unwrap().clone();
+    assert_eq!(trust["status"], "green", "{trust}");
+    assert!(trust["data"]["anchors"].as_u64().unwrap() >= 2, "{trust}");
+    let cache = lines(&v, "REVOCATION_CACHE");
+    assert_eq!(cache.len(), 1, "{v}");
+    assert_eq!(cache[0].0, "amber");
+    assert!(cache[0].1.contains("No revocation list saved yet"), "{cache:?}");
+    // A list saved ten days ago: amber, with its date and what to do.
+    let crl_dir = config.join("data/revocation/crl");
+    std::fs::create_dir_all(&crl_dir).unwrap();
+    let crl = crl_dir.join("issuer.crl");
+    std::fs::write(&crl, b"0").unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let ten_days_ago = now - 10 * 86_400;
+    assert!(Command::new("touch")
+        .arg("-d")
+        .arg(format!("@{ten_days_ago}"))
+        .arg(&crl)
+        .status()
+        .unwrap()
+        .success());
+    let (_, v) = doctor(&config, &conf, &[], &[]);
+    let cache = v["lines"].as_array().unwrap().iter().find(|l| l["code"] == "REVOCATION_CACHE").unwrap().clone();
+    assert_eq!(cache["status"], "amber", "{cache}");
+    assert!(cache["text"]["en"].as_str().unwrap().contains("10 days ago"), "{cache}");
+    assert!(cache["action"]["vi"].as_str().unwrap().contains("Cập nhật danh sách thu hồi"), "{cache}");
+    // Refreshed today: green.
+    assert!(Command::new("touch").arg(&crl).status().unwrap().success());
+    let (_, v) = doctor(&config, &conf, &[], &[]);
+    let cache = lines(&v, "REVOCATION_CACHE");
+    assert_eq!(cache[0].0, "green", "{cache:?}");
+    assert_eq!(
+        v["lines"].as_array().unwrap().iter().find(|l| l["code"] == "REVOCATION_CACHE").unwrap()["data"]["entries"],
+        1
+    );
+}

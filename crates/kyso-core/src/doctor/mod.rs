@@ -122,7 +122,8 @@ pub fn run(inputs: &Inputs<'_>) -> Report {
         clock::services(&urls, &mut lines);
     }
     bridge::check(inputs.settings, inputs.bridge_running_here, &mut lines);
-    trust_line(inputs.folders, &mut lines);
+    trust_line(inputs, &mut lines);
+    cache_line(inputs.folders, now, &mut lines);
     let status = lines.iter().map(|l| l.status).max().unwrap_or(Status::Green);
     Report {
         version: env!("CARGO_PKG_VERSION"),
@@ -132,33 +133,117 @@ pub fn run(inputs: &Inputs<'_>) -> Report {
     }
 }
 
-fn trust_line(folders: &Folders, lines: &mut Vec<Line>) {
-    let store = crate::trust::TrustStore::open(&folders.config);
-    let (anchors, intermediates) = (store.anchors.len(), store.intermediates.len());
-    let line = if anchors == 0 {
-        Line::new(
+fn trust_line(inputs: &Inputs<'_>, lines: &mut Vec<Line>) {
+    // What a check trusts: the shipped authorities (less those switched off), the imported
+    // and custom ones, and the intermediates kept from earlier checks.
+    let material = crate::trust::Material::for_user(inputs.folders, inputs.settings, &[]);
+    let line = match material {
+        Err(e) => Line::new(
+            "TRUST",
+            Status::Red,
+            Message::new(
+                format!("Không đọc được danh sách chứng thư tin cậy: {e}"),
+                format!("The trusted certificates could not be read: {e}"),
+            ),
+        )
+        .todo(
+            "Kiểm tra các tệp chứng thư gốc đã thêm trong Cài đặt (xoá tệp không còn tồn tại).",
+            "Check the trust anchor files added in Settings (remove any that no longer exist).",
+        ),
+        Ok(m) if m.anchors.is_empty() => Line::new(
             "TRUST",
             Status::Amber,
             Message::new(
                 "Chưa có chứng thư gốc tin cậy nào: chữ ký trên văn bản đến sẽ là \"chưa xác định\".",
-                "No trusted root yet: signatures on incoming documents will be \"undecided\".",
+                "No trusted root: signatures on incoming documents will be \"undecided\".",
             ),
         )
         .todo(
-            "Nhập chứng thư gốc của Ban Cơ yếu Chính phủ (kyso trust import) hoặc cài lại Kyso.",
-            "Import the Government Cipher Committee's roots (kyso trust import) or reinstall Kyso.",
+            "Bật lại các chứng thư gốc có sẵn của Kyso trong Cài đặt, hoặc nhập chứng thư gốc (kyso trust import).",
+            "Switch Kyso's built-in roots back on in Settings, or import a root (kyso trust import).",
         )
-    } else {
-        Line::new(
+        .with(serde_json::json!({"anchors": 0, "intermediates": m.intermediates.len()})),
+        Ok(m) => Line::new(
             "TRUST",
             Status::Green,
             Message::new(
-                format!("{anchors} chứng thư gốc và {intermediates} chứng thư trung gian tin cậy."),
-                format!("{anchors} trusted roots and {intermediates} intermediates."),
+                format!(
+                    "{} chứng thư gốc và {} chứng thư trung gian tin cậy.",
+                    m.anchors.len(),
+                    m.intermediates.len()
+                ),
+                format!(
+                    "{} trusted roots and {} intermediates.",
+                    m.anchors.len(),
+                    m.intermediates.len()
+                ),
             ),
         )
+        .with(serde_json::json!({"anchors": m.anchors.len(), "intermediates": m.intermediates.len()})),
     };
-    lines.push(line.with(serde_json::json!({"anchors": anchors, "intermediates": intermediates})));
+    lines.push(line);
+}
+
+/// A week: past it, saved revocation lists are likely out of date (VGCA publishes CRLs
+/// valid for days), so offline checks may end "undecided".
+const CACHE_STALE: i64 = 7 * 86_400;
+
+fn cache_line(folders: &Folders, now: i64, lines: &mut Vec<Line>) {
+    let c = crate::trust::cache::Cache::new(&folders.data).contents();
+    let data = serde_json::json!({
+        "entries": c.entries,
+        "bytes": c.bytes,
+        "newest": c.newest.map(crate::timefmt::rfc3339),
+    });
+    let refresh = (
+        "Khi có mạng, bấm \"Cập nhật danh sách thu hồi\" trong Cài đặt (hoặc chạy kyso trust refresh) để kiểm tra văn bản được cả khi không có mạng.",
+        "When online, press \"Update revocation lists\" in Settings (or run kyso trust refresh) so documents can be checked offline too.",
+    );
+    let line = match c.newest {
+        None => Line::new(
+            "REVOCATION_CACHE",
+            Status::Amber,
+            Message::new(
+                "Chưa lưu danh sách thu hồi nào: khi không có mạng, chữ ký trên văn bản đến sẽ là \"chưa xác định\".",
+                "No revocation list saved yet: without a network, signatures on incoming documents will be \"undecided\".",
+            ),
+        )
+        .todo(refresh.0, refresh.1),
+        Some(t) if now - t > CACHE_STALE => Line::new(
+            "REVOCATION_CACHE",
+            Status::Amber,
+            Message::new(
+                format!(
+                    "Danh sách thu hồi đã lưu được cập nhật lần cuối ngày {} ({} ngày trước).",
+                    crate::timefmt::vietnam(t),
+                    (now - t) / 86_400
+                ),
+                format!(
+                    "The saved revocation lists were last updated on {} ({} days ago).",
+                    crate::timefmt::rfc3339(t),
+                    (now - t) / 86_400
+                ),
+            ),
+        )
+        .todo(refresh.0, refresh.1),
+        Some(t) => Line::new(
+            "REVOCATION_CACHE",
+            Status::Green,
+            Message::new(
+                format!(
+                    "{} danh sách/phản hồi thu hồi đã lưu, mới nhất lúc {}.",
+                    c.entries,
+                    crate::timefmt::vietnam(t)
+                ),
+                format!(
+                    "{} revocation lists/responses saved, the newest at {}.",
+                    c.entries,
+                    crate::timefmt::rfc3339(t)
+                ),
+            ),
+        ),
+    };
+    lines.push(line.with(data));
 }
 
 /// The report as text for the support desk (the language first, then the other), with the

@@ -1,6 +1,7 @@
 //! A printable validation report (HTML) a clerk can file with the document.
 
-use crate::verify::{FileReport, FileVerdict, Indication, SignatureReport};
+use super::words::{self, verdict};
+use crate::verify::{FileReport, SignatureReport};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -9,23 +10,16 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-pub(super) fn verdict(v: FileVerdict, vi: bool) -> (&'static str, &'static str) {
-    match (v, vi) {
-        (FileVerdict::TotalPassed, true) => ("ok", "Hợp lệ"),
-        (FileVerdict::TotalPassed, false) => ("ok", "Valid"),
-        (FileVerdict::Indeterminate, true) => ("warn", "Chưa xác định"),
-        (FileVerdict::Indeterminate, false) => ("warn", "Undecided"),
-        (FileVerdict::TotalFailed, true) => ("bad", "Không hợp lệ"),
-        (FileVerdict::TotalFailed, false) => ("bad", "Invalid"),
-        (FileVerdict::NoSignature, true) => ("warn", "Không có chữ ký"),
-        (FileVerdict::NoSignature, false) => ("warn", "No signature"),
-    }
-}
-
-/// The rows of one signature in a printed report (label, value), in Vietnamese or English.
+/// The rows of one signature in a printed report (label, value), in Vietnamese or English;
+/// a fact the signature does not have is left out rather than printed as punctuation.
 pub(super) fn signature_rows(s: &SignatureReport, vi: bool) -> Vec<(&'static str, String)> {
     let t = |a: &'static str, b: &'static str| if vi { a } else { b };
     let signer = s.signer.as_ref();
+    let time = match (&s.claimed_time_vietnam, &s.claimed_time_source) {
+        (Some(time), Some(from)) if !from.is_empty() => format!("{time} ({from})"),
+        (Some(time), _) => time.clone(),
+        (None, _) => String::new(),
+    };
     let rows = [
         (t("Trường chữ ký", "Field"), s.field.clone()),
         (
@@ -40,21 +34,14 @@ pub(super) fn signature_rows(s: &SignatureReport, vi: bool) -> Vec<(&'static str
             t("Định danh", "Identifier"),
             signer.and_then(|i| i.uid.clone()).unwrap_or_default(),
         ),
-        (
-            t("Thời gian ký", "Signing time"),
-            format!(
-                "{} ({})",
-                s.claimed_time_vietnam.clone().unwrap_or_default(),
-                s.claimed_time_source.clone().unwrap_or_default()
-            ),
-        ),
+        (t("Thời gian ký", "Signing time"), time),
         (
             t("Dấu thời gian", "Timestamp"),
             match &s.timestamp {
                 Some(ts) => format!(
-                    "{} — {}{}",
+                    "{}{}{}",
                     ts.time_vietnam,
-                    ts.tsa.clone().unwrap_or_default(),
+                    ts.tsa.as_ref().map(|a| format!(" — {a}")).unwrap_or_default(),
                     if ts.trusted {
                         ""
                     } else {
@@ -64,14 +51,7 @@ pub(super) fn signature_rows(s: &SignatureReport, vi: bool) -> Vec<(&'static str
                 None => t("không có", "none").to_string(),
             },
         ),
-        (
-            t("Kết luận", "Result"),
-            format!(
-                "{:?} {}",
-                s.indication,
-                s.sub_indication.map(|x| format!("/ {x:?}")).unwrap_or_default()
-            ),
-        ),
+        (t("Kết luận", "Result"), words::result(s, vi)),
         (
             t("Giải thích", "Explanation"),
             if vi {
@@ -89,7 +69,10 @@ pub(super) fn signature_rows(s: &SignatureReport, vi: bool) -> Vec<(&'static str
             s.certificate_sha256.clone().unwrap_or_default(),
         ),
     ];
-    let mut rows: Vec<(&'static str, String)> = rows.into();
+    let mut rows: Vec<(&'static str, String)> = rows
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .collect();
     if let Some(f) = &s.certificate {
         let system = match (f.system, vi) {
             (crate::decree::System::Official, true) => "chuyên dùng công vụ",
@@ -120,6 +103,36 @@ pub(super) fn signature_rows(s: &SignatureReport, vi: bool) -> Vec<(&'static str
     rows
 }
 
+/// The table that opens the report: each file, its verdict and why, the legal verdict when
+/// there is one, who signed and when.
+fn summary_table(reports: &[FileReport], vi: bool) -> String {
+    let rows = words::summary(reports, vi);
+    let legal = rows.iter().any(|r| r.legal.is_some());
+    let mut h = format!(
+        "<h2>{}</h2><table class=\"summary\"><tr>",
+        if vi { "Tóm tắt" } else { "Summary" }
+    );
+    for head in words::summary_heads(vi, legal) {
+        h.push_str(&format!("<th>{}</th>", esc(head)));
+    }
+    h.push_str("</tr>");
+    for r in rows {
+        h.push_str(&format!(
+            "<tr><td>{}</td><td class=\"{}\">{}</td>",
+            esc(&r.file),
+            r.class,
+            esc(&r.verdict)
+        ));
+        if legal {
+            let (class, text) = r.legal.unwrap_or(("", ""));
+            h.push_str(&format!("<td class=\"{class}\">{}</td>", esc(text)));
+        }
+        h.push_str(&format!("<td>{}</td><td>{}</td></tr>", esc(&r.signers), esc(&r.time)));
+    }
+    h.push_str("</table>");
+    h
+}
+
 /// Renders reports in `lang` (`vi` or `en`).
 pub fn render(reports: &[FileReport], lang: &str) -> String {
     let vi = lang != "en";
@@ -134,6 +147,7 @@ pub fn render(reports: &[FileReport], lang: &str) -> String {
         t("Thời điểm kiểm tra", "Checked at"),
         esc(&crate::timefmt::vietnam(crate::timefmt::now()))
     ));
+    h.push_str(&summary_table(reports, vi));
     for r in reports {
         let (class, text) = verdict(r.verdict, vi);
         h.push_str(&format!(
@@ -146,13 +160,10 @@ pub fn render(reports: &[FileReport], lang: &str) -> String {
                 esc(if vi { &e.message.vi } else { &e.message.en })
             ));
         }
-        for s in &r.signatures {
-            let class = match s.indication {
-                Indication::TotalPassed => "ok",
-                Indication::Indeterminate => "warn",
-                Indication::TotalFailed => "bad",
-            };
+        for (i, s) in r.signatures.iter().enumerate() {
+            let class = words::class_of(s.indication);
             let rows = signature_rows(s, vi);
+            h.push_str(&format!("<h3>{}</h3>", esc(&words::label(i, s, vi))));
             h.push_str(&format!("<table class=\"{class}\">"));
             for (k, v) in rows {
                 h.push_str(&format!("<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v)));

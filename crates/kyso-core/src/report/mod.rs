@@ -4,6 +4,7 @@
 mod html;
 mod legal;
 mod pdf;
+mod words;
 
 use std::path::Path;
 

@@ -2,7 +2,8 @@
 //! the same content as the HTML report, set in the bundled Vietnamese-capable serif font so
 //! it prints and extracts the same on every machine.
 
-use super::html::{signature_rows, verdict};
+use super::html::signature_rows;
+use super::words::{self, verdict};
 use crate::appearance::font::{self, FontError, PdfFont, SERIF, SERIF_BOLD};
 use crate::pdf::writer::Update;
 use crate::pdf::{Dict, Object};
@@ -91,9 +92,74 @@ impl Layout {
         Ok(())
     }
 
+    /// One row of a table: each cell wrapped in its column, the row as tall as its tallest
+    /// cell, kept on one page.
+    fn cells(&mut self, cells: &[(&str, Rgb)], widths: &[f32], bold: bool) -> Result<(), FontError> {
+        let size = 9.0;
+        let mut wrapped = Vec::new();
+        for ((text, _), w) in cells.iter().zip(widths) {
+            let text = self.regular.printable(text);
+            let f = if bold { &self.bold } else { &self.regular };
+            wrapped.push(f.wrap(&text, size, w - 6.0)?);
+        }
+        let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        self.room(size * 1.3 * lines as f32 + 4.0);
+        for i in 0..lines {
+            self.y -= size * 1.3;
+            let mut x = MARGIN;
+            for ((cell, (_, color)), w) in wrapped.iter().zip(cells).zip(widths) {
+                if let Some(line) = cell.get(i) {
+                    self.show(x, line, size, bold, *color)?;
+                }
+                x += w;
+            }
+        }
+        self.y -= 4.0;
+        Ok(())
+    }
+
     fn gap(&mut self, h: f32) {
         self.y -= h;
     }
+}
+
+fn class_colour(class: &str) -> Rgb {
+    match class {
+        "ok" => GREEN,
+        "bad" => RED,
+        "warn" => AMBER,
+        _ => BLACK,
+    }
+}
+
+/// The summary table that opens the report.
+fn summary(l: &mut Layout, reports: &[FileReport], vi: bool) -> Result<(), FontError> {
+    let rows = words::summary(reports, vi);
+    let legal = rows.iter().any(|r| r.legal.is_some());
+    let width = PAGE_W - 2.0 * MARGIN;
+    let widths: Vec<f32> = if legal {
+        [0.24, 0.26, 0.16, 0.20, 0.14].iter().map(|f| f * width).collect()
+    } else {
+        [0.28, 0.32, 0.24, 0.16].iter().map(|f| f * width).collect()
+    };
+    l.gap(8.0);
+    l.para(if vi { "Tóm tắt" } else { "Summary" }, 12.0, true, BLACK)?;
+    let heads: Vec<(&str, Rgb)> = words::summary_heads(vi, legal)
+        .into_iter()
+        .map(|h| (h, BLACK))
+        .collect();
+    l.cells(&heads, &widths, true)?;
+    for r in &rows {
+        let mut cells = vec![(r.file.as_str(), BLACK), (r.verdict.as_str(), class_colour(r.class))];
+        if legal {
+            let (class, text) = r.legal.unwrap_or(("", ""));
+            cells.push((text, class_colour(class)));
+        }
+        cells.push((r.signers.as_str(), BLACK));
+        cells.push((r.time.as_str(), BLACK));
+        l.cells(&cells, &widths, false)?;
+    }
+    Ok(())
 }
 
 fn colour(i: Indication) -> Rgb {
@@ -126,6 +192,7 @@ pub fn render(reports: &[FileReport], lang: &str) -> Result<Vec<u8>, FontError> 
         false,
         BLACK,
     )?;
+    summary(&mut l, reports, vi)?;
     for r in reports {
         l.gap(10.0);
         l.para(&r.path, 12.0, true, BLACK)?;
@@ -139,8 +206,9 @@ pub fn render(reports: &[FileReport], lang: &str) -> Result<Vec<u8>, FontError> 
         if let Some(e) = &r.error {
             l.para(if vi { &e.message.vi } else { &e.message.en }, 10.0, false, RED)?;
         }
-        for s in &r.signatures {
+        for (i, s) in r.signatures.iter().enumerate() {
             l.gap(4.0);
+            l.para(&words::label(i, s, vi), 11.0, true, BLACK)?;
             let c = colour(s.indication);
             for (k, v) in signature_rows(s, vi) {
                 l.row(

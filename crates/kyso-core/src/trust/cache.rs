@@ -163,7 +163,43 @@ fn first_time(key: &str, this_update: i64) -> bool {
     d.insert((key.to_string(), this_update))
 }
 
+/// How much revocation data is kept and how old the newest is (for the self-check).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Contents {
+    /// CRLs and OCSP responses kept.
+    pub entries: usize,
+    /// Their size in bytes.
+    pub bytes: u64,
+    /// When the newest was written (Unix seconds), if any.
+    pub newest: Option<i64>,
+}
+
 impl Cache {
+    /// What the revocation folder holds now (read from the files' sizes and times only).
+    pub fn contents(&self) -> Contents {
+        let mut c = Contents::default();
+        for sub in ["revocation/crl", "revocation/ocsp"] {
+            let Ok(dir) = std::fs::read_dir(self.dir.join(sub)) else {
+                continue;
+            };
+            for e in dir.flatten() {
+                let Ok(m) = e.metadata() else { continue };
+                if !m.is_file() {
+                    continue;
+                }
+                c.entries += 1;
+                c.bytes += m.len();
+                let written = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| d.as_secs() as i64);
+                c.newest = c.newest.max(written);
+            }
+        }
+        c
+    }
+
     /// The cache in the data folder `data`.
     pub fn new(data: &Path) -> Self {
         Self {

@@ -5,6 +5,7 @@
 //! the bounded PDF and CMS readers.
 
 pub mod diff;
+pub mod headline;
 pub mod report;
 pub mod revocation;
 mod xmldsig;
@@ -496,46 +497,15 @@ impl Eval {
 
     fn finish(mut self) -> SignatureReport {
         let r = &mut self.report;
-        r.message = match (r.indication, r.sub_indication) {
-            (Indication::TotalPassed, _) => Message::new(
-                "Chữ ký hợp lệ: tài liệu không bị thay đổi sau khi ký và chứng thư số của người ký được tin cậy.",
-                "Valid signature: the document is unchanged since signing and the signer's certificate is trusted.",
-            ),
-            (Indication::TotalFailed, Some(SubIndication::HashFailure)) => Message::new(
-                "Chữ ký KHÔNG hợp lệ: nội dung tài liệu đã bị thay đổi sau khi ký. Không sử dụng văn bản này; đề nghị nơi gửi gửi lại.",
-                "INVALID signature: the document was changed after it was signed. Do not rely on it; ask the sender to send it again.",
-            ),
-            (Indication::TotalFailed, Some(SubIndication::SigCryptoFailure)) => Message::new(
-                "Chữ ký KHÔNG hợp lệ: giá trị chữ ký không khớp với chứng thư số của người ký.",
-                "INVALID signature: the signature value does not match the signer's certificate.",
-            ),
-            (Indication::TotalFailed, Some(SubIndication::ChangesNotAllowed)) => Message::new(
-                "Chữ ký KHÔNG còn giá trị cho nội dung hiện tại: tài liệu đã bị sửa đổi sau khi ký. Không sử dụng văn bản này; đề nghị nơi gửi gửi lại.",
-                "The signature does NOT cover what is shown now: the document was modified after signing. Do not rely on it; ask the sender to send it again.",
-            ),
-            (Indication::TotalFailed, _) => Message::new(
-                "Chữ ký KHÔNG hợp lệ: cấu trúc chữ ký hoặc tài liệu không đúng quy định (có thể đã bị can thiệp).",
-                "INVALID signature: the signature or document structure is not as required (possible tampering).",
-            ),
-            (Indication::Indeterminate, Some(SubIndication::NoCertificateChainFound)) => Message::new(
-                "Chưa xác định: tài liệu không bị thay đổi, nhưng chứng thư số của người ký không dẫn tới một tổ chức chứng thực được tin cậy.",
-                "Undecided: the document is unchanged, but the signer's certificate does not chain to a trusted authority.",
-            ),
-            (Indication::Indeterminate, Some(SubIndication::OutOfBoundsNoPoe)) => Message::new(
-                "Chưa xác định: thời điểm ký nằm ngoài thời hạn của chứng thư số và không có dấu thời gian chứng minh đã ký khi chứng thư còn hiệu lực.",
-                "Undecided: the signing time is outside the certificate's validity and no timestamp proves it was signed while valid.",
-            ),
-            (Indication::Indeterminate, Some(SubIndication::CryptoConstraintsFailureNoPoe)) => Message::new(
-                "Chưa xác định: chữ ký dùng thuật toán hoặc khoá quá yếu (SHA-1, RSA dưới 2048 bit).",
-                "Undecided: the signature uses an algorithm or key that is too weak (SHA-1, RSA under 2048 bits).",
-            ),
-            (Indication::Indeterminate, _) => Message::new(
-                "Chưa xác định: không đủ thông tin để kết luận chữ ký hợp lệ; xem các phát hiện chi tiết.",
-                "Undecided: not enough evidence to call the signature valid; see the findings.",
-            ),
-        };
+        r.message = headline::headline(r.indication, r.sub_indication);
         self.report
     }
+}
+
+/// A signature report with nothing found yet (for other modules' unit tests).
+#[cfg(test)]
+pub(crate) fn blank_report(field: &str, kind: &str) -> SignatureReport {
+    Eval::new(field, kind, None).report
 }
 
 fn text_of(d: &pdf::Dict, key: &[u8]) -> Option<String> {
