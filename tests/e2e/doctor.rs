@@ -290,7 +290,13 @@ fn the_trust_store_ships_and_the_revocation_cache_says_how_old_it_is() {
     let conf = fixtures().softhsm_conf();
     // A new computer: the shipped roots are trusted; nothing saved for offline checks yet.
     let (_, v) = doctor(&config, &conf, &[], &[]);
-    let trust = v["lines"].as_array().unwrap().iter().find(|l| l["code"] == "TRUST").unwrap().clone();
+    let trust = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "TRUST")
+        .unwrap()
+        .clone();
     assert_eq!(trust["status"], "green", "{trust}");
     assert!(trust["data"]["anchors"].as_u64().unwrap() >= 2, "{trust}");
     let cache = lines(&v, "REVOCATION_CACHE");
@@ -315,17 +321,37 @@ fn the_trust_store_ships_and_the_revocation_cache_says_how_old_it_is() {
         .unwrap()
         .success());
     let (_, v) = doctor(&config, &conf, &[], &[]);
-    let cache = v["lines"].as_array().unwrap().iter().find(|l| l["code"] == "REVOCATION_CACHE").unwrap().clone();
+    let cache = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "REVOCATION_CACHE")
+        .unwrap()
+        .clone();
     assert_eq!(cache["status"], "amber", "{cache}");
-    assert!(cache["text"]["en"].as_str().unwrap().contains("10 days ago"), "{cache}");
-    assert!(cache["action"]["vi"].as_str().unwrap().contains("Cập nhật danh sách thu hồi"), "{cache}");
+    assert!(
+        cache["text"]["en"].as_str().unwrap().contains("10 days ago"),
+        "{cache}"
+    );
+    assert!(
+        cache["action"]["vi"]
+            .as_str()
+            .unwrap()
+            .contains("Cập nhật danh sách thu hồi"),
+        "{cache}"
+    );
     // Refreshed today: green.
     assert!(Command::new("touch").arg(&crl).status().unwrap().success());
     let (_, v) = doctor(&config, &conf, &[], &[]);
     let cache = lines(&v, "REVOCATION_CACHE");
     assert_eq!(cache[0].0, "green", "{cache:?}");
     assert_eq!(
-        v["lines"].as_array().unwrap().iter().find(|l| l["code"] == "REVOCATION_CACHE").unwrap()["data"]["entries"],
+        v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["code"] == "REVOCATION_CACHE")
+            .unwrap()["data"]["entries"],
         1
     );
 }

@@ -190,8 +190,15 @@ fn invoice_seller_token_buyer_p12_tax_authority_remote_each_stays_valid() {
     // journal of that folder (each run above had a data folder of its own).
     let data = d("data");
     let env = [("KYSO_DATA_DIR", data.to_str().unwrap())];
-    for (input, output, who) in [("einvoice.xml", "j1.xml", "rsa2048"), ("j1.xml", "j2.xml", "ec256")] {
-        let input = if input == "einvoice.xml" { form(input) } else { d(input) };
+    for (input, output, who) in [
+        ("einvoice.xml", "j1.xml", "rsa2048"),
+        ("j1.xml", "j2.xml", "ec256"),
+    ] {
+        let input = if input == "einvoice.xml" {
+            form(input)
+        } else {
+            d(input)
+        };
         let o = sign_p12_env(&input, &d(output), who, &["--json"], &env);
         ok(&o);
     }

@@ -69,10 +69,8 @@ pub(super) fn signature_rows(s: &SignatureReport, vi: bool) -> Vec<(&'static str
             s.certificate_sha256.clone().unwrap_or_default(),
         ),
     ];
-    let mut rows: Vec<(&'static str, String)> = rows
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .collect();
+    let mut rows: Vec<(&'static str, String)> =
+        rows.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
     if let Some(f) = &s.certificate {
         let system = match (f.system, vi) {
             (crate::decree::System::Official, true) => "chuyên dùng công vụ",
@@ -127,7 +125,11 @@ fn summary_table(reports: &[FileReport], vi: bool) -> String {
             let (class, text) = r.legal.unwrap_or(("", ""));
             h.push_str(&format!("<td class=\"{class}\">{}</td>", esc(text)));
         }
-        h.push_str(&format!("<td>{}</td><td>{}</td></tr>", esc(&r.signers), esc(&r.time)));
+        h.push_str(&format!(
+            "<td>{}</td><td>{}</td></tr>",
+            esc(&r.signers),
+            esc(&r.time)
+        ));
     }
     h.push_str("</table>");
     h

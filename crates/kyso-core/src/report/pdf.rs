@@ -150,7 +150,10 @@ fn summary(l: &mut Layout, reports: &[FileReport], vi: bool) -> Result<(), FontE
         .collect();
     l.cells(&heads, &widths, true)?;
     for r in &rows {
-        let mut cells = vec![(r.file.as_str(), BLACK), (r.verdict.as_str(), class_colour(r.class))];
+        let mut cells = vec![
+            (r.file.as_str(), BLACK),
+            (r.verdict.as_str(), class_colour(r.class)),
+        ];
         if legal {
             let (class, text) = r.legal.unwrap_or(("", ""));
             cells.push((text, class_colour(class)));

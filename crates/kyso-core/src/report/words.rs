@@ -198,20 +198,37 @@ mod tests {
 
     #[test]
     fn the_summary_names_each_file_its_verdict_and_why() {
-        let good = FileReport::conclude("/in/a.pdf".into(), 1, vec![sig(Indication::TotalPassed, None, "Nguyễn Văn An")]);
+        let good = FileReport::conclude(
+            "/in/a.pdf".into(),
+            1,
+            vec![sig(Indication::TotalPassed, None, "Nguyễn Văn An")],
+        );
         let bad = FileReport::conclude(
             "C:\\in\\b.pdf".into(),
             1,
-            vec![sig(Indication::TotalFailed, Some(SubIndication::HashFailure), "Trần Thị Bình")],
+            vec![sig(
+                Indication::TotalFailed,
+                Some(SubIndication::HashFailure),
+                "Trần Thị Bình",
+            )],
         );
-        let broken = FileReport::failed("c.pdf".into(), "NOT_PDF", Message::new("Tệp không phải là PDF.", "The file is not a PDF."));
+        let broken = FileReport::failed(
+            "c.pdf".into(),
+            "NOT_PDF",
+            Message::new("Tệp không phải là PDF.", "The file is not a PDF."),
+        );
         let rows = summary(&[good, bad, broken], true);
         assert_eq!(rows[0].file, "a.pdf");
         assert_eq!((rows[0].class, rows[0].verdict.as_str()), ("ok", "Hợp lệ"));
         assert_eq!(rows[0].signers, "Nguyễn Văn An");
         assert_eq!(rows[1].file, "b.pdf");
-        assert_eq!(rows[1].verdict, "Không hợp lệ — nội dung đã bị thay đổi sau khi ký");
+        assert_eq!(
+            rows[1].verdict,
+            "Không hợp lệ — nội dung đã bị thay đổi sau khi ký"
+        );
         assert_eq!(rows[2].verdict, "Không hợp lệ — Tệp không phải là PDF.");
-        assert!(rows.iter().all(|r| !r.verdict.contains("Total") && !r.verdict.contains("Failure")));
+        assert!(rows
+            .iter()
+            .all(|r| !r.verdict.contains("Total") && !r.verdict.contains("Failure")));
     }
 }
