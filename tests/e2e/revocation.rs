@@ -156,13 +156,25 @@ fn a_revoked_signature_says_revoked_in_the_headline_and_the_report() {
     let revoked = sign_p12("crl-revoked", dir.path());
     let (_, v) = kyso_verify(&[&revoked]);
     let s = first_sig(&v);
-    let (vi, en) = (s["message"]["vi"].as_str().unwrap(), s["message"]["en"].as_str().unwrap());
-    assert!(vi.starts_with("Chữ ký KHÔNG hợp lệ") && vi.contains("thu hồi"), "{vi}");
+    let (vi, en) = (
+        s["message"]["vi"].as_str().unwrap(),
+        s["message"]["en"].as_str().unwrap(),
+    );
+    assert!(
+        vi.starts_with("Chữ ký KHÔNG hợp lệ") && vi.contains("thu hồi"),
+        "{vi}"
+    );
     assert!(en.contains("revoked") && !en.contains("tampering"), "{en}");
     let root = fixtures().root_pem();
     for (name, lang) in [("bao-cao.pdf", None), ("report.pdf", Some("--english"))] {
         let report = dir.path().join(name);
-        let mut args = vec!["verify", "--trust", root.to_str().unwrap(), "--report", report.to_str().unwrap()];
+        let mut args = vec![
+            "verify",
+            "--trust",
+            root.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ];
         args.extend(lang);
         args.extend([good.to_str().unwrap(), revoked.to_str().unwrap()]);
         let o = kyso(&args);
@@ -175,7 +187,13 @@ fn a_revoked_signature_says_revoked_in_the_headline_and_the_report() {
             .unwrap();
         let text = String::from_utf8_lossy(&text.stdout).into_owned();
         let wants: &[&str] = if lang.is_none() {
-            &["Tóm tắt", "crl-good.pdf", "crl-revoked.pdf", "chứng thư đã bị thu hồi", "Chữ ký 1"]
+            &[
+                "Tóm tắt",
+                "crl-good.pdf",
+                "crl-revoked.pdf",
+                "chứng thư đã bị thu hồi",
+                "Chữ ký 1",
+            ]
         } else {
             &["Summary", "crl-revoked.pdf", "certificate revoked", "Signature 1"]
         };
@@ -184,7 +202,13 @@ fn a_revoked_signature_says_revoked_in_the_headline_and_the_report() {
         }
         // The summary comes before the first file's details.
         assert!(text.find(wants[0]).unwrap() < text.find(wants[wants.len() - 1]).unwrap());
-        for enum_name in ["TotalFailed", "TotalPassed", "Revoked", "Indeterminate", "NoCertificateChainFound"] {
+        for enum_name in [
+            "TotalFailed",
+            "TotalPassed",
+            "Revoked",
+            "Indeterminate",
+            "NoCertificateChainFound",
+        ] {
             assert!(!text.contains(enum_name), "{enum_name} in:\n{text}");
         }
     }
