@@ -1343,24 +1343,58 @@ def test_the_system_check_with_no_token(env, tmp_path):
         shot_docs(app, "system-check-no-token")
 
 
-def five_certificate_token(env, tmp_path):
-    """A copy of the test token with two more signing certificates (5 in all)."""
+def token_copy(env, tmp_path, extra):
+    """A copy of the test token with more signing keys and certificates: `extra` is a list of
+    (id, label, key file, certificate file). Returns its SoftHSM2 configuration."""
     src = os.path.join(env["pki"], "softhsm", "tokens")
     tokens = tmp_path / "tokens"
     shutil.copytree(src, tokens)
     conf = tmp_path / "softhsm2.conf"
     conf.write_text("directories.tokendir = %s/\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n" % tokens)
     e = dict(env["env"], SOFTHSM2_CONF=str(conf))
-    for cid, name in (("04", "ocsp-good"), ("05", "crl-good")):
+    for cid, name, key, cert in extra:
         p8 = str(tmp_path / (name + ".p8.pem"))
-        subprocess.run(["openssl", "pkcs8", "-topk8", "-nocrypt", "-in", os.path.join(env["pki"], name + ".key.pem"), "-out", p8], check=True)
+        subprocess.run(["openssl", "pkcs8", "-topk8", "-nocrypt", "-in", key, "-out", p8], check=True)
         subprocess.run(["softhsm2-util", "--import", p8, "--token", "KYSO-TEST", "--label", name, "--id", cid, "--pin", PIN],
                        check=True, capture_output=True, env=e)
         der = str(tmp_path / (name + ".cer"))
-        subprocess.run(["openssl", "x509", "-in", os.path.join(env["pki"], name + ".cert.pem"), "-outform", "DER", "-out", der], check=True)
+        subprocess.run(["openssl", "x509", "-in", cert, "-outform", "DER", "-out", der], check=True)
         subprocess.run(["pkcs11-tool", "--module", MODULE, "--token-label", "KYSO-TEST", "--login", "--pin", PIN,
                         "--write-object", der, "--type", "cert", "--id", cid, "--label", name], check=True, capture_output=True, env=e)
     return str(conf)
+
+
+def five_certificate_token(env, tmp_path):
+    """A copy of the test token with two more signing certificates (5 in all)."""
+    pki = env["pki"]
+    return token_copy(env, tmp_path, [(cid, name, os.path.join(pki, name + ".key.pem"), os.path.join(pki, name + ".cert.pem"))
+                                      for cid, name in (("04", "ocsp-good"), ("05", "crl-good"))])
+
+
+def test_the_system_check_warns_of_a_certificate_expiring_in_10_days(env, tmp_path):
+    """A signing certificate issued today for 10 days (by the test PKI's issuing CA, with the
+    signer extensions): amber on the System check with the renewal sentence (Decree 68), and
+    the warning line on its row in the Sign screen."""
+    pki = env["pki"]
+    key, csr, cert = (str(tmp_path / n) for n in ("soon.key.pem", "soon.csr", "soon.cert.pem"))
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key], check=True, capture_output=True)
+    subprocess.run(["openssl", "req", "-new", "-utf8", "-key", key, "-subj", "/C=VN/O=UBND xã Thử/CN=Hoàng Văn Sắp Hết", "-config", "ca.cnf", "-out", csr],
+                   check=True, capture_output=True, cwd=pki)
+    subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", "intermediate.cert.pem", "-CAkey", "intermediate.key.pem",
+                    "-set_serial", "0x5a1e0010", "-days", "10", "-sha256", "-extfile", "ca.cnf", "-extensions", "signer", "-out", cert],
+                   check=True, capture_output=True, cwd=pki)
+    conf = token_copy(env, tmp_path, [("06", "soon", key, cert)])
+    with own_app(env, "system-expiring", {"offline": True}, extra_env={"SOFTHSM2_CONF": conf}) as (app, e, _, _data):
+        wait(app, "#sign-screen")
+        row = text_of(app, '#cert-list .cert[data-id="06"]')
+        assert re.search(r"Sắp hết hạn \(còn (9|10) ngày\)", row), row
+        click(app, "#nav-system")
+        certs = [(s, t) for c, s, t in sys_lines(app) if c == "CERTIFICATE"]
+        soon = [(s, t) for s, t in certs if "Hoàng Văn Sắp Hết" in t]
+        assert len(soon) == 1 and soon[0][0] == "amber", certs
+        assert re.search(r"còn (9|10) ngày", soon[0][1]) and "Nghị định 68/2024" in soon[0][1], soon
+        assert all(s == "green" for s, t in certs if "Hoàng Văn Sắp Hết" not in t), certs
+        shot_docs(app, "system-check-expiring")
 
 
 def test_the_sign_button_stays_in_sight_with_five_certificates(env, tmp_path):
@@ -1459,6 +1493,9 @@ def test_the_check_table_on_a_folder_of_20_files(env, tmp_path):
         for size in ((1366, 768), SCALED_125):
             app.set_window_size(*size)
             assert in_view(app, '#check-results tr[data-name="01-van-ban.pdf"]') and in_view(app, "#check-detail h2"), size
+            # The whole table is beside the panel, none of it under it.
+            edges = app.execute_script("return [document.getElementById('check-table').getBoundingClientRect().right, document.getElementById('check-detail').getBoundingClientRect().left]")
+            assert edges[0] <= edges[1], (size, edges)
             shot(app, "check-table-%dx%d" % size)
         app.set_window_size(1366, 768)
         shutil.copy(os.path.join(WORK, "screens", "check-table-1366x768.png"), os.path.join(DOCS_SHOTS, "check-table.png"))
@@ -1517,3 +1554,30 @@ def test_the_welcome_on_the_first_start_only(env):
     finally:
         td.terminate()
         td.wait(10)
+
+
+def test_the_system_check_sees_the_bridge_port_taken_and_the_apps_own_bridge(env):
+    """The bridge switched on, its port held by another program (a listener of this test):
+    a red line saying so and what to do. Then on a free port: the app's own bridge runs and
+    the line is green (the app tells the core it is the one listening)."""
+    other = socket.socket()
+    other.bind(("127.0.0.1", 0))
+    other.listen(4)
+    taken = other.getsockname()[1]
+    try:
+        with own_app(env, "system-port-taken", {"offline": True, "bridge_enabled": True, "bridge_port": taken}) as (app, e, _, _data):
+            wait(app, "#sign-screen")
+            click(app, "#nav-system")
+            bridge = [(s, t) for c, s, t in sys_lines(app) if c == "BRIDGE"]
+            assert bridge and bridge[0][0] == "red", bridge
+            assert "Cổng %d đang bị một chương trình khác chiếm" % taken in bridge[0][1] and "Cần làm:" in bridge[0][1], bridge
+            assert text_of(app, "#sys-status").startswith("Có 1 lỗi"), text_of(app, "#sys-status")
+            shot_docs(app, "system-check-port-taken")
+    finally:
+        other.close()
+    port = free_port()
+    with own_app(env, "system-bridge-on", {"offline": True, "bridge_enabled": True, "bridge_port": port}) as (app, e, _, _data):
+        wait(app, "#sign-screen")
+        click(app, "#nav-system")
+        bridge = [(s, t) for c, s, t in sys_lines(app) if c == "BRIDGE"]
+        assert bridge == [("green", "Dịch vụ ký cho hệ thống quản lý văn bản đang chạy tại 127.0.0.1:%d; trang được phép: chưa có." % port)], bridge
