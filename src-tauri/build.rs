@@ -37,6 +37,9 @@ fn main() {
         "trust_list",
         "trust_set_enabled",
         "trust_refresh",
+        "self_check",
+        "welcome_pending",
+        "welcome_shown",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

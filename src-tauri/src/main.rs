@@ -90,6 +90,9 @@ fn main() {
             commands::trust::trust_list,
             commands::trust::trust_set_enabled,
             commands::trust::trust_refresh,
+            commands::doctor::self_check,
+            commands::doctor::welcome_pending,
+            commands::doctor::welcome_shown,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -24,9 +24,10 @@ from email.parser import BytesParser
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support import expected_conditions as EC
@@ -93,6 +94,8 @@ def env():
     with open(os.path.join(config, "settings.json"), "w") as f:
         # offline: the shadow-attack sample is a third-party file; tests never reach the internet.
         f.write('{"trust_anchor_files": ["%s"], "language": "vi", "offline": true}' % os.path.join(pki, "root.cert.pem"))
+    # The first-run welcome was seen (test_the_welcome_* covers it): screens open as after it.
+    open(os.path.join(config, "welcome-shown"), "w").close()
     pick = os.path.join(WORK, "pick.txt")
     open(pick, "w").close()
     # KYSO_DATA_DIR: the signing journal stays in the test folder.
@@ -131,15 +134,17 @@ class Loopback:
 
 
 @contextlib.contextmanager
-def own_app(env, name, settings, providers=None, extra_env=None):
+def own_app(env, name, settings, providers=None, extra_env=None, welcome=False):
     """An app instance with its own config and data folders (a fresh journal), `settings`
     over the test trust anchor, optional saved remote accounts, and its own tauri-driver (the
-    app inherits the driver's environment, with `extra_env`). Yields (driver, environment,
-    config, data)."""
+    app inherits the driver's environment, with `extra_env`). `welcome`: a first start (the
+    welcome not seen yet). Yields (driver, environment, config, data)."""
     base = os.path.join(WORK, name)
     shutil.rmtree(base, ignore_errors=True)
     config, data = os.path.join(base, "config"), os.path.join(base, "data")
     os.makedirs(config)
+    if not welcome:
+        open(os.path.join(config, "welcome-shown"), "w").close()
     with open(os.path.join(config, "settings.json"), "w") as f:
         json.dump(dict({"trust_anchor_files": [os.path.join(env["pki"], "root.cert.pem")], "language": "vi"}, **settings), f)
     if providers is not None:
@@ -251,6 +256,10 @@ def click(d, css, timeout=30):
             el.click()
             return el
         except StaleElementReferenceException:
+            time.sleep(0.2)
+        except ElementClickInterceptedException:
+            # Under the Sign screen's sticky action bar: scrolled to the middle, as a user would.
+            d.execute_script("document.querySelector(arguments[0])?.scrollIntoView({block: 'center'})", css)
             time.sleep(0.2)
     raise AssertionError("element kept going stale: " + css)
 
@@ -379,10 +388,11 @@ def test_sign_an_einvoice_xml_with_the_token_and_check_it(env, app):
     pick(env, out)
     click(app, "#nav-check")
     click(app, "#check-pick-files")
-    item = wait(app, '#check-results li[data-name="Hoa don 00001234-signed.xml"]', timeout=60)
+    item = wait(app, '#check-results tr[data-name="Hoa don 00001234-signed.xml"]', timeout=60)
     assert item.get_attribute("data-verdict") == "TOTAL_PASSED"
-    app.execute_script("document.querySelector('#check-results details').open = true")
-    panel = text_of(app, "#check-results details")
+    wait(app, '#check-detail .file[data-name="Hoa don 00001234-signed.xml"]')
+    app.execute_script("document.querySelector('#check-detail details').open = true")
+    panel = text_of(app, "#check-detail details")
     assert "Hoá đơn điện tử · NBan" in panel and "/HDon/DLHDon" in panel, panel
     shot(app, "check-xml")
 
@@ -404,26 +414,30 @@ def test_check_a_folder_with_valid_tampered_and_shadow_attacked_files(env, app):
     pick(env, folder)
     click(app, "#nav-check")
     click(app, "#check-pick-folder")
-    waiting(app, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#check-results li.file")) == len(expected))
+    waiting(app, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#check-results tr.file")) == len(expected))
     for name, verdict in expected.items():
-        li = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="%s"]' % name)
-        assert li.get_attribute("data-verdict") == verdict, (name, li.text)
-    green = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="1-hop-le.pdf"]')
+        row = app.find_element(By.CSS_SELECTOR, '#check-results tr[data-name="%s"]' % name)
+        assert row.get_attribute("data-verdict") == verdict, (name, row.text)
+    green = app.find_element(By.CSS_SELECTOR, '#check-results tr[data-name="1-hop-le.pdf"]')
     assert "ok" in green.get_attribute("class").split()
-    red = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="2-bi-sua.pdf"]')
+    red = app.find_element(By.CSS_SELECTOR, '#check-results tr[data-name="2-bi-sua.pdf"]')
     assert "bad" in red.get_attribute("class").split()
-    red.find_element(By.TAG_NAME, "summary").click()
-    assert "bị thay đổi sau khi ký" in red.text
     # Nothing was appended after these signatures, so there is nothing to compare.
     for name in ("1-hop-le.pdf", "2-bi-sua.pdf"):
-        assert not app.find_elements(By.CSS_SELECTOR, '#check-results li[data-name="%s"] .show-changes' % name), name
+        click(app, '#check-results tr[data-name="%s"] td.col-file' % name)
+        wait(app, '#check-detail .file[data-name="%s"]' % name)
+        assert not app.find_elements(By.CSS_SELECTOR, "#check-detail .show-changes"), name
+    click(app, "#check-detail details.sig summary")
+    assert "bị thay đổi sau khi ký" in text_of(app, "#check-detail")
     if "3-shadow.pdf" in expected:
-        shadow = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="3-shadow.pdf"]')
-        shadow.find_element(By.TAG_NAME, "summary").click()
-        assert "sửa đổi sau khi ký" in shadow.text, shadow.text
+        click(app, '#check-results tr[data-name="3-shadow.pdf"] td.col-file')
+        wait(app, '#check-detail .file[data-name="3-shadow.pdf"]')
+        click(app, "#check-detail details.sig summary")
+        shadow = text_of(app, "#check-detail")
+        assert "sửa đổi sau khi ký" in shadow, shadow
         # Signed revision vs current file, side by side: the attacker's new form-field value
         # ("World Health Organisation" -> "Attacker") is a visible change on page 1.
-        click(app, '#check-results li[data-name="3-shadow.pdf"] .show-changes')
+        click(app, "#check-detail .show-changes")
         waiting(app, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#compare-view:not([data-state="loading"])'))
         view = app.find_element(By.ID, "compare-view")
         assert view.get_attribute("data-state") == "done", view.text
@@ -1069,7 +1083,7 @@ def test_the_pdf_right_click_menu_opens_kyso_with_the_file(env, tmp_path):
     subprocess.run([KYSO, "sign", doc, "--p12", os.path.join(env["pki"], "rsa2048.p12"), "--p12-password-env", "P"],
                    check=True, capture_output=True, env=dict(env["env"], P="kyso-test"))
     signed = str(tmp_path / "Quyết định số 09-signed.pdf")
-    for verb, file, css in (("--check", signed, '#check-results li[data-verdict="TOTAL_PASSED"]'),
+    for verb, file, css in (("--check", signed, '#check-results tr[data-verdict="TOTAL_PASSED"]'),
                             ("--sign", doc, "#file-list li")):
         td, port = start_driver(env["env"], "tauri-driver-launch")
         try:
@@ -1108,7 +1122,8 @@ def test_a_token_pulled_out_mid_batch_loses_nothing(env):
     inputs untouched without output, no partial file, the window says to plug the token back
     in, the journal says which; plugged back in, the 14 are signed from the same list."""
     module = unplug_module()
-    folder = os.path.join(WORK, "unplug")
+    # Not WORK/unplug: own_app(env, "unplug") starts by emptying that folder.
+    folder = os.path.join(WORK, "unplug-docs")
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
     docs = []
@@ -1181,10 +1196,13 @@ def test_a_clerks_first_check_on_a_new_computer_shows_the_legal_verdict(env):
         pick(env, moh, portal)
         click(app, "#nav-check")
         click(app, "#check-pick-files")
-        waiting(app, 120).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#check-results li.file")) == 2)
-        first = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="%s"]' % os.path.basename(moh))
+        waiting(app, 120).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#check-results tr.file")) == 2)
+        first = app.find_element(By.CSS_SELECTOR, '#check-results tr[data-name="%s"]' % os.path.basename(moh))
         assert first.get_attribute("data-verdict") == "INDETERMINATE"
-        legal = first.find_element(By.CSS_SELECTOR, ".legal")
+        assert first.get_attribute("data-legal") == "NOT_CHECKED"
+        click(app, '#check-results tr[data-name="%s"] td.col-file' % os.path.basename(moh))
+        wait(app, '#check-detail .file[data-name="%s"]' % os.path.basename(moh))
+        legal = app.find_element(By.CSS_SELECTOR, "#check-detail .legal")
         assert legal.get_attribute("data-legal") == "NOT_CHECKED", legal.text
         results = {c.get_attribute("data-code"): c.get_attribute("data-result")
                    for c in legal.find_elements(By.CSS_SELECTOR, "li.check")}
@@ -1193,17 +1211,21 @@ def test_a_clerks_first_check_on_a_new_computer_shows_the_legal_verdict(env):
                            "DATE_LINE": "pass", "OFFICIAL_DUTY": "pass"}, results
         assert "Tính hợp lệ theo Nghị định 30" in legal.text and "Đỗ Xuân Tuyên" in legal.text, legal.text
         assert "18/2021/TT-BYT" in legal.text and "BỘ Y TẾ" in legal.text
-        second = app.find_element(By.CSS_SELECTOR, '#check-results li[data-name="%s"]' % os.path.basename(portal))
-        legal2 = second.find_element(By.CSS_SELECTOR, ".legal")
-        assert legal2.get_attribute("data-legal") == "INCOMPLETE", legal2.text
-        assert "Văn bản chưa có chữ ký số của người có thẩm quyền" in legal2.text, legal2.text
         # Per signature: the chain to the shipped VGCA root, the certificate's system and class.
-        first.find_element(By.TAG_NAME, "summary").click()
-        panel = first.find_element(By.CSS_SELECTOR, "details.sig")
+        click(app, "#check-detail details.sig summary")
+        panel = app.find_element(By.CSS_SELECTOR, "#check-detail details.sig")
         assert "chuyên dùng công vụ, cá nhân" in panel.text, panel.text
         assert "Co quan chung thuc so chuyen dung Chinh phu (RootCA)" in panel.text, panel.text
         panel.find_element(By.TAG_NAME, "summary").click()
-        app.execute_script("document.querySelector('#check-results').scrollIntoView()")
+        second = app.find_element(By.CSS_SELECTOR, '#check-results tr[data-name="%s"]' % os.path.basename(portal))
+        assert second.get_attribute("data-legal") == "INCOMPLETE", second.text
+        click(app, '#check-results tr[data-name="%s"] td.col-file' % os.path.basename(portal))
+        wait(app, '#check-detail .file[data-name="%s"]' % os.path.basename(portal))
+        legal2 = app.find_element(By.CSS_SELECTOR, "#check-detail .legal")
+        assert legal2.get_attribute("data-legal") == "INCOMPLETE", legal2.text
+        assert "Văn bản chưa có chữ ký số của người có thẩm quyền" in legal2.text, legal2.text
+        click(app, '#check-results tr[data-name="%s"] td.col-file' % os.path.basename(moh))
+        wait(app, '#check-detail .file[data-name="%s"]' % os.path.basename(moh))
         shot(app, "check-legal")
         shutil.copy(os.path.join(WORK, "screens", "check-legal.png"), os.path.join(ROOT, "docs/screenshots/check-legal.png"))
         # The report export carries the legal verdict too.
@@ -1221,3 +1243,341 @@ def test_a_clerks_first_check_on_a_new_computer_shows_the_legal_verdict(env):
         waiting(app, 30).until(lambda d: g2 in json.load(open(os.path.join(config, "settings.json"))).get("trust_disabled", []))
         click(app, '#trust-list tr[data-sha256="%s"] input' % g2)
         waiting(app, 30).until(lambda d: g2 not in json.load(open(os.path.join(config, "settings.json"))).get("trust_disabled", []))
+
+
+# --- Issue 17: the System check, the first-run welcome, the layout at 1366×768 and 125 % ----
+
+DOCS_SHOTS = os.path.join(ROOT, "docs/screenshots")
+# Windows' 125 % text scaling on a 1366×768 screen lays pages out in 1366/1.25 × 768/1.25
+# CSS pixels: the same layout as a 1093×614 window at 100 %.
+SCALED_125 = (1093, 614)
+
+
+def shot_docs(d, name):
+    """A screenshot for the README (docs/screenshots/), also kept with the others."""
+    shot(d, name)
+    shutil.copy(os.path.join(WORK, "screens", name + ".png"), os.path.join(DOCS_SHOTS, name + ".png"))
+
+
+def sys_lines(d):
+    """The self-check's rows as (code, status, text)."""
+    waiting(d, 120).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sys-lines .sys-line"))
+    return [(li.get_attribute("data-code"), li.get_attribute("data-status"),
+             " ".join(e.text for e in li.find_elements(By.CSS_SELECTOR, ".sys-text, .sys-action")))
+            for li in d.find_elements(By.CSS_SELECTOR, "#sys-lines .sys-line")]
+
+
+def in_view(d, css):
+    """The element is inside the window and on top at its centre (not covered, not scrolled
+    away)."""
+    return d.execute_script("""const e = document.querySelector(arguments[0]); if (!e) return false;
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+        const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return top === e || e.contains(top);""", css)
+
+
+def test_the_system_check_with_the_softhsm2_token(env):
+    """Offline (no network in tests): the driver loads, the token is there with a normal PIN,
+    each certificate with its expiry, the bridge off, the trust store; the support report is
+    the core's text without the PIN."""
+    with own_app(env, "system-token", {"offline": True}) as (app, e, _, _data):
+        wait(app, "#sign-screen")
+        click(app, "#nav-system")
+        assert "Kiểm tra hệ thống" in app.find_element(By.ID, "nav-system").text
+        lines = sys_lines(app)
+        codes = [c for c, _, _ in lines]
+        drivers = [(s, t) for c, s, t in lines if c == "DRIVER"]
+        assert any(s == "green" and MODULE in t and "1 thiết bị đang cắm" in t for s, t in drivers), drivers
+        tokens = [(s, t) for c, s, t in lines if c == "TOKEN"]
+        assert tokens == [("green", 'Thiết bị "KYSO-TEST" đang cắm, mã PIN bình thường.')], tokens
+        certs = [(s, t) for c, s, t in lines if c == "CERTIFICATE"]
+        assert len(certs) >= 3 and all(s == "green" and "còn hiệu lực đến" in t for s, t in certs), certs
+        assert any("Nguyễn Văn An" in t for _, t in certs), certs
+        # Offline: the network checks are skipped and say how to run them.
+        net = [(s, t) for c, s, t in lines if c == "NETWORK"]
+        assert net and net[0][0] == "amber" and "Cần làm:" in net[0][1], net
+        assert "BRIDGE" in codes and "TRUST" in codes, codes
+        status = wait(app, "#sys-status")
+        assert status.get_attribute("data-status") == "amber", status.text
+        # Marks in the line's colour, a shape besides the colour.
+        marks = {li.get_attribute("data-status"): li.find_element(By.CSS_SELECTOR, ".sys-mark").text
+                 for li in app.find_elements(By.CSS_SELECTOR, "#sys-lines .sys-line")}
+        assert marks.get("green") == "✔" and marks.get("amber") == "!", marks
+        app.set_window_size(1366, 768)
+        shot_docs(app, "system-check")
+        # The support report: the core's text, the same lines, no PIN.
+        click(app, "#sys-copy")
+        box = visible(app, "#sys-report")
+        report = box.get_attribute("value")
+        assert report.startswith("Kyso ") and "[OK]  Driver " in report and "KYSO-TEST" in report, report
+        assert PIN not in report and "12345678" not in report
+        note = text_of(app, "#sys-copy-note")
+        assert "Đã sao chép" in note or "Không sao chép tự động được" in note, note
+        # Re-run: the checks run again (the time in the report changes or the lines come back).
+        click(app, "#sys-rerun")
+        assert len(sys_lines(app)) == len(lines)
+        # English UI: the same lines in English.
+        click(app, "#nav-settings")
+        Select(wait(app, "#set-language")).select_by_value("en")
+        click(app, "#save-settings")
+        click(app, "#nav-system")
+        waiting(app, 60).until(lambda d: "plugged in" in " ".join(t for _, _, t in sys_lines(d)))
+
+
+def test_the_system_check_with_no_token(env, tmp_path):
+    """SoftHSM2 with no token initialised (the token not plugged in): the driver loads, a
+    "no token" line says to plug it in or try another port, no certificate line."""
+    tokens = tmp_path / "tokens"
+    tokens.mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text("directories.tokendir = %s/\nobjectstore.backend = file\nlog.level = ERROR\n" % tokens)
+    with own_app(env, "system-no-token", {"offline": True}, extra_env={"SOFTHSM2_CONF": str(conf)}) as (app, e, _, _data):
+        wait(app, "#sign-screen")
+        click(app, "#nav-system")
+        lines = sys_lines(app)
+        assert not [l for l in lines if l[0] == "CERTIFICATE"], lines
+        missing = [(s, t) for c, s, t in lines if c == "TOKEN"]
+        assert missing and missing[0][0] in ("amber", "red"), lines
+        assert "Chưa thấy thiết bị ký số" in missing[0][1] and "cổng USB khác" in missing[0][1], missing
+        shot_docs(app, "system-check-no-token")
+
+
+def token_copy(env, tmp_path, extra):
+    """A copy of the test token with more signing keys and certificates: `extra` is a list of
+    (id, label, key file, certificate file). Returns its SoftHSM2 configuration."""
+    src = os.path.join(env["pki"], "softhsm", "tokens")
+    tokens = tmp_path / "tokens"
+    shutil.copytree(src, tokens)
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text("directories.tokendir = %s/\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n" % tokens)
+    e = dict(env["env"], SOFTHSM2_CONF=str(conf))
+    for cid, name, key, cert in extra:
+        p8 = str(tmp_path / (name + ".p8.pem"))
+        subprocess.run(["openssl", "pkcs8", "-topk8", "-nocrypt", "-in", key, "-out", p8], check=True)
+        subprocess.run(["softhsm2-util", "--import", p8, "--token", "KYSO-TEST", "--label", name, "--id", cid, "--pin", PIN],
+                       check=True, capture_output=True, env=e)
+        der = str(tmp_path / (name + ".cer"))
+        subprocess.run(["openssl", "x509", "-in", cert, "-outform", "DER", "-out", der], check=True)
+        subprocess.run(["pkcs11-tool", "--module", MODULE, "--token-label", "KYSO-TEST", "--login", "--pin", PIN,
+                        "--write-object", der, "--type", "cert", "--id", cid, "--label", name], check=True, capture_output=True, env=e)
+    return str(conf)
+
+
+def five_certificate_token(env, tmp_path):
+    """A copy of the test token with two more signing certificates (5 in all)."""
+    pki = env["pki"]
+    return token_copy(env, tmp_path, [(cid, name, os.path.join(pki, name + ".key.pem"), os.path.join(pki, name + ".cert.pem"))
+                                      for cid, name in (("04", "ocsp-good"), ("05", "crl-good"))])
+
+
+def test_the_system_check_warns_of_a_certificate_expiring_in_10_days(env, tmp_path):
+    """A signing certificate issued today for 10 days (by the test PKI's issuing CA, with the
+    signer extensions): amber on the System check with the renewal sentence (Decree 68), and
+    the warning line on its row in the Sign screen."""
+    pki = env["pki"]
+    key, csr, cert = (str(tmp_path / n) for n in ("soon.key.pem", "soon.csr", "soon.cert.pem"))
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key], check=True, capture_output=True)
+    subprocess.run(["openssl", "req", "-new", "-utf8", "-key", key, "-subj", "/C=VN/O=UBND xã Thử/CN=Hoàng Văn Sắp Hết", "-config", "ca.cnf", "-out", csr],
+                   check=True, capture_output=True, cwd=pki)
+    subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", "intermediate.cert.pem", "-CAkey", "intermediate.key.pem",
+                    "-set_serial", "0x5a1e0010", "-days", "10", "-sha256", "-extfile", "ca.cnf", "-extensions", "signer", "-out", cert],
+                   check=True, capture_output=True, cwd=pki)
+    conf = token_copy(env, tmp_path, [("06", "soon", key, cert)])
+    with own_app(env, "system-expiring", {"offline": True}, extra_env={"SOFTHSM2_CONF": conf}) as (app, e, _, _data):
+        wait(app, "#sign-screen")
+        row = text_of(app, '#cert-list .cert[data-id="06"]')
+        assert re.search(r"Sắp hết hạn \(còn (9|10) ngày\)", row), row
+        click(app, "#nav-system")
+        certs = [(s, t) for c, s, t in sys_lines(app) if c == "CERTIFICATE"]
+        soon = [(s, t) for s, t in certs if "Hoàng Văn Sắp Hết" in t]
+        assert len(soon) == 1 and soon[0][0] == "amber", certs
+        assert re.search(r"còn (9|10) ngày", soon[0][1]) and "Nghị định 68/2024" in soon[0][1], soon
+        assert all(s == "green" for s, t in certs if "Hoàng Văn Sắp Hết" not in t), certs
+        shot_docs(app, "system-check-expiring")
+
+
+def test_the_sign_button_stays_in_sight_with_five_certificates(env, tmp_path):
+    """1366×768, and the same screen at 125 % text: five certificates as one-line rows, a
+    document with its preview, a role with its fields; the Sign button, the chosen
+    certificate and the file count are visible without scrolling. Details open on demand."""
+    conf = five_certificate_token(env, tmp_path)
+    doc = os.path.join(WORK, "Cong van 5 chung thu.pdf")
+    shutil.copy(os.path.join(env["pdfs"], "vietnamese.pdf"), doc)
+    with own_app(env, "five-certs", {"offline": True}, extra_env={"SOFTHSM2_CONF": conf}) as (app, e, _, _data):
+        wait(app, "#sign-screen")
+        waiting(app, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#cert-list .cert[data-id]")) == 5)
+        add_files(env, app, doc)
+        click(app, '#cert-list .cert[data-id="02"]')
+        wait(app, '#cert-list .cert.selected[data-id="02"]')
+        click(app, "#role-approve")
+        for size in ((1366, 768), SCALED_125):
+            app.set_window_size(*size)
+            waiting(app, 10).until(lambda d: in_view(d, "#sign-btn"))
+            assert in_view(app, "#sign-bar-cert") and in_view(app, "#sign-bar-files"), size
+            bar = app.execute_script("return document.getElementById('sign-bar').textContent")
+            assert "Ký bằng: Trần Thị Bình" in bar and "1 tệp" in bar, bar
+            # One line per certificate (a row is no taller than two lines of text).
+            heights = app.execute_script("return [...document.querySelectorAll('#cert-list .cert[data-id]')].map(e => e.getBoundingClientRect().height)")
+            line = app.execute_script("return parseFloat(getComputedStyle(document.querySelector('#cert-list .cert-line')).lineHeight) || 20")
+            assert all(h < 2 * line + 20 for h in heights), (heights, line)
+            # Scrolled to the bottom of the options, the bar is still there.
+            app.execute_script("document.getElementById('view').scrollTop = 1e6")
+            assert in_view(app, "#sign-btn"), size
+            app.execute_script("document.getElementById('view').scrollTop = 0")
+            shot(app, "sign-five-certificates-%dx%d" % size)
+        app.set_window_size(1366, 768)
+        shutil.copy(os.path.join(WORK, "screens", "sign-five-certificates-1366x768.png"), os.path.join(DOCS_SHOTS, "sign-five-certificates.png"))
+        shutil.copy(os.path.join(WORK, "screens", "sign-five-certificates-1093x614.png"), os.path.join(DOCS_SHOTS, "sign-five-certificates-125.png"))
+        # Details on demand, from the keyboard: the issuer and the token.
+        more = app.find_elements(By.CSS_SELECTOR, "#cert-list .cert-more")[0]
+        more.send_keys(" ")
+        details = text_of(app, "#cert-list .cert-details")
+        assert "KYSO-TEST" in details, details
+        assert app.find_elements(By.CSS_SELECTOR, '#cert-list .cert-more[aria-expanded="true"]')
+        assert app.execute_script("return document.activeElement.classList.contains('cert-more')")
+        # Focus is visible: Tab to the next control, it has an outline.
+        ActionChains(app).send_keys(Keys.TAB).perform()
+        outline = app.execute_script("const e = document.activeElement; return [e.tagName, getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]")
+        assert outline[1] in ("solid", "auto") and outline[2] != "0px", outline
+
+
+def test_the_check_table_on_a_folder_of_20_files(env, tmp_path):
+    """20 files: valid, changed after signing, unsigned. One row per file with the verdict,
+    signer and time; the first bad file's details beside the table; rows chosen with the
+    keyboard; no empty fact shown as punctuation; a signature is "Chữ ký 1" with its field
+    name as a detail. At 1366×768 and at 125 %."""
+    folder = tmp_path / "20 van ban den"
+    folder.mkdir()
+    p12 = os.path.join(env["pki"], "rsa2048.p12")
+    expected = {}
+    for i in range(1, 21):
+        name = "%02d-van-ban.pdf" % i
+        out = str(folder / name)
+        if i % 5 == 0:  # unsigned
+            shutil.copy(os.path.join(env["pdfs"], "v17-classic.pdf"), out)
+            expected[name] = "NO_SIGNATURE"
+            continue
+        src = str(tmp_path / ("src%02d.pdf" % i))
+        with open(os.path.join(env["pdfs"], ("v17-classic.pdf", "vietnamese.pdf")[i % 2]), "rb") as f, open(src, "wb") as g:
+            g.write(f.read() + b"\n%% document %d\n" % i)
+        subprocess.run([KYSO, "sign", src, "-o", out, "--p12", p12, "--p12-password-env", "P"],
+                       check=True, capture_output=True, env=dict(env["env"], P="kyso-test"))
+        expected[name] = "TOTAL_PASSED"
+        if i in (8, 14):  # changed after signing (a letter of the page's text)
+            data = bytearray(open(out, "rb").read())
+            j = data.find(b"Quyet dinh")
+            assert j > 0
+            data[j] ^= 1
+            open(out, "wb").write(bytes(data))
+            expected[name] = "TOTAL_FAILED"
+    with own_app(env, "check-20", {"offline": True}) as (app, e, _, _data):
+        pick(env, str(folder))
+        click(app, "#nav-check")
+        click(app, "#check-pick-folder")
+        waiting(app, 180).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#check-results tr.file")) == 20)
+        rows = app.find_elements(By.CSS_SELECTOR, "#check-results tr.file")
+        got = {r.get_attribute("data-name"): r.get_attribute("data-verdict") for r in rows}
+        assert got == expected, got
+        heads = [th.text for th in app.find_elements(By.CSS_SELECTOR, "#check-table thead th")]
+        assert heads[:2] == ["Tệp", "Chữ ký số"] and heads[-2:] == ["Người ký", "Thời gian ký"], heads
+        summary = text_of(app, "#check-summary")
+        assert summary.startswith("20 tệp: 14 hợp lệ") and "2 không hợp lệ" in summary, summary
+        first_ok = app.find_element(By.CSS_SELECTOR, '#check-results tr[data-name="01-van-ban.pdf"]')
+        cells = [td.text for td in first_ok.find_elements(By.TAG_NAME, "td")]
+        assert cells[0] == "01-van-ban.pdf" and cells[1] == "Hợp lệ" and cells[-2] == "Nguyễn Văn An" and re.match(r"\d\d/\d\d/20\d\d \d\d:\d\d$", cells[-1]), cells
+        unsigned = app.find_element(By.CSS_SELECTOR, '#check-results tr[data-name="05-van-ban.pdf"]')
+        assert [td.text for td in unsigned.find_elements(By.TAG_NAME, "td")][-2:] == ["", ""]
+        # The first file that is not valid is open beside the table.
+        wait(app, '#check-detail .file[data-name="05-van-ban.pdf"]')
+        for size in ((1366, 768), SCALED_125):
+            app.set_window_size(*size)
+            assert in_view(app, '#check-results tr[data-name="01-van-ban.pdf"]') and in_view(app, "#check-detail h2"), size
+            # The whole table is beside the panel, none of it under it.
+            edges = app.execute_script("return [document.getElementById('check-table').getBoundingClientRect().right, document.getElementById('check-detail').getBoundingClientRect().left]")
+            assert edges[0] <= edges[1], (size, edges)
+            shot(app, "check-table-%dx%d" % size)
+        app.set_window_size(1366, 768)
+        shutil.copy(os.path.join(WORK, "screens", "check-table-1366x768.png"), os.path.join(DOCS_SHOTS, "check-table.png"))
+        # Keyboard: Tab to a row, Enter opens it; Space on another.
+        row = app.find_element(By.CSS_SELECTOR, '#check-results tr[data-name="08-van-ban.pdf"]')
+        row.send_keys(Keys.ENTER)
+        wait(app, '#check-detail .file[data-name="08-van-ban.pdf"]')
+        assert app.execute_script("return document.activeElement.dataset.name") == "08-van-ban.pdf"
+        outline = app.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
+        assert outline in ("solid", "auto"), outline
+        click(app, "#check-detail details.sig summary")
+        panel = text_of(app, "#check-detail")
+        assert "Chữ ký 1" in panel and "Trường chữ ký" in panel and "Không hợp lệ" in panel, panel
+        assert not re.search(r"—\s*\(\)|\(\)|:\s*—\s*$|^\s*—\s*$", panel, re.M), panel
+        shot(app, "check-table-detail")
+        app.find_element(By.CSS_SELECTOR, '#check-results tr[data-name="02-van-ban.pdf"]').send_keys(" ")
+        wait(app, '#check-detail .file[data-name="02-van-ban.pdf"]')
+        click(app, "#check-detail details.sig summary")
+        fields = {tr.find_element(By.TAG_NAME, "th").text: tr.find_element(By.TAG_NAME, "td").text
+                  for tr in app.find_elements(By.CSS_SELECTOR, "#check-detail details.sig table tr")}
+        assert fields.get("Người ký", "").startswith("Nguyễn Văn An") and fields.get("Trường chữ ký"), fields
+        assert all(v.strip() and v.strip() not in ("—", "()", "— ()") for v in fields.values()), fields
+
+
+def test_the_welcome_on_the_first_start_only(env):
+    """The first start: the welcome runs the self-check, lists the token's certificates and
+    offers the two jobs; the second start opens the Sign screen; the System check shows it
+    again when asked."""
+    with own_app(env, "welcome", {"offline": True}, welcome=True) as (app, e, config, _data):
+        wait(app, "#welcome-screen")
+        assert "Chào mừng" in text_of(app, "#welcome-screen h1")
+        waiting(app, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#welcome-checks .sys-line"))
+        certs = waiting(app, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#welcome-cert-list li"))
+        assert any("Nguyễn Văn An" in c.text for c in certs), [c.text for c in certs]
+        assert text_of(app, "#welcome-sign") == "Ký văn bản" and text_of(app, "#welcome-check") == "Kiểm tra văn bản đến"
+        assert os.path.exists(os.path.join(config, "welcome-shown"))
+        shot_docs(app, "welcome")
+        click(app, "#welcome-check")
+        wait(app, "#check-screen")
+        # Asked again from the System check.
+        click(app, "#nav-system")
+        click(app, "#sys-welcome", timeout=120)
+        wait(app, "#welcome-screen")
+        click(app, "#welcome-sign")
+        wait(app, "#sign-screen")
+    # The second start, with the same folders: straight to signing.
+    td, port = start_driver(e, "tauri-driver-welcome-2")
+    try:
+        d = new_session(port)
+        try:
+            wait(d, "#sign-screen")
+            time.sleep(1)
+            assert not d.find_elements(By.ID, "welcome-screen")
+        finally:
+            d.quit()
+    finally:
+        td.terminate()
+        td.wait(10)
+
+
+def test_the_system_check_sees_the_bridge_port_taken_and_the_apps_own_bridge(env):
+    """The bridge switched on, its port held by another program (a listener of this test):
+    a red line saying so and what to do. Then on a free port: the app's own bridge runs and
+    the line is green (the app tells the core it is the one listening)."""
+    other = socket.socket()
+    other.bind(("127.0.0.1", 0))
+    other.listen(4)
+    taken = other.getsockname()[1]
+    try:
+        with own_app(env, "system-port-taken", {"offline": True, "bridge_enabled": True, "bridge_port": taken}) as (app, e, _, _data):
+            wait(app, "#sign-screen")
+            click(app, "#nav-system")
+            bridge = [(s, t) for c, s, t in sys_lines(app) if c == "BRIDGE"]
+            assert bridge and bridge[0][0] == "red", bridge
+            assert "Cổng %d đang bị một chương trình khác chiếm" % taken in bridge[0][1] and "Cần làm:" in bridge[0][1], bridge
+            assert text_of(app, "#sys-status").startswith("Có 1 lỗi"), text_of(app, "#sys-status")
+            shot_docs(app, "system-check-port-taken")
+    finally:
+        other.close()
+    port = free_port()
+    with own_app(env, "system-bridge-on", {"offline": True, "bridge_enabled": True, "bridge_port": port}) as (app, e, _, _data):
+        wait(app, "#sign-screen")
+        click(app, "#nav-system")
+        bridge = [(s, t) for c, s, t in sys_lines(app) if c == "BRIDGE"]
+        assert bridge == [("green", "Dịch vụ ký cho hệ thống quản lý văn bản đang chạy tại 127.0.0.1:%d; trang được phép: chưa có." % port)], bridge

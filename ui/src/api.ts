@@ -146,6 +146,13 @@ export interface TrustEntry {
 }
 export interface Refreshed { url: string; issuer: string; this_update: string | null; next_update: string | null; error: string | null }
 
+/** One line of the self-check (the core's `doctor::Line`): what was checked (a stable code),
+ *  green/amber/red, what was found, what to do, the facts behind it. */
+export interface DoctorLine { code: string; status: "green" | "amber" | "red"; text: Msg; action: Msg | null; data: unknown }
+export interface DoctorReport { version: string; time: string; status: DoctorLine["status"]; lines: DoctorLine[] }
+/** The self-check and the support desk's text (no PIN, secret or document content). */
+export interface SelfCheck { report: DoctorReport; support: string }
+
 /** A Decree 30 role for the visible signature. */
 export type Role = "approve" | "issue" | "appendix" | "copy" | "incoming";
 export const ROLES: Role[] = ["approve", "issue", "appendix", "copy", "incoming"];
@@ -206,6 +213,11 @@ export const api = {
   /** A token driver or trust anchor file, chosen in a native dialog (null: closed). */
   addSettingPath: (which: PathList) => invoke<Settings | null>("add_setting_path", { which }),
   removeSettingPath: (which: PathList, path: string) => invoke<Settings>("remove_setting_path", { which, path }),
+  /** The self-check ("Kiểm tra hệ thống"); `language` of the support text. */
+  selfCheck: (language: string) => invoke<SelfCheck>("self_check", { language }),
+  /** Whether the first-run welcome is still to be shown, and recording that it was. */
+  welcomePending: () => invoke<boolean>("welcome_pending"),
+  welcomeShown: () => invoke<void>("welcome_shown"),
 };
 
 export function asError(e: unknown): CommandError {

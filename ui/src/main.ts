@@ -10,13 +10,15 @@ import { renderJournal } from "./journal";
 import { refreshPending } from "./pending";
 import { installBridge } from "./bridge";
 import { noticeUpdate } from "./update";
+import { renderSelfCheck } from "./selfcheck";
+import { renderWelcome } from "./welcome";
 
-type View = "sign" | "check" | "journal" | "tokens" | "settings";
+type View = "sign" | "check" | "journal" | "tokens" | "system" | "settings" | "welcome";
 let current: View = "sign";
 
 export function labelNav() {
-  const names: Record<View, Parameters<typeof t>[0]> = { sign: "nav_sign", check: "nav_check", journal: "nav_journal", tokens: "nav_tokens", settings: "nav_settings" };
-  for (const v of Object.keys(names) as View[]) {
+  const names: Record<Exclude<View, "welcome">, Parameters<typeof t>[0]> = { sign: "nav_sign", check: "nav_check", journal: "nav_journal", tokens: "nav_tokens", system: "nav_system", settings: "nav_settings" };
+  for (const v of Object.keys(names) as Exclude<View, "welcome">[]) {
     const b = document.getElementById(`nav-${v}`)!;
     b.textContent = t(names[v]);
     b.setAttribute("aria-current", v === current ? "page" : "false");
@@ -31,6 +33,8 @@ export async function show(view: View) {
   if (view === "check") await renderCheck(main);
   if (view === "journal") await renderJournal(main);
   if (view === "tokens") await renderTokens(main);
+  if (view === "system") await renderSelfCheck(main, () => void show("welcome"));
+  if (view === "welcome") await renderWelcome(main, (job) => void show(job));
   if (view === "settings") await renderSettings(main, (l: Lang) => { setLang(l); void show("settings"); }, () => void refreshPending());
   // The waiting list follows the settings (offline mode) and the language.
   void refreshPending();
@@ -60,9 +64,14 @@ async function start() {
     current = "check";
     labelNav();
     await renderCheck(document.getElementById("view")!, launch.files);
+  } else if (launch) {
+    await show("sign");
+    addFiles(launch.files);
+  } else if (await api.welcomePending().catch(() => false)) {
+    // The first start on this computer: the welcome, once.
+    await show("welcome");
   } else {
     await show("sign");
-    if (launch) addFiles(launch.files);
   }
   void noticeUpdate(() => void show("settings").then(() => document.getElementById("update-section")?.scrollIntoView()));
 }

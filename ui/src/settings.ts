@@ -83,10 +83,12 @@ export async function renderSettings(main: HTMLElement, onLanguage: (l: Lang) =>
         const now = await api.getSettings();
         // Drivers and anchors as saved (only the dialogs change them).
         const saved = await api.saveSettings({ ...now, tsa_urls: lines(tsa.value), intranet_servers: lines(intranet.value), language: lang.value as Lang, offline: offline.checked });
+        // The language switches at once (compared with the one before saving).
+        const before = s.language;
         s = saved;
         say("ok", t("saved"));
         onSaved();
-        if (saved.language !== s.language) onLanguage(saved.language);
+        if (saved.language !== before) onLanguage(saved.language);
       } catch (e) {
         say("bad", errorText(asError(e)));
       }

@@ -171,32 +171,59 @@ export async function renderSign(main: HTMLElement) {
   }, 3000);
 }
 
+/** Certificates whose details the user opened ("Chi tiết"). */
+const expanded = new Set<string>();
+
+/** The expiry in a few words, for the one-line row. */
+function expiryText(c: CertEntry): string {
+  return `${t("expires")} ${c.not_after.slice(0, 10)}`;
+}
+
+/** One certificate as a compact row: holder, organisation, expiry on one line; a warning line
+ *  only when it expires soon or has expired; issuer, identifier, key and token on demand. */
 function certCard(c: CertEntry): HTMLElement {
   const selected = st.selected === c.key;
-  const status = c.expired ? h("p", { class: "bad" }, t("expired")) : c.expiring_soon ? h("p", { class: "warn" }, t("expiring", { n: c.days_left })) : null;
-  return h(
-    "button",
-    {
-      class: `cert${selected ? " selected" : ""}${c.expired ? " disabled" : ""}`,
-      "data-id": c.cert_id,
-      "aria-pressed": selected ? "true" : "false",
-      disabled: c.expired,
-      onclick: () => { st.selected = c.key; st.p12 = null; draw(); },
-    },
-    h("strong", {}, c.holder),
-    c.title ? h("span", {}, ` — ${c.title}`) : null,
-    h("div", { class: "muted" }, `${t("org")}: ${c.organization ?? "—"}`),
-    c.uid ? h("div", { class: "muted" }, c.uid) : null,
-    h("div", { class: "muted" }, `${t("issuer")}: ${c.issuer} · ${c.key_type} · ${c.token_label}`),
-    h("div", { class: "muted" }, `${t("expires")}: ${c.not_after.slice(0, 10)}`),
-    status,
+  const open = expanded.has(c.key);
+  const status = c.expired ? h("div", { class: "bad cert-status" }, t("expired")) : c.expiring_soon ? h("div", { class: "warn cert-status" }, t("expiring", { n: c.days_left })) : null;
+  const detailsId = `cert-details-${c.cert_id}-${c.token_serial}`.replace(/[^A-Za-z0-9_-]/g, "_");
+  return h("div", { class: "cert-item", role: "listitem" },
+    h(
+      "button",
+      {
+        class: `cert${selected ? " selected" : ""}${c.expired ? " disabled" : ""}`,
+        "data-id": c.cert_id,
+        "aria-pressed": selected ? "true" : "false",
+        disabled: c.expired,
+        onclick: () => { st.selected = c.key; st.p12 = null; draw(); },
+      },
+      h("span", { class: "cert-line" },
+        h("strong", {}, c.holder),
+        c.organization ? h("span", { class: "muted" }, ` · ${c.organization}`) : null,
+        h("span", { class: "muted cert-exp" }, ` · ${expiryText(c)}`)),
+      status,
+    ),
+    h("button", { type: "button", class: "link cert-more", "aria-expanded": open ? "true" : "false", "aria-controls": detailsId,
+      onclick: () => {
+        if (open) expanded.delete(c.key); else expanded.add(c.key);
+        draw();
+        // The list was redrawn: keyboard users stay on the same button.
+        root?.querySelector<HTMLElement>(`.cert-more[aria-controls="${detailsId}"]`)?.focus();
+      } }, t("cert_details")),
+    open ? h("dl", { class: "cert-details", id: detailsId },
+      ...fact(t("title_label"), c.title), ...fact("ID", c.uid), ...fact(t("issuer"), c.issuer),
+      ...fact(t("key_kind"), c.key_type), ...fact(t("token"), c.token_label), ...fact(t("expires"), c.not_after.slice(0, 10))) : null,
   );
+}
+
+/** A term and its value, or nothing when there is no value. */
+function fact(k: string, v: string | null): HTMLElement[] {
+  return v ? [h("dt", {}, k), h("dd", {}, v)] : [];
 }
 
 /** A remote account, in the same list: the service and who, confirmed on the phone. */
 function remoteCard(r: RemoteEntry): HTMLElement {
   const selected = st.selected === r.key;
-  return h(
+  return h("div", { class: "cert-item", role: "listitem" }, h(
     "button",
     {
       class: `cert remote${selected ? " selected" : ""}`,
@@ -205,10 +232,20 @@ function remoteCard(r: RemoteEntry): HTMLElement {
       "aria-pressed": selected ? "true" : "false",
       onclick: () => { st.selected = r.key; st.p12 = null; draw(); },
     },
-    h("strong", {}, r.name),
-    h("div", { class: "remote-kind" }, remoteLabel(r)),
-    h("div", { class: "muted" }, t(r.asks_pin ? "remote_card_hint_pin" : "remote_card_hint")),
-  );
+    h("span", { class: "cert-line" },
+      h("strong", {}, r.name),
+      h("span", { class: "remote-kind" }, ` · ${remoteLabel(r)}`),
+      h("span", { class: "muted" }, ` · ${t(r.asks_pin ? "remote_card_hint_pin" : "remote_card_hint")}`)),
+  ));
+}
+
+/** What the action bar says is chosen: the certificate's holder, the account or the file. */
+export function chosenLabel(selected: string | null, certs: CertEntry[], remote: RemoteEntry[]): string | null {
+  if (!selected) return null;
+  if (selected.startsWith("p12:")) return baseName(selected.slice(4));
+  const c = certs.find((x) => x.key === selected);
+  if (c) return c.organization ? `${c.holder} · ${c.organization}` : c.holder;
+  return remote.find((r) => r.key === selected)?.name ?? null;
 }
 
 function draw() {
@@ -220,8 +257,8 @@ function draw() {
   const xmlFiles = st.files.filter(isXml);
   const certs = h("div", { id: "cert-list", role: "list" }, ...st.certs.map(certCard), ...st.remote.map(remoteCard));
   if (st.p12) {
-    certs.append(h("button", { class: `cert${st.selected === "p12:" + st.p12 ? " selected" : ""}`, "data-id": "p12", onclick: () => { st.selected = "p12:" + st.p12; draw(); } },
-      h("strong", {}, baseName(st.p12)), h("div", { class: "muted" }, ".p12")));
+    certs.append(h("div", { class: "cert-item", role: "listitem" }, h("button", { class: `cert${st.selected === "p12:" + st.p12 ? " selected" : ""}`, "data-id": "p12", onclick: () => { st.selected = "p12:" + st.p12; draw(); } },
+      h("span", { class: "cert-line" }, h("strong", {}, baseName(st.p12)), h("span", { class: "muted" }, " · .p12")))));
   }
   const reason = h("input", { id: "reason", type: "text", placeholder: t("reason"), "aria-label": t("reason"), oninput: (e: Event) => { st.reason = (e.target as HTMLInputElement).value; } }) as HTMLInputElement;
   reason.value = st.reason;
@@ -268,6 +305,7 @@ function draw() {
       "aria-checked": st.role === r ? "true" : "false", onclick: () => { st.role = r; draw(); },
     }, t(`role_${r}`))));
   const fields = fieldsFor(st.role);
+  const chosen_ = chosenLabel(st.selected, st.certs, st.remote);
   root.append(
     h("section", { id: "sign-screen", class: "screen" },
       h("div", { class: "col" },
@@ -290,16 +328,20 @@ function draw() {
         needsBox(st.role) ? h("p", { id: "box-hint", class: "muted" }, firstPdf ? t("box_hint") : t("box_no_preview")) : null,
         roleNote,
         chosen !== "B-B" && !st.online ? h("p", { id: "level-note", class: "warn" }, t("level_no_network")) : null,
-        h("div", { class: "row" },
-          signBtn,
-          st.busy ? h("button", { id: "cancel-btn", onclick: () => void api.cancelSigning() }, t("cancel")) : null),
-        st.progress ? h("div", { id: "progress", role: "status" }, st.progress, h("progress", {})) : null,
         st.error ? h("p", { id: "sign-error", class: "bad", role: "alert" }, st.error) : null,
         stoppedNotice(),
         h("ul", { id: "results" }, ...st.results.map(resultItem)),
       ),
       h("div", { class: "col preview-col" }, preview),
     ),
+    // Always in sight at 1366×768 and 125 % text: what is chosen, how many files, Sign.
+    h("div", { id: "sign-bar", class: "action-bar", role: "region", "aria-label": t("sign_btn") },
+      h("span", { id: "sign-bar-cert", class: chosen_ ? "" : "muted" }, chosen_ ? t("sign_bar_cert", { c: chosen_ }) : t("sign_bar_no_cert")),
+      h("span", { id: "sign-bar-files", class: "muted" }, t("sign_bar_files", { n: st.files.length })),
+      st.progress ? h("div", { id: "progress", role: "status" }, st.progress, h("progress", {})) : null,
+      h("span", { class: "spacer" }),
+      st.busy ? h("button", { id: "cancel-btn", onclick: () => void api.cancelSigning() }, t("cancel")) : null,
+      signBtn),
   );
   update();
   if (firstPdf) void showPreview(preview, firstPdf, update);

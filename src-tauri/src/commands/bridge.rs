@@ -55,6 +55,13 @@ pub struct BridgeState {
     documents: Mutex<HashMap<u64, Vec<PathBuf>>>,
 }
 
+impl BridgeState {
+    /// Whether this app's bridge listens now (the self-check's "on").
+    pub fn listening(&self) -> bool {
+        self.status.lock().unwrap_or_else(|e| e.into_inner()).listening
+    }
+}
+
 /// What the settings screen shows.
 #[derive(Clone, Default, Serialize)]
 pub struct BridgeStatus {

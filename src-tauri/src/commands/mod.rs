@@ -2,6 +2,7 @@
 
 pub mod bridge;
 pub mod certs;
+pub mod doctor;
 pub mod files;
 pub mod journal;
 pub mod launch;

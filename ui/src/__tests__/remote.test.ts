@@ -152,7 +152,7 @@ describe("signing with a remote account", () => {
   };
 
   it("asks the account secret once, shows the code and a live countdown, cancels, and forgets the secret", async () => {
-    await startSigning([entry()], "VNPT SmartCA · slowKý từ xa: xác nhận trên điện thoại");
+    await startSigning([entry()], "VNPT SmartCA · slow · Ký từ xa: xác nhận trên điện thoại");
     await vi.waitFor(() => expect(document.getElementById("pin-label")!.textContent).toBe("Mật khẩu dịch vụ do VNPT SmartCA cấp"));
     await submit("sp-secret");
     await vi.waitFor(() => expect(calls.some((c) => c.cmd === "sign_documents")).toBe(true));
@@ -179,7 +179,7 @@ describe("signing with a remote account", () => {
   });
 
   it("closes on received, and shows a refusal as the bilingual message", async () => {
-    await startSigning([entry()], "VNPT SmartCA · slowKý từ xa: xác nhận trên điện thoại");
+    await startSigning([entry()], "VNPT SmartCA · slow · Ký từ xa: xác nhận trên điện thoại");
     await submit("sp-secret");
     await vi.waitFor(() => expect(calls.some((c) => c.cmd === "sign_documents")).toBe(true));
     const dlg = document.getElementById("remote-dialog") as HTMLDialogElement;
@@ -193,7 +193,7 @@ describe("signing with a remote account", () => {
   });
 
   it("offers to remember the account secret, and does not ask for one already remembered", async () => {
-    await startSigning([entry()], "VNPT SmartCA · slowKý từ xa: xác nhận trên điện thoại");
+    await startSigning([entry()], "VNPT SmartCA · slow · Ký từ xa: xác nhận trên điện thoại");
     await vi.waitFor(() => expect(document.getElementById("pin-remember-row")!.hidden).toBe(false));
     (document.getElementById("pin-remember") as HTMLInputElement).checked = true;
     await submit("sp-secret");
@@ -204,7 +204,7 @@ describe("signing with a remote account", () => {
 
     document.getElementById("view")!.innerHTML = "";
     calls = [];
-    await startSigning([entry({ secret_saved: true })], "VNPT SmartCA · slowKý từ xa: xác nhận trên điện thoại");
+    await startSigning([entry({ secret_saved: true })], "VNPT SmartCA · slow · Ký từ xa: xác nhận trên điện thoại");
     await vi.waitFor(() => expect(calls.some((c) => c.cmd === "sign_documents")).toBe(true));
     expect(document.getElementById("pin-dialog")!.hasAttribute("open")).toBe(false);
     request = (calls.find((c) => c.cmd === "sign_documents")!.args as { request: Record<string, unknown> }).request;
@@ -213,7 +213,7 @@ describe("signing with a remote account", () => {
   });
 
   it("asks the account secret and then the credential PIN for CSC", async () => {
-    await startSigning([entry({ kind: "csc", detail: "cred-ok", asks_pin: true, provider: { kind: "csc", url: "http://h", login: "basic", user: "an" } })], "CSC · cred-okKý từ xa: cần mã PIN của chứng thư");
+    await startSigning([entry({ kind: "csc", detail: "cred-ok", asks_pin: true, provider: { kind: "csc", url: "http://h", login: "basic", user: "an" } })], "CSC · cred-ok · Ký từ xa: cần mã PIN của chứng thư");
     await vi.waitFor(() => expect(document.getElementById("pin-label")!.textContent).toBe("Mật khẩu đăng nhập dịch vụ ký số"));
     await submit("secret-pass");
     await vi.waitFor(() => expect(document.getElementById("pin-title")!.textContent).toBe("Nhập mã PIN của chứng thư ký từ xa"));

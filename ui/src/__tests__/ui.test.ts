@@ -74,8 +74,16 @@ describe("sign screen", () => {
     await renderSign(document.getElementById("view")!);
     const cards = [...document.querySelectorAll<HTMLButtonElement>("#cert-list .cert")];
     expect(cards).toHaveLength(3);
-    expect(cards[0].textContent).toContain("UBND tỉnh Bắc Giang");
-    expect(cards[0].textContent).toContain("CA phục vụ các cơ quan Nhà nước G2");
+    // One line each: holder, organisation, expiry; the issuer only on demand.
+    expect(cards[0].textContent).toBe("Nguyễn Văn An · UBND tỉnh Bắc Giang · Hết hạn 2030-01-01");
+    expect(document.querySelector(".cert-details")).toBeNull();
+    const more = document.querySelector<HTMLButtonElement>(".cert-item .cert-more")!;
+    expect(more.getAttribute("aria-expanded")).toBe("false");
+    more.click();
+    const details = document.querySelector(".cert-details")!.textContent!;
+    expect(details).toContain("CA phục vụ các cơ quan Nhà nước G2");
+    expect(details).toContain("CCCD:024090000001");
+    expect(document.querySelector<HTMLButtonElement>(".cert-item .cert-more")!.getAttribute("aria-expanded")).toBe("true");
     expect(cards[1].disabled).toBe(true);
     expect(cards[1].textContent).toContain("Đã hết hạn");
     expect(cards[2].textContent).toContain("còn 12 ngày");
@@ -158,8 +166,8 @@ describe("XML files", () => {
     const { renderCheck } = await import("../check");
     await renderCheck(document.getElementById("view")!);
     (document.getElementById("check-pick-files") as HTMLButtonElement).click();
-    await vi.waitFor(() => expect(document.querySelectorAll("#check-results li.file")).toHaveLength(1));
-    const text = document.querySelector("#check-results li.file")!.textContent!;
+    await vi.waitFor(() => expect(document.querySelectorAll("#check-results tr.file")).toHaveLength(1));
+    const text = document.querySelector("#check-detail")!.textContent!;
     expect(text).toContain("Biểu mẫuHoá đơn điện tử · NBan");
     expect(text).toContain("Phần được ký/HDon/DLHDon");
   });
@@ -180,14 +188,20 @@ describe("check screen", () => {
     const main = document.getElementById("view")!;
     await renderCheck(main);
     (document.getElementById("check-pick-folder") as HTMLButtonElement).click();
-    await vi.waitFor(() => expect(document.querySelectorAll("#check-results li.file")).toHaveLength(4));
-    const cls = (n: string) => document.querySelector(`#check-results li[data-name="${n}"]`)!.className;
+    await vi.waitFor(() => expect(document.querySelectorAll("#check-results tr.file")).toHaveLength(4));
+    const cls = (n: string) => document.querySelector(`#check-results tr[data-name="${n}"]`)!.className;
     expect(cls("ok.pdf")).toContain("ok");
     expect(cls("bad.pdf")).toContain("bad");
     expect(cls("shadow.pdf")).toContain("bad");
     expect(cls("unsigned.pdf")).toContain("warn");
-    expect(document.querySelector('#check-results li[data-name="shadow.pdf"]')!.textContent).toContain("một khối nội dung vẽ bị sửa (trang 1)");
-    const text = (n: string) => document.querySelector(`#check-results li[data-name="${n}"]`)!.textContent!;
+    // The side panel shows the file chosen in the table (by click, Enter or Space).
+    const text = (n: string) => {
+      const row = document.querySelector<HTMLElement>(`#check-results tr[data-name="${n}"]`)!;
+      row.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+      expect(document.querySelector("#check-detail .file")!.getAttribute("data-name")).toBe(n);
+      return document.querySelector("#check-detail")!.textContent!;
+    };
+    expect(text("shadow.pdf")).toContain("một khối nội dung vẽ bị sửa (trang 1)");
     expect(text("ok.pdf")).toContain("Dấu thời gian2026-11-24 10:00:05 (+07:00) — VGCA TSA");
     expect(text("ok.pdf")).not.toContain("không được dùng làm bằng chứng");
     expect(text("bad.pdf")).toContain("Lạ TSA (không được dùng làm bằng chứng)");
@@ -240,7 +254,9 @@ describe("what changed after signing", () => {
     const { renderCheck } = await import("../check");
     await renderCheck(document.getElementById("view")!);
     (document.getElementById("check-pick-folder") as HTMLButtonElement).click();
-    await vi.waitFor(() => expect(document.querySelector(`#check-results li[data-name="${name}"]`)).not.toBeNull());
+    await vi.waitFor(() => expect(document.querySelector(`#check-results tr[data-name="${name}"]`)).not.toBeNull());
+    // The first file that is not valid is shown in the side panel.
+    expect(document.querySelector("#check-detail .file")!.getAttribute("data-name")).toBe(name);
   }
   const responses = (name: string) => ({
     pick_folder: ["/in/ok.pdf", `/in/${name}`],
@@ -256,8 +272,11 @@ describe("what changed after signing", () => {
     const restore = fakeCanvas();
     try {
       await checkFolder("shadow-1.pdf");
-      expect(document.querySelector('li[data-name="ok.pdf"] .show-changes')).toBeNull();
-      (document.querySelector('li[data-name="shadow-1.pdf"] .show-changes') as HTMLButtonElement).click();
+      // Nothing was appended after ok.pdf's signature: nothing to compare.
+      document.querySelector<HTMLElement>('#check-results tr[data-name="ok.pdf"]')!.click();
+      expect(document.querySelector("#check-detail .show-changes")).toBeNull();
+      document.querySelector<HTMLElement>('#check-results tr[data-name="shadow-1.pdf"]')!.click();
+      (document.querySelector('#check-detail .show-changes') as HTMLButtonElement).click();
       await vi.waitFor(() => expect(document.querySelector("#compare-view")?.getAttribute("data-state")).toBe("done"));
       expect(calls.find((c) => c.cmd === "read_preview")?.args).toEqual({ path: "/in/shadow-1.pdf" });
       expect(vi.mocked(openPdf).mock.calls.map(([d]) => d.length)).toEqual([600, 700]);
@@ -277,7 +296,7 @@ describe("what changed after signing", () => {
   it("says there is no preview when the file is too large to load", async () => {
     setup({ ...responses("shadow-2.pdf"), read_preview: new Error(JSON.stringify({ code: "TOO_LARGE", detail: "too large to preview", pin: null })) });
     await checkFolder("shadow-2.pdf");
-    (document.querySelector('li[data-name="shadow-2.pdf"] .show-changes') as HTMLButtonElement).click();
+    (document.querySelector('#check-detail .show-changes') as HTMLButtonElement).click();
     await vi.waitFor(() => expect(document.querySelector("#compare-view")?.getAttribute("data-state")).toBe("error"));
     expect(document.getElementById("compare-view")!.textContent).toContain("Không xem trước được tệp này.");
   });
