@@ -69,6 +69,21 @@ export function lineList(r: DoctorReport): HTMLElement {
   return h("ul", { id: "sys-lines", class: "sys-lines" }, ...r.lines.map(lineItem));
 }
 
+/** Shows a self-check's outcome: the summary line in `status`, the lines appended to `into`
+ *  (an error's sentence instead when the check could not run). */
+export function showOutcome(result: SelfCheck | string, status: HTMLElement, into: HTMLElement) {
+  if (typeof result === "string") {
+    status.textContent = result;
+    status.className = "bad";
+    return;
+  }
+  const s = summary(result.report);
+  status.textContent = s.text;
+  status.className = `sys-summary ${s.status}`;
+  status.dataset.status = s.status;
+  into.append(lineList(result.report));
+}
+
 export async function renderSelfCheck(main: HTMLElement, showWelcome: () => void, rerun = true) {
   clear(main);
   const status = h("p", { id: "sys-status", role: "status" }, t("sys_running"));
@@ -80,15 +95,8 @@ export async function renderSelfCheck(main: HTMLElement, showWelcome: () => void
   const result = rerun || !last ? await runSelfCheck() : last;
   // The user may have left the screen while the checks ran.
   if (!main.contains(box)) return;
-  if (typeof result === "string") {
-    status.textContent = result;
-    status.className = "bad";
-  } else {
-    const s = summary(result.report);
-    status.textContent = s.text;
-    status.className = `sys-summary ${s.status}`;
-    status.dataset.status = s.status;
-    box.append(lineList(result.report));
+  showOutcome(result, status, box);
+  if (typeof result !== "string") {
     const report = h("textarea", { id: "sys-report", readonly: true, rows: "10", "aria-label": t("sys_report_text"), hidden: true }) as HTMLTextAreaElement;
     report.value = result.support;
     const note = h("p", { id: "sys-copy-note", class: "muted", role: "status" }, t("sys_report_note"));

@@ -3,7 +3,7 @@
 import { api, type CertEntry } from "./api";
 import { clear, h } from "./dom";
 import { t } from "./i18n";
-import { lineList, runSelfCheck, summary } from "./selfcheck";
+import { runSelfCheck, showOutcome } from "./selfcheck";
 
 export type Job = "sign" | "check" | "system";
 
@@ -40,16 +40,7 @@ export async function renderWelcome(main: HTMLElement, go: (job: Job) => void) {
   const result = await runSelfCheck();
   const list = await api.listCertificates().catch(() => null);
   if (!main.contains(box)) return;
-  if (typeof result === "string") {
-    status.textContent = result;
-    status.className = "bad";
-  } else {
-    const s = summary(result.report);
-    status.textContent = s.text;
-    status.className = `sys-summary ${s.status}`;
-    status.dataset.status = s.status;
-    checks.append(lineList(result.report));
-  }
+  showOutcome(result, status, checks);
   const found = list?.certificates ?? [];
   certs.append(found.length
     ? h("ul", { id: "welcome-cert-list" }, ...found.map((c) => h("li", { class: c.expired ? "bad" : c.expiring_soon ? "warn" : "", "data-id": c.cert_id }, certLine(c))))

@@ -167,8 +167,8 @@ fn print_listing(reports: &[FileReport], english: bool) {
                 println!(
                     "      {}: {} / {} — {}",
                     if english { "certificate" } else { "chứng thư" },
-                    system_text(c.system, english),
-                    class_text(c.class, english),
+                    c.system.words(!english),
+                    c.class.words(!english),
                     if english {
                         &c.evidence.class.en
                     } else {
@@ -184,30 +184,6 @@ fn print_listing(reports: &[FileReport], english: bool) {
         if let Some(l) = &r.legal {
             print_legal(l, english);
         }
-    }
-}
-
-fn system_text(s: kyso_core::decree::System, english: bool) -> &'static str {
-    use kyso_core::decree::System;
-    match (s, english) {
-        (System::Official, false) => "chuyên dùng công vụ",
-        (System::Official, true) => "official-duty",
-        (System::Public, false) => "công cộng",
-        (System::Public, true) => "public",
-        (System::Other, false) => "khác",
-        (System::Other, true) => "other",
-    }
-}
-
-fn class_text(c: kyso_core::decree::Class, english: bool) -> &'static str {
-    use kyso_core::decree::Class;
-    match (c, english) {
-        (Class::Individual, false) => "cá nhân",
-        (Class::Individual, true) => "individual",
-        (Class::Organization, false) => "tổ chức",
-        (Class::Organization, true) => "organisation",
-        (Class::Service, false) => "dịch vụ",
-        (Class::Service, true) => "service",
     }
 }
 

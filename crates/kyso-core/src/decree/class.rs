@@ -27,6 +27,20 @@ pub enum Class {
     Service,
 }
 
+impl Class {
+    /// Its name for a clerk, Vietnamese or English (reports, the CLI).
+    pub fn words(self, vi: bool) -> &'static str {
+        match (self, vi) {
+            (Class::Individual, true) => "cá nhân",
+            (Class::Individual, false) => "individual",
+            (Class::Organization, true) => "tổ chức",
+            (Class::Organization, false) => "organisation",
+            (Class::Service, true) => "dịch vụ",
+            (Class::Service, false) => "service",
+        }
+    }
+}
+
 /// Words that make a common name an organisation's (whole words, after [`norm`]).
 const ORG_WORDS: &[&str] = &[
     "bộ",

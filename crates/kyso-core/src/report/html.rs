@@ -72,22 +72,7 @@ pub(super) fn signature_rows(s: &SignatureReport, vi: bool) -> Vec<(&'static str
     let mut rows: Vec<(&'static str, String)> =
         rows.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
     if let Some(f) = &s.certificate {
-        let system = match (f.system, vi) {
-            (crate::decree::System::Official, true) => "chuyên dùng công vụ",
-            (crate::decree::System::Official, false) => "official-duty",
-            (crate::decree::System::Public, true) => "công cộng",
-            (crate::decree::System::Public, false) => "public",
-            (crate::decree::System::Other, true) => "khác",
-            (crate::decree::System::Other, false) => "other",
-        };
-        let class = match (f.class, vi) {
-            (crate::decree::Class::Individual, true) => "cá nhân",
-            (crate::decree::Class::Individual, false) => "individual",
-            (crate::decree::Class::Organization, true) => "tổ chức",
-            (crate::decree::Class::Organization, false) => "organisation",
-            (crate::decree::Class::Service, true) => "dịch vụ",
-            (crate::decree::Class::Service, false) => "service",
-        };
+        let (system, class) = (f.system.words(vi), f.class.words(vi));
         let why = |m: &crate::decree::Text| if vi { m.vi.clone() } else { m.en.clone() };
         rows.push((
             t("Loại chứng thư", "Certificate"),

@@ -102,10 +102,7 @@ pub fn sign_detached(
             .map(|t| build::timestamp_attribute(&t.der))
             .transpose()?,
     })?;
-    let mut tmp = temp_beside(output, input)?;
-    tmp.write_all(&cms)?;
-    tmp.as_file().sync_all()?;
-    persist(tmp, output, opts.force)?;
+    super::write_new(output, input, &cms, opts.force)?;
     Ok(DetachedOutcome {
         output: output.to_path_buf(),
         signer: crate::cert::identity(&cert),

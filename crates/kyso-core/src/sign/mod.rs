@@ -322,6 +322,16 @@ pub(crate) fn persist(tmp: tempfile::NamedTempFile, output: &Path, force: bool) 
     })
 }
 
+/// Writes `bytes` as the new file `output` (a signed XML file, a detached signature): into a
+/// temporary file beside it, flushed, then renamed — never over an existing file unless
+/// `force`.
+pub(crate) fn write_new(output: &Path, input: &Path, bytes: &[u8], force: bool) -> Result<(), Error> {
+    let mut tmp = temp_beside(output, input)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    persist(tmp, output, force)
+}
+
 /// The refusals that depend only on the document (damaged, encrypted, certified with no
 /// changes allowed), for callers to run before asking for a PIN. [`prepare`] checks them too.
 pub fn check_document(input: &Path) -> Result<(), Error> {

@@ -107,10 +107,7 @@ pub fn sign_xml(
         XmlError::WrongKey => Error::Signer(SignerError::WrongKey),
         e => e.into(),
     })?;
-    let mut tmp = temp_beside(output, input)?;
-    tmp.write_all(&signed)?;
-    tmp.as_file().sync_all()?;
-    persist(tmp, output, opts.force)?;
+    super::write_new(output, input, &signed, opts.force)?;
     Ok(XmlOutcome {
         output: output.to_path_buf(),
         signer: crate::cert::identity(&cert),

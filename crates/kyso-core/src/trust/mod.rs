@@ -59,6 +59,18 @@ impl System {
             _ => None,
         }
     }
+
+    /// Its name for a clerk, Vietnamese or English (reports, the CLI).
+    pub fn words(self, vi: bool) -> &'static str {
+        match (self, vi) {
+            (System::Official, true) => "chuyên dùng công vụ",
+            (System::Official, false) => "official-duty",
+            (System::Public, true) => "công cộng",
+            (System::Public, false) => "public",
+            (System::Other, true) => "khác",
+            (System::Other, false) => "other",
+        }
+    }
 }
 
 /// Where a trusted certificate comes from.
