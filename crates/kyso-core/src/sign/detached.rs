@@ -2,14 +2,11 @@
 //! CAdES-BES, or CAdES-T with a signature timestamp when TSAs are given.
 
 use std::fs::File;
-use std::io::Write;
 use std::path::Path;
 
-use super::persist;
 use super::{check_output, check_policy};
 use crate::cms::build::{self, AttrParams};
 use crate::crypto::{self, Hasher, Scheme};
-use crate::files::temp_beside;
 use crate::pdf::byterange::stream_range;
 use crate::pdf::source::{FileSource, Source};
 use crate::signer::{SignRequest, Signer};

@@ -4,13 +4,11 @@
 //! checked against the certificate and inserted, and the output written beside the
 //! destination and renamed into place. XMLDSig has no timestamp: the signature is B-B.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{check_output, check_policy, persist, FileDigests};
+use super::{check_output, check_policy, FileDigests};
 use crate::crypto::{HashAlg, Scheme};
 use crate::error::Refusal;
-use crate::files::temp_beside;
 use crate::level::Level;
 use crate::signer::{SignRequest, Signer, SignerError};
 use crate::xml::dom::Limits;
