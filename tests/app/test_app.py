@@ -24,7 +24,7 @@ from email.parser import BytesParser
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -252,7 +252,14 @@ def click(d, css, timeout=30):
         try:
             # The wait itself can meet a node replaced by a redraw (is_enabled on a stale
             # element), not only the click.
-            el = WebDriverWait(d, timeout).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
+            try:
+                el = WebDriverWait(d, timeout).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
+            except TimeoutException:
+                # What the window showed instead, for the failure report.
+                shot(d, "failed-click")
+                raise AssertionError("not clickable: %s; screen: %s; view: %s" % (
+                    css, d.execute_script("return document.querySelector('.nav-item.active, .nav-item[aria-current]')?.dataset.view"),
+                    d.execute_script("return document.getElementById('view')?.innerText.slice(0, 300)")))
             el.click()
             return el
         except StaleElementReferenceException:

@@ -48,8 +48,14 @@ async function start() {
   } catch {
     setLang("vi");
   }
+  // A screen chosen while the start-up below still waits (the bridge, the launch request)
+  // must not be replaced by the first screen when it is done.
+  let chosen = false;
   for (const b of document.querySelectorAll<HTMLButtonElement>(".nav-item")) {
-    b.addEventListener("click", () => void show(b.dataset.view as View));
+    b.addEventListener("click", () => {
+      chosen = true;
+      void show(b.dataset.view as View);
+    });
   }
   // Files dropped on the window were registered by the app; they go to the open screen.
   // Questions from document-management pages, whatever screen is open.
@@ -69,8 +75,8 @@ async function start() {
     addFiles(launch.files);
   } else if (await api.welcomePending().catch(() => false)) {
     // The first start on this computer: the welcome, once.
-    await show("welcome");
-  } else {
+    if (!chosen) await show("welcome");
+  } else if (!chosen) {
     await show("sign");
   }
   void noticeUpdate(() => void show("settings").then(() => document.getElementById("update-section")?.scrollIntoView()));
