@@ -437,6 +437,18 @@ fn real_documents_on_a_new_computer_offline() {
         .as_str()
         .unwrap()
         .contains("18/2021/TT-BYT"));
+    // Why the signatures are undecided, in the clerk's words, never the indication names.
+    let undecided = check(moh, "SIGNATURES_VALID");
+    let (vi, en) = (
+        undecided["message"]["vi"].as_str().unwrap(),
+        undecided["message"]["en"].as_str().unwrap(),
+    );
+    assert!(vi.contains("Đỗ Xuân Tuyên: chưa kiểm tra được thu hồi"), "{vi}");
+    assert!(en.contains("revocation not checked — try again online"), "{en}");
+    assert!(
+        !vi.contains("TRY_LATER") && !en.contains("TRY_LATER"),
+        "{undecided}"
+    );
     // The Government portal's publications of scanned documents: only its signature.
     for p in [
         "2228706e", "565577ee", "bd14ca02", "da8ef571", "fa093b72", "27f2c8e8", "faf5fc3a",

@@ -207,8 +207,9 @@ pub fn assess(report: &FileReport, doc: &mut Document<'_>) -> LegalReport {
 
     // 1. Signatures valid.
     let all = &report.signatures;
-    // "VĂN PHÒNG: TRY_LATER (×22)": each signer and reason once, with a count.
-    let names = |ind: Indication| {
+    // "VĂN PHÒNG: chưa kiểm tra được thu hồi … (×22)": each signer and reason once, with a
+    // count, in the app's words.
+    let names = |ind: Indication, vi: bool| {
         let mut seen: Vec<(String, usize)> = Vec::new();
         for s in all.iter().filter(|s| s.indication == ind) {
             let who = s
@@ -216,10 +217,7 @@ pub fn assess(report: &FileReport, doc: &mut Document<'_>) -> LegalReport {
                 .as_ref()
                 .and_then(|i| i.common_name.clone())
                 .unwrap_or_else(|| s.field.clone());
-            let sub = s
-                .sub_indication
-                .and_then(|x| serde_json::to_value(x).ok())
-                .and_then(|v| v.as_str().map(str::to_string));
+            let sub = s.sub_indication.map(|x| x.words(vi));
             let item = match sub {
                 Some(sub) => format!("{who}: {sub}"),
                 None => who,
@@ -240,13 +238,19 @@ pub fn assess(report: &FileReport, doc: &mut Document<'_>) -> LegalReport {
         say(
             Code::SignaturesValid,
             "invalid",
-            &[("list", &names(Indication::TotalFailed))],
+            &[
+                ("list_vi", &names(Indication::TotalFailed, true)),
+                ("list_en", &names(Indication::TotalFailed, false)),
+            ],
         )
     } else if all.iter().any(|s| s.indication == Indication::Indeterminate) {
         say(
             Code::SignaturesValid,
             "undecided",
-            &[("list", &names(Indication::Indeterminate))],
+            &[
+                ("list_vi", &names(Indication::Indeterminate, true)),
+                ("list_en", &names(Indication::Indeterminate, false)),
+            ],
         )
     } else {
         say(Code::SignaturesValid, "valid", &[])

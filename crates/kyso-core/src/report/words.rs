@@ -4,7 +4,7 @@
 //! the first page.
 
 use crate::decree::LegalReport;
-use crate::verify::{FileReport, FileVerdict, Indication, SignatureReport, SubIndication};
+use crate::verify::{FileReport, FileVerdict, Indication, SignatureReport};
 
 /// `ok` / `warn` / `bad` and a file verdict's words.
 pub(super) fn verdict(v: FileVerdict, vi: bool) -> (&'static str, &'static str) {
@@ -29,39 +29,6 @@ pub(super) fn class_of(i: Indication) -> &'static str {
     }
 }
 
-/// Why, in a few words (the headline says it in a sentence).
-fn reason(s: SubIndication, vi: bool) -> &'static str {
-    use SubIndication as S;
-    match (s, vi) {
-        (S::HashFailure, true) => "nội dung đã bị thay đổi sau khi ký",
-        (S::HashFailure, false) => "changed after signing",
-        (S::SigCryptoFailure, true) => "giá trị chữ ký sai",
-        (S::SigCryptoFailure, false) => "wrong signature value",
-        (S::FormatFailure, true) => "cấu trúc không đúng quy định",
-        (S::FormatFailure, false) => "malformed",
-        (S::NoCertificateChainFound, true) => "không dẫn tới tổ chức chứng thực tin cậy",
-        (S::NoCertificateChainFound, false) => "no trusted certificate chain",
-        (S::NoSigningCertificateFound, true) => "không có chứng thư của người ký",
-        (S::NoSigningCertificateFound, false) => "signer's certificate missing",
-        (S::OutOfBoundsNoPoe, true) => "chứng thư hết hạn khi ký",
-        (S::OutOfBoundsNoPoe, false) => "certificate expired at signing",
-        (S::CryptoConstraintsFailureNoPoe, true) => "thuật toán hoặc khoá quá yếu",
-        (S::CryptoConstraintsFailureNoPoe, false) => "weak algorithm or key",
-        (S::NotYetValid, true) => "chứng thư chưa có hiệu lực khi ký",
-        (S::NotYetValid, false) => "certificate not yet valid at signing",
-        (S::ChangesNotAllowed, true) => "bị sửa đổi sau khi ký",
-        (S::ChangesNotAllowed, false) => "modified after signing",
-        (S::SignatureAlgorithmUnsupported, true) => "thuật toán không được hỗ trợ",
-        (S::SignatureAlgorithmUnsupported, false) => "unsupported algorithm",
-        (S::Revoked, true) => "chứng thư đã bị thu hồi",
-        (S::Revoked, false) => "certificate revoked",
-        (S::RevokedNoPoe, true) => "chứng thư bị thu hồi, không có dấu thời gian",
-        (S::RevokedNoPoe, false) => "certificate revoked, no timestamp",
-        (S::TryLater, true) => "chưa kiểm tra được thu hồi — thử lại khi có mạng",
-        (S::TryLater, false) => "revocation not checked — try again online",
-    }
-}
-
 /// A signature's result in words: "Không hợp lệ — chứng thư đã bị thu hồi".
 pub(super) fn result(s: &SignatureReport, vi: bool) -> String {
     let word = match (s.indication, vi) {
@@ -74,7 +41,7 @@ pub(super) fn result(s: &SignatureReport, vi: bool) -> String {
     };
     match s.sub_indication {
         Some(sub) if s.indication != Indication::TotalPassed => {
-            format!("{word} — {}", reason(sub, vi))
+            format!("{word} — {}", sub.words(vi))
         }
         _ => word.to_string(),
     }
@@ -116,11 +83,13 @@ pub(super) fn summary(reports: &[FileReport], vi: bool) -> Vec<SummaryRow> {
                 .filter(|s| s.indication != Indication::TotalPassed)
                 .max_by_key(|s| s.indication);
             let verdict = match (worst, &r.error) {
-                (Some(s), _) => format!("{word} — {}", result(s, vi).split(" — ").nth(1).unwrap_or("")),
+                (Some(s), _) => match s.sub_indication {
+                    Some(sub) => format!("{word} — {}", sub.words(vi)),
+                    None => word.to_string(),
+                },
                 (None, Some(e)) => format!("{word} — {}", if vi { &e.message.vi } else { &e.message.en }),
                 (None, None) => word.to_string(),
             };
-            let verdict = verdict.trim_end_matches(" — ").to_string();
             let signers: Vec<String> = r
                 .signatures
                 .iter()
@@ -171,7 +140,7 @@ pub(super) fn summary_heads(vi: bool, legal: bool) -> Vec<&'static str> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::verify::Message;
+    use crate::verify::{Message, SubIndication};
 
     fn sig(ind: Indication, sub: Option<SubIndication>, name: &str) -> SignatureReport {
         let mut s = crate::verify::blank_report("Signature1", "signature");

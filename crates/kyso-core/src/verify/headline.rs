@@ -88,6 +88,42 @@ fn reason(sub: Option<SubIndication>) -> (&'static str, &'static str) {
     }
 }
 
+impl SubIndication {
+    /// Why, in a few words, as the app shows it ("chứng thư đã bị thu hồi"); the headline
+    /// says it in a sentence. Reports and the legal check use these, never the names.
+    pub fn words(self, vi: bool) -> &'static str {
+        use SubIndication as S;
+        match (self, vi) {
+            (S::HashFailure, true) => "nội dung đã bị thay đổi sau khi ký",
+            (S::HashFailure, false) => "changed after signing",
+            (S::SigCryptoFailure, true) => "giá trị chữ ký sai",
+            (S::SigCryptoFailure, false) => "wrong signature value",
+            (S::FormatFailure, true) => "cấu trúc không đúng quy định",
+            (S::FormatFailure, false) => "malformed",
+            (S::NoCertificateChainFound, true) => "không dẫn tới tổ chức chứng thực tin cậy",
+            (S::NoCertificateChainFound, false) => "no trusted certificate chain",
+            (S::NoSigningCertificateFound, true) => "không có chứng thư của người ký",
+            (S::NoSigningCertificateFound, false) => "signer's certificate missing",
+            (S::OutOfBoundsNoPoe, true) => "chứng thư hết hạn khi ký",
+            (S::OutOfBoundsNoPoe, false) => "certificate expired at signing",
+            (S::CryptoConstraintsFailureNoPoe, true) => "thuật toán hoặc khoá quá yếu",
+            (S::CryptoConstraintsFailureNoPoe, false) => "weak algorithm or key",
+            (S::NotYetValid, true) => "chứng thư chưa có hiệu lực khi ký",
+            (S::NotYetValid, false) => "certificate not yet valid at signing",
+            (S::ChangesNotAllowed, true) => "bị sửa đổi sau khi ký",
+            (S::ChangesNotAllowed, false) => "modified after signing",
+            (S::SignatureAlgorithmUnsupported, true) => "thuật toán không được hỗ trợ",
+            (S::SignatureAlgorithmUnsupported, false) => "unsupported algorithm",
+            (S::Revoked, true) => "chứng thư đã bị thu hồi",
+            (S::Revoked, false) => "certificate revoked",
+            (S::RevokedNoPoe, true) => "chứng thư bị thu hồi, không có dấu thời gian",
+            (S::RevokedNoPoe, false) => "certificate revoked, no timestamp",
+            (S::TryLater, true) => "chưa kiểm tra được thu hồi — thử lại khi có mạng",
+            (S::TryLater, false) => "revocation not checked — try again online",
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
