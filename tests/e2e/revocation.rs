@@ -179,6 +179,17 @@ fn a_revoked_signature_says_revoked_in_the_headline_and_the_report() {
         args.extend([good.to_str().unwrap(), revoked.to_str().unwrap()]);
         let o = kyso(&args);
         assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+        // The terminal listing uses the same words.
+        let listing = stdout(&o);
+        let said = if lang.is_none() {
+            "Không hợp lệ — chứng thư đã bị thu hồi"
+        } else {
+            "Invalid — certificate revoked"
+        };
+        assert!(
+            listing.contains(said) && !listing.contains("TotalFailed"),
+            "{listing}"
+        );
         let text = std::process::Command::new("pdftotext")
             .args(["-layout"])
             .arg(&report)

@@ -42,20 +42,21 @@ export async function show(view: View) {
 }
 
 async function start() {
-  try {
-    const s = await api.getSettings();
-    setLang(s.language === "en" ? "en" : "vi");
-  } catch {
-    setLang("vi");
-  }
-  // A screen chosen while the start-up below still waits (the bridge, the launch request)
-  // must not be replaced by the first screen when it is done.
+  // The menu works from the first moment (before anything below is awaited, a click would
+  // be lost), and a screen chosen while the start-up still waits (settings, the bridge, the
+  // launch request) is not replaced by the first screen when it is done.
   let chosen = false;
   for (const b of document.querySelectorAll<HTMLButtonElement>(".nav-item")) {
     b.addEventListener("click", () => {
       chosen = true;
       void show(b.dataset.view as View);
     });
+  }
+  try {
+    const s = await api.getSettings();
+    setLang(s.language === "en" ? "en" : "vi");
+  } catch {
+    setLang("vi");
   }
   // Files dropped on the window were registered by the app; they go to the open screen.
   // Questions from document-management pages, whatever screen is open.

@@ -87,17 +87,9 @@ pub fn print_sign(v: &serde_json::Value) {
     }
 }
 
-fn verdict_text(v: FileVerdict, english: bool) -> &'static str {
-    match (v, english) {
-        (FileVerdict::TotalPassed, false) => "HỢP LỆ",
-        (FileVerdict::TotalPassed, true) => "VALID",
-        (FileVerdict::Indeterminate, false) => "CHƯA XÁC ĐỊNH",
-        (FileVerdict::Indeterminate, true) => "UNDECIDED",
-        (FileVerdict::TotalFailed, false) => "KHÔNG HỢP LỆ",
-        (FileVerdict::TotalFailed, true) => "INVALID",
-        (FileVerdict::NoSignature, false) => "KHÔNG CÓ CHỮ KÝ",
-        (FileVerdict::NoSignature, true) => "NO SIGNATURE",
-    }
+/// A verdict in capitals for the terminal, in the app's words.
+fn verdict_text(v: FileVerdict, english: bool) -> String {
+    v.words(!english).to_uppercase()
 }
 
 /// Verification reports as a readable listing, with a summary line.
@@ -141,8 +133,8 @@ fn print_listing(reports: &[FileReport], english: bool) {
                 .as_ref()
                 .and_then(|i| i.common_name.clone())
                 .unwrap_or_default();
-            let sub = s.sub_indication.map(|x| format!(" / {x:?}")).unwrap_or_default();
-            println!("  {mark} {} — {who} — {:?}{sub}", s.field, s.indication);
+            let result = kyso_core::verify::headline::result_words(s.indication, s.sub_indication, !english);
+            println!("  {mark} {} — {who} — {result}", s.field);
             if let Some(t) = &s.claimed_time_vietnam {
                 println!(
                     "      {}: {t} ({})",

@@ -8,16 +8,7 @@ use crate::verify::{FileReport, FileVerdict, Indication, SignatureReport};
 
 /// `ok` / `warn` / `bad` and a file verdict's words.
 pub(super) fn verdict(v: FileVerdict, vi: bool) -> (&'static str, &'static str) {
-    match (v, vi) {
-        (FileVerdict::TotalPassed, true) => ("ok", "Hợp lệ"),
-        (FileVerdict::TotalPassed, false) => ("ok", "Valid"),
-        (FileVerdict::Indeterminate, true) => ("warn", "Chưa xác định"),
-        (FileVerdict::Indeterminate, false) => ("warn", "Undecided"),
-        (FileVerdict::TotalFailed, true) => ("bad", "Không hợp lệ"),
-        (FileVerdict::TotalFailed, false) => ("bad", "Invalid"),
-        (FileVerdict::NoSignature, true) => ("warn", "Không có chữ ký"),
-        (FileVerdict::NoSignature, false) => ("warn", "No signature"),
-    }
+    (v.class(), v.words(vi))
 }
 
 /// `ok` / `warn` / `bad` for a signature's indication.
@@ -31,20 +22,7 @@ pub(super) fn class_of(i: Indication) -> &'static str {
 
 /// A signature's result in words: "Không hợp lệ — chứng thư đã bị thu hồi".
 pub(super) fn result(s: &SignatureReport, vi: bool) -> String {
-    let word = match (s.indication, vi) {
-        (Indication::TotalPassed, true) => "Hợp lệ",
-        (Indication::TotalPassed, false) => "Valid",
-        (Indication::Indeterminate, true) => "Chưa xác định",
-        (Indication::Indeterminate, false) => "Undecided",
-        (Indication::TotalFailed, true) => "Không hợp lệ",
-        (Indication::TotalFailed, false) => "Invalid",
-    };
-    match s.sub_indication {
-        Some(sub) if s.indication != Indication::TotalPassed => {
-            format!("{word} — {}", sub.words(vi))
-        }
-        _ => word.to_string(),
-    }
+    crate::verify::headline::result_words(s.indication, s.sub_indication, vi)
 }
 
 /// "Chữ ký 1" / "Signature 1" (a timestamp: "Dấu thời gian 2"), numbered in the file's order;

@@ -4,7 +4,7 @@
 //! The opening words follow the indication ("Chữ ký hợp lệ", "Chữ ký KHÔNG hợp lệ", "Chưa xác
 //! định"), the rest follows the sub-indication.
 
-use super::report::{Indication, Message, SubIndication};
+use super::report::{FileVerdict, Indication, Message, SubIndication};
 
 /// The headline for a signature judged `ind` / `sub`.
 pub fn headline(ind: Indication, sub: Option<SubIndication>) -> Message {
@@ -85,6 +85,53 @@ fn reason(sub: Option<SubIndication>) -> (&'static str, &'static str) {
             "tài liệu không bị thay đổi, nhưng chưa kiểm tra được chứng thư số có bị thu hồi hay không (không có mạng hoặc máy chủ không trả lời). Hãy kiểm tra lại khi có mạng.",
             "the document is unchanged, but whether the certificate was revoked could not be checked (no network, or the server did not answer). Check again when online.",
         ),
+    }
+}
+
+impl Indication {
+    /// A signature's verdict as the app shows it.
+    pub fn words(self, vi: bool) -> &'static str {
+        match (self, vi) {
+            (Indication::TotalPassed, true) => "Hợp lệ",
+            (Indication::TotalPassed, false) => "Valid",
+            (Indication::Indeterminate, true) => "Chưa xác định",
+            (Indication::Indeterminate, false) => "Undecided",
+            (Indication::TotalFailed, true) => "Không hợp lệ",
+            (Indication::TotalFailed, false) => "Invalid",
+        }
+    }
+}
+
+/// A signature's result in words: "Không hợp lệ — chứng thư đã bị thu hồi".
+pub fn result_words(ind: Indication, sub: Option<SubIndication>, vi: bool) -> String {
+    match sub {
+        Some(sub) if ind != Indication::TotalPassed => format!("{} — {}", ind.words(vi), sub.words(vi)),
+        _ => ind.words(vi).to_string(),
+    }
+}
+
+impl FileVerdict {
+    /// A file's verdict as the app shows it ("Hợp lệ", "Chưa xác định" …).
+    pub fn words(self, vi: bool) -> &'static str {
+        match (self, vi) {
+            (FileVerdict::TotalPassed, true) => "Hợp lệ",
+            (FileVerdict::TotalPassed, false) => "Valid",
+            (FileVerdict::Indeterminate, true) => "Chưa xác định",
+            (FileVerdict::Indeterminate, false) => "Undecided",
+            (FileVerdict::TotalFailed, true) => "Không hợp lệ",
+            (FileVerdict::TotalFailed, false) => "Invalid",
+            (FileVerdict::NoSignature, true) => "Không có chữ ký",
+            (FileVerdict::NoSignature, false) => "No signature",
+        }
+    }
+
+    /// `ok` / `warn` / `bad`: how a face colours it.
+    pub fn class(self) -> &'static str {
+        match self {
+            FileVerdict::TotalPassed => "ok",
+            FileVerdict::TotalFailed => "bad",
+            FileVerdict::Indeterminate | FileVerdict::NoSignature => "warn",
+        }
     }
 }
 
