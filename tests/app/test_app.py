@@ -243,7 +243,8 @@ def waiting(d, timeout):
 
 
 def wait(d, css, timeout=30):
-    return WebDriverWait(d, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+    # Even find_element can meet a node the redraw just replaced (seen in CI on the file list).
+    return waiting(d, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def click(d, css, timeout=30):
@@ -253,7 +254,7 @@ def click(d, css, timeout=30):
             # The wait itself can meet a node replaced by a redraw (is_enabled on a stale
             # element), not only the click.
             try:
-                el = WebDriverWait(d, timeout).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
+                el = waiting(d, timeout).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
             except TimeoutException:
                 # What the window showed instead, for the failure report.
                 shot(d, "failed-click")
@@ -281,7 +282,7 @@ def text_of(d, css, timeout=30):
 
 
 def visible(d, css, timeout=30):
-    return WebDriverWait(d, timeout).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
+    return waiting(d, timeout).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def shot(d, name):
@@ -869,6 +870,18 @@ def open_dialog(app, css):
     return app.execute_script("const d = document.querySelector(arguments[0]); return !!(d && d.open);", css)
 
 
+def wait_listening(port, seconds=10):
+    """Waits until something accepts connections on 127.0.0.1:`port`."""
+    end = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            assert time.monotonic() < end, "nothing listens on port %d" % port
+            time.sleep(0.1)
+
+
 class TestBridge:
     """The local signing bridge (`-k bridge`)."""
 
@@ -876,12 +889,7 @@ class TestBridge:
         app, site, port = bridge["app"], bridge["site"], bridge["port"]
         wait(app, "#sign-screen")
         # The app listens as soon as it starts (the switch is on in its settings).
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_listening(port)
         first = ask_bridge(port, site.origin, "SignPDF", {"FileName": "/docs/cong-van.pdf", "FileUploadHandler": "/upload",
                                                           "SessionId": "S1", "JWTToken": "T1"})
         # A site Kyso does not know yet: the official is asked first.
@@ -960,12 +968,7 @@ class TestBridge:
         import base64
         app, site, port = bridge["app"], bridge["site"], bridge["port"]
         wait(app, "#sign-screen")
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_listening(port)
         inv = open(os.path.join(xml_forms(env), "einvoice.xml"), "rb").read()
         req = ask_bridge(port, site.origin, "SignXML", {"Base64Content": base64.b64encode(inv).decode(),
                                                        "ReturnSignatureOnly": "false", "HashAlg": "Sha256", "XmlDsigForm": "true"})
@@ -1069,7 +1072,7 @@ def test_an_update_is_offered_checked_and_downloaded_only_after_the_user_agrees(
                 field.clear()
                 field.send_keys(srv.url + path)
                 click(d, "#update-check")
-                WebDriverWait(d, 30).until(lambda d: words in d.find_element(By.ID, "update-status").text)
+                waiting(d, 30).until(lambda d: words in d.find_element(By.ID, "update-status").text)
                 assert not d.find_elements(By.ID, "update-offer")
 
             refused("/tampered/manifest.json", "không phải của Kyso")

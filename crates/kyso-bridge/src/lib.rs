@@ -935,22 +935,13 @@ impl Bridge {
             action: Action::SignXml,
             action_text: Action::SignXml.describe().into(),
             origin: origin.to_string(),
-            documents: vec![{
-                let sha256 = hex::encode(kyso_core::crypto::HashAlg::Sha256.digest(&data));
-                AskDocument {
-                    name: kyso_core::filename::safe_file_name(
-                        req.file_name.as_deref().unwrap_or(""),
-                        "document.xml",
-                    ),
-                    // Sent in the request itself, not fetched from an address.
-                    address: origin.to_string(),
-                    size: data.len() as u64,
-                    sha256_prefix: sha256_prefix(&sha256),
-                    sha256,
-                    pdf: false,
-                    path: input.clone(),
-                }
-            }],
+            // Sent in the request itself, not fetched from an address.
+            documents: vec![describe(
+                kyso_core::filename::safe_file_name(req.file_name.as_deref().unwrap_or(""), "document.xml"),
+                origin.to_string(),
+                &data,
+                input.clone(),
+            )],
             document_number: Request::meta(meta, DOC_NUMBER).map(str::to_string),
             xml: Some(XmlAsk { summary, target }),
         };
@@ -1170,20 +1161,21 @@ fn store(dir: &Path, url: &str, bytes: &[u8]) -> std::io::Result<AskDocument> {
     let name = file_name_of(url);
     let path = dir.join(&name);
     std::fs::write(&path, bytes)?;
+    Ok(describe(name, url.to_string(), bytes, path))
+}
+
+/// A document as the user is shown it: name, where it came from, size, SHA-256.
+fn describe(name: String, address: String, bytes: &[u8], path: PathBuf) -> AskDocument {
     let sha256 = hex::encode(kyso_core::crypto::HashAlg::Sha256.digest(bytes));
-    Ok(AskDocument {
+    AskDocument {
         sha256_prefix: sha256_prefix(&sha256),
         name,
-        address: url.to_string(),
+        address,
         size: bytes.len() as u64,
-        pdf: bytes
-            .get(..1024)
-            .unwrap_or(bytes)
-            .windows(5)
-            .any(|w| w == b"%PDF-"),
+        pdf: kyso_core::workflow::has_pdf_header(bytes),
         sha256,
         path,
-    })
+    }
 }
 
 /// The first 16 hex digits of a SHA-256, in groups of four (`1a2b 3c4d 5e6f 7a8b`): enough

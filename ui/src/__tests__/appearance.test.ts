@@ -1,9 +1,10 @@
 // The visible signature on the Sign screen (roles, their fields, the box on the preview) and
 // the organisation profile on the Settings screen, with the Tauri IPC mocked.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import type { CertEntry } from "../api";
 import { appearanceRequest, boxToRect, defaultRect, rectToBox } from "../appearance";
+import { calls, setup } from "./ipc";
 
 // Page 1 is 600 × 800 pt, shown at scale 0.5: a 300 × 400 px canvas.
 vi.mock("../preview", () => ({
@@ -25,17 +26,6 @@ const cert: CertEntry = {
   expired: false, expiring_soon: false, pin, protected_authentication_path: true, key_type: "RSA-2048",
 };
 
-let calls: { cmd: string; args: Record<string, unknown> }[] = [];
-function setup(responses: Record<string, unknown>) {
-  calls = [];
-  mockIPC((cmd, args) => {
-    calls.push({ cmd, args: args as Record<string, unknown> });
-    if (cmd.startsWith("plugin:event|")) return 1;
-    const r = responses[cmd];
-    if (r instanceof Error) throw JSON.parse(r.message);
-    return typeof r === "function" ? (r as (a: unknown) => unknown)(args) : r;
-  });
-}
 const $ = <T extends HTMLElement = HTMLElement>(css: string) => document.querySelector<T>(css);
 const click = (css: string) => $<HTMLButtonElement>(css)!.click();
 function type(css: string, value: string) {

@@ -1,8 +1,9 @@
 // Signature levels, the waiting-for-the-network list and the signing journal, with the Tauri
 // IPC mocked. The real commands are covered by the WebKit end-to-end tests.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import type { CertEntry, FileResult, Journal, JournalEvent, PendingJob, Settings } from "../api";
+import { calls, setup } from "./ipc";
 
 vi.mock("../preview", () => ({ renderPreview: vi.fn(), openPdf: vi.fn(), ANNOTATIONS_ON_CANVAS: 1 }));
 
@@ -21,17 +22,6 @@ const job = (file: string, over: Partial<PendingJob> = {}): PendingJob => ({
   id: 1, created: 1_764_000_000, file, level: "B-LT", tsa_urls: ["http://tsa.example/"], attempts: 0, last_error: null, ...over,
 });
 
-let calls: { cmd: string; args: unknown }[] = [];
-function setup(responses: Record<string, unknown>) {
-  calls = [];
-  mockIPC((cmd, args) => {
-    calls.push({ cmd, args });
-    if (cmd.startsWith("plugin:event|")) return 1;
-    const r = responses[cmd];
-    if (r instanceof Error) throw JSON.parse(r.message);
-    return typeof r === "function" ? (r as (a: unknown) => unknown)(args) : r;
-  });
-}
 const count = (cmd: string) => calls.filter((c) => c.cmd === cmd).length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

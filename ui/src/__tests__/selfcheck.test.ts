@@ -2,8 +2,9 @@
 // the Sign screen's action bar, with the Tauri IPC mocked. The real self-check (SoftHSM2, no
 // token) is covered by the WebKit end-to-end tests.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import type { CertEntry, DoctorReport, FileReport, SignatureReport } from "../api";
+import { calls, setup } from "./ipc";
 
 vi.mock("../preview", () => ({ renderPreview: vi.fn(), openPdf: vi.fn(), ANNOTATIONS_ON_CANVAS: 1 }));
 
@@ -20,17 +21,6 @@ const doctor: DoctorReport = {
 };
 const support = "Kyso 0.1.0 — 2026-12-06T07:00:00Z\n[OK]  Driver …\n";
 
-let calls: { cmd: string; args: unknown }[] = [];
-function setup(responses: Record<string, unknown>) {
-  calls = [];
-  mockIPC((cmd, args) => {
-    calls.push({ cmd, args });
-    if (cmd.startsWith("plugin:event|")) return 1;
-    const r = responses[cmd];
-    if (r instanceof Error) throw JSON.parse(r.message);
-    return typeof r === "function" ? (r as (a: unknown) => unknown)(args) : r;
-  });
-}
 
 beforeEach(async () => {
   clearMocks();

@@ -1,8 +1,9 @@
 // Front-end tests with the Tauri IPC mocked: what officials and clerks see for given
 // command results. The real commands are covered by the WebKit end-to-end tests.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import type { CertEntry, FileReport } from "../api";
+import { calls, setup } from "./ipc";
 
 vi.mock("../preview", () => ({ renderPreview: vi.fn(), openPdf: vi.fn(), ANNOTATIONS_ON_CANVAS: 1 }));
 
@@ -29,17 +30,6 @@ function report(name: string, verdict: FileReport["verdict"], sub: string | null
   };
 }
 
-let calls: { cmd: string; args: unknown }[] = [];
-function setup(responses: Record<string, unknown>) {
-  calls = [];
-  mockIPC((cmd, args) => {
-    calls.push({ cmd, args });
-    if (cmd.startsWith("plugin:event|")) return 1;
-    const r = responses[cmd];
-    if (r instanceof Error) throw JSON.parse(r.message);
-    return typeof r === "function" ? (r as (a: unknown) => unknown)(args) : r;
-  });
-}
 
 beforeEach(() => {
   clearMocks();

@@ -58,7 +58,16 @@ pub fn check_file(path: &Path, report: &FileReport) -> LegalReport {
     if report.error.is_some() {
         return unreadable();
     }
-    match text::open_pdf(path) {
+    assess_opened(report, text::open_pdf(path))
+}
+
+/// [`assess`] with the pages of an opened PDF (none when it did not open: the text checks
+/// are then not made).
+fn assess_opened<S: crate::pdf::Source>(
+    report: &FileReport,
+    opened: Option<(crate::pdf::Pdf<S>, crate::pdf::Dict, usize)>,
+) -> LegalReport {
+    match opened {
         Some((pdf, catalog, count)) => {
             let mut doc = Document::new(count, |i| text::page_lines(&pdf, &catalog, i));
             assess(report, &mut doc)
@@ -74,17 +83,7 @@ pub fn check_bytes(bytes: &[u8], shown: String, opts: &VerifyOptions) -> FileRep
     let legal = if report.error.is_some() {
         unreadable()
     } else {
-        match crate::pdf::Pdf::open(bytes).ok().and_then(|pdf| {
-            let (_, catalog) = crate::pdf::catalog(&pdf).ok()?;
-            let count = crate::pdf::page_count(&pdf, &catalog).unwrap_or(0);
-            Some((pdf, catalog, count))
-        }) {
-            Some((pdf, catalog, count)) => {
-                let mut doc = Document::new(count, |i| text::page_lines(&pdf, &catalog, i));
-                assess(&report, &mut doc)
-            }
-            None => assess(&report, &mut Document::from_pages(Vec::new())),
-        }
+        assess_opened(&report, text::open(bytes))
     };
     report.legal = Some(legal);
     report

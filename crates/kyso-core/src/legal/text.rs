@@ -189,6 +189,12 @@ pub fn open_pdf(path: &Path) -> Option<(Pdf<crate::pdf::source::FileSource>, pdf
     let src = std::fs::File::open(path)
         .and_then(crate::pdf::source::FileSource::new)
         .ok()?;
+    open(src)
+}
+
+/// Reads a PDF held by any source (a file, bytes in memory) for its pages' text: the
+/// document, its catalog and its page count; `None` when it does not open.
+pub fn open<S: crate::pdf::Source>(src: S) -> Option<(Pdf<S>, pdf::Dict, usize)> {
     let pdf = Pdf::open(src).ok()?;
     let (_, catalog) = pdf::catalog(&pdf).ok()?;
     let count = pdf::page_count(&pdf, &catalog).unwrap_or(0);

@@ -22,8 +22,14 @@ pub fn is_pdf(path: &Path) -> bool {
     let mut head = [0u8; 1024];
     std::fs::File::open(path)
         .and_then(|mut f| f.read(&mut head))
-        .map(|n| memchr::memmem::find(head.get(..n).unwrap_or_default(), b"%PDF-").is_some())
+        .map(|n| has_pdf_header(head.get(..n).unwrap_or_default()))
         .unwrap_or(false)
+}
+
+/// Whether `bytes` (a document held in memory) start like a PDF: `%PDF-` within the first
+/// kilobyte.
+pub fn has_pdf_header(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes.get(..1024).unwrap_or(bytes), b"%PDF-").is_some()
 }
 
 /// Whether `path` holds XML (by content, or named `.xml`): signed inside with XMLDSig.

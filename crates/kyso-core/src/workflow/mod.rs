@@ -21,7 +21,7 @@ mod run;
 
 use std::path::{Path, PathBuf};
 
-pub use jobs::{folder_jobs, is_pdf, is_xml, output_beside, output_name, signs_inside, Job};
+pub use jobs::{folder_jobs, has_pdf_header, is_pdf, is_xml, output_beside, output_name, signs_inside, Job};
 pub use queue::{augment, complete_queue, QueueReport};
 pub use run::{LevelOutcome, Observer, PendingNote, Results, Signed};
 
