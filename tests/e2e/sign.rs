@@ -152,6 +152,14 @@ fn one_flipped_byte_fails_in_every_validator() {
     assert_eq!(code, 1);
     assert_eq!(v["files"][0]["verdict"], "TOTAL_FAILED");
     assert_eq!(v["files"][0]["signatures"][0]["sub_indication"], "HASH_FAILURE");
+    // The finding carries its stable code beside the two sentences.
+    let findings = v["files"][0]["signatures"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "DIGEST_MISMATCH" && f["vi"].as_str().is_some()),
+        "{findings:?}"
+    );
 }
 
 #[test]

@@ -10,6 +10,10 @@ pub struct Message {
     pub vi: String,
     /// English.
     pub en: String,
+    /// A stable code for programs, when the sentence says a typed finding (the JSON report
+    /// carries it; people read the sentences).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
 }
 
 impl Message {
@@ -18,7 +22,14 @@ impl Message {
         Self {
             vi: vi.into(),
             en: en.into(),
+            code: None,
         }
+    }
+
+    /// The message of a typed finding, with the finding's stable code.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
     }
 
     /// The text in `lang` (`vi`, else English).

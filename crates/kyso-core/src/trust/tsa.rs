@@ -92,7 +92,8 @@ pub fn check_response(
         return Err("the TSA granted but sent no token".into());
     }
     // Imprint, signature and certificate of the token: the same checks a verifier makes.
-    let info = timestamp::check_with(&token, &mut |h| (h == hash).then(|| digest.to_vec()))?;
+    let info = timestamp::check_with(&token, &mut |h| (h == hash).then(|| digest.to_vec()))
+        .map_err(|e| e.to_string())?;
     // Our nonce must come back (RFC 3161 §2.4.2), else the answer may be a replay.
     let sd = parse::parse(&token).map_err(|e| e.to_string())?;
     if sd.econtent_type != oids::ID_CT_TST_INFO {

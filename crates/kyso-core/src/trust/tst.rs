@@ -74,8 +74,50 @@ pub fn tsa_trust(
     Ok(path.path)
 }
 
+/// Why a timestamp token does not hold. The texts are English details inside a sentence
+/// the report words in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// Not a SignedData.
+    #[error("unreadable timestamp token: {0}")]
+    Unreadable(String),
+    /// Its content is not a TSTInfo.
+    #[error("the timestamp token does not hold a TSTInfo")]
+    NotTstInfo,
+    /// No content.
+    #[error("the timestamp token is empty")]
+    Empty,
+    /// The TSTInfo cannot be read.
+    #[error("unreadable TSTInfo")]
+    UnreadableTstInfo,
+    /// The imprint's hash is one Kyso does not know.
+    #[error("unsupported imprint hash")]
+    ImprintHashUnsupported,
+    /// The token is over other data than the one checked (a changed document or signature).
+    #[error("the timestamp is for other data (message imprint mismatch)")]
+    ImprintMismatch,
+    /// Not exactly one signer.
+    #[error("the timestamp token must have exactly one signer")]
+    SignerCount,
+    /// The TSA certificate is not in the token.
+    #[error("the timestamp token does not include the TSA certificate")]
+    NoTsaCertificate,
+    /// The token's digest algorithm is one Kyso does not know.
+    #[error("unsupported digest in timestamp")]
+    DigestUnsupported,
+    /// No signed attributes.
+    #[error("timestamp token without signed attributes")]
+    NoSignedAttributes,
+    /// The signed message-digest is not the TSTInfo's.
+    #[error("the timestamp token's content does not match its signature")]
+    ContentMismatch,
+    /// The TSA's signature does not verify.
+    #[error("the timestamp token's signature is invalid")]
+    BadSignature,
+}
+
 /// Checks a timestamp token over `data` (for a signature timestamp: the signature value).
-pub fn check(token: &[u8], data: &[u8]) -> Result<TimestampInfo, String> {
+pub fn check(token: &[u8], data: &[u8]) -> Result<TimestampInfo, TokenError> {
     check_with(token, &mut |h| Some(h.digest(data)))
 }
 
@@ -84,32 +126,32 @@ pub fn check(token: &[u8], data: &[u8]) -> Result<TimestampInfo, String> {
 pub fn check_with(
     token: &[u8],
     digest_of: &mut dyn FnMut(HashAlg) -> Option<Vec<u8>>,
-) -> Result<TimestampInfo, String> {
-    let sd = parse::parse(token).map_err(|e| format!("unreadable timestamp token: {e}"))?;
+) -> Result<TimestampInfo, TokenError> {
+    let sd = parse::parse(token).map_err(|e| TokenError::Unreadable(e.to_string()))?;
     if sd.econtent_type != oids::ID_CT_TST_INFO {
-        return Err("the timestamp token does not hold a TSTInfo".into());
+        return Err(TokenError::NotTstInfo);
     }
-    let tst = sd.econtent.as_deref().ok_or("the timestamp token is empty")?;
-    let (imprint, time) = tst_info(tst).ok_or("unreadable TSTInfo")?;
-    let hash = HashAlg::from_oid(&imprint.hash_algorithm.oid).ok_or("unsupported imprint hash")?;
+    let tst = sd.econtent.as_deref().ok_or(TokenError::Empty)?;
+    let (imprint, time) = tst_info(tst).ok_or(TokenError::UnreadableTstInfo)?;
+    let hash = HashAlg::from_oid(&imprint.hash_algorithm.oid).ok_or(TokenError::ImprintHashUnsupported)?;
     if digest_of(hash).as_deref() != Some(imprint.hashed_message.as_bytes()) {
-        return Err("the timestamp is for other data (message imprint mismatch)".into());
+        return Err(TokenError::ImprintMismatch);
     }
     let [si] = sd.signer_infos.as_slice() else {
-        return Err("the timestamp token must have exactly one signer".into());
+        return Err(TokenError::SignerCount);
     };
     let cert = sd
         .certificates
         .iter()
         .find(|c| parse::sid_matches(&si.sid, c))
-        .ok_or("the timestamp token does not include the TSA certificate")?;
-    let dh = HashAlg::from_oid(&si.digest_alg.oid).ok_or("unsupported digest in timestamp")?;
+        .ok_or(TokenError::NoTsaCertificate)?;
+    let dh = HashAlg::from_oid(&si.digest_alg.oid).ok_or(TokenError::DigestUnsupported)?;
     let attrs = si
         .signed_attrs_der
         .as_deref()
-        .ok_or("timestamp token without signed attributes")?;
+        .ok_or(TokenError::NoSignedAttributes)?;
     if si.message_digest().as_deref() != Some(dh.digest(tst).as_slice()) {
-        return Err("the timestamp token's content does not match its signature".into());
+        return Err(TokenError::ContentMismatch);
     }
     crypto::verify(
         &cert.tbs_certificate.subject_public_key_info,
@@ -118,7 +160,7 @@ pub fn check_with(
         attrs,
         &si.signature,
     )
-    .map_err(|_| "the timestamp token's signature is invalid".to_string())?;
+    .map_err(|_| TokenError::BadSignature)?;
     Ok(TimestampInfo {
         time,
         tsa: crate::cert::identity(cert).common_name,

@@ -5,9 +5,11 @@
 //! the bounded PDF and CMS readers.
 
 pub mod diff;
+pub mod finding;
 pub mod headline;
 pub mod report;
 pub mod revocation;
+mod signed_data;
 mod xmldsig;
 
 use std::fs::File;
@@ -16,9 +18,7 @@ use std::path::Path;
 use x509_cert::Certificate;
 
 use crate::cert;
-use crate::cms::parse;
-use crate::crypto::{self, HashAlg, Hasher, KeyKind};
-use crate::oids;
+use crate::crypto::{HashAlg, Hasher};
 use crate::pdf::byterange::stream_range;
 use crate::pdf::object::decode_text;
 use crate::pdf::source::{FileSource, Source};
@@ -489,6 +489,18 @@ impl Eval {
     /// Records a problem; the worst indication wins, and the first sub-indication at that level.
     fn flag(&mut self, ind: Indication, sub: SubIndication, vi: impl Into<String>, en: impl Into<String>) {
         self.note(vi, en);
+        self.worsen(ind, sub);
+    }
+
+    /// Records a typed finding: its sentences with its code, and its effect on the verdict.
+    fn find(&mut self, f: impl finding::TypedFinding) {
+        self.report.findings.push(f.words().with_code(f.code()));
+        if let Some((ind, sub)) = f.verdict() {
+            self.worsen(ind, sub);
+        }
+    }
+
+    fn worsen(&mut self, ind: Indication, sub: SubIndication) {
         if ind > self.report.indication {
             self.report.indication = ind;
             self.report.sub_indication = Some(sub);
@@ -651,16 +663,13 @@ fn check_pdf_signature<S: Source>(
     }
     let pades = sub_filter.as_deref() == Some("ETSI.CAdES.detached");
     let sha1_subfilter = sub_filter.as_deref() == Some("adbe.pkcs7.sha1");
-    check_cms(
-        &mut ev,
-        &contents,
-        &mut digest_of,
-        claimed.map(|t| (t, "/M")),
+    let signed = signed_data::Signed {
+        digest_of: &mut digest_of,
+        claimed: claimed.map(|t| (t, "/M")),
         pades,
         sha1_subfilter,
-        opts,
-        doc_revocation,
-    );
+    };
+    signed_data::check(&mut ev, &contents, signed, opts, doc_revocation);
     ev.finish()
 }
 
@@ -826,7 +835,8 @@ fn check_document_timestamp(
             }
         }
         Err(msg) => {
-            let sub = if msg.contains("imprint") {
+            // Over other bytes: the document changed after it was timestamped.
+            let sub = if msg == timestamp::TokenError::ImprintMismatch {
                 SubIndication::HashFailure
             } else {
                 SubIndication::FormatFailure
@@ -863,318 +873,6 @@ fn tsa_usable(
         now: opts.now.unwrap_or_else(timefmt::now),
     };
     revocation::tsa_usable(ev, tsa, issuer, &evidence, info.time, opts.online())
-}
-
-/// CMS-level checks shared by PDF and detached signatures.
-#[allow(clippy::too_many_arguments)]
-fn check_cms(
-    ev: &mut Eval,
-    cms_der: &[u8],
-    digest_of: &mut dyn FnMut(HashAlg) -> std::io::Result<Vec<u8>>,
-    claimed: Option<(i64, &str)>,
-    pades: bool,
-    sha1_subfilter: bool,
-    opts: &VerifyOptions,
-    doc_revocation: DocRevocation<'_>,
-) {
-    if let Some((t, src)) = claimed {
-        ev.report.claimed_time = Some(timefmt::rfc3339(t));
-        ev.report.claimed_time_vietnam = Some(timefmt::vietnam(t));
-        ev.report.claimed_time_source = Some(src.to_string());
-    }
-    let sd = match parse::parse(cms_der) {
-        Ok(sd) => sd,
-        Err(e) => {
-            ev.flag(
-                Indication::TotalFailed,
-                SubIndication::FormatFailure,
-                format!("Không đọc được dữ liệu chữ ký (CMS): {e}"),
-                format!("The signature data (CMS) cannot be read: {e}"),
-            );
-            return;
-        }
-    };
-    let si = match sd.signer_infos.as_slice() {
-        [one] => one,
-        [] => {
-            ev.flag(
-                Indication::TotalFailed,
-                SubIndication::FormatFailure,
-                "Dữ liệu chữ ký không có người ký.",
-                "The signature data has no signer.",
-            );
-            return;
-        }
-        _ => {
-            ev.flag(
-                Indication::TotalFailed,
-                SubIndication::FormatFailure,
-                "Dữ liệu chữ ký có nhiều hơn một người ký (PAdES chỉ cho phép một).",
-                "The signature data has more than one signer (PAdES allows exactly one).",
-            );
-            return;
-        }
-    };
-    let Some(hash) = HashAlg::from_oid(&si.digest_alg.oid) else {
-        ev.flag(
-            Indication::Indeterminate,
-            SubIndication::SignatureAlgorithmUnsupported,
-            format!("Thuật toán băm {} chưa được hỗ trợ.", si.digest_alg.oid),
-            format!("Digest algorithm {} is not supported.", si.digest_alg.oid),
-        );
-        return;
-    };
-    ev.report.integrity.digest_algorithm = Some(hash.name().into());
-    ev.report.integrity.signature_algorithm = Some(si.signature_alg.oid.to_string());
-
-    // Signer certificate.
-    let signer = sd.certificates.iter().find(|c| parse::sid_matches(&si.sid, c));
-    if let Some(c) = signer {
-        ev.report.signer = Some(cert::identity(c));
-        ev.report.certificate_sha256 = Some(cert::fingerprint(c));
-        let (nb, na) = cert::validity(c);
-        ev.report.certificate_not_before = Some(timefmt::rfc3339(nb));
-        ev.report.certificate_not_after = Some(timefmt::rfc3339(na));
-    }
-
-    // Integrity: the digest of the covered bytes.
-    let content_digest = match digest_of(hash) {
-        Ok(d) => d,
-        Err(e) => {
-            ev.flag(
-                Indication::Indeterminate,
-                SubIndication::FormatFailure,
-                format!("Lỗi đọc tệp: {e}"),
-                format!("Read error: {e}"),
-            );
-            return;
-        }
-    };
-    // adbe.pkcs7.sha1: the signed content is the SHA-1 of the byte ranges, encapsulated.
-    let signed_content_digest = if sha1_subfilter || sd.econtent.is_some() {
-        let Some(econtent) = sd.econtent.as_deref() else {
-            ev.flag(
-                Indication::TotalFailed,
-                SubIndication::FormatFailure,
-                "Thiếu nội dung đóng gói (adbe.pkcs7.sha1).",
-                "Missing encapsulated content (adbe.pkcs7.sha1).",
-            );
-            return;
-        };
-        let sha1 = digest_of(HashAlg::Sha1).unwrap_or_default();
-        if econtent != sha1.as_slice() {
-            ev.report.integrity.digest_matches = Some(false);
-            ev.flag(
-                Indication::TotalFailed,
-                SubIndication::HashFailure,
-                "Nội dung tài liệu đã bị thay đổi sau khi ký.",
-                "The document content changed after signing.",
-            );
-            return;
-        }
-        hash.digest(econtent)
-    } else {
-        content_digest
-    };
-    let verified = if let Some(attrs_der) = &si.signed_attrs_der {
-        if si.signed_attr_count(oids::ATTR_MESSAGE_DIGEST) != 1
-            || si.signed_attr_count(oids::ATTR_CONTENT_TYPE) != 1
-        {
-            ev.flag(
-                Indication::TotalFailed,
-                SubIndication::FormatFailure,
-                "Thuộc tính message-digest/content-type thiếu hoặc bị lặp.",
-                "The message-digest / content-type attribute is missing or repeated.",
-            );
-            return;
-        }
-        let md_ok = si.message_digest().as_deref() == Some(signed_content_digest.as_slice());
-        ev.report.integrity.digest_matches = Some(md_ok);
-        if !md_ok {
-            ev.flag(
-                Indication::TotalFailed,
-                SubIndication::HashFailure,
-                "Nội dung tài liệu đã bị thay đổi sau khi ký (mã băm không khớp).",
-                "The document content changed after signing (digest mismatch).",
-            );
-            return;
-        }
-        signer.map(|c| {
-            crypto::verify(
-                &c.tbs_certificate.subject_public_key_info,
-                &si.signature_alg,
-                Some(hash),
-                attrs_der,
-                &si.signature,
-            )
-        })
-    } else {
-        ev.report.integrity.digest_matches = None;
-        signer.map(|c| {
-            crypto::verify_prehashed(
-                &c.tbs_certificate.subject_public_key_info,
-                &si.signature_alg,
-                Some(hash),
-                &signed_content_digest,
-                &si.signature,
-            )
-            .map(|_| hash)
-        })
-    };
-    let Some(signer) = signer else {
-        ev.flag(
-            Indication::Indeterminate,
-            SubIndication::NoSigningCertificateFound,
-            "Không tìm thấy chứng thư số của người ký trong chữ ký.",
-            "The signer's certificate is not included in the signature.",
-        );
-        return;
-    };
-    match verified {
-        Some(Ok(sig_hash)) => {
-            ev.report.integrity.signature_valid = Some(true);
-            if !sig_hash.allowed_for_signing() || !hash.allowed_for_signing() {
-                ev.flag(
-                    Indication::Indeterminate,
-                    SubIndication::CryptoConstraintsFailureNoPoe,
-                    "Chữ ký dùng SHA-1, thuật toán không còn an toàn.",
-                    "The signature uses SHA-1, which is no longer secure.",
-                );
-            }
-        }
-        Some(Err(crypto::VerifyError::Unsupported(a))) => {
-            ev.flag(
-                Indication::Indeterminate,
-                SubIndication::SignatureAlgorithmUnsupported,
-                format!("Thuật toán chữ ký {a} chưa được hỗ trợ."),
-                format!("Signature algorithm {a} is not supported."),
-            );
-            return;
-        }
-        Some(Err(_)) | None => {
-            ev.report.integrity.signature_valid = Some(false);
-            ev.flag(
-                Indication::TotalFailed,
-                SubIndication::SigCryptoFailure,
-                "Giá trị chữ ký không khớp với chứng thư số của người ký.",
-                "The signature value does not match the signer's certificate.",
-            );
-            return;
-        }
-    }
-    check_key_size(ev, signer);
-    check_signing_certificate_attr(ev, si, signer, pades);
-
-    // Time: claimed, and proven by a signature timestamp when present.
-    let mut claimed = claimed.map(|(t, s)| (t, s.to_string()));
-    if let Some(raw) = si.signed_attr(oids::ATTR_SIGNING_TIME) {
-        if let Ok(t) = x509_cert::time::Time::from_der_lenient(raw) {
-            if pades {
-                ev.note(
-                    "Chữ ký PAdES có thuộc tính signing-time (quy định đặt thời gian ở /M).",
-                    "The PAdES signature carries a signing-time attribute (the standard puts the time in /M).",
-                );
-            }
-            claimed = claimed.or(Some((t, "signing-time attribute".into())));
-        }
-    }
-    // Revocation data the signature and the document carry: for the signer, its CAs and
-    // its TSA.
-    let mut crls: Vec<Vec<u8>> = sd.crls.clone();
-    crls.extend(revocation::archived(si, 0));
-    crls.extend(doc_revocation.0.iter().cloned());
-    let mut ocsps = revocation::archived(si, 1);
-    ocsps.extend(doc_revocation.1.iter().cloned());
-    let mut poe = None;
-    for attr in si
-        .unsigned_attrs
-        .iter()
-        .filter(|a| a.oid == oids::ATTR_TIMESTAMP_TOKEN)
-    {
-        ev.report.has_timestamp = true;
-        for token in &attr.values {
-            match timestamp::check(token, &si.signature) {
-                Ok(info) => {
-                    let mut pool = sd.certificates.clone();
-                    pool.extend_from_slice(&opts.intermediates);
-                    let path = match timestamp::tsa_trust(&info, &pool, &opts.anchors) {
-                        Ok(path) => path,
-                        Err((vi, en)) => {
-                            // An untrusted timestamp proves nothing: judge as if it were absent.
-                            ev.record_timestamp(&info, false);
-                            ev.note(
-                                format!("Dấu thời gian không được dùng làm bằng chứng: {vi}."),
-                                format!("The signature timestamp is not used as proof: {en}."),
-                            );
-                            continue;
-                        }
-                    };
-                    let usable = tsa_usable(ev, &info, &path, (&crls, &ocsps), opts);
-                    ev.record_timestamp(&info, usable);
-                    if !usable {
-                        continue;
-                    }
-                    ev.note(
-                        format!(
-                            "Dấu thời gian hợp lệ: đã ký trước {} ({}).",
-                            timefmt::vietnam(info.time),
-                            info.tsa.clone().unwrap_or_default()
-                        ),
-                        format!(
-                            "Valid signature timestamp: signed before {} ({}).",
-                            timefmt::rfc3339(info.time),
-                            info.tsa.clone().unwrap_or_default()
-                        ),
-                    );
-                    poe = Some(info.time);
-                }
-                Err(m) => ev.flag(
-                    Indication::TotalFailed,
-                    SubIndication::FormatFailure,
-                    format!("Dấu thời gian không hợp lệ: {m}"),
-                    format!("Invalid signature timestamp: {m}"),
-                ),
-            }
-        }
-    }
-    if let Some((t, src)) = &claimed {
-        ev.report.claimed_time = Some(timefmt::rfc3339(*t));
-        ev.report.claimed_time_vietnam = Some(timefmt::vietnam(*t));
-        ev.report.claimed_time_source = Some(src.clone());
-        if let Some(p) = poe {
-            // Tools that write Vietnam time as if it were UTC are 7 hours off.
-            let skew = *t - p;
-            if (skew - 7 * 3600).abs() < 600 {
-                ev.note(
-                    "Thời gian ký khai báo lệch đúng +7 giờ so với dấu thời gian: phần mềm ký đã ghi giờ Việt Nam như giờ UTC.",
-                    "The claimed signing time is +7 h from the timestamp: the signing software wrote Vietnam time as UTC.",
-                );
-            }
-        }
-    }
-
-    let evidence = CertEvidence {
-        embedded: &sd.certificates,
-        crls: &crls,
-        ocsps: &ocsps,
-        claimed: claimed.as_ref().map(|(t, _)| *t),
-        poe,
-    };
-    judge_certificate(ev, signer, &evidence, opts);
-}
-
-/// An RSA key under 2048 bits makes the verdict undecided (crypto constraints).
-fn check_key_size(ev: &mut Eval, signer: &Certificate) {
-    if let Some(KeyKind::Rsa { bits }) = KeyKind::from_spki(&signer.tbs_certificate.subject_public_key_info) {
-        if bits < 2048 {
-            ev.flag(
-                Indication::Indeterminate,
-                SubIndication::CryptoConstraintsFailureNoPoe,
-                format!("Khoá RSA {bits} bit quá ngắn (tối thiểu 2048)."),
-                format!("The RSA key of {bits} bits is too short (2048 minimum)."),
-            );
-        }
-    }
 }
 
 /// What a signature's certificate is judged with: the certificates the signature carries,
@@ -1339,51 +1037,6 @@ fn judge_certificate(ev: &mut Eval, signer: &Certificate, evidence: &CertEvidenc
     }
 }
 
-/// ESS signing-certificate(-v2): the signed attributes must name the signer's certificate.
-fn check_signing_certificate_attr(ev: &mut Eval, si: &parse::SignerInfo, signer: &Certificate, pades: bool) {
-    use crate::cms::ess::{SigningCertificateV1, SigningCertificateV2};
-    use der::{Decode, Encode};
-    let cert_der = signer.to_der().unwrap_or_default();
-    if let Some(raw) = si.signed_attr(oids::ATTR_SIGNING_CERT_V2) {
-        let ok = SigningCertificateV2::from_der(raw)
-            .ok()
-            .and_then(|v| v.certs.into_iter().next())
-            .is_some_and(|id| {
-                let h = id
-                    .hash_algorithm
-                    .as_ref()
-                    .map_or(Some(HashAlg::Sha256), |a| HashAlg::from_oid(&a.oid));
-                h.is_some_and(|h| h.digest(&cert_der) == id.cert_hash.as_bytes())
-            });
-        if !ok {
-            ev.flag(
-                Indication::Indeterminate,
-                SubIndication::NoSigningCertificateFound,
-                "Thuộc tính signing-certificate-v2 không khớp với chứng thư số của người ký.",
-                "The signing-certificate-v2 attribute does not match the signer's certificate.",
-            );
-        }
-    } else if let Some(raw) = si.signed_attr(oids::ATTR_SIGNING_CERT) {
-        let ok = SigningCertificateV1::from_der(raw)
-            .ok()
-            .and_then(|v| v.certs.into_iter().next())
-            .is_some_and(|id| HashAlg::Sha1.digest(&cert_der) == id.cert_hash.as_bytes());
-        if !ok {
-            ev.flag(
-                Indication::Indeterminate,
-                SubIndication::NoSigningCertificateFound,
-                "Thuộc tính signing-certificate không khớp với chứng thư số của người ký.",
-                "The signing-certificate attribute does not match the signer's certificate.",
-            );
-        }
-    } else if pades {
-        ev.note(
-            "Chữ ký PAdES thiếu thuộc tính signing-certificate-v2.",
-            "The PAdES signature lacks the signing-certificate-v2 attribute.",
-        );
-    }
-}
-
 /// Verifies a detached CMS signature over `content`.
 pub fn verify_detached(p7s: &Path, content: &Path, opts: &VerifyOptions) -> FileReport {
     let shown = p7s.display().to_string();
@@ -1417,40 +1070,12 @@ pub fn verify_detached(p7s: &Path, content: &Path, opts: &VerifyOptions) -> File
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut ev = Eval::new(&name, "signature", Some("CAdES".into()));
-    check_cms(
-        &mut ev,
-        &cms,
-        &mut digest_of,
-        None,
-        false,
-        false,
-        opts,
-        (&[], &[]),
-    );
+    let signed = signed_data::Signed {
+        digest_of: &mut digest_of,
+        claimed: None,
+        pades: false,
+        sha1_subfilter: false,
+    };
+    signed_data::check(&mut ev, &cms, signed, opts, (&[], &[]));
     FileReport::conclude(shown, 1, vec![ev.finish()])
-}
-
-/// Trait to read a `Time` even when it is not minimal DER (some signers).
-trait LenientTime {
-    fn from_der_lenient(raw: &[u8]) -> Result<i64, ()>;
-}
-
-impl LenientTime for x509_cert::time::Time {
-    fn from_der_lenient(raw: &[u8]) -> Result<i64, ()> {
-        use der::Decode;
-        if let Ok(t) = x509_cert::time::Time::from_der(raw) {
-            return Ok(t.to_unix_duration().as_secs() as i64);
-        }
-        // GeneralizedTime with fractions, or other near-misses.
-        let value = raw.get(2..).ok_or(())?;
-        let text = std::str::from_utf8(value).map_err(|_| ())?;
-        let full = if raw.first() == Some(&0x17) {
-            // UTCTime YYMMDDHHMMSSZ
-            let yy: i32 = text.get(0..2).and_then(|y| y.parse().ok()).ok_or(())?;
-            format!("{}{}", if yy >= 50 { 19 } else { 20 }, text)
-        } else {
-            text.to_string()
-        };
-        timestamp::generalized_time(full.as_bytes()).ok_or(())
-    }
 }

@@ -9,7 +9,7 @@ use der::Decode;
 use x509_cert::Certificate;
 
 use super::{
-    check_key_size, judge_certificate, CertEvidence, Coverage, Eval, FileReport, Indication, Message,
+    judge_certificate, signed_data, CertEvidence, Coverage, Eval, FileReport, Indication, Message,
     SignatureReport, SubIndication, VerifyOptions, XmlReferenceReport, XmlReport,
 };
 use crate::cert;
@@ -262,7 +262,7 @@ fn signature_report(f: &XmlSignatureFinding, checked: &Checked, opts: &VerifyOpt
 
     if f.value == ValueCheck::Valid {
         if let Some(signer) = &signer {
-            check_key_size(&mut ev, signer);
+            signed_data::key_size(&mut ev, signer);
             let embedded: Vec<Certificate> = f
                 .other_certs_der
                 .iter()
