@@ -331,7 +331,7 @@ impl Bridge {
 
     /// A request seen before (same site, action and body) within ten minutes.
     fn replayed(&self, origin: &str, path: &str, body: &[u8]) -> bool {
-        let mut h = kyso_core::crypto::Hasher::new(kyso_core::crypto::HashAlg::Sha256);
+        let mut h = kyso_core::Hasher::new(kyso_core::HashAlg::Sha256);
         for part in [origin.as_bytes(), b"\n", path.as_bytes(), b"\n", body] {
             h.update(part);
         }
@@ -867,8 +867,8 @@ impl Bridge {
             Ok(d) => d,
             Err(r) => return r,
         };
-        let hash = match req.hash_alg.as_deref().map(kyso_core::crypto::HashAlg::from_name) {
-            None => kyso_core::crypto::HashAlg::Sha256,
+        let hash = match req.hash_alg.as_deref().map(kyso_core::HashAlg::from_name) {
+            None => kyso_core::HashAlg::Sha256,
             Some(Some(h)) if h.allowed_for_signing() => h,
             Some(Some(h)) => return failed(&kyso_core::Refusal::WeakHash(h.name()).into()),
             Some(None) => {
@@ -1166,7 +1166,7 @@ fn store(dir: &Path, url: &str, bytes: &[u8]) -> std::io::Result<AskDocument> {
 
 /// A document as the user is shown it: name, where it came from, size, SHA-256.
 fn describe(name: String, address: String, bytes: &[u8], path: PathBuf) -> AskDocument {
-    let sha256 = hex::encode(kyso_core::crypto::HashAlg::Sha256.digest(bytes));
+    let sha256 = hex::encode(kyso_core::HashAlg::Sha256.digest(bytes));
     AskDocument {
         sha256_prefix: sha256_prefix(&sha256),
         name,

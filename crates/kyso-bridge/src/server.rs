@@ -276,7 +276,7 @@ fn websocket_session<S: Read + Write>(
         return respond(&mut s, "403 Forbidden", None, &json(&r));
     }
     let accept = {
-        let mut h = kyso_core::crypto::Hasher::new(kyso_core::crypto::HashAlg::Sha1);
+        let mut h = kyso_core::Hasher::new(kyso_core::HashAlg::Sha1);
         h.update(key.as_bytes());
         h.update(WS_GUID.as_bytes());
         base64ct::Base64::encode_string(&h.finish())

@@ -3,10 +3,10 @@
 
 use kyso_core::appearance::roles;
 use kyso_core::appearance::visible::{AnchorAt, Place};
-use kyso_core::crypto::{HashAlg, Scheme};
 use kyso_core::level::Level;
-use kyso_core::pdf::permissions::FieldLock;
 use kyso_core::workflow::{self, Context, Detached, Job, Request};
+use kyso_core::FieldLock;
+use kyso_core::{HashAlg, Scheme};
 
 use crate::args::{HashArg, LevelArg, RoleArg, SignArgs, XmlProfileArg};
 use crate::error::CliError;

@@ -75,7 +75,7 @@ pub(crate) fn prompt_secret(prompt: &str) -> Result<Option<Secret>, Error> {
 fn load_chain(paths: &[PathBuf]) -> Result<Vec<kyso_core::cert::Certificate>, CliError> {
     let mut out = Vec::new();
     for p in paths {
-        let certs = kyso_core::cms::bundle::certificates(&std::fs::read(p)?);
+        let certs = kyso_core::read_certificates(&std::fs::read(p)?);
         if certs.is_empty() {
             return Err(CliError::usage(format!(
                 "no certificate found in {}",

@@ -15,10 +15,33 @@
 //! secrets (zeroized, never logged, never retried); the input file is never modified and
 //! outputs appear atomically.
 
+/// Modules under the public API: `pub` only with the `internals` feature (this crate's
+/// integration tests, the fuzz targets), else visible to this crate alone. A face that
+/// needs one of their types gets it re-exported below, so the faces cannot come to depend
+/// on how a PDF or a CMS is read.
+macro_rules! internal {
+    ($($(#[$doc:meta])* $name:ident;)*) => {
+        $(
+            $(#[$doc])*
+            #[cfg(feature = "internals")]
+            pub mod $name;
+            $(#[$doc])*
+            #[cfg(not(feature = "internals"))]
+            pub(crate) mod $name;
+        )*
+    };
+}
+
+internal! {
+    cms;
+    crypto;
+    message;
+    oids;
+    pdf;
+}
+
 pub mod appearance;
 pub mod cert;
-pub mod cms;
-pub mod crypto;
 pub mod decree;
 pub mod doctor;
 pub mod error;
@@ -28,10 +51,7 @@ pub mod folders;
 pub mod journal;
 pub mod legal;
 pub mod level;
-pub mod message;
 pub mod net;
-pub mod oids;
-pub mod pdf;
 pub mod report;
 pub mod settings;
 pub mod sign;
@@ -43,4 +63,9 @@ pub mod verify;
 pub mod workflow;
 pub mod xml;
 
+/// The certificates in a PEM or DER file (a bundle of several, or one).
+pub use crate::cms::bundle::certificates as read_certificates;
+pub use crate::crypto::{Curve, HashAlg, Hasher, KeyKind, Scheme};
+pub use crate::message::Message;
+pub use crate::pdf::permissions::FieldLock;
 pub use error::{AppearanceError, Error, Refusal};

@@ -242,3 +242,47 @@ fn the_allowed_arrows_have_no_cycle() {
         }
     }
 }
+
+/// The faces (CLI, bridge, app) use the core's public API only: the modules `lib.rs`
+/// declares with `internal!` (how a PDF or a CMS is read, algorithms, OIDs) are not theirs
+/// to name. Their release builds would fail too; this says which line, on every test run.
+#[test]
+fn the_faces_use_only_the_public_api() {
+    let core = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = std::fs::read_to_string(core.join("src/lib.rs")).unwrap();
+    let block = lib
+        .split("internal! {")
+        .nth(1)
+        .and_then(|b| b.split('}').next())
+        .expect("lib.rs declares its internal modules with internal! { … }");
+    let internal: Vec<String> = block
+        .split(';')
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .collect();
+    assert!(internal.iter().any(|m| m == "pdf"), "{internal:?}");
+    let root = core.join("../..");
+    let mut broken = Vec::new();
+    for face in ["crates/kyso-cli/src", "crates/kyso-bridge/src", "src-tauri/src"] {
+        let mut files = Vec::new();
+        rust_files(&root.join(face), &mut files);
+        assert!(!files.is_empty(), "{face} has no Rust files");
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                for m in &internal {
+                    if line.contains(&format!("kyso_core::{m}::"))
+                        || line.contains(&format!("kyso_core::{m};"))
+                    {
+                        broken.push(format!("{}:{}: kyso_core::{m}", f.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "faces reach into the core's internals:\n{}",
+        broken.join("\n")
+    );
+}

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use kyso_bridge::{transfer, Ask, Bridge, Host, Limits};
 use kyso_core::cert::Certificate;
-use kyso_core::crypto::{KeyKind, Scheme};
 use kyso_core::signer::{Secret, SignRequest, Signer, SignerError};
+use kyso_core::{KeyKind, Scheme};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
 

@@ -365,8 +365,9 @@ fn write_string(out: &mut Vec<u8>, s: &PdfString) {
     out.push(b')');
 }
 
-/// Serialises one object to a new buffer (no placeholders expected).
-pub fn to_bytes(obj: &Object) -> Vec<u8> {
+/// Serialises one object to a new buffer (no placeholders expected; for tests).
+#[cfg(test)]
+fn to_bytes(obj: &Object) -> Vec<u8> {
     let mut out = Vec::new();
     Serializer::new(&mut out).write(obj);
     out

@@ -1280,16 +1280,6 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
     }
 }
 
-/// First occurrence of `needle`.
-pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    memmem::find(hay, needle)
-}
-
-/// Last occurrence of `needle`.
-pub fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    memmem::rfind(hay, needle)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1323,7 +1313,7 @@ mod tests {
     #[test]
     fn broken_xref_is_reconstructed() {
         let mut bad = classic();
-        let p = rfind(&bad, b"startxref\n").unwrap_or(0) + 10;
+        let p = memmem::rfind(&bad, b"startxref\n").unwrap_or(0) + 10;
         bad[p] = b'9';
         let pdf = Pdf::open(bad).unwrap_or_else(|e| panic!("{e}"));
         assert!(pdf.reconstructed);
@@ -1333,12 +1323,12 @@ mod tests {
     #[test]
     fn prev_loop_terminates() {
         let mut f = classic();
-        let start = find(&f, b"xref").unwrap_or(0);
-        let p = find(&f, b"/Size 3").unwrap_or(0);
+        let start = memmem::find(&f, b"xref").unwrap_or(0);
+        let p = memmem::find(&f, b"/Size 3").unwrap_or(0);
         let prev = format!("/Size 3/Prev {start}");
         f.splice(p..p + 7, prev.bytes());
         let tail = format!("startxref\n{start}\n%%EOF\n");
-        let s = rfind(&f, b"startxref").unwrap_or(0);
+        let s = memmem::rfind(&f, b"startxref").unwrap_or(0);
         f.truncate(s);
         f.extend_from_slice(tail.as_bytes());
         assert!(Pdf::open(f).is_ok());
@@ -1371,15 +1361,15 @@ mod tests {
     #[test]
     fn an_object_listed_twice_differently_is_a_conflict() {
         let mut f = classic();
-        let x = find(&f, b"xref").unwrap_or(0);
+        let x = memmem::find(&f, b"xref").unwrap_or(0);
         let table = format!(
             "xref\n0 3\n0000000000 65535 f \n{:010} 00000 n \n{:010} 00000 n \n2 1\n0000000009 00000 n \n",
             9,
-            find(&f, b"2 0 obj").unwrap_or(0)
+            memmem::find(&f, b"2 0 obj").unwrap_or(0)
         );
-        let trailer_at = find(&f, b"trailer").unwrap_or(0);
+        let trailer_at = memmem::find(&f, b"trailer").unwrap_or(0);
         f.splice(x..trailer_at, table.bytes());
-        let s = rfind(&f, b"startxref").unwrap_or(0);
+        let s = memmem::rfind(&f, b"startxref").unwrap_or(0);
         f.truncate(s);
         f.extend_from_slice(format!("startxref\n{x}\n%%EOF\n").as_bytes());
         let pdf = Pdf::open(f).unwrap_or_else(|e| panic!("{e}"));

@@ -8,7 +8,8 @@ use super::{check_output, check_policy};
 use crate::cms::build::{self, AttrParams};
 use crate::crypto::{self, Hasher, Scheme};
 use crate::pdf::byterange::stream_range;
-use crate::pdf::source::{FileSource, Source};
+use crate::pdf::source::Source;
+use crate::pdf::FileSource;
 use crate::signer::{SignRequest, Signer};
 use crate::Error;
 
