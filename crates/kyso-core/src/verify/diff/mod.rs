@@ -25,7 +25,7 @@ mod finding;
 mod history;
 mod rules;
 #[cfg(test)]
-mod testpdf;
+pub(in crate::verify) mod testpdf;
 pub mod wording;
 
 pub use finding::{Data, Finding, Kind};

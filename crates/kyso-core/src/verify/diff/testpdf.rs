@@ -7,7 +7,7 @@ use crate::pdf::permissions::FieldLock;
 use crate::pdf::Pdf;
 
 /// A file being built: its bytes and where its last cross-reference section starts.
-pub(super) struct Doc {
+pub(in crate::verify) struct Doc {
     bytes: Vec<u8>,
     last_xref: usize,
     size: u32,
@@ -15,13 +15,13 @@ pub(super) struct Doc {
 }
 
 /// A stream object's text.
-pub(super) fn stream(dict: &str, data: &str) -> String {
+pub(in crate::verify) fn stream(dict: &str, data: &str) -> String {
     format!("<<{dict}/Length {}>>stream\n{data}\nendstream", data.len())
 }
 
 /// The signed document most tests start from: one page showing "Signed text" at (72, 700),
 /// a text field `SoVanBan` (widget 6, appearance 7) and an AcroForm (8).
-pub(super) fn base() -> Doc {
+pub(in crate::verify) fn base() -> Doc {
     Doc::new(&[
         (1, "<</Type/Catalog/Pages 2 0 R/AcroForm 8 0 R>>"),
         (2, "<</Type/Pages/Kids[3 0 R]/Count 1>>"),
