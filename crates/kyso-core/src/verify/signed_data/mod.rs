@@ -11,7 +11,7 @@ pub mod finding;
 mod integrity;
 mod structure;
 #[cfg(test)]
-mod testcms;
+pub(in crate::verify) mod testcms;
 mod time;
 pub mod wording;
 
