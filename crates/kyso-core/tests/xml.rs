@@ -292,6 +292,19 @@ fn the_report_is_the_pdf_report_with_the_form_the_slot_and_the_references() {
     assert_eq!(r.signatures[0].indication, Indication::TotalFailed);
     assert_eq!(r.signatures[0].sub_indication, Some(SubIndication::HashFailure));
     assert!(r.signatures[0].message.en.contains("changed after it was signed"));
+    // the finding says which part changed, with its stable code for programs
+    let j = serde_json::to_value(&r.signatures[0]).unwrap();
+    let changed = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "XMLDSIG_DIGEST_MISMATCH")
+        .unwrap();
+    assert!(changed["en"].as_str().unwrap().contains(&format!("(#{INV_ID})")));
+    assert!(changed["vi"]
+        .as_str()
+        .unwrap()
+        .contains("đã bị thay đổi sau khi ký"));
     // an unreadable file is a file-level error with its code
     let r = verify_xml_bytes(b"<HDon><DLHDon>", "x.xml".into(), &trusted);
     assert_eq!(r.error.as_ref().unwrap().code, "XML_MALFORMED");

@@ -16,7 +16,7 @@ use crate::cms::build::{self, Assemble, AttrParams};
 use crate::cms::parse::{self, SignedData};
 use crate::crypto::{HashAlg, Scheme};
 
-fn key() -> p256::ecdsa::SigningKey {
+pub fn key() -> p256::ecdsa::SigningKey {
     p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).expect("a valid scalar")
 }
 
