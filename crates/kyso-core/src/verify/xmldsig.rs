@@ -9,8 +9,8 @@ use der::Decode;
 use x509_cert::Certificate;
 
 use super::{
-    judge_certificate, signed_data, CertEvidence, Coverage, Eval, FileReport, Indication, Message,
-    SignatureReport, SubIndication, VerifyOptions, XmlReferenceReport, XmlReport,
+    certificate, signed_data, Coverage, Eval, FileReport, Indication, Message, SignatureReport,
+    SubIndication, VerifyOptions, XmlReferenceReport, XmlReport,
 };
 use crate::cert;
 use crate::timefmt;
@@ -268,14 +268,14 @@ fn signature_report(f: &XmlSignatureFinding, checked: &Checked, opts: &VerifyOpt
                 .iter()
                 .filter_map(|d| Certificate::from_der(d).ok())
                 .collect();
-            let evidence = CertEvidence {
+            let evidence = certificate::Evidence {
                 embedded: &embedded,
                 crls: &[],
                 ocsps: &[],
                 claimed,
                 poe: None,
             };
-            judge_certificate(&mut ev, signer, &evidence, opts);
+            certificate::judge(&mut ev, signer, &evidence, opts);
         }
     }
     ev.finish()

@@ -13,7 +13,6 @@
 use der::{AnyRef, Decode, Reader, SliceReader, Tag, TagNumber, Tagged};
 use x509_cert::Certificate;
 
-use super::{Eval, Indication, SubIndication};
 use crate::cms::parse::SignerInfo;
 use crate::net::{fetch, NetPolicy};
 use crate::pdf::{Dict, Object, Pdf, Source};
@@ -22,10 +21,12 @@ use crate::trust::cache::{Cache, Saved};
 use crate::trust::crl::{self, CrlStatus};
 use crate::trust::ocsp::{self, OcspStatus};
 use crate::trust::online;
+use crate::verify::report::RevocationSource;
+use crate::verify::{Eval, Indication, SubIndication};
 
 /// The evidence a revocation verdict rests on, for the report.
-fn source_of(s: &Saved, origin: &str, now: i64) -> super::report::RevocationSource {
-    super::report::RevocationSource {
+fn source_of(s: &Saved, origin: &str, now: i64) -> RevocationSource {
+    RevocationSource {
         kind: s.kind.to_string(),
         origin: origin.to_string(),
         this_update: timefmt::rfc3339(s.this_update),
@@ -285,7 +286,7 @@ pub(super) fn check(
         }
         Some(Found::Good { this_update, how }) => {
             ev.report.revocation = "GOOD".into();
-            ev.report.revocation_source = Some(super::report::RevocationSource {
+            ev.report.revocation_source = Some(RevocationSource {
                 kind: if how.ends_with("OCSP") { "OCSP" } else { "CRL" }.into(),
                 origin: how.split(' ').next().unwrap_or_default().into(),
                 this_update: timefmt::rfc3339(this_update),
