@@ -1,15 +1,91 @@
 //! The certificate judgement every signature format shares (CMS in PDFs and `.p7s`,
-//! XMLDSig): the chain to a trusted anchor, validity at the best time known, and revocation
-//! of the signer, its CAs and its timestamp authorities.
+//! XMLDSig): the chain to a trusted anchor ([`chain`]), validity at the best time known
+//! ([`validity`]), and revocation of the signer, its CAs and its timestamp authorities
+//! ([`revocation`]).
+//!
+//! Each check is a function beside its unit tests; it records typed [`Finding`]s, worded
+//! in [`wording`].
 
+mod chain;
+pub mod finding;
 pub mod revocation;
+#[cfg(test)]
+mod testpki;
+mod validity;
+pub mod wording;
+
+pub use finding::Finding;
 
 use x509_cert::Certificate;
 
-use super::{ChainReport, DocRevocation, Eval, Indication, SubIndication, VerifyOptions};
-use crate::cert;
+use super::{DocRevocation, Eval, VerifyOptions};
 use crate::timefmt;
-use crate::trust::{path as chain, tst as timestamp};
+use crate::trust::path::PathOutcome;
+use crate::trust::tst as timestamp;
+
+/// What a signature's certificate is judged with.
+pub(in crate::verify) struct Evidence<'a> {
+    /// The certificates the signature carries.
+    pub embedded: &'a [Certificate],
+    /// The CRLs at hand (the signature's and the document's).
+    pub crls: &'a [Vec<u8>],
+    /// The OCSP responses at hand (the signature's and the document's).
+    pub ocsps: &'a [Vec<u8>],
+    /// The signing time the signature claims.
+    pub claimed: Option<i64>,
+    /// The time a trusted timestamp proves.
+    pub poe: Option<i64>,
+}
+
+/// The certificate judgement: the chain to a trusted anchor (missing issuers fetched by AIA
+/// when online), validity at the best time known, and revocation of the signer and its CAs.
+pub(in crate::verify) fn judge(
+    ev: &mut Eval,
+    signer: &Certificate,
+    evidence: &Evidence<'_>,
+    opts: &VerifyOptions,
+) {
+    let outcome = chain::path(ev, signer, evidence.embedded, opts);
+    chain::record(ev, signer, &outcome, opts);
+    chain::trusted(ev, &outcome, opts);
+
+    // The best time known: what a timestamp proves, else what the signature claims.
+    let now = opts.now.unwrap_or_else(timefmt::now);
+    let at = evidence.poe.or(evidence.claimed).unwrap_or(now);
+    validity::of_signer(ev, signer, at, evidence.poe, now);
+    let at_hand = revocation::Evidence {
+        crls: evidence.crls,
+        ocsps: evidence.ocsps,
+        cache: opts.cache.as_ref(),
+        now,
+    };
+    revocation_of_path(ev, &outcome, &at_hand, at, evidence.poe, opts);
+    validity::of_chain(ev, &outcome.path, at);
+}
+
+/// Revocation of the signer (when its issuer is known) and, on a trusted path, of the CAs
+/// below the anchor (the anchor itself is trusted by configuration).
+fn revocation_of_path(
+    ev: &mut Eval,
+    outcome: &PathOutcome,
+    at_hand: &revocation::Evidence<'_>,
+    at: i64,
+    poe: Option<i64>,
+    opts: &VerifyOptions,
+) {
+    let [signer, issuer, ..] = outcome.path.as_slice() else {
+        return;
+    };
+    revocation::of_signer(ev, signer, issuer, at_hand, at, poe, opts.online());
+    if !outcome.trusted {
+        return;
+    }
+    let n = outcome.path.len();
+    let cas = outcome.path.get(1..n.saturating_sub(1)).unwrap_or_default();
+    for (ca, its_issuer) in cas.iter().zip(outcome.path.iter().skip(2)) {
+        revocation::of_ca(ev, ca, its_issuer, at_hand, at, opts.online());
+    }
+}
 
 /// Whether a trusted TSA's certificate (`path[0]`, issued by `path[1]`) was not revoked
 /// at its token's time, judged from the token's CRLs, the `(crls, ocsps)` at hand (the
@@ -35,169 +111,95 @@ pub(in crate::verify) fn tsa_usable(
     revocation::tsa_usable(ev, tsa, issuer, &evidence, info.time, opts.online())
 }
 
-/// What a signature's certificate is judged with: the certificates the signature carries,
-/// the revocation data at hand (the signature's and the document's), the signing time it
-/// claims and the time a timestamp proves.
-pub(in crate::verify) struct Evidence<'a> {
-    pub embedded: &'a [Certificate],
-    pub crls: &'a [Vec<u8>],
-    pub ocsps: &'a [Vec<u8>],
-    pub claimed: Option<i64>,
-    pub poe: Option<i64>,
-}
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::testpki::{self, codes, Shape, CA, DURING, ROOT, VALID};
+    use super::*;
+    use crate::verify::{Indication, SubIndication};
 
-/// The certificate judgement every signature format shares (CMS in PDFs and `.p7s`,
-/// XMLDSig): the chain to a trusted anchor (missing issuers fetched by AIA when online),
-/// validity at the best time known, and revocation of the signer and its CAs.
-pub(in crate::verify) fn judge(
-    ev: &mut Eval,
-    signer: &Certificate,
-    evidence: &Evidence<'_>,
-    opts: &VerifyOptions,
-) {
-    let Evidence {
-        embedded,
-        crls,
-        ocsps,
-        claimed,
-        poe,
-    } = *evidence;
-    // Chain to a trusted anchor.
-    let mut pool: Vec<Certificate> = embedded
-        .iter()
-        .chain(opts.intermediates.iter())
-        .cloned()
-        .collect();
-    let mut outcome = chain::build(signer, &pool, &opts.anchors);
-    // Online, a missing issuer is fetched from where the certificate says it is published.
-    for _ in 0..4 {
-        let Some(net) = opts.online().filter(|_| !outcome.trusted) else {
-            break;
-        };
-        let Some(top) = outcome.path.last() else { break };
-        let fresh: Vec<Certificate> = crate::trust::aia::issuer_certificates(top, net)
-            .into_iter()
-            .filter(|c| !pool.contains(c))
-            .collect();
-        if fresh.is_empty() {
-            break;
-        }
-        ev.note(
-            "Đã tải chứng thư của đơn vị cấp từ địa chỉ ghi trong chứng thư (AIA).",
-            "The issuer's certificate was downloaded from the address in the certificate (AIA).",
-        );
-        pool.extend(fresh);
-        outcome = chain::build(signer, &pool, &opts.anchors);
-    }
-    ev.report.chain = ChainReport {
-        trusted: outcome.trusted,
-        path: outcome
-            .path
-            .iter()
-            .map(|c| cert::name_to_string(&c.tbs_certificate.subject))
-            .collect(),
-        anchor: outcome
-            .trusted
-            .then(|| {
-                outcome
-                    .path
-                    .last()
-                    .map(|c| cert::name_to_string(&c.tbs_certificate.subject))
-            })
-            .flatten(),
-    };
-    ev.report.certificate = Some(crate::decree::class::facts(signer, &outcome, &opts.systems));
-    if outcome.trusted {
-        if let (Some(cache), [_, cas @ .., _]) = (&opts.cache, outcome.path.as_slice()) {
-            // The CAs of a trusted path (from the document or its AIA address) serve the
-            // next check, offline too.
-            let fresh: Vec<Certificate> = cas
-                .iter()
-                .filter(|c| !opts.intermediates.contains(c))
-                .cloned()
-                .collect();
-            cache.keep_intermediates(&fresh);
+    fn options(anchors: Vec<Certificate>, now: i64) -> VerifyOptions {
+        VerifyOptions {
+            anchors,
+            offline: true,
+            now: Some(now),
+            ..VerifyOptions::default()
         }
     }
-    if !outcome.trusted {
-        let (vi, en) = if opts.anchors.is_empty() {
-            (
-                "Chưa có chứng thư gốc tin cậy nào được cấu hình.",
-                "No trust anchors are configured.",
-            )
-        } else {
-            (
-                "Không xây dựng được chuỗi chứng thư tới một chứng thư gốc tin cậy.",
-                "No certificate chain to a trusted root could be built.",
-            )
-        };
-        ev.flag(
-            Indication::Indeterminate,
-            SubIndication::NoCertificateChainFound,
-            vi,
-            en,
-        );
-    }
 
-    // Certificate validity at the best time we have.
-    let now = opts.now.unwrap_or_else(timefmt::now);
-    let (nb, na) = cert::validity(signer);
-    let at = poe.or(claimed).unwrap_or(now);
-    let valid_at = nb <= at && at <= na;
-    ev.report.certificate_valid_at_time = Some(valid_at);
-    if at < nb {
-        ev.flag(
-            Indication::Indeterminate,
-            SubIndication::NotYetValid,
-            "Chứng thư số chưa có hiệu lực tại thời điểm ký.",
-            "The certificate was not yet valid at the signing time.",
-        );
-    } else if at > na || (poe.is_none() && now > na) {
-        ev.flag(
-            Indication::Indeterminate,
-            SubIndication::OutOfBoundsNoPoe,
-            format!(
-                "Chứng thư số hết hạn ngày {}; không có dấu thời gian chứng minh chữ ký được tạo trước đó.",
-                timefmt::vietnam(na)
-            ),
-            format!(
-                "The certificate expired on {}; no timestamp proves the signature was made before that.",
-                timefmt::rfc3339(na)
-            ),
-        );
-    }
-    // Revocation of the signer's certificate, judged at the best time we have.
-    if let Some(issuer) = outcome.path.get(1) {
-        let evidence = revocation::Evidence {
+    fn evidence<'a>(embedded: &'a [Certificate], crls: &'a [Vec<u8>]) -> Evidence<'a> {
+        Evidence {
+            embedded,
             crls,
-            ocsps,
-            cache: opts.cache.as_ref(),
-            now,
-        };
-        revocation::check(ev, signer, issuer, &evidence, at, poe, opts.online());
-        // The CAs below the anchor (the anchor itself is trusted by configuration).
-        if outcome.trusted {
-            let n = outcome.path.len();
-            for pair in outcome
-                .path
-                .get(1..n.saturating_sub(1))
-                .unwrap_or_default()
-                .iter()
-                .zip(outcome.path.iter().skip(2))
-            {
-                revocation::check_ca(ev, pair.0, pair.1, &evidence, at, opts.online());
-            }
+            ocsps: &[],
+            claimed: Some(DURING),
+            poe: None,
         }
     }
-    for c in outcome.path.iter().skip(1) {
-        let (cnb, cna) = cert::validity(c);
-        if at < cnb || at > cna {
-            ev.flag(
-                Indication::Indeterminate,
-                SubIndication::OutOfBoundsNoPoe,
-                "Một chứng thư trong chuỗi không còn hiệu lực tại thời điểm ký.",
-                "A certificate in the chain was not valid at the signing time.",
-            );
-        }
+
+    #[test]
+    fn a_good_signature_s_certificates_pass_with_what_was_checked() {
+        let embedded = [testpki::ca()];
+        let crls = [
+            testpki::crl(CA, &[], DURING, Some(DURING + 86_400)),
+            testpki::crl(ROOT, &[], DURING, Some(DURING + 86_400)),
+        ];
+        let mut ev = testpki::eval();
+        let opts = options(vec![testpki::root()], DURING + 3600);
+        judge(&mut ev, &testpki::signer(), &evidence(&embedded, &crls), &opts);
+        // The signer first, then the CA below the anchor.
+        assert_eq!(codes(&ev), ["SIGNER_NOT_REVOKED", "CA_NOT_REVOKED"]);
+        assert_eq!(ev.report.indication, Indication::TotalPassed);
+        assert!(ev.report.chain.trusted);
+        assert_eq!(ev.report.certificate_valid_at_time, Some(true));
+        assert_eq!(ev.report.revocation, "GOOD");
+    }
+
+    #[test]
+    fn an_untrusted_chain_still_judges_the_signer_but_not_its_cas() {
+        let embedded = [testpki::ca()];
+        let mut ev = testpki::eval();
+        let opts = options(vec![], DURING);
+        judge(&mut ev, &testpki::signer(), &evidence(&embedded, &[]), &opts);
+        assert_eq!(codes(&ev), ["NO_TRUST_ANCHORS", "SIGNER_NO_REVOCATION_SERVICE"]);
+        assert_eq!(
+            ev.report.sub_indication,
+            Some(SubIndication::NoCertificateChainFound)
+        );
+        // Without its issuer the signer's revocation cannot be asked at all.
+        let mut ev = testpki::eval();
+        judge(&mut ev, &testpki::signer(), &evidence(&[], &[]), &opts);
+        assert_eq!(codes(&ev), ["NO_TRUST_ANCHORS"]);
+        assert_eq!(ev.report.revocation, "NOT_CHECKED");
+    }
+
+    #[test]
+    fn findings_come_in_the_order_of_the_checks_and_the_worst_wins() {
+        // A CA whose validity ended before the signing time, a signer revoked before it,
+        // checked after the signer expired.
+        let short_ca = testpki::certificate(
+            CA,
+            ROOT,
+            Shape {
+                validity: (VALID.0, DURING - 1),
+                ca: true,
+                ..Shape::leaf(2)
+            },
+        );
+        let embedded = [short_ca];
+        let crls = [testpki::crl(CA, &[(3, DURING - 60)], DURING, None)];
+        let mut ev = testpki::eval();
+        let opts = options(vec![testpki::root()], VALID.1 + 1);
+        judge(&mut ev, &testpki::signer(), &evidence(&embedded, &crls), &opts);
+        assert_eq!(
+            codes(&ev),
+            [
+                "CERTIFICATE_EXPIRED_NO_POE",
+                "SIGNER_REVOKED",
+                "CHAIN_CERTIFICATE_NOT_VALID"
+            ]
+        );
+        assert_eq!(ev.report.indication, Indication::TotalFailed);
+        assert_eq!(ev.report.sub_indication, Some(SubIndication::Revoked));
     }
 }
