@@ -152,7 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn online_a_ca_whose_service_does_not_answer_is_a_note() {
+    fn online_an_authority_whose_service_does_not_answer_is_a_note() {
         use crate::verify::certificate::testpki::{certificate, Shape};
         let ca = certificate(
             CA,
@@ -176,6 +176,30 @@ mod tests {
         assert_eq!(codes(&ev), ["CA_REVOCATION_UNAVAILABLE"]);
         assert!(ev.report.findings[0].en.contains("http://127.0.0.1:9/root.crl"));
         assert_eq!(ev.report.indication, Indication::TotalPassed);
+
+        // The same for a timestamp authority: its token still counts.
+        let tsa = certificate(
+            testpki::TSA,
+            CA,
+            Shape {
+                crl_url: Some("http://127.0.0.1:9/ca.crl"),
+                ..Shape::leaf(4)
+            },
+        );
+        let mut ev = testpki::eval();
+        let evidence = at_hand(&[], None, LATER);
+        assert!(tsa_usable(
+            &mut ev,
+            &tsa,
+            &testpki::ca(),
+            &evidence,
+            SIGNED,
+            Some(&net)
+        ));
+        assert_eq!(codes(&ev), ["TSA_REVOCATION_UNAVAILABLE"]);
+        assert!(ev.report.findings[0]
+            .en
+            .contains("timestamp authority Kyso Test TSA"));
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! its timestamp authorities ([`tsa_usable`]): OCSP responses and CRLs embedded in the
 //! signature (CMS `crls`, Adobe's revocation-info archival attribute) or the document's DSS,
 //! else — unless offline — asked of the OCSP responder (with a nonce) and then the CRL
-//! distribution points named in the certificate ([`lookup`]). A revocation before the signing time fails the
-//! signature; one after it needs a proof of time (a timestamp); revocation that cannot be
-//! checked is never passed silently.
+//! distribution points named in the certificate ([`lookup`]). A revocation before the
+//! signing time fails the signature; one after it needs a proof of time (a timestamp);
+//! revocation that cannot be checked is never passed silently.
 //!
 //! With the user's cache ([`crate::trust::cache`]), every answer met (embedded or online) is
 //! kept; when the network is off or does not answer, the newest saved evidence is used:
