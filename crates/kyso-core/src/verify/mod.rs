@@ -4,12 +4,12 @@
 //! all gets a file-level error. Hostile input never panics: every structure is read through
 //! the bounded PDF and CMS readers.
 
+pub mod certificate;
 pub mod diff;
 pub mod finding;
 pub mod headline;
 mod pdf_signature;
 pub mod report;
-pub mod revocation;
 mod signed_data;
 mod xmldsig;
 
@@ -18,14 +18,13 @@ use std::path::Path;
 
 use x509_cert::Certificate;
 
-use crate::cert;
 use crate::crypto::{HashAlg, Hasher};
 use crate::pdf::byterange::stream_range;
 use crate::pdf::object::decode_text;
 use crate::pdf::source::{FileSource, Source};
 use crate::pdf::{self, Object, Pdf};
 use crate::timefmt;
-use crate::trust::{path as chain, tst as timestamp};
+use crate::trust::tst as timestamp;
 pub use report::*;
 pub use xmldsig::{verify_xml, verify_xml_bytes};
 
@@ -255,10 +254,10 @@ fn pdf_signatures<S: Source>(
     opts: &VerifyOptions,
 ) -> Result<Vec<SignatureReport>, pdf::PdfError> {
     let (_, catalog) = pdf::catalog(pdf)?;
-    let doc_crls = revocation::dss_items(pdf, &catalog, b"CRLs");
-    let doc_ocsps = revocation::dss_items(pdf, &catalog, b"OCSPs");
+    let doc_crls = certificate::revocation::dss_items(pdf, &catalog, b"CRLs");
+    let doc_ocsps = certificate::revocation::dss_items(pdf, &catalog, b"OCSPs");
     // Certificates in the DSS (PAdES B-LT) complete chains like imported intermediates.
-    let dss_certs: Vec<Certificate> = revocation::dss_items(pdf, &catalog, b"Certs")
+    let dss_certs: Vec<Certificate> = certificate::revocation::dss_items(pdf, &catalog, b"Certs")
         .iter()
         .flat_map(|d| crate::cms::bundle::certificates(d))
         .collect();
@@ -360,17 +359,8 @@ impl Eval {
         });
     }
 
-    fn note(&mut self, vi: impl Into<String>, en: impl Into<String>) {
-        self.report.findings.push(Message::new(vi, en));
-    }
-
-    /// Records a problem; the worst indication wins, and the first sub-indication at that level.
-    fn flag(&mut self, ind: Indication, sub: SubIndication, vi: impl Into<String>, en: impl Into<String>) {
-        self.note(vi, en);
-        self.worsen(ind, sub);
-    }
-
-    /// Records a typed finding: its sentences with its code, and its effect on the verdict.
+    /// Records a typed finding — every finding of a signature is one: its sentences with its
+    /// code, and its effect on the verdict.
     fn find(&mut self, f: impl finding::TypedFinding) {
         self.report.findings.push(f.words().with_code(f.code()));
         if let Some((ind, sub)) = f.verdict() {
@@ -378,6 +368,7 @@ impl Eval {
         }
     }
 
+    /// The worst indication wins, and the first sub-indication at that level.
     fn worsen(&mut self, ind: Indication, sub: SubIndication) {
         if ind > self.report.indication {
             self.report.indication = ind;
@@ -400,192 +391,6 @@ pub(crate) fn blank_report(field: &str, kind: &str) -> SignatureReport {
 
 fn text_of(d: &pdf::Dict, key: &[u8]) -> Option<String> {
     d.get(key).and_then(Object::as_str_bytes).map(decode_text)
-}
-
-/// Whether a trusted TSA's certificate (`path[0]`, issued by `path[1]`) was not revoked
-/// at its token's time, judged from the token's CRLs, the `(crls, ocsps)` at hand (the
-/// signature's and the document's DSS) and — online — the TSA's OCSP responder or CRL.
-fn tsa_usable(
-    ev: &mut Eval,
-    info: &timestamp::TimestampInfo,
-    path: &[Certificate],
-    (crls, ocsps): DocRevocation<'_>,
-    opts: &VerifyOptions,
-) -> bool {
-    let [tsa, issuer, ..] = path else {
-        return true; // the TSA certificate is itself an anchor: trusted by configuration
-    };
-    let mut all_crls = info.crls.clone();
-    all_crls.extend_from_slice(crls);
-    let evidence = revocation::Evidence {
-        crls: &all_crls,
-        ocsps,
-        cache: opts.cache.as_ref(),
-        now: opts.now.unwrap_or_else(timefmt::now),
-    };
-    revocation::tsa_usable(ev, tsa, issuer, &evidence, info.time, opts.online())
-}
-
-/// What a signature's certificate is judged with: the certificates the signature carries,
-/// the revocation data at hand (the signature's and the document's), the signing time it
-/// claims and the time a timestamp proves.
-struct CertEvidence<'a> {
-    embedded: &'a [Certificate],
-    crls: &'a [Vec<u8>],
-    ocsps: &'a [Vec<u8>],
-    claimed: Option<i64>,
-    poe: Option<i64>,
-}
-
-/// The certificate judgement every signature format shares (CMS in PDFs and `.p7s`,
-/// XMLDSig): the chain to a trusted anchor (missing issuers fetched by AIA when online),
-/// validity at the best time known, and revocation of the signer and its CAs.
-fn judge_certificate(ev: &mut Eval, signer: &Certificate, evidence: &CertEvidence<'_>, opts: &VerifyOptions) {
-    let CertEvidence {
-        embedded,
-        crls,
-        ocsps,
-        claimed,
-        poe,
-    } = *evidence;
-    // Chain to a trusted anchor.
-    let mut pool: Vec<Certificate> = embedded
-        .iter()
-        .chain(opts.intermediates.iter())
-        .cloned()
-        .collect();
-    let mut outcome = chain::build(signer, &pool, &opts.anchors);
-    // Online, a missing issuer is fetched from where the certificate says it is published.
-    for _ in 0..4 {
-        let Some(net) = opts.online().filter(|_| !outcome.trusted) else {
-            break;
-        };
-        let Some(top) = outcome.path.last() else { break };
-        let fresh: Vec<Certificate> = crate::trust::aia::issuer_certificates(top, net)
-            .into_iter()
-            .filter(|c| !pool.contains(c))
-            .collect();
-        if fresh.is_empty() {
-            break;
-        }
-        ev.note(
-            "Đã tải chứng thư của đơn vị cấp từ địa chỉ ghi trong chứng thư (AIA).",
-            "The issuer's certificate was downloaded from the address in the certificate (AIA).",
-        );
-        pool.extend(fresh);
-        outcome = chain::build(signer, &pool, &opts.anchors);
-    }
-    ev.report.chain = ChainReport {
-        trusted: outcome.trusted,
-        path: outcome
-            .path
-            .iter()
-            .map(|c| cert::name_to_string(&c.tbs_certificate.subject))
-            .collect(),
-        anchor: outcome
-            .trusted
-            .then(|| {
-                outcome
-                    .path
-                    .last()
-                    .map(|c| cert::name_to_string(&c.tbs_certificate.subject))
-            })
-            .flatten(),
-    };
-    ev.report.certificate = Some(crate::decree::class::facts(signer, &outcome, &opts.systems));
-    if outcome.trusted {
-        if let (Some(cache), [_, cas @ .., _]) = (&opts.cache, outcome.path.as_slice()) {
-            // The CAs of a trusted path (from the document or its AIA address) serve the
-            // next check, offline too.
-            let fresh: Vec<Certificate> = cas
-                .iter()
-                .filter(|c| !opts.intermediates.contains(c))
-                .cloned()
-                .collect();
-            cache.keep_intermediates(&fresh);
-        }
-    }
-    if !outcome.trusted {
-        let (vi, en) = if opts.anchors.is_empty() {
-            (
-                "Chưa có chứng thư gốc tin cậy nào được cấu hình.",
-                "No trust anchors are configured.",
-            )
-        } else {
-            (
-                "Không xây dựng được chuỗi chứng thư tới một chứng thư gốc tin cậy.",
-                "No certificate chain to a trusted root could be built.",
-            )
-        };
-        ev.flag(
-            Indication::Indeterminate,
-            SubIndication::NoCertificateChainFound,
-            vi,
-            en,
-        );
-    }
-
-    // Certificate validity at the best time we have.
-    let now = opts.now.unwrap_or_else(timefmt::now);
-    let (nb, na) = cert::validity(signer);
-    let at = poe.or(claimed).unwrap_or(now);
-    let valid_at = nb <= at && at <= na;
-    ev.report.certificate_valid_at_time = Some(valid_at);
-    if at < nb {
-        ev.flag(
-            Indication::Indeterminate,
-            SubIndication::NotYetValid,
-            "Chứng thư số chưa có hiệu lực tại thời điểm ký.",
-            "The certificate was not yet valid at the signing time.",
-        );
-    } else if at > na || (poe.is_none() && now > na) {
-        ev.flag(
-            Indication::Indeterminate,
-            SubIndication::OutOfBoundsNoPoe,
-            format!(
-                "Chứng thư số hết hạn ngày {}; không có dấu thời gian chứng minh chữ ký được tạo trước đó.",
-                timefmt::vietnam(na)
-            ),
-            format!(
-                "The certificate expired on {}; no timestamp proves the signature was made before that.",
-                timefmt::rfc3339(na)
-            ),
-        );
-    }
-    // Revocation of the signer's certificate, judged at the best time we have.
-    if let Some(issuer) = outcome.path.get(1) {
-        let evidence = revocation::Evidence {
-            crls,
-            ocsps,
-            cache: opts.cache.as_ref(),
-            now,
-        };
-        revocation::check(ev, signer, issuer, &evidence, at, poe, opts.online());
-        // The CAs below the anchor (the anchor itself is trusted by configuration).
-        if outcome.trusted {
-            let n = outcome.path.len();
-            for pair in outcome
-                .path
-                .get(1..n.saturating_sub(1))
-                .unwrap_or_default()
-                .iter()
-                .zip(outcome.path.iter().skip(2))
-            {
-                revocation::check_ca(ev, pair.0, pair.1, &evidence, at, opts.online());
-            }
-        }
-    }
-    for c in outcome.path.iter().skip(1) {
-        let (cnb, cna) = cert::validity(c);
-        if at < cnb || at > cna {
-            ev.flag(
-                Indication::Indeterminate,
-                SubIndication::OutOfBoundsNoPoe,
-                "Một chứng thư trong chuỗi không còn hiệu lực tại thời điểm ký.",
-                "A certificate in the chain was not valid at the signing time.",
-            );
-        }
-    }
 }
 
 /// Verifies a detached CMS signature over `content`.

@@ -6,7 +6,7 @@ use crate::cert;
 use crate::crypto::HashAlg;
 use crate::timefmt;
 use crate::trust::tst as timestamp;
-use crate::verify::tsa_usable;
+use crate::verify::certificate::tsa_usable;
 
 /// Checks the token `token` over the bytes `digest_of` hashes.
 pub(super) fn check(

@@ -1,7 +1,7 @@
 //! The checks of a CMS signature (in a PDF or a `.p7s`), in the order a validator must
 //! run them (ETSI EN 319 102-1 §5): the structure, the integrity of the signed bytes and
 //! of the signature value, the signer's binding to its certificate, the time — then the
-//! certificate judgement every signature format shares ([`super::judge_certificate`]).
+//! certificate judgement every signature format shares ([`super::certificate::judge`]).
 //!
 //! Each check is a function beside its unit tests; it records typed [`Finding`]s, worded in
 //! [`wording`], and says whether the next check can run.
@@ -18,7 +18,8 @@ pub mod wording;
 pub(in crate::verify) use binding::key_size;
 pub use finding::Finding;
 
-use super::{judge_certificate, CertEvidence, DocRevocation, Eval, VerifyOptions};
+use super::certificate::{self, judge};
+use super::{DocRevocation, Eval, VerifyOptions};
 use crate::cms::parse;
 use crate::crypto::HashAlg;
 
@@ -73,14 +74,14 @@ pub(in crate::verify) fn check(
         time::vietnam_time_as_utc(ev, *t, p);
     }
 
-    let evidence = CertEvidence {
+    let evidence = certificate::Evidence {
         embedded: &sd.certificates,
         crls: &crls,
         ocsps: &ocsps,
         claimed: claimed.as_ref().map(|(t, _)| *t),
         poe,
     };
-    judge_certificate(ev, signer, &evidence, opts);
+    judge(ev, signer, &evidence, opts);
 }
 
 /// The codes of what `ev` found, in order (for the checks' unit tests).

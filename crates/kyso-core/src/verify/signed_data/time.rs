@@ -6,7 +6,7 @@ use crate::cms::parse::{SignedData, SignerInfo};
 use crate::oids;
 use crate::timefmt;
 use crate::trust::tst as timestamp;
-use crate::verify::{revocation, tsa_usable};
+use crate::verify::certificate::{revocation, tsa_usable};
 
 /// Shows the claimed time (`time`, from `source`) in the report.
 pub(super) fn record_claimed(ev: &mut Eval, claimed: Option<(i64, &str)>) {

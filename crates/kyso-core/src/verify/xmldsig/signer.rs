@@ -8,7 +8,8 @@ use x509_cert::Certificate;
 use super::{Eval, VerifyOptions};
 use crate::cert;
 use crate::timefmt;
-use crate::verify::{judge_certificate, signed_data, CertEvidence};
+use crate::verify::certificate;
+use crate::verify::signed_data;
 use crate::xml::verify::{ValueCheck, XmlSignatureFinding};
 
 /// The signer's certificate (the one whose key verified, else the first), named in the
@@ -47,14 +48,14 @@ pub(super) fn judge(
         .iter()
         .filter_map(|d| Certificate::from_der(d).ok())
         .collect();
-    let evidence = CertEvidence {
+    let evidence = certificate::Evidence {
         embedded: &embedded,
         crls: &[],
         ocsps: &[],
         claimed,
         poe: None,
     };
-    judge_certificate(ev, signer, &evidence, opts);
+    certificate::judge(ev, signer, &evidence, opts);
 }
 
 #[cfg(test)]
