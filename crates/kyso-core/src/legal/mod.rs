@@ -138,7 +138,7 @@ fn signatures(report: &FileReport) -> Vec<Sig<'_>> {
     let mut out: Vec<Sig<'_>> = report
         .signatures
         .iter()
-        .filter(|s| s.kind == "signature")
+        .filter(|s| s.kind == crate::verify::SignatureKind::Signature)
         .map(|r| Sig {
             r,
             class: r.certificate.as_ref().map(|c| c.class),
@@ -289,7 +289,7 @@ pub fn assess(report: &FileReport, doc: &mut Document<'_>) -> LegalReport {
                 .iter()
                 .filter(|s| s.order >= l.order)
                 .flat_map(|s| s.r.changes.iter())
-                .filter(|c| c.severity == "FORBIDDEN")
+                .filter(|c| c.severity == crate::verify::diff::Severity::Forbidden)
                 .map(|c| match c.page {
                     Some(p) => format!("{} (trang {p})", c.what_vi),
                     None => c.what_vi.clone(),

@@ -4,6 +4,7 @@
 //! the first page.
 
 use crate::decree::LegalReport;
+use crate::verify::SignatureKind;
 use crate::verify::{FileReport, FileVerdict, Indication, SignatureReport};
 
 /// `ok` / `warn` / `bad` and a file verdict's words.
@@ -28,7 +29,7 @@ pub(super) fn result(s: &SignatureReport, vi: bool) -> String {
 /// "Chữ ký 1" / "Signature 1" (a timestamp: "Dấu thời gian 2"), numbered in the file's order;
 /// the field's own name is a detail beside it.
 pub(super) fn label(index: usize, s: &SignatureReport, vi: bool) -> String {
-    let word = match (s.kind == "document-timestamp", vi) {
+    let word = match (s.kind == SignatureKind::DocumentTimestamp, vi) {
         (true, true) => "Dấu thời gian",
         (true, false) => "Timestamp",
         (false, true) => "Chữ ký",
@@ -71,13 +72,13 @@ pub(super) fn summary(reports: &[FileReport], vi: bool) -> Vec<SummaryRow> {
             let signers: Vec<String> = r
                 .signatures
                 .iter()
-                .filter(|s| s.kind != "document-timestamp")
+                .filter(|s| s.kind != SignatureKind::DocumentTimestamp)
                 .filter_map(|s| s.signer.as_ref().and_then(|i| i.common_name.clone()))
                 .collect();
             let time = r
                 .signatures
                 .iter()
-                .filter(|s| s.kind != "document-timestamp")
+                .filter(|s| s.kind != SignatureKind::DocumentTimestamp)
                 .filter_map(|s| s.claimed_time_vietnam.clone())
                 .next_back()
                 .unwrap_or_default();
@@ -121,7 +122,7 @@ mod tests {
     use crate::verify::{Message, SubIndication};
 
     fn sig(ind: Indication, sub: Option<SubIndication>, name: &str) -> SignatureReport {
-        let mut s = crate::verify::blank_report("Signature1", "signature");
+        let mut s = crate::verify::blank_report("Signature1", crate::verify::SignatureKind::Signature);
         s.indication = ind;
         s.sub_indication = sub;
         s.signer = Some(crate::cert::Identity {

@@ -302,12 +302,12 @@ struct Eval {
 }
 
 impl Eval {
-    fn new(field: &str, kind: &str, sub_filter: Option<String>) -> Self {
+    fn new(field: &str, kind: SignatureKind, sub_filter: Option<String>) -> Self {
         Self {
             report: SignatureReport {
                 field: field.to_string(),
                 sub_filter,
-                kind: kind.to_string(),
+                kind,
                 indication: Indication::TotalPassed,
                 sub_indication: None,
                 message: Message::new("", ""),
@@ -331,7 +331,7 @@ impl Eval {
                 changes: Vec::new(),
                 chain: ChainReport::default(),
                 certificate_valid_at_time: None,
-                revocation: "NOT_CHECKED".into(),
+                revocation: Revocation::NotChecked,
                 revocation_source: None,
                 certificate: None,
                 certificate_serial: None,
@@ -385,7 +385,7 @@ impl Eval {
 
 /// A signature report with nothing found yet (for other modules' unit tests).
 #[cfg(test)]
-pub(crate) fn blank_report(field: &str, kind: &str) -> SignatureReport {
+pub(crate) fn blank_report(field: &str, kind: SignatureKind) -> SignatureReport {
     Eval::new(field, kind, None).report
 }
 
@@ -425,7 +425,7 @@ pub fn verify_detached(p7s: &Path, content: &Path, opts: &VerifyOptions) -> File
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut ev = Eval::new(&name, "signature", Some("CAdES".into()));
+    let mut ev = Eval::new(&name, SignatureKind::Signature, Some("CAdES".into()));
     let signed = signed_data::Signed {
         digest_of: &mut digest_of,
         claimed: None,

@@ -67,6 +67,32 @@ pub enum Coverage {
 
 pub use crate::message::Message;
 
+/// What a signature field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureKind {
+    /// A signature (CMS: PAdES, CAdES, PKCS#7; or XMLDSig).
+    Signature,
+    /// A PAdES document timestamp (RFC 3161 over the document).
+    DocumentTimestamp,
+}
+
+/// The signer's certificate's revocation status, as the report gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Revocation {
+    /// Not revoked at the time judged.
+    Good,
+    /// Revoked.
+    Revoked,
+    /// Could not be checked (no answer, stale data).
+    Unknown,
+    /// The certificate names no revocation service.
+    NotAvailable,
+    /// Not checked (no trusted chain, or not a signature).
+    NotChecked,
+}
+
 /// Integrity evidence.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Integrity {
@@ -92,7 +118,7 @@ pub struct ChangeReport {
     /// What changed (Vietnamese).
     pub what_vi: String,
     /// `FORBIDDEN` or `SUSPICIOUS`.
-    pub severity: String,
+    pub severity: super::diff::Severity,
     /// Stable code of the finding (`KEYS_CHANGED`, `OBJECT_CHANGED`, `ANNOTATION_OVER_TEXT`,
     /// `UNSIGNED_FIELD_DRAWN`, `HIDDEN_OBJECT_SHOWN`, … — see `verify::diff::Finding`).
     pub code: String,
@@ -191,7 +217,7 @@ pub struct SignatureReport {
     /// `/SubFilter`.
     pub sub_filter: Option<String>,
     /// `signature` or `document-timestamp`.
-    pub kind: String,
+    pub kind: SignatureKind,
     /// Verdict.
     pub indication: Indication,
     /// Why, when not passed.
@@ -239,9 +265,8 @@ pub struct SignatureReport {
     pub chain: ChainReport,
     /// Certificate valid at the claimed time.
     pub certificate_valid_at_time: Option<bool>,
-    /// Revocation status: `GOOD`, `REVOKED`, `UNKNOWN` (could not be checked),
-    /// `NOT_AVAILABLE` (the certificate names no CRL), `NOT_CHECKED`.
-    pub revocation: String,
+    /// Revocation status of the signer's certificate.
+    pub revocation: Revocation,
     /// The evidence behind `revocation`, when it was decided by a CRL or OCSP response.
     pub revocation_source: Option<RevocationSource>,
     /// Which system and class the signer's certificate belongs to (Decree 68), with the

@@ -152,7 +152,7 @@ mod tests {
         assert_eq!(ev.report.indication, Indication::TotalPassed);
         assert!(ev.report.chain.trusted);
         assert_eq!(ev.report.certificate_valid_at_time, Some(true));
-        assert_eq!(ev.report.revocation, "GOOD");
+        assert_eq!(ev.report.revocation, crate::verify::Revocation::Good);
     }
 
     #[test]
@@ -170,7 +170,7 @@ mod tests {
         let mut ev = testpki::eval();
         judge(&mut ev, &testpki::signer(), &evidence(&[], &[]), &opts);
         assert_eq!(codes(&ev), ["NO_TRUST_ANCHORS"]);
-        assert_eq!(ev.report.revocation, "NOT_CHECKED");
+        assert_eq!(ev.report.revocation, crate::verify::Revocation::NotChecked);
     }
 
     #[test]

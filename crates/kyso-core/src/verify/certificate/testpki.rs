@@ -234,7 +234,7 @@ pub fn crl(issuer: Party, revoked: &[(u8, i64)], this_update: i64, next_update: 
 
 /// A signature report with nothing found yet.
 pub fn eval() -> Eval {
-    Eval::new("Signature1", "signature", None)
+    Eval::new("Signature1", crate::verify::SignatureKind::Signature, None)
 }
 
 /// The codes of what `ev` found, in order.

@@ -35,7 +35,8 @@ use crate::pdf::{Pdf, PdfError, Source};
 use context::Context;
 
 /// How serious a change is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum Severity {
     /// Not allowed: the displayed document may differ from what was signed.
     Forbidden,

@@ -47,10 +47,7 @@ fn report(c: &diff::Change) -> ChangeReport {
         page: c.page,
         what: c.what(),
         what_vi: c.what_vi(),
-        severity: match c.severity {
-            Severity::Forbidden => "FORBIDDEN".into(),
-            Severity::Suspicious => "SUSPICIOUS".into(),
-        },
+        severity: c.severity,
         code: c.code().into(),
         field: data.field,
         annotation: data.annotation,
@@ -69,7 +66,7 @@ mod tests {
     use crate::verify::{Indication, SubIndication};
 
     fn eval() -> Eval {
-        Eval::new("Signature1", "signature", None)
+        Eval::new("Signature1", crate::verify::SignatureKind::Signature, None)
     }
 
     #[test]
@@ -93,7 +90,11 @@ mod tests {
         assert_eq!(ev.report.sub_indication, Some(SubIndication::ChangesNotAllowed));
         assert_eq!(ev.report.indication, Indication::TotalFailed);
         assert!(!ev.report.changes.is_empty());
-        assert!(ev.report.changes.iter().all(|c| c.severity == "FORBIDDEN"));
+        assert!(ev
+            .report
+            .changes
+            .iter()
+            .all(|c| c.severity == crate::verify::diff::Severity::Forbidden));
         let words = &ev.report.findings[0];
         assert!(
             words.en.ends_with("a content stream changed (object 4)"),
@@ -119,7 +120,11 @@ mod tests {
         later_changes(&mut ev, &doc.pdf(), 1, None);
         assert_eq!(codes(&ev), ["ANNOTATIONS_ADDED"], "{:?}", ev.report.changes);
         assert_eq!(ev.report.indication, Indication::Indeterminate);
-        assert!(ev.report.changes.iter().all(|c| c.severity == "SUSPICIOUS"));
+        assert!(ev
+            .report
+            .changes
+            .iter()
+            .all(|c| c.severity == crate::verify::diff::Severity::Suspicious));
         // Where to look: the page and the object.
         assert!(
             ev.report.findings[0].en.contains("(page 1, object 9)"),

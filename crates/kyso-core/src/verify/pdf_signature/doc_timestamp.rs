@@ -55,7 +55,11 @@ mod tests {
     fn a_signature_that_is_not_a_timestamp_token_fails_the_format() {
         // A real CMS signature, but its content is not a TSTInfo.
         let token = testcms::signed_data_der(b"bytes");
-        let mut ev = Eval::new("Timestamp1", "document-timestamp", None);
+        let mut ev = Eval::new(
+            "Timestamp1",
+            crate::verify::SignatureKind::DocumentTimestamp,
+            None,
+        );
         let mut digest_of = |h: HashAlg| Ok(h.digest(b"bytes"));
         check(
             &mut ev,

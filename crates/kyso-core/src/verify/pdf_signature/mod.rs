@@ -25,6 +25,7 @@ use crate::pdf::permissions::FieldLock;
 use crate::pdf::source::Source;
 use crate::pdf::{self, Object, Pdf};
 use crate::timefmt;
+use crate::verify::SignatureKind;
 
 /// Every check of the signature dictionary `sig` of field `field`.
 pub(in crate::verify) fn check<S: Source>(
@@ -39,9 +40,9 @@ pub(in crate::verify) fn check<S: Source>(
         .map(|n| String::from_utf8_lossy(n).into_owned());
     let is_doc_ts = sig.name_is(b"Type", b"DocTimeStamp") || sub_filter.as_deref() == Some("ETSI.RFC3161");
     let kind = if is_doc_ts {
-        "document-timestamp"
+        SignatureKind::DocumentTimestamp
     } else {
-        "signature"
+        SignatureKind::Signature
     };
     let mut ev = Eval::new(field, kind, sub_filter.clone());
     ev.report.reason = text_of(sig, b"Reason");

@@ -5,6 +5,7 @@ use super::{Eval, Finding};
 use crate::pdf::source::Source;
 use crate::pdf::Pdf;
 use crate::verify::finding::TypedFinding;
+use crate::verify::SignatureKind;
 use crate::verify::{Coverage, SignatureReport};
 
 /// Signature dictionaries still in the file that no form field reaches (a tool re-saved the
@@ -36,7 +37,11 @@ pub(in crate::verify) fn orphan_signatures<S: Source>(
         if known.contains(&&br) || macs.contains(&br) || out.len() >= 100 {
             continue;
         }
-        let mut ev = Eval::new(&format!("(orphan signature {})", i + 1), "signature", None);
+        let mut ev = Eval::new(
+            &format!("(orphan signature {})", i + 1),
+            SignatureKind::Signature,
+            None,
+        );
         ev.report.byte_range = Some(br.clone());
         ev.report.coverage = Coverage::Invalid;
         let fits = br.len() == 4 && br[2].checked_add(br[3]).is_some_and(|e| e <= pdf.len());
@@ -149,7 +154,7 @@ mod tests {
         assert!(o.message.en.contains("no longer attached"), "{:?}", o.message);
 
         // A signature the fields reach is not an orphan.
-        let mut known = crate::verify::blank_report("Signature1", "signature");
+        let mut known = crate::verify::blank_report("Signature1", crate::verify::SignatureKind::Signature);
         known.byte_range = Some(vec![0, 10, 20, 30]);
         assert!(orphan_signatures(&pdf, &[known]).is_empty());
     }
@@ -168,7 +173,10 @@ mod tests {
     #[test]
     fn without_conflicting_definitions_signatures_are_untouched() {
         let doc = base();
-        let mut sigs = vec![crate::verify::blank_report("Signature1", "signature")];
+        let mut sigs = vec![crate::verify::blank_report(
+            "Signature1",
+            crate::verify::SignatureKind::Signature,
+        )];
         conflicting_definitions(&doc.pdf(), &mut sigs);
         assert_eq!(sigs[0].indication, Indication::TotalPassed);
         assert!(sigs[0].findings.is_empty());

@@ -159,7 +159,7 @@ mod tests {
     use crate::verify::Indication;
 
     fn eval() -> Eval {
-        Eval::new("Signature1", "signature", None)
+        Eval::new("Signature1", crate::verify::SignatureKind::Signature, None)
     }
 
     /// A file whose signature value `<0a0b>` sits at bytes 10..16.

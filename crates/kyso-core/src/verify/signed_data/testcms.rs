@@ -109,5 +109,5 @@ pub fn signed_data(content: &[u8]) -> SignedData {
 
 /// A signature report with nothing found yet.
 pub fn eval() -> Eval {
-    Eval::new("Signature1", "signature", None)
+    Eval::new("Signature1", crate::verify::SignatureKind::Signature, None)
 }

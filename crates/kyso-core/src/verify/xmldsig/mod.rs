@@ -20,6 +20,7 @@ pub mod wording;
 
 pub use finding::Finding;
 
+use crate::verify::SignatureKind;
 use std::path::Path;
 
 use super::{Eval, FileReport, SignatureReport, VerifyOptions};
@@ -73,7 +74,7 @@ fn file_error(shown: String, e: &XmlError) -> FileReport {
 /// Every check of one `Signature` element, in the order its findings are reported.
 fn signature_report(f: &XmlSignatureFinding, checked: &Checked, opts: &VerifyOptions) -> SignatureReport {
     let field = f.id.clone().unwrap_or_else(|| f.path.clone());
-    let mut ev = Eval::new(&field, "signature", Some("XMLDSig".into()));
+    let mut ev = Eval::new(&field, SignatureKind::Signature, Some("XMLDSig".into()));
     let form = checked.form.map(|x| x.as_str());
     facts::record(&mut ev, f, form);
     let signer = signer::identify(&mut ev, f);

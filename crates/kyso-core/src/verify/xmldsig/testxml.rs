@@ -61,7 +61,11 @@ pub fn bare() -> XmlSignatureFinding {
 
 /// A signature report with nothing found yet.
 pub fn eval() -> Eval {
-    Eval::new("Signature1", "signature", Some("XMLDSig".into()))
+    Eval::new(
+        "Signature1",
+        crate::verify::SignatureKind::Signature,
+        Some("XMLDSig".into()),
+    )
 }
 
 /// The codes of what `ev` found, in order.

@@ -110,7 +110,7 @@ mod tests {
             .en
             .contains("issuing authority Kyso Test CA"));
         // The signer's own revocation fields are not the CA's to set.
-        assert_eq!(ev.report.revocation, "NOT_CHECKED");
+        assert_eq!(ev.report.revocation, crate::verify::Revocation::NotChecked);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the signature; one after it needs a proof of time (a timestamp); revocation that cannot
 //! be checked is never passed silently.
 
+use crate::verify::Revocation;
 use x509_cert::Certificate;
 
 use super::lookup::{find, Found};
@@ -28,7 +29,7 @@ pub(in crate::verify) fn of_signer(
     let mut failures = Vec::new();
     match find(cert, issuer, evidence, online, &mut failures) {
         Some(Found::Revoked { at: when }) => {
-            ev.report.revocation = "REVOKED".into();
+            ev.report.revocation = Revocation::Revoked;
             ev.find(if when <= at {
                 Finding::SignerRevoked { at: when }
             } else if poe.is_some() {
@@ -41,7 +42,7 @@ pub(in crate::verify) fn of_signer(
             this_update,
             answered,
         }) => {
-            ev.report.revocation = "GOOD".into();
+            ev.report.revocation = Revocation::Good;
             ev.report.revocation_source = Some(RevocationSource {
                 kind: answered.service.as_str().into(),
                 origin: answered.origin.as_str().into(),
@@ -55,7 +56,7 @@ pub(in crate::verify) fn of_signer(
             });
         }
         Some(Found::Saved(saved)) => {
-            ev.report.revocation = "GOOD".into();
+            ev.report.revocation = Revocation::Good;
             ev.report.revocation_source = Some(source_of(&saved, evidence.now));
             ev.find(Finding::SignerNotRevokedSaved {
                 saved,
@@ -63,16 +64,16 @@ pub(in crate::verify) fn of_signer(
             });
         }
         Some(Found::Stale(saved)) => {
-            ev.report.revocation = "UNKNOWN".into();
+            ev.report.revocation = Revocation::Unknown;
             ev.report.revocation_source = Some(source_of(&saved, evidence.now));
             ev.find(Finding::SignerRevocationStale { saved });
         }
         None if crl::distribution_points(cert).is_empty() && ocsp::responder_urls(cert).is_empty() => {
-            ev.report.revocation = "NOT_AVAILABLE".into();
+            ev.report.revocation = Revocation::NotAvailable;
             ev.find(Finding::SignerNoRevocationService);
         }
         None => {
-            ev.report.revocation = "UNKNOWN".into();
+            ev.report.revocation = Revocation::Unknown;
             ev.find(match online {
                 None => Finding::SignerRevocationNotChecked,
                 Some(_) => Finding::SignerRevocationUnavailable { failures },
@@ -134,7 +135,7 @@ mod tests {
         let ev = judged(&at_hand(&crls, None, LATER), None);
         assert_eq!(codes(&ev), ["SIGNER_NOT_REVOKED"]);
         assert_eq!(ev.report.indication, Indication::TotalPassed);
-        assert_eq!(ev.report.revocation, "GOOD");
+        assert_eq!(ev.report.revocation, crate::verify::Revocation::Good);
         let source = ev.report.revocation_source.as_ref().unwrap();
         assert_eq!(
             (source.kind.as_str(), source.origin.as_str()),
@@ -154,7 +155,7 @@ mod tests {
         assert_eq!(codes(&ev), ["SIGNER_REVOKED"]);
         assert_eq!(ev.report.indication, Indication::TotalFailed);
         assert_eq!(ev.report.sub_indication, Some(SubIndication::Revoked));
-        assert_eq!(ev.report.revocation, "REVOKED");
+        assert_eq!(ev.report.revocation, crate::verify::Revocation::Revoked);
     }
 
     #[test]
@@ -167,7 +168,7 @@ mod tests {
         let ev = judged(&at_hand(&crls, None, LATER), None);
         assert_eq!(codes(&ev), ["SIGNER_REVOKED_NO_POE"]);
         assert_eq!(ev.report.sub_indication, Some(SubIndication::RevokedNoPoe));
-        assert_eq!(ev.report.revocation, "REVOKED");
+        assert_eq!(ev.report.revocation, crate::verify::Revocation::Revoked);
     }
 
     #[test]
@@ -177,7 +178,7 @@ mod tests {
         let ev = judged(&at_hand(&crls, None, LATER), None);
         // The test certificates name no revocation service: nothing more to ask.
         assert_eq!(codes(&ev), ["SIGNER_NO_REVOCATION_SERVICE"]);
-        assert_eq!(ev.report.revocation, "NOT_AVAILABLE");
+        assert_eq!(ev.report.revocation, Revocation::NotAvailable);
         assert_eq!(ev.report.indication, Indication::TotalPassed);
     }
 
@@ -204,7 +205,7 @@ mod tests {
         );
         assert_eq!(codes(&ev), ["SIGNER_REVOCATION_NOT_CHECKED"]);
         assert_eq!(ev.report.sub_indication, Some(SubIndication::TryLater));
-        assert_eq!(ev.report.revocation, "UNKNOWN");
+        assert_eq!(ev.report.revocation, Revocation::Unknown);
     }
 
     #[test]
@@ -244,7 +245,7 @@ mod tests {
         // Later, nothing at hand, offline: the saved CRL, still current.
         let ev = judged(&at_hand(&[], Some(&cache), LATER), None);
         assert_eq!(codes(&ev), ["SIGNER_NOT_REVOKED_SAVED"]);
-        assert_eq!(ev.report.revocation, "GOOD");
+        assert_eq!(ev.report.revocation, crate::verify::Revocation::Good);
         let source = ev.report.revocation_source.as_ref().unwrap();
         assert_eq!((source.origin.as_str(), source.current), ("saved", true));
         assert!(
@@ -258,7 +259,7 @@ mod tests {
         // Past its nextUpdate: undecided, with what to do.
         let ev = judged(&at_hand(&[], Some(&cache), LATER + 1), None);
         assert_eq!(codes(&ev), ["SIGNER_REVOCATION_STALE"]);
-        assert_eq!(ev.report.revocation, "UNKNOWN");
+        assert_eq!(ev.report.revocation, Revocation::Unknown);
         assert_eq!(ev.report.sub_indication, Some(SubIndication::TryLater));
         assert!(!ev.report.revocation_source.as_ref().unwrap().current);
         assert!(ev.report.findings[0].en.contains("Connect to the network"));
