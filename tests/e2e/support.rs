@@ -121,10 +121,12 @@ pub fn fixtures() -> &'static Fixtures {
                 ])
                 .current_dir(&pki),
         );
-        // A real OCSP responder (openssl ocsp) on loopback; it stops by itself. Readiness is
-        // read from its "ACCEPT" line: probing with an empty connection would hang it.
+        // A real OCSP responder (openssl ocsp) on loopback; it stops by itself, after 20 min:
+        // long enough for the slowest run of the whole suite (on a loaded 2-core machine the
+        // OCSP tests started more than 5 min after the fixtures, and found it gone). Readiness
+        // is read from its "ACCEPT" line: probing with an empty connection would hang it.
         let mut responder = Command::new("timeout")
-            .args(["300", "openssl", "ocsp", "-index", "index.txt", "-port"])
+            .args(["1200", "openssl", "ocsp", "-index", "index.txt", "-port"])
             .arg(ocsp_port.to_string())
             .args([
                 "-rsigner",

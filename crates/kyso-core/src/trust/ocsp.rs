@@ -90,6 +90,45 @@ fn has_ocsp_signing_eku(c: &Certificate) -> bool {
         .is_some_and(|e| e.0.contains(&ID_KP_OCSP_SIGNING))
 }
 
+/// Why an OCSP response cannot be used. The texts are English details inside a sentence the
+/// report words in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OcspError {
+    /// Not an OCSPResponse (or a length runs past its data).
+    #[error("unreadable OCSP response: {0}")]
+    Unreadable(String),
+    /// The responder did not answer `successful`.
+    #[error("OCSP responder answered {0}")]
+    NotSuccessful(String),
+    /// No responseBytes.
+    #[error("OCSP response without content")]
+    NoContent,
+    /// Not id-pkix-ocsp-basic.
+    #[error("not a basic OCSP response")]
+    NotBasic,
+    /// The BasicOCSPResponse cannot be read.
+    #[error("unreadable basic OCSP response: {0}")]
+    UnreadableBasic(String),
+    /// Signed by neither the issuer nor a responder it authorised.
+    #[error("the OCSP response is not signed by the issuer or a responder it authorised")]
+    NotAuthorised,
+    /// The signed part cannot be re-encoded.
+    #[error("{0}")]
+    Encoding(String),
+    /// The signature is not a whole number of bytes.
+    #[error("bad OCSP signature encoding")]
+    SignatureEncoding,
+    /// The signature does not verify.
+    #[error("the OCSP response signature is invalid")]
+    BadSignature,
+    /// An answer to another request (replay).
+    #[error("the OCSP response answers another request (nonce mismatch)")]
+    NonceMismatch,
+    /// No answer about this certificate.
+    #[error("the OCSP response does not mention this certificate")]
+    NotThisCertificate,
+}
+
 /// Checks a DER OCSPResponse for `cert` (issued by `issuer`). `nonce`: the one we sent, if
 /// any. Returns the status or why the response cannot be used.
 pub fn check(
@@ -97,24 +136,24 @@ pub fn check(
     cert: &Certificate,
     issuer: &Certificate,
     nonce: Option<&[u8]>,
-) -> Result<OcspStatus, String> {
+) -> Result<OcspStatus, OcspError> {
     // Lengths first: the decoder allocates what a length claims before reading it.
     if !crate::cms::ber::lengths_fit(der) {
-        return Err("unreadable OCSP response: a length runs past its data".into());
+        return Err(OcspError::Unreadable("a length runs past its data".into()));
     }
-    let resp = OcspResponse::from_der(der).map_err(|e| format!("unreadable OCSP response: {e}"))?;
+    let resp = OcspResponse::from_der(der).map_err(|e| OcspError::Unreadable(e.to_string()))?;
     if resp.response_status != OcspResponseStatus::Successful {
-        return Err(format!("OCSP responder answered {:?}", resp.response_status));
+        return Err(OcspError::NotSuccessful(format!("{:?}", resp.response_status)));
     }
-    let bytes = resp.response_bytes.ok_or("OCSP response without content")?;
+    let bytes = resp.response_bytes.ok_or(OcspError::NoContent)?;
     if bytes.response_type != ID_PKIX_OCSP_BASIC {
-        return Err("not a basic OCSP response".into());
+        return Err(OcspError::NotBasic);
     }
     if !crate::cms::ber::lengths_fit(bytes.response.as_bytes()) {
-        return Err("unreadable basic OCSP response: a length runs past its data".into());
+        return Err(OcspError::UnreadableBasic("a length runs past its data".into()));
     }
     let basic = BasicOcspResponse::from_der(bytes.response.as_bytes())
-        .map_err(|e| format!("unreadable basic OCSP response: {e}"))?;
+        .map_err(|e| OcspError::UnreadableBasic(e.to_string()))?;
     check_basic(&basic, cert, issuer, nonce)
 }
 
@@ -124,7 +163,7 @@ pub fn check_basic(
     cert: &Certificate,
     issuer: &Certificate,
     nonce: Option<&[u8]>,
-) -> Result<OcspStatus, String> {
+) -> Result<OcspStatus, OcspError> {
     // Who signed it: the issuer, or a responder certificate the issuer signed for OCSP.
     let responder_matches = |c: &Certificate| match &basic.tbs_response_data.responder_id {
         ResponderId::ByName(n) => &c.tbs_certificate.subject == n,
@@ -147,10 +186,13 @@ pub fn check_basic(
             .find(|c| responder_matches(c))
             .filter(|c| super::path::signed_by(c, issuer) && has_ocsp_signing_eku(c))
             .cloned()
-            .ok_or("the OCSP response is not signed by the issuer or a responder it authorised")?
+            .ok_or(OcspError::NotAuthorised)?
     };
-    let tbs = basic.tbs_response_data.to_der().map_err(|e| e.to_string())?;
-    let sig = basic.signature.as_bytes().ok_or("bad OCSP signature encoding")?;
+    let tbs = basic
+        .tbs_response_data
+        .to_der()
+        .map_err(|e| OcspError::Encoding(e.to_string()))?;
+    let sig = basic.signature.as_bytes().ok_or(OcspError::SignatureEncoding)?;
     crypto::verify(
         &signer.tbs_certificate.subject_public_key_info,
         &basic.signature_algorithm,
@@ -158,10 +200,10 @@ pub fn check_basic(
         &tbs,
         sig,
     )
-    .map_err(|_| "the OCSP response signature is invalid".to_string())?;
+    .map_err(|_| OcspError::BadSignature)?;
     if let (Some(sent), Some(got)) = (nonce, basic.nonce()) {
         if got.0.as_bytes() != sent {
-            return Err("the OCSP response answers another request (nonce mismatch)".into());
+            return Err(OcspError::NonceMismatch);
         }
     }
     for single in &basic.tbs_response_data.responses {
@@ -188,5 +230,5 @@ pub fn check_basic(
             CertStatus::Unknown(_) => OcspStatus::Unknown,
         });
     }
-    Err("the OCSP response does not mention this certificate".into())
+    Err(OcspError::NotThisCertificate)
 }

@@ -62,7 +62,11 @@ pub fn check(
                 fetch::post_from_document(&url, "application/ocsp-request", &req, fetch::MAX_OCSP, net)
                     .map_err(|e| e.to_string())
             })
-            .and_then(|resp| ocsp::check(&resp, cert, issuer, Some(&nonce)).map(|s| (s, resp)));
+            .and_then(|resp| {
+                ocsp::check(&resp, cert, issuer, Some(&nonce))
+                    .map(|s| (s, resp))
+                    .map_err(|e| e.to_string())
+            });
         match answer {
             Ok((OcspStatus::Unknown, _)) => {
                 failures.push(format!("{url}: the responder does not know the certificate"))
