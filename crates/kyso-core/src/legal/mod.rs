@@ -9,8 +9,11 @@
 //! [`check_many`] is what the CLI, the app and the bridge call: the signature check of every
 //! file (on all cores) and then this one.
 
-pub mod printed;
-pub mod text;
+// Parts under this module's API: public only with the `internals` feature (see lib.rs).
+internal! {
+    printed;
+    text;
+}
 
 use std::path::Path;
 

@@ -2,7 +2,10 @@
 //! CA certificates ([`fetch`]), and web origins (the allow-lists of the bridge and the
 //! settings), and where Kyso may connect for an address it did not choose ([`address`]).
 
-pub mod address;
+// Parts under this module's API: public only with the `internals` feature (see lib.rs).
+internal! {
+    address;
+}
 pub mod fetch;
 
 pub use address::NetPolicy;

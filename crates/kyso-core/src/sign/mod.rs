@@ -10,9 +10,12 @@
 //!
 //! The input is only ever read.
 
-pub mod detached;
+// Parts under this module's API: public only with the `internals` feature (see lib.rs).
+internal! {
+    detached;
+    ltv;
+}
 mod field;
-pub mod ltv;
 pub mod xml;
 
 use std::fs::File;

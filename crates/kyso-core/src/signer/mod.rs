@@ -5,7 +5,10 @@
 //! it reports progress and honours cancel through its [`remote::Control`].
 
 pub mod discover;
-pub mod library;
+// Parts under this module's API: public only with the `internals` feature (see lib.rs).
+internal! {
+    library;
+}
 pub mod p12;
 pub mod pkcs11;
 #[cfg(windows)]

@@ -11,15 +11,18 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub mod aia;
-pub mod builtin;
+// Parts under this module's API: public only with the `internals` feature (see lib.rs).
+internal! {
+    aia;
+    builtin;
+    crl;
+    ocsp;
+    online;
+    path;
+    tsa;
+    tst;
+}
 pub mod cache;
-pub mod crl;
-pub mod ocsp;
-pub mod online;
-pub mod path;
-pub mod tsa;
-pub mod tst;
 
 use der::Encode;
 use x509_cert::Certificate;

@@ -4,9 +4,12 @@
 //! all gets a file-level error. Hostile input never panics: every structure is read through
 //! the bounded PDF and CMS readers.
 
-pub mod certificate;
-pub mod diff;
-pub mod finding;
+// Parts under this module's API: public only with the `internals` feature (see lib.rs).
+internal! {
+    certificate;
+    diff;
+    finding;
+}
 pub mod headline;
 mod pdf_signature;
 pub mod report;

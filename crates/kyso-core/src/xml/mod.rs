@@ -19,14 +19,17 @@
 //! refused, a depth limit and a size limit; there is no entity expansion, no external URI,
 //! no XSLT.
 
-pub mod alg;
-pub mod c14n;
-pub mod dom;
+// Parts under this module's API: public only with the `internals` feature (see lib.rs).
+internal! {
+    alg;
+    c14n;
+    dom;
+    time;
+    verify;
+}
 pub mod profile;
 pub mod sign;
 pub mod summary;
-pub mod time;
-pub mod verify;
 
 use std::io::Read;
 use std::path::Path;

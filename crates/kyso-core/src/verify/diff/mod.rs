@@ -28,7 +28,9 @@ mod rules;
 pub(in crate::verify) mod testpdf;
 pub mod wording;
 
-pub use finding::{Data, Finding, Kind};
+pub use finding::Finding;
+#[cfg(any(test, feature = "internals"))]
+pub use finding::{Data, Kind};
 
 use crate::pdf::permissions::FieldLock;
 use crate::pdf::{Pdf, PdfError, Source};
