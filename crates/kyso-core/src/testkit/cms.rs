@@ -159,3 +159,51 @@ pub fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
 pub fn cat(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
 }
+
+/// A signer holding the kit's key in memory: what a token does, minus the token. It counts
+/// its calls so a test can tell a refusal came before any signing; `wrong_key` makes it
+/// sign with another key, as a token holding the wrong key would.
+pub struct KeySigner {
+    /// The certificate it presents.
+    pub cert: Certificate,
+    /// Signatures made.
+    pub calls: usize,
+    /// Sign with a different key than the certificate's.
+    pub wrong_key: bool,
+}
+
+impl Default for KeySigner {
+    /// The kit's key and self-signed certificate.
+    fn default() -> Self {
+        Self {
+            cert: signer(),
+            calls: 0,
+            wrong_key: false,
+        }
+    }
+}
+
+impl crate::signer::Signer for KeySigner {
+    fn certificate(&self) -> &Certificate {
+        &self.cert
+    }
+    fn chain(&self) -> &[Certificate] {
+        &[]
+    }
+    fn key_kind(&self) -> crate::crypto::KeyKind {
+        crate::crypto::KeyKind::Ec {
+            curve: crate::crypto::Curve::P256,
+        }
+    }
+    fn sign(&mut self, req: &crate::signer::SignRequest<'_>) -> Result<Vec<u8>, crate::signer::SignerError> {
+        assert_eq!(req.hash, HashAlg::Sha256, "the kit signs with SHA-256");
+        self.calls += 1;
+        let key = if self.wrong_key {
+            p256::ecdsa::SigningKey::from_slice(&[9u8; 32]).expect("a valid scalar")
+        } else {
+            key()
+        };
+        let sig: p256::ecdsa::Signature = key.sign(req.message);
+        Ok(sig.to_der().as_bytes().to_vec())
+    }
+}
