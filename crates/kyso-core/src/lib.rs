@@ -56,6 +56,8 @@ pub mod report;
 pub mod settings;
 pub mod sign;
 pub mod signer;
+#[cfg(test)]
+mod testkit;
 pub mod timefmt;
 pub mod trust;
 pub mod update;

@@ -293,3 +293,303 @@ pub fn sid_matches(sid: &Sid, cert: &Certificate) -> bool {
         Sid::Ski(ski) => crate::cert::subject_key_id(cert).is_some_and(|k| &k == ski),
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use der::Encode;
+
+    use super::*;
+    use crate::cms::build::{self, AttrParams};
+    use crate::crypto::{self, HashAlg, Scheme};
+    use crate::testkit::cms::{self as kit, cat, tlv};
+
+    const CONTENT: &[u8] = b"the signed bytes";
+
+    fn der<T: Encode>(v: &T) -> Vec<u8> {
+        v.to_der().unwrap()
+    }
+
+    /// The signed attributes Kyso's builder makes for `CONTENT`, each attribute's DER in
+    /// the builder's (DER-sorted) order.
+    fn attributes() -> Vec<Vec<u8>> {
+        let hash = HashAlg::Sha256;
+        let attrs = build::signed_attributes(&AttrParams {
+            hash,
+            content_digest: &hash.digest(CONTENT),
+            signer: &kit::signer(),
+            signing_time: Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000)),
+        })
+        .unwrap();
+        attrs.iter().map(der).collect()
+    }
+
+    fn issuer_serial(cert: &Certificate) -> Vec<u8> {
+        der(&::cms::cert::IssuerAndSerialNumber {
+            issuer: cert.tbs_certificate.issuer.clone(),
+            serial_number: cert.tbs_certificate.serial_number.clone(),
+        })
+    }
+
+    /// A SignerInfo naming `sid`, over the attributes in the order given, signed by the kit's
+    /// key over exactly those bytes re-tagged as a SET (what RFC 5652 §5.4 signs).
+    fn signer_info(version: u8, sid: &[u8], attrs: &[Vec<u8>]) -> Vec<u8> {
+        let body = attrs.concat();
+        let signature = kit::ecdsa_der(&tlv(0x31, &body));
+        let alg = Scheme::Ecdsa.algorithm_identifier(HashAlg::Sha256).unwrap();
+        tlv(
+            0x30,
+            &cat(&[
+                &[0x02, 0x01, version],
+                sid,
+                &der(&HashAlg::Sha256.algorithm_identifier()),
+                &tlv(0xa0, &body),
+                &der(&alg),
+                &tlv(0x04, &signature),
+            ]),
+        )
+    }
+
+    /// A ContentInfo around SignedData of these parts (each already a whole element).
+    fn content_info(encap: &[u8], certs: &[u8], crls: &[u8], infos: &[u8]) -> Vec<u8> {
+        let digest_algs = tlv(0x31, &der(&HashAlg::Sha256.algorithm_identifier()));
+        let sd = tlv(
+            0x30,
+            &cat(&[&[0x02, 0x01, 0x01], &digest_algs, encap, certs, crls, &tlv(0x31, infos)]),
+        );
+        tlv(0x30, &cat(&[&der(&oids::ID_SIGNED_DATA), &tlv(0xa0, &sd)]))
+    }
+
+    fn detached() -> Vec<u8> {
+        tlv(0x30, &der(&oids::ID_DATA))
+    }
+
+    fn certs() -> Vec<u8> {
+        tlv(0xa0, &der(&kit::signer()))
+    }
+
+    #[test]
+    fn reads_what_kysos_builder_writes() {
+        let bytes = kit::signed_data_der(CONTENT);
+        let sd = parse(&bytes).unwrap();
+        assert_eq!(sd.econtent_type, oids::ID_DATA);
+        assert_eq!(sd.econtent, None, "PAdES and .p7s signatures are detached");
+        assert_eq!(sd.certificates, vec![kit::signer()]);
+        assert!(sd.crls.is_empty());
+        assert_eq!(sd.der_len, bytes.len());
+        let [si] = sd.signer_infos.as_slice() else {
+            panic!("one signer: {:?}", sd.signer_infos);
+        };
+        let Sid::IssuerSerial { issuer, serial } = &si.sid else {
+            panic!("Kyso names its signer by issuer and serial: {:?}", si.sid);
+        };
+        assert_eq!(issuer, &kit::signer().tbs_certificate.issuer);
+        assert_eq!(serial, &kit::signer().tbs_certificate.serial_number);
+        assert_eq!(si.digest_alg.oid, HashAlg::Sha256.oid());
+        assert_eq!(
+            si.signature_alg,
+            Scheme::Ecdsa.algorithm_identifier(HashAlg::Sha256).unwrap()
+        );
+        assert_eq!(si.message_digest(), Some(HashAlg::Sha256.digest(CONTENT)));
+        assert_eq!(si.signed_attr(oids::ATTR_CONTENT_TYPE), Some(&der(&oids::ID_DATA)[..]));
+        assert_eq!(si.signed_attr_count(oids::ATTR_SIGNING_CERT_V2), 1);
+        assert_eq!(si.signed_attr(oids::ATTR_SIGNING_TIME), None, "PAdES keeps the time in /M");
+        assert!(si.unsigned_attrs.is_empty());
+        // The bytes the signature covers are handed out as a SET, and they verify.
+        let signed = si.signed_attrs_der.as_deref().unwrap();
+        assert_eq!(signed[0], 0x31);
+        crypto::verify(
+            &kit::signer().tbs_certificate.subject_public_key_info,
+            &si.signature_alg,
+            Some(HashAlg::Sha256),
+            signed,
+            &si.signature,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn the_padding_after_the_content_info_is_ignored() {
+        let bytes = kit::signed_data_der(CONTENT);
+        let mut padded = bytes.clone();
+        padded.extend_from_slice(&[0u8; 300]);
+        let sd = parse(&padded).unwrap();
+        assert_eq!(sd.der_len, bytes.len());
+        assert_eq!(sd.signer_infos[0].signature, parse(&bytes).unwrap().signer_infos[0].signature);
+    }
+
+    #[test]
+    fn an_unsorted_attribute_set_keeps_its_original_bytes_and_verifies() {
+        let sorted = attributes();
+        let mut unsorted = sorted.clone();
+        unsorted.reverse();
+        assert_ne!(sorted, unsorted, "the test needs an order DER would change");
+        let si = signer_info(1, &issuer_serial(&kit::signer()), &unsorted);
+        let sd = parse(&content_info(&detached(), &certs(), &[], &si)).unwrap();
+        let si = &sd.signer_infos[0];
+        let kept = si.signed_attrs_der.as_deref().unwrap();
+        // Re-encoding would sort the SET and break the signature: the bytes must be the
+        // signer's own.
+        assert_eq!(kept, tlv(0x31, &unsorted.concat()));
+        assert_ne!(kept, tlv(0x31, &sorted.concat()));
+        crypto::verify(
+            &kit::spki(),
+            &si.signature_alg,
+            Some(HashAlg::Sha256),
+            kept,
+            &si.signature,
+        )
+        .unwrap();
+        // The attributes are read in the signer's order, values whole.
+        let oids: Vec<_> = si.signed_attrs.iter().map(|a| a.oid).collect();
+        assert_eq!(oids.first(), Some(&oids::ATTR_SIGNING_CERT_V2));
+        assert_eq!(oids.last(), Some(&oids::ATTR_CONTENT_TYPE));
+        assert!(si.signed_attr(oids::ATTR_SIGNING_TIME).is_some());
+        assert_eq!(si.message_digest(), Some(HashAlg::Sha256.digest(CONTENT)));
+    }
+
+    #[test]
+    fn encapsulated_content_certificates_and_crls_are_read() {
+        let encap = tlv(
+            0x30,
+            &cat(&[&der(&oids::ID_DATA), &tlv(0xa0, &tlv(0x04, b"inside"))]),
+        );
+        // A CRL is kept as raw DER (the revocation checks decode it); an attribute
+        // certificate ([1]) among the certificates is skipped, not fatal.
+        let crl = tlv(0x30, &tlv(0x30, b"\x02\x01\x05"));
+        let certs = tlv(
+            0xa0,
+            &cat(&[&der(&kit::signer()), &tlv(0xa1, b"\x30\x00"), &der(&kit::rsa_certificate(2048))]),
+        );
+        let si = signer_info(1, &issuer_serial(&kit::signer()), &attributes());
+        let sd = parse(&content_info(&encap, &certs, &tlv(0xa1, &crl), &si)).unwrap();
+        assert_eq!(sd.econtent.as_deref(), Some(&b"inside"[..]));
+        assert_eq!(sd.certificates, vec![kit::signer(), kit::rsa_certificate(2048)]);
+        assert_eq!(sd.crls, vec![crl]);
+    }
+
+    #[test]
+    fn ber_indefinite_lengths_and_constructed_content_are_read() {
+        let si = signer_info(1, &issuer_serial(&kit::signer()), &attributes());
+        let digest_algs = tlv(0x31, &der(&HashAlg::Sha256.algorithm_identifier()));
+        // As streaming Java signers write it: indefinite lengths, the content in pieces.
+        let indefinite = |tag: u8, body: &[u8]| cat(&[&[tag, 0x80], body, &[0, 0]]);
+        let pieces = indefinite(0x24, &cat(&[&tlv(0x04, b"ins"), &tlv(0x04, b"ide")]));
+        let encap = indefinite(0x30, &cat(&[&der(&oids::ID_DATA), &indefinite(0xa0, &pieces)]));
+        let sd = indefinite(
+            0x30,
+            &cat(&[&[0x02, 0x01, 0x01], &digest_algs, &encap, &certs(), &tlv(0x31, &si)]),
+        );
+        let ber = indefinite(0x30, &cat(&[&der(&oids::ID_SIGNED_DATA), &indefinite(0xa0, &sd)]));
+        let read = parse(&ber).unwrap();
+        assert_eq!(read.econtent.as_deref(), Some(&b"inside"[..]));
+        assert_eq!(read.certificates, vec![kit::signer()]);
+        let expected = parse(&content_info(&detached(), &certs(), &[], &si)).unwrap();
+        assert_eq!(
+            read.signer_infos[0].signed_attrs_der,
+            expected.signer_infos[0].signed_attrs_der
+        );
+        assert_eq!(read.signer_infos[0].signature, expected.signer_infos[0].signature);
+    }
+
+    #[test]
+    fn sid_matches_the_issuer_and_serial_of_that_certificate_only() {
+        let sd = kit::signed_data(CONTENT);
+        let sid = &sd.signer_infos[0].sid;
+        assert!(sid_matches(sid, &kit::signer()));
+        // Same issuer name, other serial.
+        assert!(!sid_matches(sid, &kit::rsa_certificate(2048)));
+    }
+
+    #[test]
+    fn sid_matches_a_subject_key_identifier() {
+        let ski = vec![0x5a; 20];
+        let ext = kit::extension(
+            const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER,
+            false,
+            &der::asn1::OctetString::new(ski.clone()).unwrap(),
+        );
+        let cert = kit::signer_with(vec![ext]);
+        // Read from a SignerInfo naming its certificate by [0] subjectKeyIdentifier.
+        let si = signer_info(3, &tlv(0x80, &ski), &attributes());
+        let sd = parse(&content_info(&detached(), &tlv(0xa0, &der(&cert)), &[], &si)).unwrap();
+        let sid = &sd.signer_infos[0].sid;
+        assert!(matches!(sid, Sid::Ski(k) if *k == ski), "{sid:?}");
+        assert!(sid_matches(sid, &cert));
+        assert!(!sid_matches(&Sid::Ski(vec![0x5b; 20]), &cert));
+        // A certificate without the extension is never matched by a key identifier.
+        assert!(!sid_matches(sid, &kit::signer()));
+    }
+
+    #[test]
+    fn signed_attr_takes_the_first_value_and_count_sees_repeats() {
+        let mut si = kit::signed_data(CONTENT).signer_infos.remove(0);
+        let other = der(&der::asn1::OctetString::new(vec![1u8; 32]).unwrap());
+        si.signed_attrs.push(Attr {
+            oid: oids::ATTR_MESSAGE_DIGEST,
+            values: vec![other],
+        });
+        assert_eq!(si.signed_attr_count(oids::ATTR_MESSAGE_DIGEST), 2);
+        assert_eq!(si.message_digest(), Some(HashAlg::Sha256.digest(CONTENT)));
+        assert_eq!(si.signed_attr_count(oids::ATTR_TIMESTAMP_TOKEN), 0);
+        // A message digest that is not an OCTET STRING reads as none.
+        si.signed_attrs.retain(|a| a.oid != oids::ATTR_MESSAGE_DIGEST);
+        si.signed_attrs.push(Attr {
+            oid: oids::ATTR_MESSAGE_DIGEST,
+            values: vec![vec![0x02, 0x01, 0x07]],
+        });
+        assert_eq!(si.message_digest(), None);
+    }
+
+    #[test]
+    fn garbage_is_refused_with_the_cms_code() {
+        for bad in [&b""[..], b"hello", b"\x30\x00", b"\x02\x01\x01", b"%PDF-1.7\n"] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(crate::Error::from(e).code(), "CMS", "{bad:?}");
+        }
+        let data = tlv(0x30, &cat(&[&der(&oids::ID_DATA), &tlv(0xa0, &tlv(0x04, b"x"))]));
+        assert!(matches!(parse(&data), Err(CmsError::NotSignedData)));
+        assert!(matches!(
+            parse(&tlv(0x31, &der(&oids::ID_SIGNED_DATA))),
+            Err(CmsError::Malformed("ContentInfo is not a SEQUENCE"))
+        ));
+    }
+
+    #[test]
+    fn every_truncation_is_an_error_not_a_panic() {
+        let bytes = kit::signed_data_der(CONTENT);
+        for n in 0..bytes.len() {
+            assert!(parse(&bytes[..n]).is_err(), "{n} of {} bytes", bytes.len());
+        }
+    }
+
+    #[test]
+    fn lengths_past_their_data_are_refused() {
+        // The ContentInfo claims more than there is.
+        let mut bytes = kit::signed_data_der(CONTENT);
+        assert_eq!(bytes[1], 0x82, "a long-form length");
+        bytes[2] = 0x7f;
+        assert!(parse(&bytes).is_err());
+        // Inside a well-framed SignerInfo: a signature claiming 65,535 bytes.
+        let mut info = vec![0x02, 0x01, 0x01];
+        info.extend(issuer_serial(&kit::signer()));
+        info.extend(der(&HashAlg::Sha256.algorithm_identifier()));
+        info.extend(der(&Scheme::Ecdsa.algorithm_identifier(HashAlg::Sha256).unwrap()));
+        info.extend([0x04, 0x82, 0xff, 0xff, 1, 2, 3]);
+        let e = parse(&content_info(&detached(), &certs(), &[], &tlv(0x30, &info))).unwrap_err();
+        assert_eq!(crate::Error::from(e).code(), "CMS");
+    }
+
+    #[test]
+    fn a_signature_value_that_is_not_an_octet_string_is_malformed() {
+        let mut info = vec![0x02, 0x01, 0x01];
+        info.extend(issuer_serial(&kit::signer()));
+        info.extend(der(&HashAlg::Sha256.algorithm_identifier()));
+        info.extend(der(&Scheme::Ecdsa.algorithm_identifier(HashAlg::Sha256).unwrap()));
+        info.extend(tlv(0x03, &[0, 1, 2]));
+        assert!(matches!(
+            parse(&content_info(&detached(), &certs(), &[], &tlv(0x30, &info))),
+            Err(CmsError::Malformed("signature is not an OCTET STRING"))
+        ));
+    }
+}

@@ -119,3 +119,69 @@ pub fn sign_detached(
 fn scheme_alg(s: Scheme, h: crypto::HashAlg) -> Result<spki::AlgorithmIdentifierOwned, Error> {
     Ok(s.algorithm_identifier(h)?)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::cms::parse;
+    use crate::crypto::HashAlg;
+    use crate::oids;
+    use crate::testkit::cms::{self as kit, KeySigner};
+
+    #[test]
+    fn scheme_alg_names_the_algorithm_validators_expect() {
+        let ecdsa = scheme_alg(Scheme::Ecdsa, HashAlg::Sha256).unwrap();
+        assert_eq!(ecdsa.oid.to_string(), "1.2.840.10045.4.3.2", "ecdsa-with-SHA256");
+        assert_eq!(ecdsa.parameters, None);
+        let ecdsa384 = scheme_alg(Scheme::Ecdsa, HashAlg::Sha384).unwrap();
+        assert_eq!(ecdsa384.oid.to_string(), "1.2.840.10045.4.3.3");
+        let rsa = scheme_alg(Scheme::RsaPkcs1, HashAlg::Sha256).unwrap();
+        assert_eq!(rsa.oid, oids::RSA_ENCRYPTION);
+        let pss = scheme_alg(Scheme::RsaPss, HashAlg::Sha256).unwrap();
+        assert_eq!(pss.oid, oids::RSASSA_PSS);
+        assert!(pss.parameters.is_some(), "PSS names its hash and salt");
+    }
+
+    #[test]
+    fn a_detached_signature_covers_the_file_and_carries_the_signing_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("report.docx");
+        std::fs::write(&input, b"PK\x03\x04 not really a document").unwrap();
+        let out = dir.path().join("report.docx.p7s");
+        let opts = crate::sign::SignOptions {
+            time: 1_700_000_000,
+            ..Default::default()
+        };
+        let mut signer = KeySigner::default();
+        let outcome = sign_detached(&input, &out, &mut signer, &opts).unwrap();
+        assert_eq!(outcome.level, crate::level::Level::BB);
+        let der = std::fs::read(&out).unwrap();
+        assert_eq!(der.len(), outcome.cms_len);
+        let sd = parse::parse(&der).unwrap();
+        assert_eq!(sd.econtent, None, "detached");
+        let si = &sd.signer_infos[0];
+        let content = std::fs::read(&input).unwrap();
+        assert_eq!(si.message_digest(), Some(HashAlg::Sha256.digest(&content)));
+        let time = x509_cert::time::Time::UtcTime(
+            der::asn1::UtcTime::from_unix_duration(std::time::Duration::from_secs(1_700_000_000)).unwrap(),
+        );
+        assert_eq!(
+            si.signed_attr(oids::ATTR_SIGNING_TIME),
+            Some(&der::Encode::to_der(&time).unwrap()[..])
+        );
+        crypto::verify(
+            &kit::spki(),
+            &si.signature_alg,
+            Some(HashAlg::Sha256),
+            si.signed_attrs_der.as_deref().unwrap(),
+            &si.signature,
+        )
+        .unwrap();
+        // A second signature does not replace the first.
+        let r = sign_detached(&input, &out, &mut signer, &opts);
+        assert_eq!(r.unwrap_err().code(), "OUTPUT_EXISTS");
+        assert_eq!(signer.calls, 1);
+        assert_eq!(std::fs::read(&out).unwrap(), der);
+    }
+}

@@ -251,3 +251,154 @@ fn ensure_sig_flags<S: Source>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::pdf::writer::Base;
+    use crate::testkit::pdf::{base, Doc};
+
+    /// `base()` with signature fields: `Empty` (unsigned, visible, rectangle written
+    /// corner-swapped), `Hidden` (signed, zero rectangle) and `Leader` (signed, visible).
+    fn with_sig_fields() -> Doc {
+        base().update(&[
+            (8, "<</Fields[6 0 R 9 0 R 10 0 R 11 0 R]/DA(/Helv 12 Tf 0 g)>>"),
+            (
+                9,
+                "<</Type/Annot/Subtype/Widget/FT/Sig/T(Empty)/F 4/Rect[250 620 50 600]/P 3 0 R>>",
+            ),
+            (
+                10,
+                "<</Type/Annot/Subtype/Widget/FT/Sig/T(Leader)/V 12 0 R/F 4/Rect[300 100 500 160]/P 3 0 R>>",
+            ),
+            (
+                11,
+                "<</Type/Annot/Subtype/Widget/FT/Sig/T(Hidden)/V 12 0 R/F 4/Rect[0 0 0 0]/P 3 0 R>>",
+            ),
+            (12, "<</Type/Sig>>"),
+        ])
+    }
+
+    fn code(r: Result<impl std::fmt::Debug, Error>) -> &'static str {
+        r.expect_err("a refusal").code()
+    }
+
+    #[test]
+    fn only_no_changes_certification_locks_the_document() {
+        let pdf = base().pdf();
+        let (_, cat) = pdf::catalog(&pdf).unwrap();
+        refuse_if_locked(&pdf, &cat).unwrap();
+        for (p, locked) in [("1", true), ("2", false), ("3", false), ("0", true)] {
+            let doc = base().update(&[
+                (
+                    1,
+                    "<</Type/Catalog/Pages 2 0 R/AcroForm 8 0 R/Perms<</DocMDP 9 0 R>>>>",
+                ),
+                (
+                    9,
+                    &format!(
+                        "<</Type/Sig/Reference[<</TransformMethod/DocMDP/TransformParams<</P {p}>>>>]>>"
+                    ),
+                ),
+            ]);
+            let pdf = doc.pdf();
+            let (_, cat) = pdf::catalog(&pdf).unwrap();
+            let r = refuse_if_locked(&pdf, &cat);
+            assert_eq!(r.is_err(), locked, "P {p}");
+            if locked {
+                assert_eq!(code(r), "CERTIFIED_NO_CHANGES");
+            }
+        }
+    }
+
+    #[test]
+    fn an_existing_widget_gives_its_page_and_normalised_rectangle() {
+        let pdf = with_sig_fields().pdf();
+        let (_, cat) = pdf::catalog(&pdf).unwrap();
+        assert_eq!(
+            existing_widget(&pdf, &cat, "Empty").unwrap(),
+            Some((0, [50.0, 600.0, 250.0, 620.0]))
+        );
+        // A zero rectangle is an invisible field; an unknown name is no field.
+        assert_eq!(existing_widget(&pdf, &cat, "Hidden").unwrap(), None);
+        assert_eq!(existing_widget(&pdf, &cat, "Nobody").unwrap(), None);
+    }
+
+    #[test]
+    fn the_last_visible_signature_skips_empty_and_invisible_fields() {
+        let pdf = with_sig_fields().pdf();
+        let (_, cat) = pdf::catalog(&pdf).unwrap();
+        assert_eq!(
+            last_visible_signature(&pdf, &cat).unwrap(),
+            Some((0, [300.0, 100.0, 500.0, 160.0]))
+        );
+        let pdf = base().pdf();
+        let (_, cat) = pdf::catalog(&pdf).unwrap();
+        assert_eq!(last_visible_signature(&pdf, &cat).unwrap(), None);
+    }
+
+    /// Attaches a signature dictionary to `doc` as `target` asks, writes the update, and
+    /// reopens the result.
+    fn attached(doc: &Doc, name: Option<&str>) -> Result<(String, Pdf<Vec<u8>>, ObjRef), Error> {
+        let pdf = doc.pdf();
+        let (cat_ref, cat) = pdf::catalog(&pdf).unwrap();
+        let mut update = Update::new(pdf.size());
+        let sig = update.add(Object::Dict(Dict::new()));
+        let target = Target {
+            name,
+            visible: None,
+            lock: None,
+        };
+        let field = attach(&pdf, &cat, cat_ref.unwrap(), &mut update, sig, target)?;
+        let written = update.write(&Base::of(&pdf)).unwrap();
+        let bytes = [doc.bytes(), &written.bytes].concat();
+        Ok((field, Pdf::open(bytes).unwrap(), sig))
+    }
+
+    #[test]
+    fn a_new_invisible_field_is_added_to_the_page_and_the_form() {
+        let (name, pdf, sig) = attached(&base(), None).unwrap();
+        assert_eq!(name, "Signature1");
+        let (_, cat) = pdf::catalog(&pdf).unwrap();
+        let fields = pdf::fields(&pdf, &cat).unwrap();
+        let f = fields.iter().find(|f| f.name == "Signature1").unwrap();
+        assert_eq!(f.value, Some(Object::Ref(sig)));
+        assert_eq!(f.dict.get_int(b"F"), Some(132), "print + locked");
+        assert_eq!(f.dict.get(b"Rect"), Some(&Object::Array(vec![Object::Int(0); 4])));
+        let form = pdf.resolve_dict(&cat, b"AcroForm").unwrap().unwrap();
+        assert_eq!(form.get_int(b"SigFlags"), Some(3));
+        let (_, page) = pdf::page(&pdf, &cat, 0).unwrap();
+        let annots = page.get(b"Annots").and_then(Object::as_array).unwrap();
+        assert_eq!(annots.len(), 2, "the text field's widget and the signature's");
+        assert!(annots.contains(&Object::Ref(f.obj.unwrap())));
+    }
+
+    #[test]
+    fn an_existing_empty_signature_field_is_filled_in_place() {
+        let (name, pdf, sig) = attached(&with_sig_fields(), Some("Empty")).unwrap();
+        assert_eq!(name, "Empty");
+        let (_, cat) = pdf::catalog(&pdf).unwrap();
+        let fields = pdf::fields(&pdf, &cat).unwrap();
+        assert_eq!(fields.len(), 4, "no field added");
+        let f = fields.iter().find(|f| f.name == "Empty").unwrap();
+        assert_eq!(f.obj, Some(ObjRef { num: 9, gen: 0 }));
+        assert_eq!(f.value, Some(Object::Ref(sig)));
+    }
+
+    #[test]
+    fn a_field_that_cannot_take_the_signature_is_refused() {
+        let doc = with_sig_fields();
+        assert_eq!(
+            code(attached(&doc, Some("SoVanBan")).map(|x| x.0)),
+            "FIELD_NOT_SIGNATURE"
+        );
+        assert_eq!(code(attached(&doc, Some("Leader")).map(|x| x.0)), "FIELD_SIGNED");
+        let r = attached(&doc, Some("a.b"));
+        assert!(
+            matches!(r, Err(Error::Policy(crate::error::Refusal::FieldName))),
+            "{:?}",
+            r.map(|x| x.0)
+        );
+    }
+}

@@ -491,3 +491,65 @@ pub fn complete_pending(
         document_timestamp: Some(t),
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::testkit::cms as kit;
+
+    #[test]
+    fn index_of_adds_an_item_once() {
+        let mut list = Vec::new();
+        assert_eq!(index_of(&mut list, b"a".to_vec()), 0);
+        assert_eq!(index_of(&mut list, b"b".to_vec()), 1);
+        assert_eq!(index_of(&mut list, b"a".to_vec()), 0);
+        assert_eq!(list, vec![b"a".to_vec(), b"b".to_vec()]);
+    }
+
+    fn sig_with(contents: Vec<u8>) -> Dict {
+        let mut d = Dict::new();
+        d.set(b"Contents", Object::string(contents));
+        d
+    }
+
+    #[test]
+    fn contents_of_drops_the_zero_padding_after_the_cms() {
+        let der = kit::signed_data_der(b"x");
+        let mut padded = der.clone();
+        padded.resize(der.len() + 4000, 0);
+        assert_eq!(contents_of(&sig_with(padded)), Some(der));
+        // What is not CMS is kept whole (the VRI key is then over what the file holds).
+        assert_eq!(contents_of(&sig_with(b"junk".to_vec())), Some(b"junk".to_vec()));
+        assert_eq!(contents_of(&Dict::new()), None);
+    }
+
+    #[test]
+    fn subjects_are_the_signer_and_the_certificates_the_cms_carries() {
+        let der = kit::signed_data_der(b"x");
+        for doc_ts in [false, true] {
+            let (ends, pool) = subjects(&der, doc_ts).unwrap();
+            assert_eq!(ends, vec![kit::signer()]);
+            assert_eq!(pool, vec![kit::signer()]);
+        }
+    }
+
+    #[test]
+    fn subjects_refuse_what_is_not_a_signature_or_lacks_its_signer() {
+        assert_eq!(subjects(b"junk", false).unwrap_err().code(), "CMS");
+        // The same signature with its certificate taken out.
+        let ci =
+            <::cms::content_info::ContentInfo as der::Decode>::from_der(&kit::signed_data_der(b"x")).unwrap();
+        let mut sd: ::cms::signed_data::SignedData = ci.content.decode_as().unwrap();
+        sd.certificates = None;
+        let without = ::cms::content_info::ContentInfo {
+            content_type: ci.content_type,
+            content: der::Any::encode_from(&sd).unwrap(),
+        };
+        let r = subjects(&without.to_der().unwrap(), false);
+        assert!(
+            matches!(r, Err(Error::Cms(crate::cms::CmsError::Malformed(m))) if m.contains("signer's certificate")),
+            "{r:?}"
+        );
+    }
+}

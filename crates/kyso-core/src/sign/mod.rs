@@ -787,3 +787,319 @@ pub fn sign_pdf(
     let value = signer.sign(&prepared.request())?;
     prepared.finish(&value)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use der::Encode;
+    use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
+
+    use super::*;
+    use crate::cms::parse;
+    use crate::crypto::{Curve, KeyKind};
+    use crate::testkit::cms::{self as kit, KeySigner};
+    use crate::testkit::pdf::{base, Doc};
+
+    const P256: KeyKind = KeyKind::Ec { curve: Curve::P256 };
+    /// Inside the kit certificate's validity (1,600,000,000 – 2,000,000,000).
+    const DURING: i64 = 1_700_000_000;
+
+    fn code(r: Result<impl std::fmt::Debug, Error>) -> &'static str {
+        r.expect_err("a refusal").code()
+    }
+
+    /// A folder holding `in.pdf` with `bytes`.
+    fn folder(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.pdf");
+        std::fs::write(&input, bytes).unwrap();
+        (dir, input)
+    }
+
+    /// The names in `dir`, sorted: a left-over temporary file shows here.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn the_policy_accepts_a_p256_key_with_sha256_while_the_certificate_is_valid() {
+        check_policy(&kit::signer(), P256, HashAlg::Sha256, Scheme::Ecdsa, DURING).unwrap();
+        check_policy(&kit::signer(), P256, HashAlg::Sha384, Scheme::Ecdsa, DURING).unwrap();
+    }
+
+    #[test]
+    fn the_policy_refuses_sha1_weak_keys_and_a_scheme_that_does_not_fit() {
+        let cert = kit::signer();
+        let r = check_policy(&cert, P256, HashAlg::Sha1, Scheme::Ecdsa, DURING);
+        assert!(matches!(r, Err(Error::Policy(Refusal::WeakHash(_)))), "{r:?}");
+        let rsa1024 = KeyKind::Rsa { bits: 1024 };
+        let r = check_policy(&cert, rsa1024, HashAlg::Sha256, Scheme::RsaPkcs1, DURING);
+        assert!(matches!(r, Err(Error::Policy(Refusal::WeakKey(_)))), "{r:?}");
+        assert_eq!(code(r), "POLICY");
+        let r = check_policy(&cert, P256, HashAlg::Sha256, Scheme::RsaPkcs1, DURING);
+        assert!(matches!(r, Err(Error::Policy(Refusal::SchemeMismatch))), "{r:?}");
+        let rsa = KeyKind::Rsa { bits: 2048 };
+        let r = check_policy(&cert, rsa, HashAlg::Sha256, Scheme::Ecdsa, DURING);
+        assert!(matches!(r, Err(Error::Policy(Refusal::SchemeMismatch))), "{r:?}");
+        check_policy(&cert, rsa, HashAlg::Sha256, Scheme::RsaPss, DURING).unwrap();
+    }
+
+    #[test]
+    fn the_policy_refuses_a_certificate_outside_its_validity_at_the_signing_time() {
+        let cert = kit::signer();
+        let r = check_policy(&cert, P256, HashAlg::Sha256, Scheme::Ecdsa, 2_000_000_001);
+        assert!(
+            matches!(&r, Err(Error::CertificateExpired { not_after }) if not_after == "2033-05-18T03:33:20Z"),
+            "{r:?}"
+        );
+        assert_eq!(code(r), "CERT_EXPIRED");
+        let r = check_policy(&cert, P256, HashAlg::Sha256, Scheme::Ecdsa, 1_599_999_999);
+        assert_eq!(code(r), "CERT_NOT_YET_VALID");
+        // The last second of validity still signs.
+        check_policy(&cert, P256, HashAlg::Sha256, Scheme::Ecdsa, 2_000_000_000).unwrap();
+    }
+
+    #[test]
+    fn the_policy_refuses_a_certificate_not_meant_for_documents_or_a_ca() {
+        use const_oid::db::rfc5280::{ID_CE_BASIC_CONSTRAINTS, ID_CE_KEY_USAGE};
+        let certs_only = KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign);
+        let cert = kit::signer_with(vec![kit::extension(ID_CE_KEY_USAGE, true, &certs_only)]);
+        let r = check_policy(&cert, P256, HashAlg::Sha256, Scheme::Ecdsa, DURING);
+        assert!(matches!(r, Err(Error::Policy(Refusal::KeyUsage))), "{r:?}");
+        let ca = BasicConstraints {
+            ca: true,
+            path_len_constraint: None,
+        };
+        let cert = kit::signer_with(vec![kit::extension(ID_CE_BASIC_CONSTRAINTS, true, &ca)]);
+        let r = check_policy(&cert, P256, HashAlg::Sha256, Scheme::Ecdsa, DURING);
+        assert!(matches!(r, Err(Error::Policy(Refusal::KeyUsage))), "{r:?}");
+        // nonRepudiation alone is a document signer's usage.
+        let nr = KeyUsage(KeyUsages::NonRepudiation.into());
+        let cert = kit::signer_with(vec![kit::extension(ID_CE_KEY_USAGE, true, &nr)]);
+        check_policy(&cert, P256, HashAlg::Sha256, Scheme::Ecdsa, DURING).unwrap();
+    }
+
+    #[test]
+    fn the_output_is_never_the_input_and_never_an_existing_file_without_force() {
+        let (dir, input) = folder(b"%PDF-1.7\n");
+        let out = dir.path().join("out.pdf");
+        check_output(&input, &out, false).unwrap();
+        assert_eq!(code(check_output(&input, &input, true)), "SAME_FILE");
+        // The same file by another spelling of its path.
+        let other = dir.path().join(".").join("in.pdf");
+        assert_eq!(code(check_output(&input, &other, true)), "SAME_FILE");
+        std::fs::write(&out, b"mine").unwrap();
+        assert_eq!(code(check_output(&input, &out, false)), "OUTPUT_EXISTS");
+        check_output(&input, &out, true).unwrap();
+    }
+
+    #[test]
+    fn write_new_writes_the_bytes_and_replaces_a_file_only_with_force() {
+        let (dir, input) = folder(b"input");
+        let out = dir.path().join("out.p7s");
+        write_new(&out, &input, b"first", false).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"first");
+        let r = write_new(&out, &input, b"second", false);
+        assert!(
+            matches!(&r, Err(Error::OutputExists(p)) if p == &out.display().to_string()),
+            "{r:?}"
+        );
+        assert_eq!(
+            std::fs::read(&out).unwrap(),
+            b"first",
+            "the existing file is untouched"
+        );
+        write_new(&out, &input, b"third", true).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"third");
+        // The temporary file beside it was renamed, or removed when refused.
+        assert_eq!(names(dir.path()), ["in.pdf", "out.p7s"]);
+        assert_eq!(std::fs::read(&input).unwrap(), b"input");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_takes_the_inputs_permissions_plus_owner_write() {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, input) = folder(b"input");
+        std::fs::set_permissions(&input, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let out = dir.path().join("out.p7s");
+        write_new(&out, &input, b"x", false).unwrap();
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+    }
+
+    /// `base()` certified at DocMDP level `p`.
+    fn certified(p: &str) -> Doc {
+        base().update(&[
+            (
+                1,
+                "<</Type/Catalog/Pages 2 0 R/AcroForm 8 0 R/Perms<</DocMDP 9 0 R>>>>",
+            ),
+            (
+                9,
+                &format!("<</Type/Sig/Reference[<</Type/SigRef/TransformMethod/DocMDP/TransformParams<</P {p}>>>>]>>"),
+            ),
+        ])
+    }
+
+    #[test]
+    fn check_document_passes_a_plain_pdf_and_refuses_what_cannot_be_signed() {
+        let (_d, input) = folder(base().bytes());
+        check_document(&input).unwrap();
+        let (_d, input) = folder(certified("2").bytes());
+        check_document(&input).unwrap();
+        let (_d, input) = folder(certified("1").bytes());
+        assert_eq!(code(check_document(&input)), "CERTIFIED_NO_CHANGES");
+        // Out of range counts as the strictest level.
+        let (_d, input) = folder(certified("7").bytes());
+        assert_eq!(code(check_document(&input)), "CERTIFIED_NO_CHANGES");
+        let encrypted = base()
+            .with_trailer("/Encrypt<</Filter/Standard/V 2/R 3/O(x)/U(y)/P -4>>")
+            .update(&[(9, "<<>>")]);
+        let (_d, input) = folder(encrypted.bytes());
+        assert_eq!(code(check_document(&input)), "ENCRYPTED_PDF");
+        let (_d, input) = folder(b"not a pdf at all");
+        assert_eq!(code(check_document(&input)), "NOT_PDF");
+    }
+
+    #[test]
+    fn check_document_refuses_a_file_whose_cross_references_are_broken() {
+        // The xref offset points into the header: the reader rebuilds the table by scanning,
+        // and a signature must not be added to a guess.
+        let bytes = base().bytes().to_vec();
+        let at = bytes.windows(10).rposition(|w| w == b"startxref\n").unwrap() + 10;
+        let mut broken = bytes[..at].to_vec();
+        broken.extend_from_slice(b"3\n%%EOF\n");
+        let (_d, input) = folder(&broken);
+        assert_eq!(code(check_document(&input)), "DAMAGED_PDF");
+    }
+
+    fn options() -> SignOptions {
+        SignOptions {
+            time: DURING,
+            ..SignOptions::default()
+        }
+    }
+
+    #[test]
+    fn sign_pdf_appends_a_signature_whose_byte_range_and_cms_verify() {
+        let original = base().bytes().to_vec();
+        let (dir, input) = folder(&original);
+        let out = dir.path().join("out.pdf");
+        let mut signer = KeySigner::default();
+        let outcome = sign_pdf(&input, &out, &mut signer, &options()).unwrap();
+        assert_eq!(signer.calls, 1);
+        assert_eq!(outcome.field, "Signature1");
+        assert_eq!(outcome.output, out);
+        assert_eq!(std::fs::read(&input).unwrap(), original, "the input is only read");
+        assert_eq!(names(dir.path()), ["in.pdf", "out.pdf"]);
+        let signed = std::fs::read(&out).unwrap();
+        assert!(signed.starts_with(&original), "an incremental update");
+        // The byte range covers the whole file but the /Contents hole.
+        let [a, b, c, d] = outcome.byte_range.0.map(|v| v as usize);
+        assert_eq!((a, c + d), (0, signed.len()));
+        assert_eq!((signed[b], signed[c - 1]), (b'<', b'>'));
+        assert_eq!(c - b, 2 * outcome.reserved + 2);
+        let cms = hex::decode(&signed[b + 1..c - 1]).unwrap();
+        let sd = parse::parse(&cms).unwrap();
+        assert_eq!(sd.der_len, outcome.cms_len);
+        let si = &sd.signer_infos[0];
+        let covered = [&signed[..b], &signed[c..]].concat();
+        assert_eq!(si.message_digest(), Some(HashAlg::Sha256.digest(&covered)));
+        crypto::verify(
+            &kit::spki(),
+            &si.signature_alg,
+            Some(HashAlg::Sha256),
+            si.signed_attrs_der.as_deref().unwrap(),
+            &si.signature,
+        )
+        .unwrap();
+        // The journal's digests are those of the files as they are.
+        assert_eq!(
+            outcome.digests.input_sha256,
+            Some(hex::encode(HashAlg::Sha256.digest(&original)))
+        );
+        assert_eq!(
+            outcome.digests.output_sha256,
+            Some(hex::encode(HashAlg::Sha256.digest(&signed)))
+        );
+        // The new field is a signed signature field of the document.
+        let pdf = Pdf::open(signed).unwrap();
+        let (_, catalog) = pdf::catalog(&pdf).unwrap();
+        let fields = pdf::fields(&pdf, &catalog).unwrap();
+        let f = fields.iter().find(|f| f.name == "Signature1").unwrap();
+        assert_eq!(f.field_type.as_deref(), Some(&b"Sig"[..]));
+        assert!(f.value.is_some());
+        assert_eq!(
+            sd.certificates[0].to_der().unwrap(),
+            kit::signer().to_der().unwrap()
+        );
+    }
+
+    #[test]
+    fn an_existing_output_is_refused_before_the_signer_is_asked() {
+        let (dir, input) = folder(base().bytes());
+        let out = dir.path().join("out.pdf");
+        std::fs::write(&out, b"someone's file").unwrap();
+        let mut signer = KeySigner::default();
+        assert_eq!(
+            code(sign_pdf(&input, &out, &mut signer, &options())),
+            "OUTPUT_EXISTS"
+        );
+        assert_eq!(
+            signer.calls, 0,
+            "no PIN is used for a signature that cannot be written"
+        );
+        assert_eq!(std::fs::read(&out).unwrap(), b"someone's file");
+        let forced = SignOptions {
+            force: true,
+            ..options()
+        };
+        sign_pdf(&input, &out, &mut signer, &forced).unwrap();
+        assert!(std::fs::read(&out).unwrap().starts_with(base().bytes()));
+        assert_eq!(names(dir.path()), ["in.pdf", "out.pdf"]);
+    }
+
+    #[test]
+    fn a_value_from_the_wrong_key_writes_nothing() {
+        let (dir, input) = folder(base().bytes());
+        let out = dir.path().join("out.pdf");
+        let mut signer = KeySigner {
+            wrong_key: true,
+            ..KeySigner::default()
+        };
+        assert_eq!(code(sign_pdf(&input, &out, &mut signer, &options())), "WRONG_KEY");
+        assert_eq!(signer.calls, 1);
+        assert_eq!(names(dir.path()), ["in.pdf"], "no output, no temporary file left");
+    }
+
+    #[test]
+    fn a_certification_level_outside_1_to_3_is_refused_and_only_first() {
+        let (dir, input) = folder(base().bytes());
+        let out = dir.path().join("out.pdf");
+        let mut signer = KeySigner::default();
+        let level4 = SignOptions {
+            certify: Some(4),
+            ..options()
+        };
+        let r = sign_pdf(&input, &out, &mut signer, &level4);
+        assert!(matches!(r, Err(Error::Policy(Refusal::CertifyLevel(4)))), "{r:?}");
+        let certify = SignOptions {
+            certify: Some(2),
+            ..options()
+        };
+        sign_pdf(&input, &out, &mut signer, &certify).unwrap();
+        let again = dir.path().join("again.pdf");
+        let r = sign_pdf(&out, &again, &mut signer, &certify);
+        assert!(matches!(r, Err(Error::Policy(Refusal::CertifyNotFirst))), "{r:?}");
+        // An approval signature after the certification is fine, in a new field.
+        let outcome = sign_pdf(&out, &again, &mut signer, &options()).unwrap();
+        assert_eq!(outcome.field, "Signature2");
+        assert_eq!(signer.calls, 2);
+    }
+}

@@ -48,7 +48,7 @@ pub(super) fn check(
 mod tests {
     use super::super::codes;
     use super::*;
-    use crate::verify::signed_data::testcms;
+    use crate::testkit::cms as testcms;
     use crate::verify::{Indication, SubIndication};
 
     #[test]

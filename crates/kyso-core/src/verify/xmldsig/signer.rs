@@ -65,7 +65,7 @@ mod tests {
 
     use super::super::testxml::{self, checked, codes, einvoice};
     use super::*;
-    use crate::verify::signed_data::testcms;
+    use crate::testkit::cms as testcms;
     use crate::verify::Indication;
 
     #[test]

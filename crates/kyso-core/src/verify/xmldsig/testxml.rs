@@ -1,12 +1,13 @@
 //! Real XML signatures for the checks' unit tests: a small e-invoice signed by Kyso's own
 //! XML signer with the fixed P-256 key of the CMS tests, read back by Kyso's XML reader.
+#![cfg(test)]
 #![allow(clippy::expect_used)]
 
 use p256::ecdsa::signature::hazmat::PrehashSigner;
 use time::macros::datetime;
 
 use super::Eval;
-use crate::verify::signed_data::testcms;
+use crate::testkit::cms as testcms;
 use crate::xml::sign::{prepare, Choice, SignOptions};
 use crate::xml::verify::{self as xv, Checked, ValueCheck, XmlSignatureFinding};
 
