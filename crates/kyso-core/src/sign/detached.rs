@@ -170,14 +170,7 @@ mod tests {
             si.signed_attr(oids::ATTR_SIGNING_TIME),
             Some(&der::Encode::to_der(&time).unwrap()[..])
         );
-        crypto::verify(
-            &kit::spki(),
-            &si.signature_alg,
-            Some(HashAlg::Sha256),
-            si.signed_attrs_der.as_deref().unwrap(),
-            &si.signature,
-        )
-        .unwrap();
+        kit::assert_signed_by_kit(si);
         // A second signature does not replace the first.
         let r = sign_detached(&input, &out, &mut signer, &opts);
         assert_eq!(r.unwrap_err().code(), "OUTPUT_EXISTS");

@@ -1011,14 +1011,7 @@ mod tests {
         let si = &sd.signer_infos[0];
         let covered = [&signed[..b], &signed[c..]].concat();
         assert_eq!(si.message_digest(), Some(HashAlg::Sha256.digest(&covered)));
-        crypto::verify(
-            &kit::spki(),
-            &si.signature_alg,
-            Some(HashAlg::Sha256),
-            si.signed_attrs_der.as_deref().unwrap(),
-            &si.signature,
-        )
-        .unwrap();
+        kit::assert_signed_by_kit(si);
         // The journal's digests are those of the files as they are.
         assert_eq!(
             outcome.digests.input_sha256,

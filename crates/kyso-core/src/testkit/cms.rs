@@ -68,6 +68,20 @@ pub fn certificate_with(
     }
 }
 
+/// Panics unless `si`'s value is the kit key's signature over its signed attributes (as
+/// signed, SHA-256).
+pub fn assert_signed_by_kit(si: &parse::SignerInfo) {
+    let attrs = si.signed_attrs_der.as_deref().expect("signed attributes");
+    crate::crypto::verify(
+        &spki(),
+        &si.signature_alg,
+        Some(HashAlg::Sha256),
+        attrs,
+        &si.signature,
+    )
+    .expect("the kit's key signed these attributes");
+}
+
 /// The signer's public key.
 pub fn spki() -> SubjectPublicKeyInfoOwned {
     use p256::pkcs8::EncodePublicKey;

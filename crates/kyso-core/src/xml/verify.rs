@@ -131,6 +131,25 @@ pub struct XmlSignatureFinding {
 }
 
 impl XmlSignatureFinding {
+    /// The signature at `path` before anything of it is read.
+    pub fn unread(path: String, id: Option<String>) -> Self {
+        Self {
+            path,
+            id,
+            c14n: None,
+            signature_method: None,
+            algorithm: None,
+            slot: None,
+            references: Vec::new(),
+            value: ValueCheck::NotChecked(String::new()),
+            signer_cert_der: None,
+            other_certs_der: Vec::new(),
+            subject_name: None,
+            signing_time: None,
+            problems: Vec::new(),
+        }
+    }
+
     /// Cryptographically intact and no wrapping finding (for tests; see `is_failure`).
     #[cfg(any(test, feature = "internals"))]
     pub fn is_valid(&self) -> bool {
@@ -182,21 +201,7 @@ pub fn signatures(xml: &[u8], opts: &VerifyOptions) -> Result<Checked, XmlError>
 }
 
 fn one(doc: &Document<'_>, ids: &IdIndex, sig: NodeId, profile: Option<&Profile>) -> XmlSignatureFinding {
-    let mut f = XmlSignatureFinding {
-        path: dom::path(doc, sig),
-        id: dom::attr(doc, sig, "Id").map(str::to_string),
-        c14n: None,
-        signature_method: None,
-        algorithm: None,
-        slot: None,
-        references: Vec::new(),
-        value: ValueCheck::NotChecked(String::new()),
-        signer_cert_der: None,
-        other_certs_der: Vec::new(),
-        subject_name: None,
-        signing_time: None,
-        problems: Vec::new(),
-    };
+    let mut f = XmlSignatureFinding::unread(dom::path(doc, sig), dom::attr(doc, sig, "Id").map(str::to_string));
     let Some(si) = dom::dsig_child(doc, sig, "SignedInfo") else {
         f.problems.push(Problem::Malformed("no SignedInfo".into()));
         f.value = ValueCheck::NotChecked("no SignedInfo".into());

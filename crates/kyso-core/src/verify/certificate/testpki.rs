@@ -241,3 +241,18 @@ pub fn eval() -> Eval {
 pub fn codes(ev: &Eval) -> Vec<&'static str> {
     ev.report.findings.iter().filter_map(|m| m.code).collect()
 }
+
+/// Revocation evidence at hand for the checks' tests: `crls` (no OCSP), the saved evidence
+/// in `cache`, judged at `now`.
+pub fn at_hand<'a>(
+    crls: &'a [Vec<u8>],
+    cache: Option<&'a crate::trust::cache::Cache>,
+    now: i64,
+) -> crate::verify::certificate::revocation::Evidence<'a> {
+    crate::verify::certificate::revocation::Evidence {
+        crls,
+        ocsps: &[],
+        cache,
+        now,
+    }
+}

@@ -9,7 +9,7 @@ use time::macros::datetime;
 use super::Eval;
 use crate::testkit::cms as testcms;
 use crate::xml::sign::{prepare, Choice, SignOptions};
-use crate::xml::verify::{self as xv, Checked, ValueCheck, XmlSignatureFinding};
+use crate::xml::verify::{self as xv, Checked, XmlSignatureFinding};
 
 /// The Id of the invoice data (`HDon/DLHDon`).
 pub const INV: &str = "DLHDon-K1";
@@ -43,21 +43,7 @@ pub fn checked(xml: &str) -> Checked {
 
 /// A signature with nothing in it (for checks that read one field).
 pub fn bare() -> XmlSignatureFinding {
-    XmlSignatureFinding {
-        path: "/Doc/Signature".into(),
-        id: None,
-        c14n: None,
-        signature_method: None,
-        algorithm: None,
-        slot: None,
-        references: Vec::new(),
-        value: ValueCheck::NotChecked(String::new()),
-        signer_cert_der: None,
-        other_certs_der: Vec::new(),
-        subject_name: None,
-        signing_time: None,
-        problems: Vec::new(),
-    }
+    XmlSignatureFinding::unread("/Doc/Signature".into(), None)
 }
 
 /// A signature report with nothing found yet.

@@ -70,20 +70,12 @@ pub(in crate::verify) fn tsa_usable(
 mod tests {
     use super::*;
     use crate::trust::cache::Cache;
-    use crate::verify::certificate::testpki::{self, codes, CA, DURING, ROOT};
+    use crate::verify::certificate::testpki::{self, at_hand, codes, CA, DURING, ROOT};
     use crate::verify::{Indication, SubIndication};
 
     const SIGNED: i64 = DURING;
     const LATER: i64 = DURING + 86_400;
 
-    fn at_hand<'a>(crls: &'a [Vec<u8>], cache: Option<&'a Cache>, now: i64) -> Evidence<'a> {
-        Evidence {
-            crls,
-            ocsps: &[],
-            cache,
-            now,
-        }
-    }
 
     /// The CA (serial 2, under the root) judged at `SIGNED`, offline.
     fn ca_judged(evidence: &Evidence<'_>) -> Eval {

@@ -99,20 +99,12 @@ mod tests {
     use super::*;
     use crate::net::NetPolicy;
     use crate::trust::cache::Cache;
-    use crate::verify::certificate::testpki::{self, codes, Shape, CA, DURING, IMPOSTOR, SIGNER};
+    use crate::verify::certificate::testpki::{self, at_hand, codes, Shape, CA, DURING, IMPOSTOR, SIGNER};
     use crate::verify::{Indication, SubIndication};
 
     const SIGNED: i64 = DURING;
     const LATER: i64 = DURING + 86_400;
 
-    fn at_hand<'a>(crls: &'a [Vec<u8>], cache: Option<&'a Cache>, now: i64) -> Evidence<'a> {
-        Evidence {
-            crls,
-            ocsps: &[],
-            cache,
-            now,
-        }
-    }
 
     /// The signer judged at `SIGNED` (`poe`: proven) from `evidence`, offline.
     fn judged(evidence: &Evidence<'_>, poe: Option<i64>) -> Eval {
