@@ -941,6 +941,7 @@ impl Bridge {
                 origin.to_string(),
                 &data,
                 input.clone(),
+                false,
             )],
             document_number: Request::meta(meta, DOC_NUMBER).map(str::to_string),
             xml: Some(XmlAsk { summary, target }),
@@ -1161,18 +1162,21 @@ fn store(dir: &Path, url: &str, bytes: &[u8]) -> std::io::Result<AskDocument> {
     let name = file_name_of(url);
     let path = dir.join(&name);
     std::fs::write(&path, bytes)?;
-    Ok(describe(name, url.to_string(), bytes, path))
+    let pdf = kyso_core::workflow::has_pdf_header(bytes);
+    Ok(describe(name, url.to_string(), bytes, path, pdf))
 }
 
 /// A document as the user is shown it: name, where it came from, size, SHA-256.
-fn describe(name: String, address: String, bytes: &[u8], path: PathBuf) -> AskDocument {
+/// `pdf`: whether the confirmation may draw it as a PDF (an XML form never is, whatever its
+/// text holds).
+fn describe(name: String, address: String, bytes: &[u8], path: PathBuf, pdf: bool) -> AskDocument {
     let sha256 = hex::encode(kyso_core::HashAlg::Sha256.digest(bytes));
     AskDocument {
         sha256_prefix: sha256_prefix(&sha256),
         name,
         address,
         size: bytes.len() as u64,
-        pdf: kyso_core::workflow::has_pdf_header(bytes),
+        pdf,
         sha256,
         path,
     }

@@ -125,9 +125,11 @@ impl TypedFinding for Finding {
             Self::ChangedAfterSigning { .. } => (TotalFailed, S::ChangesNotAllowed),
             Self::DocTimestampTsaRevoked { .. } => (TotalFailed, S::Revoked),
             Self::DocTimestampTsaUntrusted { .. } => (Indeterminate, S::NoCertificateChainFound),
-            // Over other bytes: the document changed after it was timestamped.
+            // Over other bytes: the document changed after it was timestamped. An imprint
+            // hash Kyso does not know is judged the same way, as it always was: the document
+            // cannot be shown to be the one timestamped.
             Self::DocTimestampInvalid {
-                error: TokenError::ImprintMismatch,
+                error: TokenError::ImprintMismatch | TokenError::ImprintHashUnsupported,
             } => (TotalFailed, S::HashFailure),
             Self::DocTimestampInvalid { .. } => (TotalFailed, S::FormatFailure),
             Self::Certified { .. } | Self::OnlySignaturesAdded { .. } | Self::DocTimestampProof { .. } => {

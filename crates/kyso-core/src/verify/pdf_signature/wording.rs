@@ -195,6 +195,13 @@ mod tests {
             changed.verdict(),
             Some((Indication::TotalFailed, SubIndication::HashFailure))
         );
+        let unknown_hash = Finding::DocTimestampInvalid {
+            error: TokenError::ImprintHashUnsupported,
+        };
+        assert_eq!(
+            unknown_hash.verdict(),
+            Some((Indication::TotalFailed, SubIndication::HashFailure))
+        );
         let broken = Finding::DocTimestampInvalid {
             error: TokenError::BadSignature,
         };

@@ -179,7 +179,7 @@ mod tests {
     }
 
     #[test]
-    fn a_timestamp_over_another_signature_is_invalid() {
+    fn a_timestamp_attribute_that_is_not_a_timestamp_token_is_invalid() {
         let mut sd = testcms::signed_data(b"x");
         sd.signer_infos[0].unsigned_attrs.push(Attr {
             oid: oids::ATTR_TIMESTAMP_TOKEN,
