@@ -12,6 +12,9 @@ echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
+# Again as the faces are shipped: without the tests, so without the core's `internals`
+# feature (its integration tests turn it on through a dev-dependency).
+cargo clippy -p kyso-core --lib -p kyso-cli -p kyso-bridge -p kyso-app -- -D warnings
 echo "== cargo test"
 cargo test --workspace
 echo "== fuzzing: each target 30 s on fuzz/corpus (nightly, cargo-fuzz; fails on crash/OOM/timeout)"
