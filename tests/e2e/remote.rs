@@ -144,12 +144,19 @@ fn csc_dummy() -> &'static CscDummy {
         );
         let (child, _) = start_with_stdin(Command::new("sh").arg("-c").arg(script).current_dir(&dir));
         let url = format!("http://127.0.0.1:{port}");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
+        // Up to 60 s: a Python server starts slowly on a loaded machine (10 s was not always
+        // enough), and the wait ends as soon as it listens.
+        let listening = (0..600).any(|_| {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() || {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                false
             }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
+        });
+        assert!(
+            listening,
+            "certomancer-csc did not listen: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
         CscDummy {
             url,
             root,
