@@ -157,7 +157,8 @@ pub fn fixtures() -> &'static Fixtures {
             // `timeout` ends the responder; reap it.
             let _ = responder.wait();
         });
-        let _ = rx.recv_timeout(std::time::Duration::from_secs(10));
+        // Ends as soon as it accepts; a loaded machine may take long to start openssl.
+        let _ = rx.recv_timeout(std::time::Duration::from_secs(60));
         run_ok(
             Command::new("qpdf")
                 .args(["--encrypt", "user", "owner", "256", "--"])
