@@ -6,6 +6,11 @@
 use super::report::{Indication, SubIndication};
 use crate::message::Message;
 
+/// A sentence pair for a wording table: (Vietnamese, English).
+pub(in crate::verify) fn both(vi: &str, en: &str) -> (String, String) {
+    (vi.to_string(), en.to_string())
+}
+
 /// A finding of one area of the checks.
 pub trait TypedFinding {
     /// A stable code for programs reading the JSON report.

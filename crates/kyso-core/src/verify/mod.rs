@@ -386,6 +386,12 @@ impl Eval {
     }
 }
 
+/// The codes of what `ev` found, in order (for the checks' unit tests).
+#[cfg(test)]
+pub(in crate::verify) fn codes(ev: &Eval) -> Vec<&'static str> {
+    ev.report.findings.iter().filter_map(|m| m.code).collect()
+}
+
 /// A signature report with nothing found yet (for other modules' unit tests).
 #[cfg(test)]
 pub(crate) fn blank_report(field: &str, kind: SignatureKind) -> SignatureReport {

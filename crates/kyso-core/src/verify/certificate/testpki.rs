@@ -237,10 +237,7 @@ pub fn eval() -> Eval {
     Eval::new("Signature1", crate::verify::SignatureKind::Signature, None)
 }
 
-/// The codes of what `ev` found, in order.
-pub fn codes(ev: &Eval) -> Vec<&'static str> {
-    ev.report.findings.iter().filter_map(|m| m.code).collect()
-}
+pub(in crate::verify) use crate::verify::codes;
 
 /// Revocation evidence at hand for the checks' tests: `crls` (no OCSP), the saved evidence
 /// in `cache`, judged at `now`.

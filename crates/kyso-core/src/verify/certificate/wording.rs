@@ -1,6 +1,7 @@
 //! The sentences for every finding about a signature's certificates, in Vietnamese and
 //! English, in one place. The report carries them with the finding's code.
 
+use crate::verify::finding::both as s;
 use super::finding::{Answered, Finding};
 use crate::message::Message;
 use crate::timefmt;
@@ -194,9 +195,6 @@ pub fn words(f: &Finding) -> Message {
     Message::new(vi, en)
 }
 
-fn s(vi: &str, en: &str) -> (String, String) {
-    (vi.to_string(), en.to_string())
-}
 
 /// A fresh answer in words: "embedded OCSP", "online CRL" (the same in both languages, as
 /// the report's `revocation_source` names them).

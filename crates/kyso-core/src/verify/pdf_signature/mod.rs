@@ -88,8 +88,5 @@ pub(in crate::verify) fn check<S: Source>(
     ev.finish()
 }
 
-/// The codes of what `ev` found, in order (for the checks' unit tests).
 #[cfg(test)]
-fn codes(ev: &Eval) -> Vec<&'static str> {
-    ev.report.findings.iter().filter_map(|m| m.code).collect()
-}
+use super::codes;

@@ -84,8 +84,5 @@ pub(in crate::verify) fn check(
     judge(ev, signer, &evidence, opts);
 }
 
-/// The codes of what `ev` found, in order (for the checks' unit tests).
 #[cfg(test)]
-fn codes(ev: &Eval) -> Vec<&'static str> {
-    ev.report.findings.iter().filter_map(|m| m.code).collect()
-}
+use super::codes;

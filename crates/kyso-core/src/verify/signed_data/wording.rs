@@ -4,6 +4,7 @@
 use super::finding::Finding;
 use crate::message::Message;
 use crate::timefmt;
+use crate::verify::finding::both as s;
 
 /// The finding as people read it.
 pub fn words(f: &Finding) -> Message {
@@ -92,10 +93,6 @@ pub fn words(f: &Finding) -> Message {
         ),
     };
     Message::new(vi, en)
-}
-
-fn s(vi: &str, en: &str) -> (String, String) {
-    (vi.to_string(), en.to_string())
 }
 
 #[cfg(test)]

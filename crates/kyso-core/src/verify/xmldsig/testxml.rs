@@ -55,7 +55,4 @@ pub fn eval() -> Eval {
     )
 }
 
-/// The codes of what `ev` found, in order.
-pub fn codes(ev: &Eval) -> Vec<&'static str> {
-    ev.report.findings.iter().filter_map(|m| m.code).collect()
-}
+pub(in crate::verify) use crate::verify::codes;

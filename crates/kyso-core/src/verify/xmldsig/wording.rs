@@ -4,6 +4,7 @@
 
 use super::finding::Finding;
 use crate::message::Message;
+use crate::verify::finding::both as s;
 use crate::xml::XmlError;
 
 /// Said of every shape that lets another part pass for the signed one.
@@ -126,10 +127,6 @@ pub fn file_error(e: &XmlError) -> Message {
             format!("The XML file is not well-formed: {other}"),
         ),
     }
-}
-
-fn s(vi: &str, en: &str) -> (String, String) {
-    (vi.to_string(), en.to_string())
 }
 
 #[cfg(test)]
