@@ -10,10 +10,30 @@ use super::reader::Pdf;
 use super::source::Source;
 use super::PdfError;
 
-/// Largest decoded content stream read for text.
+/// Largest decoded content stream read for text, and the decoded bytes read per page with
+/// the forms it draws.
+#[cfg(not(fuzzing))]
 const MAX_CONTENT: usize = 32 << 20;
 /// Most operators interpreted per page.
+#[cfg(not(fuzzing))]
 const MAX_OPS: usize = 2_000_000;
+// Fuzz builds (cargo-fuzz sets `cfg(fuzzing)`) get budgets a hundred times smaller. The
+// inputs a fuzzer keeps are the ones that exhaust the budgets, and at the real size each of
+// them costs up to a second with coverage instrumentation: the `pdf_verify` target fell
+// from 4,000 to under 200 executions a second. The checks that spend and test the budgets
+// are the same code; tests/hostile.rs runs them at the real size.
+#[cfg(fuzzing)]
+const MAX_CONTENT: usize = 512 << 10;
+#[cfg(fuzzing)]
+const MAX_OPS: usize = 20_000;
+/// Entries a page's fonts may write into their code maps (ToUnicode and glyph widths),
+/// counted per write over all the page's fonts. A full two-byte font maps 65,536 codes; a
+/// 10 KB ToUnicode stream of ranges could otherwise ask for billions (2 GB and an abort in
+/// 21 s before this budget), and a `/W` array repeating one range for minutes.
+#[cfg(not(fuzzing))]
+const MAX_CODES: usize = 1 << 18;
+#[cfg(fuzzing)]
+const MAX_CODES: usize = 1 << 13;
 /// Deepest `q` nesting followed.
 const MAX_STACK: usize = 64;
 
@@ -57,14 +77,20 @@ struct Font {
     /// Widths by code (1/1000 text space), and the default.
     widths: std::collections::HashMap<u32, f32>,
     default_width: f32,
+    /// Map writes left in the page's budget ([`MAX_CODES`]) while the font is loaded.
+    writes_left: usize,
 }
 
 impl Font {
-    fn load<S: Source>(pdf: &Pdf<S>, dict: &Dict) -> Self {
+    /// Reads the font, writing at most `writes_left` map entries (see [`MAX_CODES`]; what is
+    /// left of them is in `writes_left` afterwards) and decoding its ToUnicode map within
+    /// the page's `bytes_left`.
+    fn load<S: Source>(pdf: &Pdf<S>, dict: &Dict, writes_left: usize, bytes_left: &mut usize) -> Self {
         let subtype = dict.get_name(b"Subtype").unwrap_or(b"");
         let mut f = Font {
             code_len: 1,
             default_width: 500.0,
+            writes_left,
             ..Font::default()
         };
         if subtype == b"Type0" {
@@ -102,11 +128,19 @@ impl Font {
             }
         }
         if let Some(Object::Stream(s)) = dict.get(b"ToUnicode").and_then(|t| pdf.resolve(t).ok()) {
-            if let Ok(data) = pdf.decode_stream(&s, 4 << 20) {
+            if let Ok(data) = pdf.decode_stream(&s, (*bytes_left).min(4 << 20)) {
+                *bytes_left = bytes_left.saturating_sub(data.len());
                 f.parse_cmap(&data);
             }
         }
         f
+    }
+
+    /// Spends one map write; false once the page's budget is gone.
+    fn spend(&mut self) -> bool {
+        let ok = self.writes_left > 0;
+        self.writes_left = self.writes_left.saturating_sub(1);
+        ok
     }
 
     /// `/W [c [w1 w2 …]  cfirst clast w …]`.
@@ -119,6 +153,9 @@ impl Font {
             match items.get(i + 1).and_then(|o| pdf.resolve(o).ok()) {
                 Some(Object::Array(list)) => {
                     for (k, v) in list.iter().enumerate().take(65536) {
+                        if !self.spend() {
+                            return;
+                        }
                         if let Some(v) = num(v) {
                             self.widths.insert(c as u32 + k as u32, v as f32);
                         }
@@ -131,6 +168,9 @@ impl Font {
                     };
                     let (c, last) = (c as u32, (last as u32).min(c as u32 + 65535));
                     for code in c..=last {
+                        if !self.spend() {
+                            return;
+                        }
                         self.widths.insert(code, v as f32);
                     }
                     i += 3;
@@ -171,6 +211,9 @@ impl Font {
                     operands.clear();
                 }
                 (1, 2) => {
+                    if !self.spend() {
+                        return;
+                    }
                     if let (Some((c, _)), Some(u)) = (code(&operands[0]), operands[1].as_str_bytes()) {
                         self.to_unicode.insert(c, utf16(u));
                     }
@@ -182,6 +225,9 @@ impl Font {
                         match &operands[2] {
                             Object::Array(list) => {
                                 for (k, u) in list.iter().enumerate() {
+                                    if !self.spend() {
+                                        return;
+                                    }
                                     if let Some(u) = u.as_str_bytes() {
                                         self.to_unicode.insert(lo + k as u32, utf16(u));
                                     }
@@ -194,6 +240,9 @@ impl Font {
                                         .map(|p| u16::from_be_bytes([p[0], *p.get(1).unwrap_or(&0)]))
                                         .collect();
                                     for c in lo..=hi {
+                                        if !self.spend() {
+                                            return;
+                                        }
                                         self.to_unicode.insert(c, String::from_utf16_lossy(&units));
                                         if let Some(last) = units.last_mut() {
                                             *last = last.wrapping_add(1);
@@ -297,6 +346,7 @@ pub fn page_glyphs<S: Source>(pdf: &Pdf<S>, page: &Dict) -> Result<Vec<Glyph>, P
         glyphs: Vec::new(),
         ops_left: MAX_OPS,
         bytes_left: MAX_CONTENT.saturating_sub(data.len()),
+        codes_left: MAX_CODES,
         fonts: std::collections::HashMap::new(),
     };
     t.run(&data, &resources, State::default(), None, 0);
@@ -334,6 +384,7 @@ pub fn form_glyphs<S: Source>(pdf: &Pdf<S>, form: &super::object::Stream, ctm: [
         glyphs: Vec::new(),
         ops_left: MAX_OPS,
         bytes_left: MAX_CONTENT.saturating_sub(data.len()),
+        codes_left: MAX_CODES,
         fonts: std::collections::HashMap::new(),
     };
     let st = State {
@@ -350,8 +401,10 @@ struct Interp<'p, S: Source> {
     glyphs: Vec<Glyph>,
     /// Operators still allowed, over the page and all its forms.
     ops_left: usize,
-    /// Decoded form-XObject bytes still allowed.
+    /// Decoded form-XObject and ToUnicode bytes still allowed.
     bytes_left: usize,
+    /// Font map writes still allowed ([`MAX_CODES`]).
+    codes_left: usize,
     /// Fonts loaded, by object, or by content for a font given directly (fonts are shared
     /// between a page and its forms). At most [`MAX_FONTS`] are loaded.
     fonts: std::collections::HashMap<FontKey, std::rc::Rc<Font>>,
@@ -381,7 +434,9 @@ impl<S: Source> Interp<'_, S> {
             return None;
         }
         let dict = self.pdf.resolve(entry).ok()?.as_dict()?.clone();
-        let font = std::rc::Rc::new(Font::load(self.pdf, &dict));
+        let font = Font::load(self.pdf, &dict, self.codes_left, &mut self.bytes_left);
+        self.codes_left = font.writes_left;
+        let font = std::rc::Rc::new(font);
         self.fonts.insert(key, font.clone());
         Some(font)
     }
@@ -687,6 +742,76 @@ mod tests {
         assert_eq!(g[0].size, 20.0);
         assert_eq!(g[1].x, 60.0 + 12.0);
         assert!(find(&p, &first_page(&p), "ky").unwrap().is_some());
+    }
+
+    /// Loads the page's font `F1` (object 4) with the page's full budgets.
+    fn load_f1(p: &Pdf<Vec<u8>>) -> Font {
+        let dict = p.get(crate::pdf::object::ObjRef { num: 4, gen: 0 }).unwrap().as_dict().unwrap().clone();
+        let mut bytes = MAX_CONTENT;
+        Font::load(p, &dict, MAX_CODES, &mut bytes)
+    }
+
+    #[test]
+    fn tounicode_ranges_stop_at_the_page_budget() {
+        // 2,000 ranges of 65,536 distinct codes each: 131 million entries (gigabytes) if
+        // written out. The first range still decodes.
+        let ranges: String = (0..2000u32).map(|i| format!("<{:08X}> <{:08X}> <0041>\n", i << 16, (i << 16) | 0xFFFF)).collect();
+        let cmap = format!("begincmap 2000 beginbfrange\n{ranges}endbfrange endcmap");
+        let p = pdf(&[
+            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            "<</Type/Page/Parent 2 0 R/Resources<</Font<</F1 4 0 R>>>>>>",
+            "<</Type/Font/Subtype/Type0/Encoding/Identity-H/DescendantFonts[<</Subtype/CIDFontType2>>]/ToUnicode 5 0 R>>",
+            &stream("", &cmap),
+        ]);
+        let f = load_f1(&p);
+        assert_eq!(f.writes_left, 0);
+        assert_eq!(f.to_unicode.len(), MAX_CODES);
+        assert_eq!(f.decode(0), "A");
+    }
+
+    #[test]
+    fn repeated_width_ranges_stop_at_the_page_budget() {
+        // One range of 65,535 codes repeated: the map never grows past it, the work would.
+        let w = "0 65534 500 ".repeat(20);
+        let p = pdf(&[
+            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            "<</Type/Page/Parent 2 0 R/Resources<</Font<</F1 4 0 R>>>>>>",
+            &format!("<</Type/Font/Subtype/Type0/Encoding/Identity-H/DescendantFonts[<</Subtype/CIDFontType2/W[{w}]>>]>>"),
+        ]);
+        let f = load_f1(&p);
+        assert_eq!(f.writes_left, 0);
+        assert_eq!(f.widths.len(), 65535);
+        assert_eq!(f.widths.get(&7), Some(&500.0));
+    }
+
+    #[test]
+    fn fonts_of_one_page_share_the_code_budget() {
+        let ranges = "<0000> <FFFF> <0041>\n".repeat(3);
+        let cmap = format!("begincmap 3 beginbfrange\n{ranges}endbfrange endcmap");
+        let p = pdf(&[
+            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            "<</Type/Page/Parent 2 0 R/Resources<</Font<</F1 4 0 R/F2 5 0 R>>>>/Contents 7 0 R>>",
+            "<</Type/Font/Subtype/Type0/Encoding/Identity-H/DescendantFonts[<</Subtype/CIDFontType2>>]/ToUnicode 6 0 R>>",
+            "<</Type/Font/Subtype/Type0/Encoding/Identity-H/DescendantFonts[<</Subtype/CIDFontType2>>]/ToUnicode 6 0 R>>",
+            &stream("", &cmap),
+            &stream("", "BT /F1 10 Tf <0001> Tj /F2 10 Tf <0001> Tj ET"),
+        ]);
+        let mut t = Interp {
+            pdf: &p,
+            glyphs: Vec::new(),
+            ops_left: MAX_OPS,
+            bytes_left: MAX_CONTENT,
+            codes_left: MAX_CODES,
+            fonts: std::collections::HashMap::new(),
+        };
+        let fonts = first_page(&p).get(b"Resources").unwrap().as_dict().unwrap().get(b"Font").unwrap().as_dict().unwrap().clone();
+        t.font(&fonts, b"F1").unwrap();
+        assert_eq!(t.codes_left, MAX_CODES - 3 * 65536);
+        t.font(&fonts, b"F2").unwrap();
+        assert_eq!(t.codes_left, 0);
     }
 
     #[test]

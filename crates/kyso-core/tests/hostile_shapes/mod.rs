@@ -38,6 +38,14 @@ pub const SHAPES: &[(&str, &str)] = &[
     ),
     ("big-array", "a /Fields array with millions of elements"),
     ("trailer-flood", "no xref; unterminated trailer dictionaries"),
+    (
+        "tounicode-ranges",
+        "a page font whose ToUnicode map is ranges of 65,536 distinct codes (2 GB written out)",
+    ),
+    (
+        "width-ranges",
+        "a page font whose /W array repeats one range of 65,535 codes",
+    ),
 ];
 
 /// The shape `name` at about `size` bytes (never less than a small valid-looking header).
@@ -52,6 +60,10 @@ pub fn make(name: &str, size: usize) -> Option<Vec<u8>> {
         "prev-chain" => prev_chain(size),
         "big-array" => big_array(size),
         "trailer-flood" => trailer_flood(size),
+        "tounicode-ranges" => font_page(size, |i| {
+            format!("<{:08X}> <{:08X}> <0041>\n", i << 16, (i << 16) | 0xFFFF)
+        }),
+        "width-ranges" => font_page(size, |_| "0 65534 500\n".to_string()),
         _ => return None,
     })
 }
@@ -420,5 +432,47 @@ fn big_array(size: usize) -> Vec<u8> {
     objs[0].1 = b"<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields 5 0 R>>>>".to_vec();
     objs.push((4, b"<</FT/Sig/T(a)>>".to_vec()));
     objs.push((5, arr));
+    classic(&objs, "")
+}
+
+/// A one-page document whose font (a Type0 font with Identity-H) carries as many `item(i)`
+/// as fit: ToUnicode ranges when an item starts with `<`, else `/W` entries.
+fn font_page(size: usize, item: impl Fn(u32) -> String) -> Vec<u8> {
+    let mut items = String::new();
+    let mut i = 0;
+    while items.len() + 600 < size {
+        items.push_str(&item(i));
+        i += 1;
+    }
+    let content = "BT /F1 12 Tf 72 700 Td <00000041> Tj ET";
+    let mut objs = catalog_and_pages();
+    objs[2].1 =
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>"
+            .to_vec();
+    let (descendant, to_unicode) = if items.starts_with('<') {
+        let cmap = format!("begincmap\n1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange\n{i} beginbfrange\n{items}endbfrange\nendcmap\n");
+        objs.push((
+            6,
+            format!("<</Length {}>>stream\n{cmap}\nendstream", cmap.len()).into_bytes(),
+        ));
+        (
+            "<</Type/Font/Subtype/CIDFontType2/DW 500>>".to_string(),
+            "/ToUnicode 6 0 R",
+        )
+    } else {
+        (
+            format!("<</Type/Font/Subtype/CIDFontType2/DW 500/W[{items}]>>"),
+            "",
+        )
+    };
+    objs.push((
+        4,
+        format!("<</Type/Font/Subtype/Type0/BaseFont/F/Encoding/Identity-H/DescendantFonts[{descendant}]{to_unicode}>>").into_bytes(),
+    ));
+    objs.push((
+        5,
+        format!("<</Length {}>>stream\n{content}\nendstream", content.len()).into_bytes(),
+    ));
+    objs.sort_by_key(|(n, _)| *n);
     classic(&objs, "")
 }
