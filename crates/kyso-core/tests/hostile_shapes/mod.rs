@@ -40,11 +40,11 @@ pub const SHAPES: &[(&str, &str)] = &[
     ("trailer-flood", "no xref; unterminated trailer dictionaries"),
     (
         "tounicode-ranges",
-        "a page font whose ToUnicode map is ranges of 65,536 distinct codes (2 GB written out)",
+        "page fonts whose ToUnicode maps are ranges of 65,536 distinct codes (billions of entries)",
     ),
     (
         "width-ranges",
-        "a page font whose /W array repeats one range of 65,535 codes",
+        "page fonts whose /W arrays repeat one range of 65,535 codes",
     ),
 ];
 
@@ -435,42 +435,50 @@ fn big_array(size: usize) -> Vec<u8> {
     classic(&objs, "")
 }
 
-/// A one-page document whose font (a Type0 font with Identity-H) carries as many `item(i)`
-/// as fit: ToUnicode ranges when an item starts with `<`, else `/W` entries.
+/// A one-page document whose fonts (Type0, Identity-H) carry `item(i)` until the file
+/// reaches `size`: ToUnicode ranges when an item starts with `<`, else `/W` entries. Each
+/// font takes about 1 MB, under the reader's limits (4 MB of ToUnicode, 500,000 array
+/// elements), so every font is read and the page's fonts spend one budget together.
 fn font_page(size: usize, item: impl Fn(u32) -> String) -> Vec<u8> {
-    let mut items = String::new();
-    let mut i = 0;
-    while items.len() + 600 < size {
-        items.push_str(&item(i));
-        i += 1;
-    }
-    let content = "BT /F1 12 Tf 72 700 Td <00000041> Tj ET";
+    const PER_FONT: usize = 1 << 20;
+    let to_unicode = item(0).starts_with('<');
     let mut objs = catalog_and_pages();
-    objs[2].1 =
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>"
-            .to_vec();
-    let (descendant, to_unicode) = if items.starts_with('<') {
-        let cmap = format!("begincmap\n1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange\n{i} beginbfrange\n{items}endbfrange\nendcmap\n");
-        objs.push((
-            6,
-            format!("<</Length {}>>stream\n{cmap}\nendstream", cmap.len()).into_bytes(),
-        ));
-        (
-            "<</Type/Font/Subtype/CIDFontType2/DW 500>>".to_string(),
-            "/ToUnicode 6 0 R",
-        )
-    } else {
-        (
-            format!("<</Type/Font/Subtype/CIDFontType2/DW 500/W[{items}]>>"),
-            "",
-        )
-    };
+    let (mut fonts, mut content) = (String::new(), String::from("BT "));
+    let (mut total, mut i, mut n) = (0, 0u32, 0u32);
+    while n == 0 || total + 600 < size {
+        let mut items = String::new();
+        let mut count = 0;
+        while items.len() < PER_FONT && total + items.len() + 600 < size {
+            items.push_str(&item(i));
+            i += 1;
+            count += 1;
+        }
+        total += items.len() + 300;
+        let num = 10 + 2 * n;
+        let font = if to_unicode {
+            let cmap = format!(
+                "begincmap\n1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange\n{count} beginbfrange\n{items}endbfrange\nendcmap\n"
+            );
+            objs.push((
+                num + 1,
+                format!("<</Length {}>>stream\n{cmap}\nendstream", cmap.len()).into_bytes(),
+            ));
+            format!("<</Type/Font/Subtype/Type0/BaseFont/F/Encoding/Identity-H/DescendantFonts[<</Type/Font/Subtype/CIDFontType2/DW 500>>]/ToUnicode {} 0 R>>", num + 1)
+        } else {
+            format!("<</Type/Font/Subtype/Type0/BaseFont/F/Encoding/Identity-H/DescendantFonts[<</Type/Font/Subtype/CIDFontType2/DW 500/W[{items}]>>]>>")
+        };
+        objs.push((num, font.into_bytes()));
+        fonts.push_str(&format!("/F{n} {num} 0 R"));
+        content.push_str(&format!("/F{n} 12 Tf 72 700 Td <00000041> Tj "));
+        n += 1;
+    }
+    content.push_str("ET");
+    objs[2].1 = format!(
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<<{fonts}>>>>/Contents 4 0 R>>"
+    )
+    .into_bytes();
     objs.push((
         4,
-        format!("<</Type/Font/Subtype/Type0/BaseFont/F/Encoding/Identity-H/DescendantFonts[{descendant}]{to_unicode}>>").into_bytes(),
-    ));
-    objs.push((
-        5,
         format!("<</Length {}>>stream\n{content}\nendstream", content.len()).into_bytes(),
     ));
     objs.sort_by_key(|(n, _)| *n);
