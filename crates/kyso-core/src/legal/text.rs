@@ -208,8 +208,11 @@ pub fn page_lines<S: crate::pdf::Source>(pdf: &Pdf<S>, catalog: &pdf::Dict, i: u
     let Ok((_, page)) = pdf::page(pdf, catalog, i) else {
         return Vec::new();
     };
-    let mut glyphs = crate::pdf::text::page_glyphs(pdf, &page).unwrap_or_default();
-    glyphs.extend(annotation_glyphs(pdf, &page));
+    // One budget for the page and its annotations' appearances: a page may name one
+    // appearance hundreds of times.
+    let mut budget = crate::pdf::text::TextBudget::default();
+    let mut glyphs = crate::pdf::text::page_glyphs_within(pdf, &page, &mut budget).unwrap_or_default();
+    glyphs.extend(annotation_glyphs(pdf, &page, &mut budget));
     lines_of(&glyphs)
 }
 
@@ -229,7 +232,11 @@ fn numbers<S: crate::pdf::Source>(pdf: &Pdf<S>, o: Option<&pdf::Object>) -> Opti
 
 /// The glyphs of the page's visible annotations' normal appearances, each mapped from its
 /// form's box to the annotation's rectangle (ISO 32000-2 §12.5.5).
-fn annotation_glyphs<S: crate::pdf::Source>(pdf: &Pdf<S>, page: &pdf::Dict) -> Vec<Glyph> {
+fn annotation_glyphs<S: crate::pdf::Source>(
+    pdf: &Pdf<S>,
+    page: &pdf::Dict,
+    budget: &mut crate::pdf::text::TextBudget,
+) -> Vec<Glyph> {
     let mut out = Vec::new();
     let Some(annots) = page.get(b"Annots").and_then(|a| pdf.resolve(a).ok()) else {
         return out;
@@ -295,7 +302,7 @@ fn annotation_glyphs<S: crate::pdf::Source>(pdf: &Pdf<S>, page: &pdf::Dict) -> V
         }
         let (sx, sy) = ((rx1 - rx0).abs() / w, (ry1 - ry0).abs() / h);
         let a = [sx, 0.0, 0.0, sy, rx0.min(rx1) - tx0 * sx, ry0.min(ry1) - ty0 * sy];
-        out.extend(crate::pdf::text::form_glyphs(pdf, &stream, a));
+        out.extend(crate::pdf::text::form_glyphs(pdf, &stream, a, budget));
         if out.len() > 200_000 {
             break;
         }

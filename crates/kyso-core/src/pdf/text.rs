@@ -26,14 +26,42 @@ const MAX_OPS: usize = 2_000_000;
 const MAX_CONTENT: usize = 512 << 10;
 #[cfg(fuzzing)]
 const MAX_OPS: usize = 20_000;
-/// Entries a page's fonts may write into their code maps (ToUnicode and glyph widths),
-/// counted per write over all the page's fonts. A full two-byte font maps 65,536 codes; a
-/// 10 KB ToUnicode stream of ranges could otherwise ask for billions (2 GB and an abort in
-/// 21 s before this budget), and a `/W` array repeating one range for minutes.
+/// Entries a page's fonts may write into their code maps, over all the page's fonts: one
+/// per code of a `bfchar` or a `bfrange` list, one per range (ranges are kept as ranges:
+/// a 10 KB ToUnicode of ranges once expanded to 2 GB and aborted after 21 s), one per
+/// width. Real fonts write from a few hundred entries (subsets) to 65,536 (a whole
+/// two-byte font listed code by code).
 #[cfg(not(fuzzing))]
 const MAX_CODES: usize = 1 << 18;
 #[cfg(fuzzing)]
 const MAX_CODES: usize = 1 << 13;
+/// Glyphs read per page: a dense page shows a few thousand. One string operand of 32 MB
+/// (32 KB compressed) would otherwise make 32 million.
+#[cfg(not(fuzzing))]
+const MAX_GLYPHS: usize = 1 << 19;
+#[cfg(fuzzing)]
+const MAX_GLYPHS: usize = 1 << 12;
+
+/// What reading a page's text may spend: operators, decoded bytes (content, forms,
+/// ToUnicode maps), font-map writes and glyphs. One budget covers a page's content, the
+/// forms it draws and the appearances of its annotations.
+pub struct TextBudget {
+    ops: usize,
+    bytes: usize,
+    codes: usize,
+    glyphs: usize,
+}
+
+impl Default for TextBudget {
+    fn default() -> Self {
+        TextBudget {
+            ops: MAX_OPS,
+            bytes: MAX_CONTENT,
+            codes: MAX_CODES,
+            glyphs: MAX_GLYPHS,
+        }
+    }
+}
 /// Deepest `q` nesting followed.
 const MAX_STACK: usize = 64;
 
@@ -72,13 +100,41 @@ const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 struct Font {
     /// Bytes per code (2 for Type0/Identity-H).
     code_len: usize,
-    /// Code → Unicode from ToUnicode.
+    /// Code → Unicode from ToUnicode (`bfchar`, and `bfrange` with a list).
     to_unicode: std::collections::HashMap<u32, String>,
-    /// Widths by code (1/1000 text space), and the default.
+    /// `bfrange` with a start string: code `lo + k` → the string with `k` added to its
+    /// last UTF-16 unit.
+    unicode_ranges: Ranges<Vec<u16>>,
+    /// Widths by code (1/1000 text space), ranges of one width (`/W c_first c_last w`),
+    /// and the default.
     widths: std::collections::HashMap<u32, f32>,
+    width_ranges: Ranges<f32>,
     default_width: f32,
     /// Map writes left in the page's budget ([`MAX_CODES`]) while the font is loaded.
     writes_left: usize,
+}
+
+/// Code ranges `lo..=hi` with a value, sorted by `lo` once the font is read. Real maps do
+/// not overlap; for overlapping ones the range with the greatest `lo` below a code answers.
+struct Ranges<T>(Vec<(u32, u32, T)>);
+
+impl<T> Default for Ranges<T> {
+    fn default() -> Self {
+        Ranges(Vec::new())
+    }
+}
+
+impl<T> Ranges<T> {
+    fn sort(&mut self) {
+        self.0.sort_by_key(|r| r.0);
+    }
+
+    /// The value of the range holding `code`, and `code`'s offset in it.
+    fn find(&self, code: u32) -> Option<(u32, &T)> {
+        let i = self.0.partition_point(|r| r.0 <= code);
+        let (lo, hi, v) = self.0.get(i.checked_sub(1)?)?;
+        (code <= *hi).then_some((code - lo, v))
+    }
 }
 
 impl Font {
@@ -115,7 +171,7 @@ impl Font {
             if let Some(Object::Array(ws)) = dict.get(b"Widths").and_then(|w| pdf.resolve(w).ok()) {
                 for (i, w) in ws.iter().take(256).enumerate() {
                     if let Some(w) = pdf.resolve(w).ok().and_then(|w| w.as_f64()) {
-                        f.widths.insert((first + i as i64).clamp(0, 255) as u32, w as f32);
+                        f.widths.insert(first.saturating_add(i as i64).clamp(0, 255) as u32, w as f32);
                     }
                 }
             } else if let Some(base) = dict.get_name(b"BaseFont") {
@@ -133,6 +189,8 @@ impl Font {
                 f.parse_cmap(&data);
             }
         }
+        f.unicode_ranges.sort();
+        f.width_ranges.sort();
         f
     }
 
@@ -153,11 +211,12 @@ impl Font {
             match items.get(i + 1).and_then(|o| pdf.resolve(o).ok()) {
                 Some(Object::Array(list)) => {
                     for (k, v) in list.iter().enumerate().take(65536) {
+                        let Some(code) = (c as u32).checked_add(k as u32) else { break };
                         if !self.spend() {
                             return;
                         }
                         if let Some(v) = num(v) {
-                            self.widths.insert(c as u32 + k as u32, v as f32);
+                            self.widths.insert(code, v as f32);
                         }
                     }
                     i += 2;
@@ -166,12 +225,12 @@ impl Font {
                     let (Some(last), Some(v)) = (o.as_f64(), items.get(i + 2).and_then(num)) else {
                         break;
                     };
-                    let (c, last) = (c as u32, (last as u32).min(c as u32 + 65535));
-                    for code in c..=last {
+                    let (c, last) = (c as u32, last as u32);
+                    if last >= c {
                         if !self.spend() {
                             return;
                         }
-                        self.widths.insert(code, v as f32);
+                        self.width_ranges.0.push((c, last, v as f32));
                     }
                     i += 3;
                 }
@@ -221,10 +280,11 @@ impl Font {
                 }
                 (2, 3) => {
                     if let (Some((lo, _)), Some((hi, _))) = (code(&operands[0]), code(&operands[1])) {
+                        // One range covers at most 65,536 codes (the last unit counts up).
                         let hi = hi.min(lo.saturating_add(65535));
                         match &operands[2] {
-                            Object::Array(list) => {
-                                for (k, u) in list.iter().enumerate() {
+                            Object::Array(list) if hi >= lo => {
+                                for (k, u) in list.iter().enumerate().take((hi - lo) as usize + 1) {
                                     if !self.spend() {
                                         return;
                                     }
@@ -234,20 +294,15 @@ impl Font {
                                 }
                             }
                             o => {
-                                if let Some(start) = o.as_str_bytes() {
-                                    let mut units: Vec<u16> = start
+                                if let (Some(start), true) = (o.as_str_bytes(), hi >= lo) {
+                                    if !self.spend() {
+                                        return;
+                                    }
+                                    let units: Vec<u16> = start
                                         .chunks(2)
                                         .map(|p| u16::from_be_bytes([p[0], *p.get(1).unwrap_or(&0)]))
                                         .collect();
-                                    for c in lo..=hi {
-                                        if !self.spend() {
-                                            return;
-                                        }
-                                        self.to_unicode.insert(c, String::from_utf16_lossy(&units));
-                                        if let Some(last) = units.last_mut() {
-                                            *last = last.wrapping_add(1);
-                                        }
-                                    }
+                                    self.unicode_ranges.0.push((lo, hi, units));
                                 }
                             }
                         }
@@ -264,6 +319,13 @@ impl Font {
         if let Some(s) = self.to_unicode.get(&code) {
             return s.clone();
         }
+        if let Some((k, start)) = self.unicode_ranges.find(code) {
+            let mut units = start.clone();
+            if let Some(last) = units.last_mut() {
+                *last = last.wrapping_add(k as u16);
+            }
+            return String::from_utf16_lossy(&units);
+        }
         if self.code_len == 1 {
             // WinAnsi and Latin-1 agree on the letters that matter for an anchor.
             return char::from_u32(code).map(String::from).unwrap_or_default();
@@ -272,7 +334,11 @@ impl Font {
     }
 
     fn width(&self, code: u32) -> f32 {
-        self.widths.get(&code).copied().unwrap_or(self.default_width)
+        self.widths
+            .get(&code)
+            .or_else(|| self.width_ranges.find(code).map(|(_, w)| w))
+            .copied()
+            .unwrap_or(self.default_width)
     }
 }
 
@@ -334,31 +400,44 @@ impl Default for State {
 const MAX_FORM_DEPTH: usize = 8;
 
 /// Every glyph shown on the page, in order: its content streams and the form XObjects they
-/// draw (headers and stamps are often forms), within shared budgets of operators and
-/// decoded bytes so that a form drawn many times, or forms drawing each other, stay bounded.
+/// draw (headers and stamps are often forms), within one [`TextBudget`] so that a form
+/// drawn many times, or forms drawing each other, stay bounded.
 pub fn page_glyphs<S: Source>(pdf: &Pdf<S>, page: &Dict) -> Result<Vec<Glyph>, PdfError> {
+    page_glyphs_within(pdf, page, &mut TextBudget::default())
+}
+
+/// [`page_glyphs`], spending `budget` (shared with the page's annotations by the caller).
+pub fn page_glyphs_within<S: Source>(
+    pdf: &Pdf<S>,
+    page: &Dict,
+    budget: &mut TextBudget,
+) -> Result<Vec<Glyph>, PdfError> {
     let data = contents(pdf, page)?;
+    budget.bytes = budget.bytes.saturating_sub(data.len());
     let resources = super::inherited(pdf, page, b"Resources")
         .and_then(|r| r.as_dict().cloned())
         .unwrap_or_default();
-    let mut t = Interp {
-        pdf,
-        glyphs: Vec::new(),
-        ops_left: MAX_OPS,
-        bytes_left: MAX_CONTENT.saturating_sub(data.len()),
-        codes_left: MAX_CODES,
-        fonts: std::collections::HashMap::new(),
-    };
+    let mut t = Interp::new(pdf, budget);
     t.run(&data, &resources, State::default(), None, 0);
+    *budget = t.budget;
     Ok(t.glyphs)
 }
 
 /// Every glyph a form XObject shows (an annotation's appearance stream), placed on the page
-/// by `ctm` after the form's own `/Matrix`; the same budgets as a page.
-pub fn form_glyphs<S: Source>(pdf: &Pdf<S>, form: &super::object::Stream, ctm: [f32; 6]) -> Vec<Glyph> {
-    let Ok(data) = pdf.decode_stream(form, MAX_CONTENT) else {
+/// by `ctm` after the form's own `/Matrix`, spending `budget` (the page's).
+pub fn form_glyphs<S: Source>(
+    pdf: &Pdf<S>,
+    form: &super::object::Stream,
+    ctm: [f32; 6],
+    budget: &mut TextBudget,
+) -> Vec<Glyph> {
+    if budget.ops == 0 {
+        return Vec::new();
+    }
+    let Ok(data) = pdf.decode_stream(form, budget.bytes) else {
         return Vec::new();
     };
+    budget.bytes = budget.bytes.saturating_sub(data.len());
     let resources = form
         .dict
         .get(b"Resources")
@@ -379,19 +458,13 @@ pub fn form_glyphs<S: Source>(pdf: &Pdf<S>, form: &super::object::Stream, ctm: [
             <[f32; 6]>::try_from(v.as_slice()).ok()
         })
         .unwrap_or(IDENTITY);
-    let mut t = Interp {
-        pdf,
-        glyphs: Vec::new(),
-        ops_left: MAX_OPS,
-        bytes_left: MAX_CONTENT.saturating_sub(data.len()),
-        codes_left: MAX_CODES,
-        fonts: std::collections::HashMap::new(),
-    };
+    let mut t = Interp::new(pdf, budget);
     let st = State {
         ctm: mul(&matrix, &ctm),
         ..State::default()
     };
     t.run(&data, &resources, st, None, 0);
+    *budget = t.budget;
     t.glyphs
 }
 
@@ -399,76 +472,90 @@ pub fn form_glyphs<S: Source>(pdf: &Pdf<S>, form: &super::object::Stream, ctm: [
 struct Interp<'p, S: Source> {
     pdf: &'p Pdf<S>,
     glyphs: Vec<Glyph>,
-    /// Operators still allowed, over the page and all its forms.
-    ops_left: usize,
-    /// Decoded form-XObject and ToUnicode bytes still allowed.
-    bytes_left: usize,
-    /// Font map writes still allowed ([`MAX_CODES`]).
-    codes_left: usize,
-    /// Fonts loaded, by object, or by content for a font given directly (fonts are shared
-    /// between a page and its forms). At most [`MAX_FONTS`] are loaded.
-    fonts: std::collections::HashMap<FontKey, std::rc::Rc<Font>>,
+    /// What is left to spend, over the page, its forms and its annotations.
+    budget: TextBudget,
+    /// Fonts loaded, by object (fonts are shared between a page and its forms). At most
+    /// [`MAX_FONTS`] are loaded; a font given directly in a resource dictionary is loaded
+    /// once per content stream that names it.
+    fonts: std::collections::HashMap<super::ObjRef, std::rc::Rc<Font>>,
 }
 
 /// Most fonts loaded for one page (each may parse a ToUnicode map of up to 4 MB).
 const MAX_FONTS: usize = 256;
 
-#[derive(PartialEq, Eq, Hash)]
-enum FontKey {
-    Object(super::ObjRef),
-    Direct(String),
-}
+impl<'p, S: Source> Interp<'p, S> {
+    /// An interpreter spending what is left of `budget` (given back by the caller).
+    fn new(pdf: &'p Pdf<S>, budget: &mut TextBudget) -> Self {
+        Interp {
+            pdf,
+            glyphs: Vec::new(),
+            budget: std::mem::replace(
+                budget,
+                TextBudget {
+                    ops: 0,
+                    bytes: 0,
+                    codes: 0,
+                    glyphs: 0,
+                },
+            ),
+            fonts: std::collections::HashMap::new(),
+        }
+    }
 
-impl<S: Source> Interp<'_, S> {
+    /// Spends `n` operators' worth of work (looking through a resource dictionary costs
+    /// one per entry); false once none is left.
+    fn spend_ops(&mut self, n: usize) -> bool {
+        self.budget.ops = self.budget.ops.saturating_sub(n);
+        self.budget.ops > 0
+    }
+
     /// The font named `name` in `fonts_dict`.
     fn font(&mut self, fonts_dict: &Dict, name: &[u8]) -> Option<std::rc::Rc<Font>> {
         let entry = fonts_dict.get(name)?;
         let key = match entry {
-            Object::Ref(r) => FontKey::Object(*r),
-            other => FontKey::Direct(format!("{other:?}")),
+            Object::Ref(r) => Some(*r),
+            _ => None,
         };
-        if let Some(f) = self.fonts.get(&key) {
+        if let Some(f) = key.and_then(|k| self.fonts.get(&k)) {
             return Some(f.clone());
         }
         if self.fonts.len() >= MAX_FONTS {
             return None;
         }
         let dict = self.pdf.resolve(entry).ok()?.as_dict()?.clone();
-        let font = Font::load(self.pdf, &dict, self.codes_left, &mut self.bytes_left);
-        self.codes_left = font.writes_left;
+        let font = Font::load(self.pdf, &dict, self.budget.codes, &mut self.budget.bytes);
+        self.budget.codes = font.writes_left;
         let font = std::rc::Rc::new(font);
-        self.fonts.insert(key, font.clone());
+        if let Some(k) = key {
+            self.fonts.insert(k, font.clone());
+        }
         Some(font)
     }
 
-    /// A form XObject `name` of `resources`, drawn with graphics state `st` and `font`.
+    /// The XObject `entry` (from the `resources` of the stream drawing it), drawn with
+    /// graphics state `st` and `font` when it is a form.
     fn form(
         &mut self,
         resources: &Dict,
-        name: &[u8],
+        entry: &Object,
         st: &State,
         font: Option<std::rc::Rc<Font>>,
         depth: usize,
     ) {
-        if depth >= MAX_FORM_DEPTH || self.ops_left == 0 {
+        if depth >= MAX_FORM_DEPTH || self.budget.ops == 0 {
             return;
         }
         let pdf = self.pdf;
-        let Some(Object::Stream(x)) = resources
-            .get(b"XObject")
-            .and_then(|d| pdf.resolve(d).ok())
-            .and_then(|d| d.as_dict().and_then(|d| d.get(name).cloned()))
-            .and_then(|o| pdf.resolve(&o).ok())
-        else {
+        let Ok(Object::Stream(x)) = pdf.resolve(entry) else {
             return;
         };
         if !x.dict.name_is(b"Subtype", b"Form") {
             return;
         }
-        let Ok(data) = pdf.decode_stream(&x, self.bytes_left) else {
+        let Ok(data) = pdf.decode_stream(&x, self.budget.bytes) else {
             return;
         };
-        self.bytes_left = self.bytes_left.saturating_sub(data.len());
+        self.budget.bytes = self.budget.bytes.saturating_sub(data.len());
         let matrix = x
             .dict
             .get(b"Matrix")
@@ -485,6 +572,9 @@ impl<S: Source> Interp<'_, S> {
             .get(b"Resources")
             .and_then(|r| pdf.resolve(r).ok())
             .and_then(|r| r.as_dict().cloned());
+        if !self.spend_ops(own.as_ref().map_or(0, |d| d.0.len())) {
+            return;
+        }
         let mut inner = st.clone();
         inner.ctm = mul(&matrix, &st.ctm);
         self.run(&data, own.as_ref().unwrap_or(resources), inner, font, depth + 1);
@@ -506,12 +596,32 @@ impl<S: Source> Interp<'_, S> {
             .and_then(|f| pdf.resolve(f).ok())
             .and_then(|f| f.as_dict().cloned())
             .unwrap_or_default();
+        let xobjects_dict = resources
+            .get(b"XObject")
+            .and_then(|d| pdf.resolve(d).ok())
+            .and_then(|d| d.as_dict().cloned())
+            .unwrap_or_default();
+        // Looking through a resource dictionary costs one operator per entry, once per
+        // stream (a form drawn a thousand times pays for its resources a thousand times);
+        // the names are then found in a hash map, however wide the dictionary.
+        if !self.spend_ops(fonts_dict.0.len() + xobjects_dict.0.len()) {
+            return;
+        }
+        let xobjects: std::collections::HashMap<&[u8], &Object> = xobjects_dict
+            .0
+            .iter()
+            .rev() // the first of a repeated key wins, as in `Dict::get`
+            .map(|(k, v)| (k.as_slice(), v))
+            .collect();
+        // Fonts by name for this stream: a `Tf` repeated a million times looks once.
+        let mut by_name: std::collections::HashMap<Vec<u8>, Option<std::rc::Rc<Font>>> =
+            std::collections::HashMap::new();
         let mut stack: Vec<(State, Option<std::rc::Rc<Font>>)> = Vec::new();
         let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
         let mut lx = Lexer::new(data, 0);
         let mut ops: Vec<Object> = Vec::new();
-        while self.ops_left > 0 {
-            self.ops_left -= 1;
+        while self.budget.ops > 0 {
+            self.budget.ops -= 1;
             lx.skip_ws();
             let Some(&b) = data.get(lx.pos) else { break };
             let is_operator = b.is_ascii_alphabetic() || b == b'\'' || b == b'"' || b == b'*';
@@ -555,8 +665,11 @@ impl<S: Source> Interp<'_, S> {
                     }
                 }
                 b"Do" => {
-                    if let Some(Object::Name(n)) = ops.first() {
-                        self.form(resources, n, &st, font.clone(), depth);
+                    if let Some(entry) = ops.first().and_then(|n| match n {
+                        Object::Name(n) => xobjects.get(n.as_slice()).copied(),
+                        _ => None,
+                    }) {
+                        self.form(resources, entry, &st, font.clone(), depth);
                     }
                 }
                 b"cm" if ops.len() >= 6 => {
@@ -570,7 +683,14 @@ impl<S: Source> Interp<'_, S> {
                 b"Tf" if ops.len() >= 2 => {
                     st.size = num(1);
                     font = match &ops[0] {
-                        Object::Name(n) => self.font(&fonts_dict, n),
+                        Object::Name(n) => match by_name.get(n) {
+                            Some(f) => f.clone(),
+                            None => {
+                                let f = self.font(&fonts_dict, n);
+                                by_name.insert(n.clone(), f.clone());
+                                f
+                            }
+                        },
                         _ => None,
                     };
                 }
@@ -630,6 +750,10 @@ impl<S: Source> Interp<'_, S> {
                             let trm = mul(&mul(&[1.0, 0.0, 0.0, 1.0, 0.0, st.rise], &tm), &st.ctm);
                             let end = mul(&mul(&[1.0, 0.0, 0.0, 1.0, tx, st.rise], &tm), &st.ctm);
                             let height = (st.size * (trm[2] * trm[2] + trm[3] * trm[3]).sqrt()).abs();
+                            if self.budget.glyphs == 0 {
+                                return;
+                            }
+                            self.budget.glyphs -= 1;
                             self.glyphs.push(Glyph {
                                 text: font.decode(c),
                                 x: trm[4],
@@ -752,10 +876,12 @@ mod tests {
     }
 
     #[test]
-    fn tounicode_ranges_stop_at_the_page_budget() {
+    fn tounicode_ranges_are_kept_as_ranges() {
         // 2,000 ranges of 65,536 distinct codes each: 131 million entries (gigabytes) if
-        // written out. The first range still decodes.
-        let ranges: String = (0..2000u32).map(|i| format!("<{:08X}> <{:08X}> <0041>\n", i << 16, (i << 16) | 0xFFFF)).collect();
+        // written out code by code; kept as ranges, each costs one write.
+        let ranges: String = (0..2000u32)
+            .map(|i| format!("<{:08X}> <{:08X}> <0041>\n", i << 16, (i << 16) | 0xFFFF))
+            .collect();
         let cmap = format!("begincmap 2000 beginbfrange\n{ranges}endbfrange endcmap");
         let p = pdf(&[
             "<</Type/Catalog/Pages 2 0 R>>",
@@ -765,30 +891,39 @@ mod tests {
             &stream("", &cmap),
         ]);
         let f = load_f1(&p);
-        assert_eq!(f.writes_left, 0);
-        assert_eq!(f.to_unicode.len(), MAX_CODES);
+        assert_eq!(f.writes_left, MAX_CODES - 2000);
+        assert!(f.to_unicode.is_empty());
         assert_eq!(f.decode(0), "A");
+        // The last unit counts up within a range, and restarts in the next one.
+        assert_eq!(f.decode(25), "Z");
+        assert_eq!(f.decode((1999 << 16) | 1), "B");
+        assert_eq!(f.decode(2000 << 16), "");
     }
 
     #[test]
-    fn repeated_width_ranges_stop_at_the_page_budget() {
-        // One range of 65,535 codes repeated: the map never grows past it, the work would.
-        let w = "0 65534 500 ".repeat(20);
+    fn width_ranges_are_kept_as_ranges() {
+        // One range of 65,535 codes repeated: expanded, 1.3 million writes for 65,535 entries.
+        let w = "0 65534 500 ".repeat(20) + "70000 70010 250";
         let p = pdf(&[
             "<</Type/Catalog/Pages 2 0 R>>",
             "<</Type/Pages/Kids[3 0 R]/Count 1>>",
             "<</Type/Page/Parent 2 0 R/Resources<</Font<</F1 4 0 R>>>>>>",
-            &format!("<</Type/Font/Subtype/Type0/Encoding/Identity-H/DescendantFonts[<</Subtype/CIDFontType2/W[{w}]>>]>>"),
+            &format!("<</Type/Font/Subtype/Type0/Encoding/Identity-H/DescendantFonts[<</Subtype/CIDFontType2/DW 900/W[{w} 5 [111 222]]>>]>>"),
         ]);
         let f = load_f1(&p);
-        assert_eq!(f.writes_left, 0);
-        assert_eq!(f.widths.len(), 65535);
-        assert_eq!(f.widths.get(&7), Some(&500.0));
+        assert_eq!(f.writes_left, MAX_CODES - 23);
+        assert_eq!(f.width(7), 500.0);
+        assert_eq!(f.width(70005), 250.0);
+        assert_eq!(f.width(65535), 900.0);
+        // A code listed one by one wins over a range.
+        assert_eq!(f.width(6), 222.0);
     }
 
     #[test]
-    fn fonts_of_one_page_share_the_code_budget() {
-        let ranges = "<0000> <FFFF> <0041>\n".repeat(3);
+    fn code_lists_stop_at_the_page_budget_shared_by_its_fonts() {
+        // `bfrange` with a list writes one entry per code: three full lists per font.
+        let list = "<0041> ".repeat(65536);
+        let ranges = format!("<0000> <FFFF> [{list}]\n").repeat(3);
         let cmap = format!("begincmap 3 beginbfrange\n{ranges}endbfrange endcmap");
         let p = pdf(&[
             "<</Type/Catalog/Pages 2 0 R>>",
@@ -799,19 +934,69 @@ mod tests {
             &stream("", &cmap),
             &stream("", "BT /F1 10 Tf <0001> Tj /F2 10 Tf <0001> Tj ET"),
         ]);
-        let mut t = Interp {
-            pdf: &p,
-            glyphs: Vec::new(),
-            ops_left: MAX_OPS,
-            bytes_left: MAX_CONTENT,
-            codes_left: MAX_CODES,
-            fonts: std::collections::HashMap::new(),
+        let mut budget = TextBudget::default();
+        let g = page_glyphs_within(&p, &first_page(&p), &mut budget).unwrap();
+        // F1 wrote 3 × 65,536; F2 the 65,536 left (MAX_CODES is 4 × 65,536), then stopped.
+        assert_eq!(budget.codes, 0);
+        assert_eq!(g.iter().map(|g| g.text.as_str()).collect::<String>(), "AA");
+    }
+
+    #[test]
+    fn a_page_and_its_annotations_share_one_budget() {
+        let p = pdf(&[
+            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            "<</Type/Page/Parent 2 0 R/Resources<</Font<</F 5 0 R>>>>/Contents 4 0 R>>",
+            &stream("", &"BT /F 10 Tf (ab) Tj ET ".repeat(10)),
+            "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+            &stream("/Type/XObject/Subtype/Form/BBox[0 0 10 10]/Resources<</Font<</F 5 0 R>>>>", "BT /F 10 Tf (cd) Tj ET"),
+        ]);
+        let mut budget = TextBudget {
+            glyphs: 21,
+            ..TextBudget::default()
         };
-        let fonts = first_page(&p).get(b"Resources").unwrap().as_dict().unwrap().get(b"Font").unwrap().as_dict().unwrap().clone();
-        t.font(&fonts, b"F1").unwrap();
-        assert_eq!(t.codes_left, MAX_CODES - 3 * 65536);
-        t.font(&fonts, b"F2").unwrap();
-        assert_eq!(t.codes_left, 0);
+        assert_eq!(page_glyphs_within(&p, &first_page(&p), &mut budget).unwrap().len(), 20);
+        let Object::Stream(form) = p.get(crate::pdf::object::ObjRef { num: 6, gen: 0 }).unwrap() else {
+            panic!("object 6 is the form");
+        };
+        let g = form_glyphs(&p, &form, IDENTITY, &mut budget);
+        assert_eq!(g.iter().map(|g| g.text.as_str()).collect::<String>(), "c");
+        assert_eq!(budget.glyphs, 0);
+        assert!(form_glyphs(&p, &form, IDENTITY, &mut budget).is_empty());
+    }
+
+    #[test]
+    fn one_string_operand_stops_at_the_glyph_budget() {
+        let p = pdf(&[
+            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            "<</Type/Page/Parent 2 0 R/Resources<</Font<</F 5 0 R>>>>/Contents 4 0 R>>",
+            &stream("", &format!("BT /F 1 Tf ({}) Tj ET", "A".repeat(MAX_GLYPHS + 10))),
+            "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+        ]);
+        assert_eq!(page_glyphs(&p, &first_page(&p)).unwrap().len(), MAX_GLYPHS);
+    }
+
+    #[test]
+    fn a_wide_resource_dictionary_is_looked_through_once_per_stream() {
+        // 100,000 names in /XObject, drawn 1,000 times: 100 million comparisons if each
+        // `Do` searched the dictionary.
+        let names: String = (0..100_000).map(|i| format!("/N{i} 6 0 R")).collect();
+        let p = pdf(&[
+            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            &format!("<</Type/Page/Parent 2 0 R/Resources<</XObject<<{names}/X 6 0 R>>/Font<</F 5 0 R>>>>/Contents 4 0 R>>"),
+            &stream("", &"/X Do ".repeat(1000)),
+            "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+            &stream("/Type/XObject/Subtype/Form/BBox[0 0 10 10]/Resources<</Font<</F 5 0 R>>>>", "BT /F 10 Tf (x) Tj ET"),
+        ]);
+        let mut budget = TextBudget::default();
+        let g = page_glyphs_within(&p, &first_page(&p), &mut budget).unwrap();
+        assert_eq!(g.len(), 1000);
+        // The page paid for its 100,002 resource entries once; each draw paid its own
+        // operators and its form's two resource entries.
+        let spent = MAX_OPS - budget.ops;
+        assert!((100_002..120_000).contains(&spent), "{spent}");
     }
 
     #[test]
