@@ -29,11 +29,11 @@ only=""
 sizes=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --before) before=$2; shift 2 ;;
+    --before) before=${2:?--before needs a kyso binary}; shift 2 ;;
     --after) after=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --no-peers) peers=0; shift ;;
-    --only) only=$2; shift 2 ;;
+    --only) only=${2:?--only needs SHAPE,SHAPE…}; shift 2 ;;
     *) sizes+=("$1"); shift ;;
   esac
 done
@@ -44,7 +44,7 @@ if [ "$build" = 1 ]; then
   cargo build --release -p kyso-core --example hostile_shapes
 fi
 gen=${KYSO_SHAPES:-target/release/examples/hostile_shapes}
-for t in "$after" "$gen" /usr/bin/time prlimit timeout; do
+for t in "$after" "$gen" /usr/bin/time prlimit timeout openssl python3; do
   command -v "$t" >/dev/null || { echo "missing: $t" >&2; exit 1; }
 done
 
@@ -58,13 +58,14 @@ trap 'rm -rf "$dir"' EXIT
 # Runs one command under the caps; sets T (seconds), M (peak MB) and RC (exit status, 124
 # for the 60 s timeout). Output goes to $dir/out.
 run_capped() {
-  local out
-  out=$(prlimit --as=$((2 << 30)) -- /usr/bin/time -f "KYSO-TIME %e %M" \
+  # time writes to its own file, so a tool's stderr cannot garble the figures.
+  ERR=$(prlimit --as=$((2 << 30)) -- /usr/bin/time -o "$dir/time" -f "%e %M" \
         timeout 60 "$@" 2>&1 >"$dir/out") && RC=0 || RC=$?
-  T=$(sed -n 's/^KYSO-TIME \([0-9.]*\) .*/\1/p' <<<"$out")
-  M=$(sed -n 's/^KYSO-TIME [0-9.]* \([0-9]*\)/\1/p' <<<"$out")
-  M=$(( ${M:-0} / 1024 ))
-  ERR=$out
+  # Its last line: a first one says how a failing command ended.
+  read -r T M < <(tail -n 1 "$dir/time") || true
+  [[ "${T:-}" =~ ^[0-9.]+$ ]] || T="?"
+  [[ "${M:-}" =~ ^[0-9]+$ ]] || M=0
+  M=$(( M / 1024 ))
 }
 
 # One kyso run: prints "seconds peak_MB verdict".
@@ -74,7 +75,8 @@ measure() {
   if [ "$RC" = 124 ]; then
     echo ">60 ${M} timeout"
   elif grep -q '"verdict"' "$dir/out" 2>/dev/null; then
-    verdict=$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["files"][0]; print(f["verdict"] + ("/" + f["error"]["code"] if f["error"] else ""))' "$dir/out")
+    verdict=$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["files"][0]; print(f["verdict"] + ("/" + f["error"]["code"] if f["error"] else ""))' "$dir/out") \
+      || verdict=unreadable-report
     echo "$T $M $verdict"
   elif grep -qi "memory allocation\|out of memory\|Cannot allocate\|MemoryError\|bad_alloc" <<<"$ERR"; then
     echo "$T $M OOM(2GiB)"
@@ -132,7 +134,7 @@ for f in $(ls "$dir"/*.pdf | sort -V); do
   else ht=-; hm=-; hv=-; fi
   printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$shape" "$size" "$(cell "$ft" "$fm" "$fv" floor)" \
     "$(cell "$bt" "$bm" "$bv")" "$(cell "$at" "$am" "$av")" "$(cell "$pt" "$pm" "$pv")" "$(cell "$ht" "$hm" "$hv")"
-  worst_t=$(python3 -c "print(max($worst_t, float('$at'.lstrip('>'))))")
+  [ "$at" = "?" ] || worst_t=$(python3 -c "print(max($worst_t, float('$at'.lstrip('>'))))")
   [ "$am" -gt "$worst_m" ] && worst_m=$am
 done
 echo
